@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { envBool, envEnum, envInt, envList, envStr, envStrDef, envUrl } from './env-helpers';
+
+/**
+ * The environment contract, one shape per concern. Keys a feature needs but the platform can run without (e.g.
+ * backup settings for a team that only pre-warms caches) are optional here; the feature checks them with
+ * `requireKeys` and reports every missing key at once. README's configuration table mirrors this file.
+ */
+
+/** FC and cloud basics. `ALIBABA_CLOUD_*` and `FC_*` are FC system variables (facts/alibaba.md §1.6). */
+export const coreEnv = {
+  LOG_LEVEL: envEnum(['debug', 'info', 'warn', 'error'] as const, 'info'),
+  DRY_RUN: envBool(false),
+  FC_REGION: envStrDef('ap-northeast-2'),
+  FC_ACCOUNT_ID: envStr(),
+  /** Override of the FC API endpoint (the sandbox sets it); default `https://<account>.<region>[-internal].fc.aliyuncs.com`. */
+  FC_ENDPOINT: envUrl(),
+  FC_INTERNAL: envBool(true),
+  WORKER_FUNCTION: envStrDef('ops-worker'),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: envStr(),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: envStr(),
+  ALIBABA_CLOUD_SECURITY_TOKEN: envStr(),
+};
+
+export const webhookEnv = {
+  WEBHOOK_SECRET: envStr(),
+  /** Accepted too while rotating: set the new secret as WEBHOOK_SECRET and the old one here until GitLab is updated. */
+  WEBHOOK_SECRET_PREVIOUS: envStr(),
+  WEBHOOK_MAX_BODY_BYTES: envInt(1024 * 1024, 1024, 32 * 1024 * 1024),
+  /** Default CI config path when the hook's project carries no `ci_config_path`. */
+  CI_CONFIG_PATH: envStrDef('.gitlab-ci.yml'),
+};
+
+export const gitlabEnv = {
+  GITLAB_URL: envUrl(),
+  GITLAB_TOKEN: envStr(),
+  GITLAB_CONCURRENCY: envInt(4, 1, 32),
+  GITLAB_TIMEOUT_MS: envInt(15_000, 100, 300_000),
+  /** `remote:` includes are fetched only from these URL prefixes. */
+  GITLAB_REMOTE_INCLUDE_ALLOWLIST: envList([]),
+  /** Known value of CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX's host part, e.g. gitlab.example.com:443. */
+  GITLAB_DEPENDENCY_PROXY_HOST: envStr(),
+  /** Registry host for CI_REGISTRY / CI_REGISTRY_IMAGE, e.g. registry.example.com. */
+  GITLAB_REGISTRY_HOST: envStr(),
+  /** Projects to walk on the daily refresh: all active projects unless this lists paths or ids. */
+  GITLAB_PROJECTS: envList([]),
+};
+
+export const kubeEnv = {
+  ASK_CLUSTER_ID: envStr(),
+  CS_ENDPOINT: envUrl(),
+  /** Base64 kubeconfig (as the seed's KUBE_CONFIG CI variable); used when ASK_CLUSTER_ID is not set. */
+  KUBE_CONFIG: envStr(),
+  /** Path to a kubeconfig file (local runs, the sandbox). */
+  KUBECONFIG_PATH: envStr(),
+  KUBE_TEMP_MINUTES: envInt(60, 15, 4320),
+  KUBE_TIMEOUT_MS: envInt(15_000, 100, 300_000),
+};
+
+export const imageCacheEnv = {
+  /** Images always cached (the seed's hand-written list). */
+  IMAGECACHE_BASELINE: envList([
+    'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0',
+    'registry.cn-hangzhou.aliyuncs.com/eci/kubectl:1.0',
+    'registry.cn-hangzhou.aliyuncs.com/eci/java-demo:1.0',
+  ]),
+  /** `namespace:secretName` pairs for private registries. */
+  IMAGECACHE_PULL_SECRETS: envList([]),
+  IMAGECACHE_SIZE_GIB: envInt(20, 20, 32768),
+  IMAGECACHE_RETENTION_DAYS: envInt(30, 1, 65536),
+  IMAGECACHE_REFRESH_BEFORE_DAYS: envInt(2, 0, 365),
+  IMAGECACHE_MUTABLE_REFRESH_HOURS: envInt(24, 1, 24 * 365),
+  IMAGECACHE_MAX_CACHES: envInt(50, 1, 1000),
+  IMAGECACHE_MAX_IMAGES: envInt(400, 1, 20_000),
+  /** Helper image override when the runner config cannot be read. */
+  RUNNER_HELPER_IMAGE: envStr(),
+};
+
+export const backupEnv = {
+  BACKUP_INSTANCE_ID: envStr(),
+  ECS_REGION: envStr(),
+  ECS_ENDPOINT: envUrl(),
+  BACKUP_MOUNT_DIR: envStrDef('/mnt/gitlab-backups'),
+  BACKUP_STAGING_DIR: envStrDef('/var/opt/gitlab/backups'),
+  BACKUP_MODE: envEnum(['staged', 'direct'] as const, 'staged'),
+  BACKUP_REPAIR_MOUNT: envBool(false),
+  BACKUP_KEEP_MIN: envInt(3, 1, 1000),
+  BACKUP_KEEP_DAYS: envInt(7, 0, 3650),
+  BACKUP_TIMEOUT_SECONDS: envInt(4 * 3600, 60, 86_400),
+  BACKUP_MIN_FREE_GIB: envInt(10, 0, 1_000_000),
+  BACKUP_RPO_HOURS: envInt(26, 1, 24 * 30),
+  OSS_BUCKET: envStr(),
+  OSS_REGION: envStr(),
+  OSS_ENDPOINT: envUrl(),
+  OSS_PREFIX: envStrDef('gitlab-backups/'),
+};
+
+export const mailEnv = {
+  MAIL_ENABLED: envBool(true),
+  /** DirectMail region: where the sender address is configured (no Seoul region; facts/alibaba.md §4). */
+  DM_REGION: envStrDef('ap-southeast-1'),
+  DM_ENDPOINT: envUrl(),
+  MAIL_FROM: envStr(),
+  MAIL_FROM_ALIAS: envStr(),
+  MAIL_TO: envList([]),
+  MAIL_SUBJECT_PREFIX: envStrDef('[gitlab-ask-ops]'),
+};
+
+export const reconcileEnv = {
+  /** Perform safe steps (create, patch); false = report only. */
+  RECONCILE_APPLY: envBool(true),
+  /** Allow recreating an unbound PV/PVC whose immutable fields drifted. Never applies to a Bound PV. */
+  RECONCILE_ALLOW_RECREATE: envBool(false),
+  NAS_CAPACITY: envStrDef('10Pi'),
+  PVC_PENDING_MINUTES: envInt(10, 1, 24 * 60),
+  /** GitLab infra project (path or id) holding the desired state; absent = the bundled infra/ directory. */
+  INFRA_PROJECT: envStr(),
+  INFRA_REF: envStrDef('main'),
+  INFRA_PATH: envStrDef('infra'),
+  HELM_REMEDIATE: envBool(false),
+  RUNNER_RELEASE: envStrDef('gitlab-runner'),
+  RUNNER_NAMESPACE: envStrDef('default'),
+};
+
+/** Every env key whose value is a secret: never printed, registered for scrubbing. */
+export const SECRET_KEYS = [
+  'WEBHOOK_SECRET',
+  'WEBHOOK_SECRET_PREVIOUS',
+  'GITLAB_TOKEN',
+  'KUBE_CONFIG',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  'ALIBABA_CLOUD_SECURITY_TOKEN',
+] as const;
+
+export const envSchema = z.object({
+  ...coreEnv,
+  ...webhookEnv,
+  ...gitlabEnv,
+  ...kubeEnv,
+  ...imageCacheEnv,
+  ...backupEnv,
+  ...mailEnv,
+  ...reconcileEnv,
+});
+
+/** The parsed environment: flat, typed, defaults applied. */
+export type Env = z.output<typeof envSchema>;
+export type EnvKey = keyof Env;

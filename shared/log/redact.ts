@@ -1,0 +1,61 @@
+/**
+ * Secret redaction for logs, mails and error messages. Two layers:
+ * - keys that look secret (`token`, `secret`, `password`, `authorization`, ...) have their values replaced;
+ * - values registered with `registerSecret` (config secrets, STS tokens) are scrubbed from any string, wherever they
+ *   appear (an error message that echoes a URL with a token, say).
+ */
+const SECRET_KEY = /(token|secret|passw(or)?d|authorization|signature|credential|private.?key|kube.?config|access.?key.?secret|security.?token|cookie)/i;
+// Keys that match the pattern above but carry no secret material.
+const SAFE_KEYS = new Set(['tokenExpiresAt', 'secretName', 'imagePullSecrets', 'secretRef', 'hasToken']);
+
+export const REDACTED = '[REDACTED]';
+
+const registered = new Set<string>();
+
+/** Remember a secret value so `scrub` removes it from any text. Values shorter than 6 chars are ignored (too noisy). */
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= 6) registered.add(value);
+}
+
+/** Forget all registered secrets (tests). */
+export function clearRegisteredSecrets(): void {
+  registered.clear();
+}
+
+/** Replace every registered secret value inside `text`. */
+export function scrub(text: string): string {
+  let out = text;
+  for (const s of registered) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  return out;
+}
+
+/** True when a key name looks like it holds a secret. */
+export function isSecretKey(key: string): boolean {
+  return !SAFE_KEYS.has(key) && SECRET_KEY.test(key);
+}
+
+/** Deep copy of `value` with secret-looking keys and registered secret values replaced. Cycles become "[Circular]". */
+export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  if (value instanceof Error) {
+    const e = value as Error & { code?: unknown; status?: unknown; details?: unknown };
+    return {
+      name: e.name,
+      message: scrub(e.message),
+      ...(e.code !== undefined ? { code: e.code } : {}),
+      ...(e.status !== undefined ? { status: e.status } : {}),
+      ...(e.details !== undefined ? { details: redact(e.details, seen) } : {}),
+      ...(e.cause !== undefined ? { cause: redact(e.cause, seen) } : {}),
+    };
+  }
+  if (Buffer.isBuffer(value)) return `<Buffer ${value.length} bytes>`;
+  if (Array.isArray(value)) return value.map((v) => redact(v, seen));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = isSecretKey(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, seen);
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { AppError } from '#shared/errors/index';
+import type { FcHttpEvent, FcTimerEvent } from './fc-types';
+
+/** A manual (`s invoke`), async (from the webhook) or timer-payload request for the worker. */
+export const invokeRequestSchema = z
+  .object({
+    action: z.string().min(1).max(64),
+    dryRun: z.boolean().optional(),
+    /** Action parameters (e.g. `{ projects: [12] }` for prewarm). */
+    params: z.record(z.string(), z.unknown()).optional(),
+    /** Who asked: webhook delivery, timer name, or "manual". */
+    source: z
+      .object({ kind: z.enum(['webhook', 'timer', 'manual']), id: z.string().optional(), reason: z.string().optional() })
+      .optional(),
+  })
+  .strict();
+export type InvokeRequest = z.infer<typeof invokeRequestSchema>;
+
+export type DecodedEvent =
+  | { kind: 'http'; http: FcHttpEvent }
+  | { kind: 'timer'; timer: FcTimerEvent; request: InvokeRequest }
+  | { kind: 'invoke'; request: InvokeRequest };
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError('EVENT_INVALID', `${what} is not valid JSON`, { status: 400, cause: e });
+  }
+}
+
+function toInvokeRequest(value: unknown, what: string): InvokeRequest {
+  const res = invokeRequestSchema.safeParse(value);
+  if (!res.success) {
+    const why = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new AppError('EVENT_INVALID', `${what} is not a valid request: ${why}`, { status: 400 });
+  }
+  return res.data;
+}
+
+/**
+ * Decode an FC event (Buffer, string or already-parsed object) into one of: HTTP trigger, timer (payload parsed into
+ * an action request), or a direct invoke request. Anything else is EVENT_INVALID with the reason.
+ */
+export function decodeEvent(event: Buffer | string | object): DecodedEvent {
+  let value: unknown = event;
+  if (Buffer.isBuffer(event)) value = parseJson(event.toString('utf8'), 'event');
+  else if (typeof event === 'string') value = parseJson(event, 'event');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AppError('EVENT_INVALID', 'event must be a JSON object', { status: 400 });
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.rawPath === 'string' && ('requestContext' in o || 'headers' in o)) {
+    return { kind: 'http', http: o as unknown as FcHttpEvent };
+  }
+  if (typeof o.triggerTime === 'string' && typeof o.triggerName === 'string') {
+    const timer = o as unknown as FcTimerEvent;
+    const payload = timer.payload === undefined || timer.payload === '' ? {} : parseJson(timer.payload, 'timer payload');
+    const req = toInvokeRequest(payload, `timer ${timer.triggerName} payload`);
+    return { kind: 'timer', timer, request: { ...req, source: { kind: 'timer', id: timer.triggerName } } };
+  }
+  return { kind: 'invoke', request: toInvokeRequest(o, 'invoke event') };
+}
