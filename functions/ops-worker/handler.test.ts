@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '#shared/config/index';
+import { memoryLogger } from '#shared/log/index';
+import { systemClock } from '#shared/runtime/index';
+import { handleWorker } from './handler';
+
+const deps = () => ({ config: loadConfig({}), log: memoryLogger(), clock: systemClock });
+
+describe('ops-worker', () => {
+  it('runs a registered action from a manual invoke Buffer', async () => {
+    const r = await handleWorker(Buffer.from('{"action":"ping","params":{"note":"hi"}}'), { requestId: 'r1' }, deps());
+    expect(r).toMatchObject({ action: 'ping', status: 'ok', summary: 'pong: hi' });
+  });
+
+  it('runs the action a timer payload names', async () => {
+    const ev = { triggerTime: '2026-11-27T00:00:00Z', triggerName: 't', payload: '{"action":"ping"}' };
+    const r = await handleWorker(Buffer.from(JSON.stringify(ev)), { requestId: 'r2' }, deps());
+    expect(r.report).toMatchObject({ source: { kind: 'timer', id: 't' } });
+  });
+
+  it('rejects an unknown action with the list of known ones', async () => {
+    await expect(handleWorker('{"action":"nope"}', { requestId: 'r3' }, deps())).rejects.toMatchObject({
+      code: 'UNKNOWN_ACTION',
+      message: expect.stringContaining('known actions: ping'),
+    });
+  });
+
+  it('rejects bad params for an action', async () => {
+    await expect(handleWorker('{"action":"ping","params":{"note":5}}', { requestId: 'r4' }, deps())).rejects.toMatchObject({ code: 'ACTION_INVALID' });
+  });
+});

@@ -1,0 +1,76 @@
+import { loadConfig, type Config } from '#shared/config/index';
+import { isAppError, toAppError } from '#shared/errors/index';
+import { createLogger, type Logger } from '#shared/log/index';
+import { credentialsFrom, decodeEvent, systemClock, type Clock, type FcContext } from '#shared/runtime/index';
+import { createWorkerPorts, type WorkerPorts } from './deps';
+import { findAction, runAction } from './run-action';
+import type { ActionResult } from './types';
+import './wiring';
+
+/** Margin kept before the FC timeout so an action can checkpoint and report instead of being killed. */
+const DEADLINE_MARGIN_MS = 15_000;
+
+export interface WorkerDeps {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  ports?: WorkerPorts;
+}
+
+let cold: { config: Config; log: Logger } | undefined;
+function coldStart(): { config: Config; log: Logger } {
+  if (!cold) {
+    const config = loadConfig(process.env);
+    cold = { config, log: createLogger({ level: config.env.LOG_LEVEL, bindings: { fn: 'ops-worker' } }) };
+  }
+  return cold;
+}
+
+/**
+ * Worker core: decode (async invoke from the webhook, timer, or manual `s invoke`), dispatch to the named action,
+ * return its JSON result. Retryable failures are thrown so FC's async retry policy applies; others are returned as a
+ * `failed` result (retrying a bad request cannot help).
+ */
+export async function handleWorker(event: Buffer | string | object, context: FcContext, deps: WorkerDeps): Promise<ActionResult> {
+  const decoded = decodeEvent(event);
+  if (decoded.kind === 'http') throw toAppError(new Error('ops-worker has no HTTP trigger'), 'EVENT_INVALID');
+  const request = decoded.request;
+  const requestId = context.requestId ?? 'local';
+  const log = deps.log.child({ requestId, action: request.action, deliveryId: request.source?.id });
+  const def = findAction(request.action);
+  const timeoutMs = (context.function?.timeout ?? 900) * 1000;
+  const now = deps.clock.now();
+  const credentials = credentialsFrom(context, deps.config.env);
+  const ports = deps.ports ?? createWorkerPorts({ config: deps.config, log, credentials: () => credentials });
+  const dryRun = request.dryRun ?? deps.config.env.DRY_RUN;
+  log.info('action start', { dryRun, source: request.source });
+  const result = await runAction(def, {
+    request,
+    dryRun,
+    config: deps.config,
+    log,
+    clock: deps.clock,
+    ports,
+    credentials,
+    requestId,
+    deadline: new Date(now.getTime() + Math.max(5_000, timeoutMs - DEADLINE_MARGIN_MS)),
+  });
+  log.info('action done', { status: result.status, summary: result.summary, steps: result.plan.length });
+  return result;
+}
+
+/** FC entry (`index.handler`). */
+export async function handler(event: Buffer | string | object, context: FcContext): Promise<ActionResult> {
+  const { config, log } = coldStart();
+  try {
+    return await handleWorker(event, context, { config, log, clock: systemClock });
+  } catch (e) {
+    const err = toAppError(e);
+    log.error('invocation failed', { error: err, retryable: err.retryable });
+    if (isAppError(e) && !err.retryable) {
+      // A bad request or unknown action: return a clear failed result, FC must not retry it.
+      return { action: 'unknown', dryRun: false, status: 'failed', summary: err.message, plan: [], done: [], errors: [{ code: err.code, message: err.message }] };
+    }
+    throw err;
+  }
+}
