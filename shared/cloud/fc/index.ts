@@ -1,0 +1,2 @@
+export * from './fc-invoker';
+export * from './create-fc-invoker';
