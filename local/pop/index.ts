@@ -1,0 +1,4 @@
+export * from './pop-emulator';
+export * from './pop-error';
+export * from './signing';
+export * from './types';

@@ -1,0 +1,192 @@
+/**
+ * Signed Alibaba Cloud POP emulator: one loopback URL that serves every plugged-in product.
+ *
+ * Plug-in API (for product authors — ECS Cloud Assistant, DirectMail, CS, ...):
+ *   const emu = await startPopEmulator({
+ *     credentials: [{ accessKeyId: 'LTAI…', accessKeySecret: '…' }, { accessKeyId: 'STS.…', accessKeySecret, securityToken }],
+ *     products: [{ name: 'ecs', version: '2014-05-26', actions: { RunCommand: (params, ctx) => ({ CommandId, InvokeId }) } }],
+ *   });
+ *   new RPCClient({ endpoint: emu.url, apiVersion: '2014-05-26', ... })   // pop-core works unchanged
+ * - RPC (signature v1, GET query or POST form body) is routed by `Version` + `Action`; the action gets the flat
+ *   params minus the common ones and returns the body (RequestId added). Throw `new PopError(status, Code, Message)`
+ *   for an API error: the caller sees the real `{RequestId, HostId, Code, Message, Recommend}` JSON.
+ * - ROA (`Authorization: acs AK:sig`, x-acs-* headers, as pop-core roa.js) is routed by method + `roaRoutes[].path`
+ *   (`/k8s/:ClusterId/user_config`); the handler returns the JSON body.
+ * - `pages` are unsigned helper pages (DirectMail's `/outbox`), not part of the real API.
+ * - Gateway checks before any product code runs: unknown AK → InvalidAccessKeyId.NotFound (404), bad secret →
+ *   SignatureDoesNotMatch (400), Timestamp/Date off by >15 min → InvalidTimeStamp.Expired, reused nonce →
+ *   SignatureNonceUsed, STS AK without/with a wrong token → MissingSecurityToken / InvalidSecurityToken.MismatchWithAccessKey.
+ * - `faults` rules match on method and the RPC `Action` (or the ROA path); a rule whose `body` has a `Code` is
+ *   answered as a POP error. `throttle()` is the shortcut for `Throttling.User`. `calls` records verified calls.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Faults, type FaultRule } from '#local/sandbox/faults';
+import { listen, readBody, sendJson } from '#local/sandbox/http-util';
+import { gatewayErrors as E, newRequestId, PopError, popErrorBody } from './pop-error';
+import type { PopCallContext, PopCallRecord, PopCredential, PopProduct, RoaRoute } from './types';
+import { verifyRoa } from './verify-roa';
+import { verifyRpc, type VerifyState } from './verify-rpc';
+
+export interface PopEmulatorOptions {
+  port?: number;
+  credentials: PopCredential[];
+  products: PopProduct[];
+  /** Server clock (tests shift it to make a real client's Timestamp stale). */
+  now?: () => Date;
+}
+
+export interface PopEmulator {
+  url: string;
+  close(): Promise<void>;
+  faults: Faults;
+  /** Nonces seen so far. */
+  nonces: Set<string>;
+  calls: PopCallRecord[];
+  /** Answer the next `times` calls (of `action`, or all) with `Throttling.User`; returns a remover. */
+  throttle(opts?: { action?: string; times?: number; status?: 400 | 503 }): () => void;
+}
+
+// Common RPC params the gateway consumes; products never see them.
+const COMMON = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp', 'SecurityToken']);
+
+/** Start the emulator on 127.0.0.1 (port 0 = random). */
+export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmulator> {
+  const faults = new Faults();
+  const nonces = new Set<string>();
+  const calls: PopCallRecord[] = [];
+  const credentials = new Map(opts.credentials.map((c) => [c.accessKeyId, c]));
+  const now = opts.now ?? (() => new Date());
+  const host = (p?: PopProduct): string => p?.hostId ?? `${p?.name ?? 'pop'}.aliyuncs.com`;
+
+  const fail = (res: ServerResponse, e: unknown, product?: PopProduct, rec?: Omit<PopCallRecord, 'status'>): void => {
+    const pe = e instanceof PopError ? e : new PopError(500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.');
+    const requestId = newRequestId();
+    if (rec) calls.push({ ...rec, status: pe.httpStatus, code: pe.code });
+    sendJson(res, pe.httpStatus, popErrorBody(pe, requestId, host(product)), { 'x-acs-request-id': requestId });
+  };
+
+  /** Apply a fault rule; true when it answered the request. */
+  const applyFault = async (req: IncomingMessage, res: ServerResponse, key: string, product: PopProduct): Promise<boolean> => {
+    const rule = faults.match(req.method ?? 'GET', key);
+    if (!rule) return false;
+    if (rule.latencyMs) await new Promise((r) => setTimeout(r, rule.latencyMs));
+    if (rule.reset) {
+      req.socket.destroy();
+      return true;
+    }
+    if (rule.status === undefined) return false;
+    const b = rule.body as { Code?: string; Message?: string } | string | undefined;
+    if (b && typeof b === 'object' && b.Code) {
+      const requestId = newRequestId();
+      sendJson(res, rule.status, { ...popErrorBody(new PopError(rule.status, b.Code, b.Message ?? b.Code), requestId, host(product)), ...b, RequestId: requestId }, rule.headers);
+    } else {
+      res.writeHead(rule.status, { 'content-type': 'application/json', ...rule.headers });
+      res.end(typeof b === 'string' ? b : JSON.stringify(b ?? { message: 'injected fault' }));
+    }
+    return true;
+  };
+
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (!params.Action) return fail(res, E.missingParameter('Action'));
+    if (!params.Version) return fail(res, E.missingParameter('Version'));
+    const byVersion = opts.products.filter((p) => p.version === params.Version);
+    if (!byVersion.length) return fail(res, E.invalidVersion());
+    const product = byVersion.find((p) => p.actions?.[params.Action!]);
+    if (!product) return fail(res, E.apiNotFound(), byVersion[0]);
+    const action = params.Action;
+    const at = now();
+    const st: VerifyState = { credentials, nonces, now: at };
+    let cred: PopCredential;
+    try {
+      cred = verifyRpc(method, params, st);
+    } catch (e) {
+      return fail(res, e, product);
+    }
+    const own = Object.fromEntries(Object.entries(params).filter(([k]) => !COMMON.has(k)));
+    const rec = { product: product.name, action, method, accessKeyId: cred.accessKeyId, params: own };
+    if (await applyFault(req, res, action, product)) return void calls.push({ ...rec, status: res.statusCode || 0 });
+    const ctx: PopCallContext = { requestId: newRequestId(), accessKeyId: cred.accessKeyId, product: product.name, action, method, now: at };
+    try {
+      const out = (await product.actions![action]!(own, ctx)) as Record<string, unknown> | undefined;
+      calls.push({ ...rec, status: 200 });
+      sendJson(res, 200, { RequestId: ctx.requestId, ...(out ?? {}) }, { 'x-acs-request-id': ctx.requestId });
+    } catch (e) {
+      fail(res, e, product, rec);
+    }
+  };
+
+  const handleRoa = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const found = findRoute(opts.products, method, url.pathname);
+    if (!found) return fail(res, E.apiNotFound());
+    const { product, route, params } = found;
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+    const query = Object.fromEntries(url.searchParams.entries());
+    const at = now();
+    let cred: PopCredential;
+    try {
+      cred = verifyRoa(method, url.pathname, headers, query, body, { credentials, nonces, now: at });
+    } catch (e) {
+      return fail(res, e, product);
+    }
+    const rec = { product: product.name, action: route.path, method, accessKeyId: cred.accessKeyId, params: { ...params, ...query } };
+    if (await applyFault(req, res, url.pathname, product)) return void calls.push({ ...rec, status: res.statusCode || 0 });
+    const ctx: PopCallContext = { requestId: newRequestId(), accessKeyId: cred.accessKeyId, product: product.name, action: route.path, method, now: at };
+    try {
+      const out = await route.handler({ params, query, headers, body: body.toString('utf8') }, ctx);
+      calls.push({ ...rec, status: 200 });
+      sendJson(res, 200, out ?? {}, { 'x-acs-request-id': ctx.requestId });
+    } catch (e) {
+      fail(res, e, product, rec);
+    }
+  };
+
+  const server = await listen(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://pop.local');
+    const page = opts.products.flatMap((p) => p.pages ?? []).find((p) => p.path === url.pathname);
+    if (page && req.method === 'GET') return page.handler(req, res);
+    const body = await readBody(req);
+    if (url.pathname === '/') {
+      // RPC: GET carries everything in the query; pop-core's POST sends a form body to `/` (rpc.js).
+      const params = Object.fromEntries(url.searchParams.entries());
+      if (req.method === 'POST') Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8')).entries()));
+      return handleRpc(req, res, params);
+    }
+    return handleRoa(req, res, url, body);
+  }, opts.port ?? 0);
+
+  return {
+    url: server.url,
+    close: () => server.close(),
+    faults,
+    nonces,
+    calls,
+    throttle: ({ action, times, status = 400 } = {}) => {
+      const rule: FaultRule = { status, body: { Code: 'Throttling.User', Message: E.throttled().message } };
+      if (action) rule.path = `^${action}$`;
+      if (times !== undefined) rule.times = times;
+      return faults.add(rule);
+    },
+  };
+}
+
+/** Match `/k8s/:ClusterId/user_config` style patterns; `:Name` segments come back decoded. */
+export function findRoute(
+  products: PopProduct[],
+  method: string,
+  path: string,
+): { product: PopProduct; route: RoaRoute; params: Record<string, string> } | undefined {
+  const segs = path.split('/');
+  for (const product of products) {
+    for (const route of product.roaRoutes ?? []) {
+      if (route.method.toUpperCase() !== method) continue;
+      const pat = route.path.split('/');
+      if (pat.length !== segs.length) continue;
+      const params: Record<string, string> = {};
+      const ok = pat.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(segs[i]!)), segs[i] !== '') : p === segs[i]));
+      if (ok) return { product, route, params };
+    }
+  }
+  return undefined;
+}
