@@ -1,0 +1,91 @@
+import { collectJobs, type CollectOptions } from './collect-jobs';
+import { loadCiFile, resolveIncludes, type IncludeContext } from './resolve-includes';
+import { parseCiYaml } from './parse-ci-yaml';
+import { resolveExtends } from './resolve-extends';
+import { resolveReferences } from './resolve-references';
+import { DEFAULT_CI_LIMITS, type CiDiscovery, type CiJob, type CiMap, type DiscoverInput } from './types';
+
+/**
+ * Find the images every job pod of a CI configuration pulls, in GitLab's resolution order: includes → extends →
+ * !reference → default (facts/gitlab.md §2.2). Prefers GitLab's CI Lint `merged_yaml` when the source offers it.
+ * Never throws for bad CI content: problems are listed per file in `errors`, unknowable references in `unresolved`.
+ * @example
+ * const d = await discoverImages({ path: '.gitlab-ci.yml', source, predefined: predefinedVariables(facts) });
+ * d.images; // ['registry.example.com/group/app/build:1.2', 'postgres:16']
+ */
+export async function discoverImages(input: DiscoverInput): Promise<CiDiscovery> {
+  const limits = { ...DEFAULT_CI_LIMITS, ...input.limits };
+  const predefined = { CI_TEMPLATE_REGISTRY_HOST: 'registry.gitlab.com', ...input.predefined };
+  const project = input.variables ?? {};
+  const ctx: IncludeContext = {
+    source: input.source,
+    limits,
+    vars: { ...predefined, ...project },
+    errors: [],
+    unresolved: [],
+    included: { count: 0 },
+  };
+  const opts: CollectOptions = {
+    predefined,
+    project,
+    pipeline: {},
+    maxMatrixJobs: limits.maxMatrixJobs,
+    prefix: '',
+    ...(input.defaultImage ? { defaultImage: input.defaultImage } : {}),
+    ...(input.helperImage ? { helperImage: input.helperImage } : {}),
+  };
+  const jobs: CiJob[] = [];
+  const root = await loadRoot(ctx, input);
+  if (root) await discoverPipeline(ctx, root, input.path, opts, 0, jobs);
+
+  const unresolved = [...ctx.unresolved, ...jobs.flatMap((j) => j.unresolved.map((u) => ({ job: j.name, ...u })))];
+  const images = [...new Set(jobs.flatMap((j) => j.images))].sort();
+  const seen = new Set<string>();
+  const errors = ctx.errors.filter((e) => {
+    const k = `${e.file}\u0000${e.message}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  return { file: input.path, jobs, images, unresolved, errors };
+}
+
+async function loadRoot(ctx: IncludeContext, input: DiscoverInput): Promise<CiMap | undefined> {
+  const read = (): Promise<string | undefined> =>
+    input.content !== undefined ? Promise.resolve(input.content) : input.source.readLocal(input.path);
+  if (input.source.lintMerged) {
+    const merged = await lintMerged(ctx, input, read);
+    if (merged) return merged;
+  }
+  return loadCiFile(ctx, { kind: 'self' }, input.path, read, undefined, []);
+}
+
+// GitLab's merged_yaml has every include applied already; any failure falls back to our own resolution.
+async function lintMerged(ctx: IncludeContext, input: DiscoverInput, read: () => Promise<string | undefined>): Promise<CiMap | undefined> {
+  try {
+    const content = await read();
+    if (content === undefined || Buffer.byteLength(content, 'utf8') > ctx.limits.maxFileBytes) return undefined;
+    const merged = await input.source.lintMerged!(content);
+    if (merged === undefined) return undefined;
+    const { include: _done, ...config } = parseCiYaml(merged, input.path).config;
+    return config;
+  } catch {
+    return undefined; // lint unavailable or its answer unreadable: resolve includes ourselves
+  }
+}
+
+async function discoverPipeline(ctx: IncludeContext, config: CiMap, label: string, opts: CollectOptions, depth: number, out: CiJob[]): Promise<void> {
+  const ext = resolveExtends(config);
+  const refs = resolveReferences(ext.config);
+  for (const message of [...ext.errors, ...refs.errors]) ctx.errors.push({ file: label, message });
+  const { jobs, children } = collectJobs(refs.config, opts);
+  out.push(...jobs);
+  for (const child of children) {
+    if (depth + 1 > ctx.limits.maxChildDepth) {
+      ctx.errors.push({ file: label, message: `${child.job}: child pipelines nest deeper than ${ctx.limits.maxChildDepth}` });
+      continue;
+    }
+    // A child pipeline is a whole configuration: its trigger:include files merge like a top-level include.
+    const childConfig = await resolveIncludes(ctx, { include: child.include }, { kind: 'self' }, [label]);
+    const childOpts = { ...opts, prefix: `${child.job}/`, pipeline: { ...opts.pipeline, ...child.variables } };
+    await discoverPipeline(ctx, childConfig, `${label} → ${child.job}`, childOpts, depth + 1, out);
+  }
+}

@@ -1,0 +1,6 @@
+export * from './types';
+export { discoverImages } from './discover-images';
+export { predefinedVariables, refSlug, type ProjectFacts } from './predefined-variables';
+export { parseCiYaml, type ParsedCiFile } from './parse-ci-yaml';
+export { isValidImageRef, imageRefProblem, normalizeImageRef } from './image-ref';
+export { CiReference } from './ci-reference';

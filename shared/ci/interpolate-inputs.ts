@@ -1,0 +1,67 @@
+import { isMap } from './parse-ci-yaml';
+import type { CiMap } from './types';
+
+const BLOCK = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*)?)\]\]/g;
+const WHOLE = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*)?)\]\]$/;
+
+/** Result of input interpolation: the new configuration and the problems found (unknown or missing inputs). */
+export interface InterpolationResult {
+  config: CiMap;
+  errors: string[];
+}
+
+/**
+ * Replace `$[[ inputs.name ]]` in keys and values with the includer's `inputs:` or the spec default
+ * (docs.gitlab.com ci/inputs). A value that is exactly one block keeps the input's type (arrays, numbers, booleans).
+ * Functions `truncate(off,len)` and `posix_escape` are applied; `expand_vars` is left to variable expansion.
+ * Other `$[[ ... ]]` (e.g. `matrix.X` in `needs`) stay as written.
+ */
+export function interpolateInputs(config: CiMap, spec: CiMap | undefined, given: CiMap | undefined): InterpolationResult {
+  const errors: string[] = [];
+  const declared = isMap(spec?.inputs) ? (spec.inputs as CiMap) : {};
+  const values: CiMap = {};
+  for (const [name, def] of Object.entries(declared)) {
+    if (given && name in given) values[name] = given[name];
+    else if (isMap(def) && 'default' in def) values[name] = def.default;
+  }
+  for (const name of Object.keys(given ?? {})) if (!(name in declared)) errors.push(`unknown input "${name}"`);
+  const missing = new Set<string>();
+
+  const lookup = (name: string, fns: string): unknown => {
+    if (!(name in values)) {
+      if (!missing.has(name)) errors.push(`input "${name}" has no value and no default`);
+      missing.add(name);
+      return undefined;
+    }
+    return applyFunctions(values[name], fns);
+  };
+  const str = (s: string): unknown => {
+    if (!s.includes('$[[')) return s;
+    const whole = WHOLE.exec(s);
+    if (whole) return lookup(whole[1]!, whole[2] ?? '') ?? s;
+    return s.replace(BLOCK, (m, name: string, fns: string) => {
+      const v = lookup(name, fns);
+      return v === undefined ? m : typeof v === 'string' ? v : JSON.stringify(v);
+    });
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return str(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (!isMap(v)) return v;
+    const out: CiMap = {};
+    for (const [k, val] of Object.entries(v)) out[String(str(k))] = walk(val);
+    return out;
+  };
+  return { config: walk(config) as CiMap, errors };
+}
+
+function applyFunctions(value: unknown, fns: string): unknown {
+  let v = value;
+  for (const raw of fns.split('|').map((f) => f.trim()).filter(Boolean)) {
+    const m = /^truncate\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(raw);
+    if (m) v = String(v).substr(Number(m[1]), Number(m[2]));
+    else if (raw === 'posix_escape') v = String(v).replace(/([^A-Za-z0-9_./:@%^,+=-])/g, '\\$1');
+    // expand_vars: variables are expanded later with the job's full variable set.
+  }
+  return v;
+}

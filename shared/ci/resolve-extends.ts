@@ -1,0 +1,64 @@
+import { deepMerge } from './deep-merge';
+import { isMap } from './parse-ci-yaml';
+import type { CiMap } from './types';
+
+/** GitLab's `Extendable::Entry::MAX_NESTING_LEVELS`. */
+const MAX_LEVELS = 10;
+
+/** Configuration with every `extends:` applied, plus the problems found (unknown parents, cycles, depth). */
+export interface ExtendsResult {
+  config: CiMap;
+  errors: string[];
+}
+
+/**
+ * Apply `extends` like GitLab's `Extendable` (lib/gitlab/ci/config/extendable/entry.rb): parents are resolved first,
+ * with several parents the later one wins, then `parent.deep_merge(job)` — hashes merge, everything else is replaced.
+ * Problems are reported and the offending parent skipped, so the rest of the file still yields images.
+ */
+export function resolveExtends(config: CiMap): ExtendsResult {
+  const errors: string[] = [];
+  const resolved = new Map<string, CiMap>();
+  const visiting: string[] = [];
+
+  const resolve = (key: string): CiMap | undefined => {
+    const done = resolved.get(key);
+    if (done) return done;
+    const entry = config[key];
+    if (!isMap(entry)) return undefined;
+    if (entry.extends === undefined) return entry;
+    if (visiting.includes(key)) {
+      errors.push(`${key}: circular dependency detected in \`extends\` (${[...visiting, key].join(' → ')})`);
+      return undefined;
+    }
+    if (visiting.length >= MAX_LEVELS) {
+      errors.push(`${key}: nesting too deep in \`extends\` (max ${MAX_LEVELS} levels)`);
+      return undefined;
+    }
+    visiting.push(key);
+    const parents = Array.isArray(entry.extends) ? entry.extends.map(String) : [String(entry.extends)];
+    let base: CiMap = {};
+    for (const p of parents) {
+      if (!isMap(config[p])) {
+        errors.push(`${key}: unknown key in \`extends\`: ${p}`);
+        continue;
+      }
+      const parent = resolve(p);
+      if (parent) base = deepMerge(base, parent);
+    }
+    visiting.pop();
+    const { extends: _drop, ...own } = entry;
+    const out = deepMerge(base, own);
+    resolved.set(key, out);
+    return out;
+  };
+
+  const out: CiMap = {};
+  for (const [k, v] of Object.entries(config)) out[k] = isMap(v) && v.extends !== undefined ? (resolve(k) ?? stripExtends(v)) : v;
+  return { config: out, errors };
+}
+
+function stripExtends(v: CiMap): CiMap {
+  const { extends: _drop, ...rest } = v;
+  return rest;
+}

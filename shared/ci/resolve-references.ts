@@ -1,0 +1,57 @@
+import { isCiReference, type CiReference } from './ci-reference';
+import { isMap } from './parse-ci-yaml';
+import type { CiMap } from './types';
+
+/** GitLab allows `!reference` to nest this deep (docs: "up to 10 levels"). */
+const MAX_DEPTH = 10;
+// Keywords whose nested arrays GitLab flattens, so `- !reference [.x, script]` inside a list splices in.
+const FLATTEN = new Set(['script', 'before_script', 'after_script', 'rules', 'services', 'tags', 'needs', 'dependencies']);
+
+/** Configuration with every `!reference` replaced by its target, plus the problems found. */
+export interface ReferencesResult {
+  config: CiMap;
+  errors: string[];
+}
+
+/**
+ * Replace `!reference [.job, key, ...]` with the value at that path of the (already extended) configuration —
+ * GitLab runs this after `extends` (config.rb#build_config). Targets may hold references themselves. A missing
+ * target or a cycle is reported and the value dropped.
+ */
+export function resolveReferences(config: CiMap): ReferencesResult {
+  const errors: string[] = [];
+
+  const lookup = (ref: CiReference, depth: number): unknown => {
+    if (depth > MAX_DEPTH) {
+      errors.push(`${String(ref)}: too many nested references (max ${MAX_DEPTH})`);
+      return undefined;
+    }
+    let cur: unknown = config;
+    for (const key of ref.path) {
+      if (isCiReference(cur)) cur = lookup(cur, depth + 1);
+      if (!isMap(cur) || !(key in cur)) {
+        errors.push(`${String(ref)} could not be found`);
+        return undefined;
+      }
+      cur = cur[key];
+    }
+    return walk(cur, depth + 1, undefined);
+  };
+
+  const walk = (v: unknown, depth: number, key: string | undefined): unknown => {
+    if (isCiReference(v)) return lookup(v, depth);
+    if (Array.isArray(v)) {
+      const items = v.map((x) => walk(x, depth, undefined)).filter((x) => x !== undefined);
+      return key !== undefined && FLATTEN.has(key) ? items.flat(MAX_DEPTH) : items;
+    }
+    if (!isMap(v)) return v;
+    const out: CiMap = {};
+    for (const [k, val] of Object.entries(v)) {
+      const r = walk(val, depth, k);
+      if (r !== undefined) out[k] = r;
+    }
+    return out;
+  };
+
+  return { config: walk(config, 0, undefined) as CiMap, errors };
+}
