@@ -102,7 +102,7 @@ describe('POP RPC client against the signed emulator', () => {
 
   it('missing Action/Version and unknown actions answer like the gateway', async () => {
     const noAction = await fetch(`${emu.url}/?Version=2014-05-26`);
-    expect([noAction.status, (await noAction.json()).Code]).toEqual([400, 'MissingParameter']);
+    expect([noAction.status, ((await noAction.json()) as { Code: string }).Code]).toEqual([400, 'MissingParameter']);
     const e = await popError(client(() => AK).request('NoSuchAction', {}));
     expect(e.details).toMatchObject({ popCode: 'InvalidApi.NotFound', httpStatus: 404 });
   });
