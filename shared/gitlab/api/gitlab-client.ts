@@ -1,0 +1,71 @@
+import type { RawVariable } from './merge-variables';
+import type { RawProject } from './to-project-info';
+import { gitlabRequestHandler } from './request-handler';
+import type { PipelineInfo } from './types';
+
+/** The handful of v4 calls the port makes, already shaped; one method = one HTTP request. */
+export interface GitlabClient {
+  listProjects(page: number, perPage: number): Promise<{ data: RawProject[]; next: number | null }>;
+  showProject(idOrPath: number | string): Promise<RawProject>;
+  showRaw(project: number | string, path: string, ref: string): Promise<string>;
+  lint(project: number | string, content: string | undefined, ref?: string): Promise<RawLint>;
+  groupVariables(group: string): Promise<RawVariable[]>;
+  projectVariables(project: number | string): Promise<RawVariable[]>;
+  template(name: string): Promise<string>;
+  createPipeline(project: number | string, ref: string, variables: Array<{ key: string; value: string }>): Promise<PipelineInfo>;
+  showPipeline(project: number | string, id: number): Promise<PipelineInfo>;
+}
+
+export interface RawLint {
+  valid?: boolean;
+  merged_yaml?: string;
+  errors?: unknown[];
+  warnings?: unknown[];
+}
+
+// gitbeaker's resource methods are heavily generic; we call them through this loose shape and type the results above.
+type Fn = (...args: unknown[]) => Promise<unknown>;
+interface Loose {
+  Projects: { all: Fn; show: Fn; requester: { get(ep: string, o?: { signal?: AbortSignal }): Promise<{ body: unknown }> } };
+  RepositoryFiles: { showRaw: Fn };
+  Lint: { check: Fn; lint: Fn };
+  GroupVariables: { all: Fn };
+  ProjectVariables: { all: Fn };
+  Pipelines: { create: Fn; show: Fn };
+}
+
+/**
+ * Build the client on first use (the dynamic import keeps @gitbeaker out of cold starts that never call GitLab).
+ * Raw file paths and project paths are passed as-is: gitbeaker's `endpoint` tag URL-encodes them (facts §2.5).
+ */
+export async function createGitlabClient(o: { url: string; token: string; timeoutMs: number }): Promise<GitlabClient> {
+  const [{ Gitlab }, { createRequesterFn }] = await Promise.all([import('@gitbeaker/rest'), import('@gitbeaker/requester-utils')]);
+  // Same options handler as @gitbeaker/rest (pass-through); our request handler replaces its retry loop.
+  const requesterFn = createRequesterFn((_, reqo) => Promise.resolve(reqo), gitlabRequestHandler);
+  const api = new Gitlab({ host: o.url.replace(/\/+$/, ''), token: o.token, queryTimeout: o.timeoutMs, requesterFn }) as unknown as Loose;
+  const asText = async (v: unknown): Promise<string> => (v instanceof Blob ? v.text() : String(v ?? ''));
+  return {
+    async listProjects(page, perPage) {
+      const r = (await api.Projects.all({
+        archived: false, orderBy: 'id', sort: 'asc', page, perPage, pagination: 'offset', showExpanded: true,
+      })) as { data: RawProject[]; paginationInfo: { next: number | null } };
+      return { data: r.data, next: r.paginationInfo.next };
+    },
+    showProject: async (id) => (await api.Projects.show(id)) as RawProject,
+    showRaw: async (project, path, ref) => asText(await api.RepositoryFiles.showRaw(project, path, ref)),
+    lint: async (project, content, ref) =>
+      (content === undefined
+        ? await api.Lint.check(project, ref ? { contentRef: ref } : {})
+        : await api.Lint.lint(project, content, ref ? { ref } : {})) as RawLint,
+    groupVariables: async (group) => (await api.GroupVariables.all(group, { perPage: 100 })) as RawVariable[],
+    projectVariables: async (project) => (await api.ProjectVariables.all(project, { perPage: 100 })) as RawVariable[],
+    // GitLabCIYMLTemplates.show emits a DeprecationWarning on every call; the same GET through the requester does not.
+    async template(name) {
+      const signal = AbortSignal.timeout(o.timeoutMs);
+      const r = await api.Projects.requester.get(`templates/gitlab_ci_ymls/${encodeURIComponent(name)}`, { signal });
+      return (r.body as { content?: string }).content ?? '';
+    },
+    createPipeline: async (project, ref, variables) => (await api.Pipelines.create(project, ref, { variables })) as PipelineInfo,
+    showPipeline: async (project, id) => (await api.Pipelines.show(project, id)) as PipelineInfo,
+  };
+}

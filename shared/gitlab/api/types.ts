@@ -1,0 +1,68 @@
+/**
+ * The narrow GitLab port: only the v4 calls our features make (facts/gitlab.md §2.3–2.5). Everything else about
+ * GitLab stays out of the domain code.
+ */
+
+/** What we keep of a GitLab project (names as GitLab's JSON, so hook payloads and API answers line up). */
+export interface ProjectInfo {
+  id: number;
+  path_with_namespace: string;
+  /** Null on an empty repository. */
+  default_branch: string | null;
+  /** Null/empty = `.gitlab-ci.yml`; may be `path@group/project` (config in another project). */
+  ci_config_path: string | null;
+  archived: boolean;
+  namespace: { id: number; full_path: string; kind: 'group' | 'user' };
+  last_activity_at: string;
+}
+
+/** A project reference as GitLab accepts it: numeric id or full path (the client URL-encodes it). */
+export type ProjectRef = number | string;
+
+export interface ListProjectsOptions {
+  /** Page size (GitLab caps it at 100). */
+  perPage?: number;
+  /** Stop after this many pages (a guard for huge instances). */
+  maxPages?: number;
+}
+
+/** The merged configuration from `POST /projects/:id/ci/lint`. */
+export interface LintResult {
+  valid: boolean;
+  /** Config after includes are merged; may use Ruby-symbol keys on old instances (facts/gitlab.md §2.3). */
+  mergedYaml?: string;
+  errors: string[];
+}
+
+export interface PipelineInfo {
+  id: number;
+  status: string;
+  web_url: string;
+  ref?: string;
+  sha?: string;
+}
+
+export interface VariableOptions {
+  /** Include variables marked protected (they apply on protected refs, usually the default branch). Default true. */
+  includeProtected?: boolean;
+}
+
+/** The GitLab port (`ports.gitlab`). Errors are AppError 'GITLAB_API' with `retryable` set. */
+export interface GitlabPort {
+  /** Active (not archived) projects that have a repository, all pages. */
+  listActiveProjects(opts?: ListProjectsOptions): Promise<ProjectInfo[]>;
+  getProject(idOrPath: ProjectRef): Promise<ProjectInfo>;
+  /** Raw file at ref; undefined when the file (or ref) does not exist. */
+  readFile(project: ProjectRef, path: string, ref: string): Promise<string | undefined>;
+  /** Lint with includes merged; undefined when the instance does not offer the endpoint to us (404/403). */
+  lintMerged(project: ProjectRef, content: string | undefined, ref?: string): Promise<LintResult | undefined>;
+  /**
+   * CI/CD variables usable for image names: the namespace's groups (outermost first) overridden by the project's.
+   * Masked, hidden and file-type variables and non-`*` environment scopes are left out (secrets never leave GitLab).
+   */
+  projectVariables(project: ProjectRef, opts?: VariableOptions): Promise<Record<string, string>>;
+  /** `GET /templates/gitlab_ci_ymls/:key` content; undefined when unknown. */
+  readTemplate(name: string): Promise<string | undefined>;
+  createPipeline(project: ProjectRef, ref: string, variables?: Record<string, string>): Promise<PipelineInfo>;
+  getPipeline(project: ProjectRef, id: number): Promise<PipelineInfo>;
+}
