@@ -4,3 +4,4 @@ export { predefinedVariables, refSlug, type ProjectFacts } from './predefined-va
 export { parseCiYaml, type ParsedCiFile } from './parse-ci-yaml';
 export { isValidImageRef, imageRefProblem, normalizeImageRef } from './image-ref';
 export { CiReference } from './ci-reference';
+export { memoryCiSource, type MemoryCiFiles } from './memory-ci-source';
