@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, wri
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { buildVendorChunk, lazyVendorPlugin, OPTIONAL_EXTERNALS, stubPlugin, type VendorChunk } from './lazy-vendor';
+import { buildVendorChunk, findImported, lazyVendorPlugin, OPTIONAL_EXTERNALS, stubPlugin, type VendorChunk } from './lazy-vendor';
 
 /**
  * `npm run build`: one CJS bundle per function, `functions/<name>/handler.ts` → `dist/<name>/index.js` (FC handler
@@ -68,14 +68,16 @@ export async function buildFunctions(opts: { root?: string; outDir?: string; nam
   const reports: FunctionReport[] = [];
   for (const name of names) {
     const rules = FUNCTION_RULES[name] ?? { lazy: HEAVY_PACKAGES };
-    for (const pkg of rules.lazy ?? []) if (!chunks.has(pkg)) chunks.set(pkg, await buildVendorChunk(pkg, vendorCache, root));
+    const entry = join(root, 'functions', name, 'handler.ts');
+    const imported = await findImported(entry, rules.lazy ?? [], root);
+    for (const pkg of imported) if (!chunks.has(pkg)) chunks.set(pkg, await buildVendorChunk(pkg, vendorCache, root));
     const fnDir = join(outDir, name);
     rmSync(fnDir, { recursive: true, force: true });
     const outfile = join(fnDir, 'index.js');
     const used = new Set<string>();
-    const lazy = new Map([...chunks].filter(([p]) => rules.lazy?.includes(p)));
+    const lazy = new Map([...chunks].filter(([p]) => imported.has(p)));
     const res = await build({
-      entryPoints: [join(root, 'functions', name, 'handler.ts')],
+      entryPoints: [entry],
       absWorkingDir: root,
       bundle: true,
       platform: 'node',

@@ -79,14 +79,44 @@ export function shimSource(chunk: VendorChunk): string {
   ].join('\n');
 }
 
+/** Which of `pkgs` the entry's import graph reaches (a quick unminified pass, nothing written). */
+export async function findImported(entry: string, pkgs: readonly string[], root: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (pkgs.length === 0) return found;
+  await build({
+    entryPoints: [entry],
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'error',
+    external: OPTIONAL_EXTERNALS,
+    plugins: [
+      {
+        name: 'find-imported',
+        setup(b) {
+          b.onResolve({ filter: exactFilter(pkgs) }, (args) => {
+            found.add(args.path);
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return found;
+}
+
+const exactFilter = (pkgs: readonly string[]): RegExp =>
+  new RegExp(`^(${pkgs.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+
 /** esbuild plugin replacing each vendored package with its shim; records which ones the bundle imported. */
 export function lazyVendorPlugin(chunks: ReadonlyMap<string, VendorChunk>, used: Set<string>): Plugin {
-  const escaped = [...chunks.keys()].map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
   return {
     name: 'lazy-vendor',
     setup(b) {
-      if (escaped.length === 0) return;
-      b.onResolve({ filter: new RegExp(`^(${escaped.join('|')})$`) }, (args) => {
+      if (chunks.size === 0) return;
+      b.onResolve({ filter: exactFilter([...chunks.keys()]) }, (args) => {
         used.add(args.path);
         return { path: args.path, namespace: 'lazy-vendor' };
       });
@@ -103,10 +133,8 @@ export function stubPlugin(pkgs: readonly string[], why: string): Plugin {
   return {
     name: 'stub',
     setup(b) {
-      for (const pkg of pkgs) {
-        const filter = new RegExp(`^${pkg.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-        b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'stub' }));
-      }
+      if (pkgs.length === 0) return;
+      b.onResolve({ filter: exactFilter(pkgs) }, (args) => ({ path: args.path, namespace: 'stub' }));
       b.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({
         contents: `module.exports = function stub() { throw new Error(${JSON.stringify(`${args.path} is not bundled: ${why}`)}); };`,
         loader: 'js',
