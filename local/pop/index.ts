@@ -2,3 +2,5 @@ export * from './pop-emulator';
 export * from './pop-error';
 export * from './signing';
 export * from './types';
+export * from './cs-product';
+export * from './dm-product';
