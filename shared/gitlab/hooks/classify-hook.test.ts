@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureNames, hook, loadFixture, pipelineOf, pushWithFiles, type FixtureName } from '../../../test/fixtures/gitlab/index';
+import { classifyHook, type ClassifyOptions } from './classify-hook';
+import { defineHookRules } from './hook-rules';
+
+const opts: ClassifyOptions = { ciConfigPath: '.gitlab-ci.yml', infraProject: 'ops/infra', deliveryId: 'd-1' };
+const classify = (fx: { headerEvent: string; payload: Record<string, unknown> }, o: Partial<ClassifyOptions> = {}) =>
+  classifyHook(fx.headerEvent, fx.payload, { ...opts, ...o });
+const summary = (fx: { headerEvent: string; payload: Record<string, unknown> }) =>
+  classify(fx).requests.map((r) => ({ action: r.action, params: r.params }));
+
+describe('classifyHook: every fixture', () => {
+  const expected: Record<FixtureName, { name: string; scope: string; actions: Array<{ action: string; params: unknown }> }> = {
+    'system.push': { name: 'push', scope: 'system', actions: [{ action: 'prewarm', params: { projects: [15] } }] },
+    'system.tag_push': { name: 'tag_push', scope: 'system', actions: [] },
+    'system.repository_update': { name: 'repository_update', scope: 'system', actions: [{ action: 'prewarm', params: { projects: [15] } }] },
+    'system.merge_request.merge': { name: 'merge_request.merge', scope: 'system', actions: [{ action: 'prewarm', params: { projects: [14] } }] },
+    'system.project_create': { name: 'project_create', scope: 'system', actions: [{ action: 'prewarm', params: { projects: [74] } }] },
+    'system.project_destroy': { name: 'project_destroy', scope: 'system', actions: [] },
+    'system.project_rename': { name: 'project_rename', scope: 'system', actions: [] },
+    'system.project_transfer': { name: 'project_transfer', scope: 'system', actions: [] },
+    'system.project_update': { name: 'project_update', scope: 'system', actions: [] },
+    'system.user_create': { name: 'user_create', scope: 'system', actions: [] },
+    push: { name: 'push', scope: 'project', actions: [{ action: 'prewarm', params: { projects: [15] } }] },
+    tag_push: { name: 'tag_push', scope: 'project', actions: [] },
+    'merge_request.merge': { name: 'merge_request.merge', scope: 'project', actions: [{ action: 'prewarm', params: { projects: [14] } }] },
+    pipeline: { name: 'pipeline', scope: 'project', actions: [{ action: 'reconcile', params: { verifyPipeline: 31 } }] },
+    build: { name: 'build', scope: 'project', actions: [] },
+  };
+  it.each(fixtureNames)('%s', (name) => {
+    const c = classify(loadFixture(name));
+    expect({ name: c.hook.name, scope: c.hook.scope, actions: c.requests.map((r) => ({ action: r.action, params: r.params })) }).toEqual(expected[name]);
+    expect(c.reason.length).toBeGreaterThan(5);
+    for (const r of c.requests) expect(r.source).toEqual({ kind: 'webhook', id: 'd-1', reason: expect.any(String) });
+  });
+});
+
+describe('classifyHook: push rules', () => {
+  it('system push without file lists is pre-warmed as "files unknown"', () => {
+    expect(classify(loadFixture('system.push')).requests[0]!.source!.reason).toMatch(/files unknown/);
+  });
+  it('system push whose commits do list files is judged by them', () => {
+    const fx = hook('system.push', { commits: [{ id: 'a', added: [], modified: ['README.md'], removed: [] }] });
+    expect(classify(fx)).toMatchObject({ requests: [], reason: expect.stringMatching(/none of 1 changed file/) });
+  });
+  it('pre-warms for the CI file, any yml (possible local include), and when older commits are not listed', () => {
+    expect(classify(pushWithFiles(['.gitlab-ci.yml'])).requests[0]!.source!.reason).toMatch(/changes \.gitlab-ci\.yml$/);
+    expect(classify(pushWithFiles(['ci/templates/build.yaml'])).requests[0]!.source!.reason).toMatch(/possible local include/);
+    expect(classify(pushWithFiles(['README.md'], { total_commits_count: 25 })).requests[0]!.source!.reason).toMatch(/files unknown/);
+  });
+  it('uses the project ci_config_path over CI_CONFIG_PATH', () => {
+    const fx = pushWithFiles(['ci/main.yml'], { project: { ci_config_path: 'ci/main.yml' } });
+    expect(classify(fx).requests[0]!.source!.reason).toMatch(/changes ci\/main\.yml$/);
+    expect(classify(pushWithFiles(['pipeline.ci']), { ciConfigPath: 'pipeline.ci' }).requests).toHaveLength(1);
+  });
+  it('ignores pushes that touch no CI config, other branches, and branch deletions', () => {
+    expect(summary(pushWithFiles(['src/main.java']))).toEqual([]);
+    expect(classify(pushWithFiles(['.gitlab-ci.yml'], { ref: 'refs/heads/feature' })).reason).toMatch(/not the default branch master/);
+    expect(classify(pushWithFiles(['.gitlab-ci.yml'], { after: '0'.repeat(40) })).reason).toMatch(/deleted/);
+  });
+  it('a push to the infra project default branch reconciles (by path or id), and still pre-warms on CI change', () => {
+    const infra = { project: { path_with_namespace: 'Ops/Infra' } };
+    expect(summary(pushWithFiles(['k8s/pv.txt'], infra))).toEqual([{ action: 'reconcile', params: {} }]);
+    expect(summary(pushWithFiles(['helmfile.yaml'], infra)).map((r) => r.action)).toEqual(['reconcile', 'prewarm']);
+    expect(classify(pushWithFiles(['x.txt']), { infraProject: '15' }).requests.map((r) => r.action)).toEqual(['reconcile']);
+    expect(classify(pushWithFiles(['x.txt']), { infraProject: undefined }).requests).toEqual([]);
+  });
+  it('repository_update: only a change of the default branch counts; infra → reconcile too', () => {
+    expect(classify(hook('system.repository_update', { changes: [{ before: 'a', after: 'b', ref: 'refs/heads/dev' }] })).requests).toEqual([]);
+    const infra = hook('system.repository_update', { project: { path_with_namespace: 'ops/infra' } });
+    expect(summary(infra).map((r) => r.action)).toEqual(['reconcile', 'prewarm']);
+  });
+});
+
+describe('classifyHook: merge requests, pipelines, unknown', () => {
+  it('only a merge into the default branch pre-warms', () => {
+    expect(classify(hook('merge_request.merge', { object_attributes: { target_branch: 'release' } })).requests).toEqual([]);
+    const open = classify(hook('merge_request.merge', { object_attributes: { action: 'open', state: 'opened' } }));
+    expect(open).toMatchObject({ hook: { name: 'merge_request.open' }, requests: [] });
+  });
+  it('the infra pipeline reconciles when finished (success or failed) only', () => {
+    expect(summary(pipelineOf('ops/infra', 7, 'failed', 44))).toEqual([{ action: 'reconcile', params: { verifyPipeline: 44 } }]);
+    expect(classify(pipelineOf('ops/infra', 7, 'running')).reason).toMatch(/running, not finished/);
+    expect(classify(pipelineOf('ops/infra', 7, 'canceled')).requests).toEqual([]);
+    expect(classify(pipelineOf('jsmith/app', 9, 'success')).reason).toMatch(/not the infra project/);
+  });
+  it('an unknown event is no action with a reason', () => {
+    const c = classifyHook('Vulnerability Hook', { object_kind: 'vulnerability', object_attributes: {} }, opts);
+    expect(c).toMatchObject({ requests: [], reason: 'unknown event vulnerability' });
+    expect(classifyHook('Push Hook', {}, opts).reason).toMatch(/unknown event/);
+  });
+  it('a payload that does not match its event shape is EVENT_INVALID without echoing values', () => {
+    expect(() => classify(hook('push', { ref: 12345 }))).toThrow(expect.objectContaining({ code: 'EVENT_INVALID', status: 400 }));
+  });
+  it('rule tables reject names outside the registry', () => {
+    expect(() => defineHookRules({ 'merge_request.smash': () => 'x' })).toThrow(/merge_request\.smash/);
+  });
+});

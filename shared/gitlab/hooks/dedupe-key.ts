@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { IdentifiedHook } from './identify-hook';
+
+/**
+ * Payload fields that identify one logical event and do not change when GitLab re-sends it. Deliberately NOT
+ * `X-Gitlab-Event-UUID`: a system push and its repository_update share it, and both must be acted on; and NOT
+ * `X-Gitlab-Webhook-UUID`, which is new on every request (facts/gitlab.md §1.3). See docs/adr/0004.
+ */
+const KEY_PATHS = [
+  'event_name',
+  'object_kind',
+  'project_id',
+  'project.id',
+  'before',
+  'after',
+  'ref',
+  'checkout_sha',
+  'changes',
+  'refs',
+  'object_attributes.id',
+  'object_attributes.action',
+  'object_attributes.status',
+  'object_attributes.updated_at',
+  'object_attributes.finished_at',
+  'object_attributes.merge_commit_sha',
+  'build_id',
+  'build_status',
+  'build_finished_at',
+  'path_with_namespace',
+  'old_path_with_namespace',
+  'created_at',
+  'updated_at',
+] as const;
+
+function at(o: unknown, path: string): unknown {
+  let v = o;
+  for (const part of path.split('.')) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/** JSON with object keys sorted at every depth, so equal values hash equally whatever order GitLab used. */
+export function stableStringify(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Identity of one delivery: GitLab's `Idempotency-Key` (same value when a delivery is re-sent, MR !160952) when
+ * present, else a hash of the stable payload fields plus the hook type. Returns `idem:<sha256>` or `body:<sha256>`.
+ */
+export function deliveryKey(idempotencyKey: string | undefined, hook: IdentifiedHook, payload: Record<string, unknown>): string {
+  const idem = idempotencyKey?.trim();
+  if (idem) return `idem:${sha256(idem)}`;
+  const picked: Record<string, unknown> = { headerEvent: hook.headerEvent.trim().toLowerCase(), name: hook.name ?? hook.kind };
+  for (const p of KEY_PATHS) {
+    const v = at(payload, p);
+    if (v !== undefined) picked[p] = v;
+  }
+  return `body:${sha256(stableStringify(picked))}`;
+}
+
+/** One dedupe key per (delivery, action): a delivery that asks for two actions hands each off on its own. */
+export function requestKey(delivery: string, action: string): string {
+  return `gitlab-webhook#${action}#${delivery}`;
+}
+
+/**
+ * FC async task id for a request key (facts/alibaba.md §1.8: starts with a letter or `_`, `[A-Za-z0-9_-]`, ≤128).
+ * Deterministic, so every instance that sees the same delivery asks FC for the same task and FC keeps one.
+ */
+export function asyncTaskId(key: string, action: string): string {
+  const safeAction = action.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 32);
+  return `wh_${safeAction}_${sha256(key).slice(0, 64)}`;
+}

@@ -1,0 +1,82 @@
+import { changedFiles, ciConfigPathOf, touchesCiConfig } from './ci-config-touch';
+import { defineHookRules, isInfraProject, isZeroSha, type HookRule, type PlannedRequest } from './hook-rules';
+import { mergeRequestPayload, parsePayload, pipelinePayload, projectEventPayload, pushPayload, repositoryUpdatePayload } from './payload-schemas';
+
+/** Pipeline statuses that mean "the infra pipeline has finished applying" (facts/gitlab.md §1.2, Pipeline Hook). */
+const FINISHED = new Set(['success', 'failed']);
+
+/** Push (system `event_name: push` or Push Hook): CI-config change on the default branch → prewarm; infra → reconcile. */
+const push: HookRule = (payload, hook, opts) => {
+  const p = parsePayload(pushPayload, payload, 'push');
+  const id = p.project_id ?? p.project?.id;
+  const path = p.project?.path_with_namespace ?? String(id);
+  const db = p.project?.default_branch;
+  if (!p.ref.startsWith('refs/heads/')) return `push to ${p.ref} is not a branch`;
+  if (isZeroSha(p.after)) return `branch ${p.ref.slice(11)} deleted`;
+  if (!db) return `default branch of ${path} unknown`;
+  if (p.ref !== `refs/heads/${db}`) return `push to ${p.ref.slice(11)}, not the default branch ${db}`;
+  const out: PlannedRequest[] = [];
+  if (isInfraProject(opts.infraProject, id, p.project?.path_with_namespace)) {
+    out.push({ action: 'reconcile', params: {}, reason: `push to infra project ${path}@${db}` });
+  }
+  const touch = touchesCiConfig(changedFiles(p), ciConfigPathOf(p.project, opts.ciConfigPath));
+  if (touch.touches && id !== undefined) {
+    out.push({ action: 'prewarm', params: { projects: [id] }, reason: `${hook.scope} push to ${path}@${db}: ${touch.reason}` });
+  }
+  return out.length > 0 ? out : `push to ${path}@${db}: ${touch.reason}`;
+};
+
+/** System repository_update: one per push with all refs, but no file list → prewarm with "files unknown". */
+const repositoryUpdate: HookRule = (payload, _hook, opts) => {
+  const p = parsePayload(repositoryUpdatePayload, payload, 'repository_update');
+  const path = p.project?.path_with_namespace ?? String(p.project_id);
+  const db = p.project?.default_branch;
+  if (!db) return `default branch of ${path} unknown`;
+  if (!p.changes.some((c) => c.ref === `refs/heads/${db}` && !isZeroSha(c.after))) return `no update of ${path}@${db}`;
+  const out: PlannedRequest[] = [];
+  if (isInfraProject(opts.infraProject, p.project_id, p.project?.path_with_namespace)) {
+    out.push({ action: 'reconcile', params: {}, reason: `repository_update of infra project ${path}@${db}` });
+  }
+  out.push({ action: 'prewarm', params: { projects: [p.project_id] }, reason: `repository_update of ${path}@${db}: files unknown` });
+  return out;
+};
+
+/** MR merged into the target project's default branch → prewarm (the hook carries no file list). */
+const mergeRequestMerge: HookRule = (payload) => {
+  const p = parsePayload(mergeRequestPayload, payload, 'merge_request.merge');
+  const a = p.object_attributes;
+  const target = p.project ?? a.target;
+  const db = target?.default_branch ?? a.target?.default_branch;
+  const path = target?.path_with_namespace ?? String(a.target_project_id);
+  if (!db) return `default branch of ${path} unknown`;
+  if (a.target_branch !== db) return `merge into ${a.target_branch}, not the default branch ${db}`;
+  const mr = a.iid !== undefined ? `!${a.iid}` : 'merge request';
+  return [{ action: 'prewarm', params: { projects: [a.target_project_id] }, reason: `${mr} merged into ${path}@${db}` }];
+};
+
+/** A new project may come with a CI file (imports, templates): warm its images before its first pipeline. */
+const projectCreate: HookRule = (payload) => {
+  const p = parsePayload(projectEventPayload, payload, 'project_create');
+  return [{ action: 'prewarm', params: { projects: [p.project_id] }, reason: `project ${p.path_with_namespace ?? p.project_id} created` }];
+};
+
+/** The infra project's pipeline finished: reconcile and verify what it applied. */
+const pipeline: HookRule = (payload, _hook, opts) => {
+  const p = parsePayload(pipelinePayload, payload, 'pipeline');
+  const a = p.object_attributes;
+  const path = p.project.path_with_namespace ?? String(p.project.id);
+  if (!isInfraProject(opts.infraProject, p.project.id, p.project.path_with_namespace)) return `pipeline of ${path} is not the infra project's`;
+  if (!FINISHED.has(a.status)) return `infra pipeline ${a.id} is ${a.status}, not finished`;
+  return [{ action: 'reconcile', params: { verifyPipeline: a.id }, reason: `infra pipeline ${a.id} on ${a.ref ?? '?'} ${a.status}` }];
+};
+
+/** The events that can lead to work; every other registered event is acknowledged without action. */
+export const hookRuleTable = defineHookRules({
+  push,
+  tag_push: () => 'tag pushes do not change the default branch CI config',
+  repository_update: repositoryUpdate,
+  'merge_request.merge': mergeRequestMerge,
+  project_create: projectCreate,
+  pipeline,
+  build: () => 'job events carry no image names; images come from the CI config (facts/gitlab.md §1.2)',
+});
