@@ -1,0 +1,51 @@
+/**
+ * Where a backup's files live: the bucket root is mounted at `mountDir`, so an object key under the OSS prefix is the
+ * same path under the mount. The orchestrator uses these keys to verify on OSS what the host reported.
+ */
+
+/** The run name for a run date: `<epoch>_<YYYY_MM_DD>` of the UTC day (default) or of the exact second. */
+export function backupRunName(runDate: Date, granularity: 'day' | 'second' = 'day'): string {
+  const ms = runDate.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('backupRunName: invalid date');
+  // Day granularity makes a re-fired timer or a redelivered async event reuse the same name (idempotent rerun).
+  const t = granularity === 'day' ? ms - (ms % 86_400_000) : ms;
+  const d = new Date(t);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${Math.floor(t / 1000)}_${d.getUTCFullYear()}_${p(d.getUTCMonth() + 1)}_${p(d.getUTCDate())}`;
+}
+
+/** The mount sub-directory for an OSS prefix (`gitlab-backups/` → `gitlab-backups`; '' = bucket root). */
+export function prefixDir(ossPrefix: string): string {
+  return ossPrefix.replace(/^\/+|\/+$/g, '');
+}
+
+/** Object keys (= paths relative to the mount) of one backup. */
+export interface BackupKeys {
+  archive: string;
+  manifest: string;
+  config: string;
+}
+
+/** Keys of backup `name` under `ossPrefix`, as the script writes them and reports them in its result line. */
+export function backupKeys(ossPrefix: string, name: string): BackupKeys {
+  const dir = prefixDir(ossPrefix);
+  const k = (f: string): string => (dir ? `${dir}/${f}` : f);
+  return {
+    archive: k(`${name}_gitlab_backup.tar`),
+    manifest: k(`${name}_gitlab_backup.manifest.json`),
+    config: k(`${name}_gitlab_config.tar`),
+  };
+}
+
+/** The manifest the host writes next to each verified archive. */
+export interface BackupManifest {
+  schema: 'gitlab-ask-ops/backup-manifest@1';
+  name: string;
+  gitlabVersion: string;
+  host: string;
+  mode: 'staged' | 'direct';
+  startedAt: string;
+  finishedAt: string;
+  archiveEntries: number;
+  files: Array<{ name: string; kind: 'archive' | 'config'; size: number; sha256: string }>;
+}

@@ -1,0 +1,93 @@
+import { AppError } from '#shared/errors/index';
+import type { Env } from '#shared/config/index';
+
+/** How the script stages the archive: `staged` = local backup_path then copy (GitLab's advice for FUSE), `direct` = backup_path on the mount. */
+export type BackupMode = 'staged' | 'direct';
+
+/** Everything the host-side backup script needs; paths are absolute paths on the GitLab host. */
+export interface BackupScriptConfig {
+  /** `<epoch>_<YYYY_MM_DD>` (see backupRunName). Absent: the Cloud Assistant parameter `{{runName}}` (EnableParameter). */
+  runName?: string;
+  /** The ossfs mount point (its fstab entry is used for repair). */
+  mountDir: string;
+  /** Object prefix inside the bucket = sub-directory of the mount (the bucket root is mounted). */
+  ossPrefix: string;
+  /** Must equal gitlab_rails['backup_path'] (staged mode); gitlab-backup writes the archive there. */
+  stagingDir: string;
+  mode: BackupMode;
+  /** Remount from fstab (umount + mount DIR) when the mount is missing or lacks allow_other. */
+  repairMount: boolean;
+  /** Keep at least this many newest verified backups. */
+  keepMin: number;
+  /** Keep anything younger than this many days (0 = no age rule). */
+  keepDays: number;
+  /** Minimum free space in the staging area before starting. */
+  minFreeGiB: number;
+  /** Full log goes to `<logDir>/backup-<name>.log` on the host. */
+  logDir: string;
+  /** flock(1) file that keeps runs from overlapping. */
+  lockFile: string;
+  /** Omnibus config dir holding gitlab-secrets.json and gitlab.rb. */
+  etcDir: string;
+  /** Log lines echoed to stdout before the result line. */
+  tailLines: number;
+}
+
+/** Defaults matching a stock Omnibus host and the seed's ossfs mount. */
+export const DEFAULT_BACKUP_SCRIPT_CONFIG: BackupScriptConfig = {
+  mountDir: '/mnt/gitlab-backups',
+  ossPrefix: 'gitlab-backups/',
+  stagingDir: '/var/opt/gitlab/backups',
+  mode: 'staged',
+  repairMount: false,
+  keepMin: 3,
+  keepDays: 7,
+  minFreeGiB: 10,
+  logDir: '/var/log/gitlab-ask-ops',
+  lockFile: '/run/lock/gitlab-ask-ops-backup.lock',
+  etcDir: '/etc/gitlab',
+  tailLines: 100,
+};
+
+/** The script config from the parsed environment (BACKUP_* and OSS_PREFIX), with optional overrides. */
+export function backupScriptConfigFromEnv(env: Env, overrides: Partial<BackupScriptConfig> = {}): BackupScriptConfig {
+  return {
+    ...DEFAULT_BACKUP_SCRIPT_CONFIG,
+    mountDir: env.BACKUP_MOUNT_DIR,
+    stagingDir: env.BACKUP_STAGING_DIR,
+    mode: env.BACKUP_MODE,
+    repairMount: env.BACKUP_REPAIR_MOUNT,
+    keepMin: env.BACKUP_KEEP_MIN,
+    keepDays: env.BACKUP_KEEP_DAYS,
+    minFreeGiB: env.BACKUP_MIN_FREE_GIB,
+    ossPrefix: env.OSS_PREFIX,
+    ...overrides,
+  };
+}
+
+/** Run names sort and age by their epoch prefix; GitLab's own prune regex accepts the same shape. */
+export const RUN_NAME_RE = /^\d{10}(_\d{4}_\d{2}_\d{2})?(_[0-9A-Za-z.-]+)?$/;
+const PATH_RE = /^\/[A-Za-z0-9._/@+-]*$/;
+const PREFIX_RE = /^[A-Za-z0-9._/-]*$/;
+
+/**
+ * Reject values the script could misread. Quoting already makes any string safe for bash; this catches config
+ * mistakes early (relative paths, a `..`, a run name the prune step could not order).
+ */
+export function validateBackupScriptConfig(cfg: BackupScriptConfig): void {
+  const bad: string[] = [];
+  if (cfg.runName !== undefined && !RUN_NAME_RE.test(cfg.runName)) bad.push(`runName ${JSON.stringify(cfg.runName)}`);
+  for (const k of ['mountDir', 'stagingDir', 'logDir', 'lockFile', 'etcDir'] as const) {
+    const v = cfg[k];
+    if (!PATH_RE.test(v) || v.split('/').includes('..') || v === '/') bad.push(`${k} ${JSON.stringify(v)}`);
+  }
+  if (!PREFIX_RE.test(cfg.ossPrefix) || cfg.ossPrefix.split('/').includes('..')) bad.push(`ossPrefix ${JSON.stringify(cfg.ossPrefix)}`);
+  for (const k of ['keepMin', 'keepDays', 'minFreeGiB', 'tailLines'] as const) {
+    if (!Number.isSafeInteger(cfg[k]) || cfg[k] < 0) bad.push(`${k} ${cfg[k]}`);
+  }
+  if (cfg.keepMin < 1) bad.push('keepMin must be ≥ 1');
+  if (cfg.mode !== 'staged' && cfg.mode !== 'direct') bad.push(`mode ${String(cfg.mode)}`);
+  if (bad.length > 0) {
+    throw new AppError('CONFIG_INVALID', `invalid backup script config: ${bad.join(', ')}`, { details: { invalid: bad } });
+  }
+}

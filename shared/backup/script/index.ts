@@ -1,0 +1,4 @@
+export * from './backup-layout';
+export * from './backup-script-config';
+export * from './parse-backup-result';
+export * from './render-backup-script';

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { backupRunName, backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, shellQuote } from './index';
+import { templatePaths, toTsModule } from './templates/generate';
+import type { Env } from '#shared/config/index';
+
+const cfg = { ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: '1795737600_2026_11_27' };
+
+describe('renderBackupScript', () => {
+  it('fits RunCommand: ≤ 24 KB after Base64, in both modes and with the parameter placeholder', () => {
+    for (const c of [cfg, { ...cfg, mode: 'direct' as const, repairMount: true }, { ...cfg, runName: undefined }]) {
+      expect(base64Size(renderBackupScript(c))).toBeLessThanOrEqual(RUN_COMMAND_MAX_BASE64_BYTES);
+    }
+  });
+
+  it('renders the config block with quoted values and keeps no placeholder', () => {
+    const s = renderBackupScript({ ...cfg, mountDir: '/mnt/gitlab-backups/', ossPrefix: '/team/backups/', keepMin: 5, repairMount: true });
+    expect(s.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(s).toContain("RUN_NAME='1795737600_2026_11_27'");
+    expect(s).toContain("MOUNT_DIR_CFG='/mnt/gitlab-backups'");
+    expect(s).toContain("DEST_SUBDIR='team/backups'");
+    expect(s).toContain('KEEP_MIN=5\n');
+    expect(s).toContain('REPAIR_MOUNT=1\n');
+    expect(s).not.toContain('@@CONFIG@@');
+  });
+
+  it('uses the Cloud Assistant parameter {{runName}} when no run name is given', () => {
+    expect(renderBackupScript({ ...cfg, runName: undefined })).toContain("RUN_NAME='{{runName}}'");
+  });
+
+  it('rejects config the script could misread, naming every bad key', () => {
+    expect(() => renderBackupScript({ ...cfg, runName: 'latest', mountDir: 'relative', stagingDir: '/var/../etc', keepMin: 0 })).toThrow(
+      /runName "latest".*mountDir "relative".*stagingDir "\/var\/..\/etc".*keepMin must be ≥ 1/,
+    );
+  });
+
+  it('maps the parsed environment', () => {
+    const env = { BACKUP_MOUNT_DIR: '/mnt/b', BACKUP_STAGING_DIR: '/srv/stage', BACKUP_MODE: 'direct', BACKUP_REPAIR_MOUNT: true, BACKUP_KEEP_MIN: 4, BACKUP_KEEP_DAYS: 14, BACKUP_MIN_FREE_GIB: 50, OSS_PREFIX: 'p/' } as unknown as Env;
+    expect(backupScriptConfigFromEnv(env)).toMatchObject({ mountDir: '/mnt/b', stagingDir: '/srv/stage', mode: 'direct', repairMount: true, keepMin: 4, keepDays: 14, minFreeGiB: 50, ossPrefix: 'p/' });
+  });
+
+  it('the generated template module matches backup.sh (run templates/generate.ts after editing)', () => {
+    expect(readFileSync(templatePaths.ts, 'utf8')).toBe(toTsModule(readFileSync(templatePaths.sh, 'utf8')));
+  });
+});
+
+describe('shellQuote', () => {
+  it('survives quotes', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+  });
+});
+
+describe('backupRunName', () => {
+  it('names the UTC day by default, so a re-fired run reuses it', () => {
+    expect(backupRunName(new Date('2026-11-27T09:30:12Z'))).toBe('1795737600_2026_11_27');
+    expect(backupRunName(new Date('2026-11-27T23:59:59Z'))).toBe('1795737600_2026_11_27');
+    expect(backupRunName(new Date('2026-11-27T09:30:12.900Z'), 'second')).toBe('1795771812_2026_11_27');
+  });
+});

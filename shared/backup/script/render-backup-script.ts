@@ -1,0 +1,54 @@
+import { BACKUP_SH_TEMPLATE } from './templates/backup-sh';
+import { prefixDir } from './backup-layout';
+import { validateBackupScriptConfig, type BackupScriptConfig } from './backup-script-config';
+
+/** Cloud Assistant parameter name used when the config carries no run name (send with EnableParameter=true). */
+export const RUN_NAME_PARAMETER = 'runName';
+
+/** RunCommand's limit on CommandContent after Base64 (facts/alibaba.md §5.1). */
+export const RUN_COMMAND_MAX_BASE64_BYTES = 24 * 1024;
+
+/** Single-quote a value for bash: safe for any string. */
+export function shellQuote(v: string): string {
+  return `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The bash script the backup action sends with RunCommand (Type=RunShellScript). Steps: lock → ossfs mount check
+ * (+repair) → free space → gitlab-backup → copy → config tar → verify → manifest → prune; the last stdout line is
+ * `GITLAB_BACKUP_RESULT {json}` (parseBackupResult).
+ *
+ * @example
+ * const script = renderBackupScript({ ...backupScriptConfigFromEnv(config.env), runName: backupRunName(new Date()) });
+ * const content = Buffer.from(script).toString('base64'); // ContentEncoding=Base64
+ */
+export function renderBackupScript(cfg: BackupScriptConfig): string {
+  validateBackupScriptConfig(cfg);
+  const runName = cfg.runName ?? `{{${RUN_NAME_PARAMETER}}}`;
+  const lines = [
+    '# --- rendered config ---',
+    `RUN_NAME=${shellQuote(runName)}`,
+    `MOUNT_DIR_CFG=${shellQuote(trimSlash(cfg.mountDir))}`,
+    `DEST_SUBDIR=${shellQuote(prefixDir(cfg.ossPrefix))}`,
+    `STAGING_DIR_CFG=${shellQuote(trimSlash(cfg.stagingDir))}`,
+    `ETC_DIR_CFG=${shellQuote(trimSlash(cfg.etcDir))}`,
+    `LOG_DIR_CFG=${shellQuote(trimSlash(cfg.logDir))}`,
+    `LOCK_FILE_CFG=${shellQuote(cfg.lockFile)}`,
+    `MODE=${cfg.mode}`,
+    `REPAIR_MOUNT=${cfg.repairMount ? 1 : 0}`,
+    `KEEP_MIN=${cfg.keepMin}`,
+    `KEEP_DAYS=${cfg.keepDays}`,
+    `MIN_FREE_GIB=${cfg.minFreeGiB}`,
+    `TAIL_LINES=${cfg.tailLines}`,
+  ];
+  return BACKUP_SH_TEMPLATE.replace('# @@CONFIG@@', () => lines.join('\n'));
+}
+
+/** Size of the script as RunCommand counts it (Base64 of the UTF-8 bytes). */
+export function base64Size(script: string): number {
+  return Buffer.from(script, 'utf8').toString('base64').length;
+}
+
+function trimSlash(p: string): string {
+  return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}

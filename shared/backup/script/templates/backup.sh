@@ -1,0 +1,246 @@
+#!/bin/bash
+# gitlab-ask-ops: verified GitLab backup onto an ossfs mount. Rendered by renderBackupScript (docs/adr/0011);
+# do not edit on the host. The last stdout line is `GITLAB_BACKUP_RESULT {json}`; the full log stays on the host.
+set -Eeuo pipefail
+umask 077
+# @@CONFIG@@
+
+# GITLAB_ASK_OPS_ROOT prefixes every path. Unset in production; the sandbox points it at a scratch root.
+ROOT=${GITLAB_ASK_OPS_ROOT:-}
+MOUNT_DIR=$ROOT$MOUNT_DIR_CFG
+DEST_DIR=$MOUNT_DIR${DEST_SUBDIR:+/$DEST_SUBDIR}
+STAGING_DIR=$ROOT$STAGING_DIR_CFG
+ETC_DIR=$ROOT$ETC_DIR_CFG
+LOG_DIR=$ROOT$LOG_DIR_CFG
+LOCK_FILE=$ROOT$LOCK_FILE_CFG
+VERSION_MANIFEST=$ROOT/opt/gitlab/version-manifest.txt
+
+STEP=params ERROR='' MESSAGE='' REUSED=false
+LOG_FILE='' WORK='' ARCHIVE_KEY='' MANIFEST_KEY='' CONFIG_KEY=''
+PRUNED=() KEPT=()
+STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+NOW=$(date +%s)
+exec 3>&1 # the caller's stdout: only the log tail and the result line go there (Cloud Assistant keeps 24 KB)
+
+json_str() {
+  local s=$1
+  s=${s//\\/\\\\} s=${s//\"/\\\"} s=${s//$'\n'/\\n} s=${s//$'\r'/\\r} s=${s//$'\t'/\\t}
+  printf '"%s"' "$s"
+}
+json_arr() {
+  local out='' s
+  for s in "$@"; do out+="${out:+,}$(json_str "$s")"; done
+  printf '[%s]' "$out"
+}
+log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "$STEP" "$*"; }
+# fail CODE MESSAGE [EXIT]: a named, expected failure of the current step.
+fail() {
+  ERROR=$1 MESSAGE=$2
+  log "FAILED: $2"
+  exit "${3:-1}"
+}
+on_err() {
+  if [[ -z $ERROR ]]; then ERROR=command_failed MESSAGE="exit $1 at line $2: $3"; fi
+}
+finish() {
+  local rc=$? line
+  set +eE
+  trap - ERR
+  if [[ -n $WORK ]]; then rm -rf -- "$WORK"; fi
+  local status=failed
+  if [[ $rc -eq 0 ]]; then status=ok STEP="done"; fi
+  if [[ $rc -ne 0 && -z $ERROR ]]; then ERROR=command_failed MESSAGE="exit $rc"; fi
+  line="GITLAB_BACKUP_RESULT {\"status\":$(json_str "$status"),\"step\":$(json_str "$STEP"),\"name\":$(json_str "$RUN_NAME")"
+  line+=",\"exitCode\":$rc,\"error\":$(json_str "$ERROR"),\"message\":$(json_str "$MESSAGE")"
+  line+=",\"archive\":$(json_str "$ARCHIVE_KEY"),\"manifest\":$(json_str "$MANIFEST_KEY"),\"config\":$(json_str "$CONFIG_KEY")"
+  line+=",\"reused\":$REUSED,\"pruned\":$(json_arr "${PRUNED[@]}"),\"kept\":$(json_arr "${KEPT[@]}")"
+  line+=",\"log\":$(json_str "${LOG_FILE#"$ROOT"}")}"
+  if [[ -n $LOG_FILE ]]; then
+    tail -n "$TAIL_LINES" -- "$LOG_FILE" | tail -c 16384 >&3
+    printf '%s\n' "$line" >>"$LOG_FILE"
+  fi
+  printf '%s\n' "$line" >&3
+  exit "$rc"
+}
+trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
+trap finish EXIT
+trap 'fail terminated "terminated by a signal" 143' TERM INT HUP
+
+# GitLab's own prune regex accepts `<epoch>[_YYYY_MM_DD[_version]]`; we require the epoch prefix to order and age backups.
+[[ $RUN_NAME =~ ^[0-9]{10}(_[0-9]{4}_[0-9]{2}_[0-9]{2})?(_[0-9A-Za-z.-]+)?$ ]] ||
+  fail bad_name "run name '$RUN_NAME' is not <epoch>_<YYYY_MM_DD>" 2
+ARCHIVE_NAME=${RUN_NAME}_gitlab_backup.tar
+MANIFEST_NAME=${RUN_NAME}_gitlab_backup.manifest.json
+CONFIG_NAME=${RUN_NAME}_gitlab_config.tar
+key() { printf '%s' "${DEST_SUBDIR:+$DEST_SUBDIR/}$1"; }
+
+STEP=lock
+mkdir -p -- "$(dirname -- "$LOCK_FILE")"
+exec 9>>"$LOCK_FILE"
+# No overlapping runs: FC async retries and timers may fire twice; the first run keeps the lock until it ends.
+flock -n 9 || fail already_running "another backup run holds $LOCK_FILE (already running)" 75
+
+STEP=log
+mkdir -p -- "$LOG_DIR"
+LOG_FILE=$LOG_DIR/backup-$RUN_NAME.log
+exec >>"$LOG_FILE" 2>&1
+log "run $RUN_NAME on $(hostname) mode=$MODE dest=$DEST_DIR staging=$STAGING_DIR keep=$KEEP_MIN/${KEEP_DAYS}d"
+
+STEP=mount
+# -> "ok" | "not_mounted <fstype>" | "no_allow_other <options>" for the filesystem holding MOUNT_DIR.
+mount_state() {
+  local fstype='' opts=''
+  read -r fstype opts < <(findmnt -n -o FSTYPE,OPTIONS --target "$MOUNT_DIR" 2>/dev/null || true) || true
+  case $fstype in
+    fuse.ossfs | fuse.ossfs2) ;;
+    *) echo "not_mounted ${fstype:-none}"; return ;;
+  esac
+  # Without allow_other the git user (gitlab-rake drops to it) cannot use a root-made FUSE mount.
+  if [[ ,$opts, == *,allow_other,* ]]; then echo ok; else echo "no_allow_other $opts"; fi
+}
+state=$(mount_state)
+log "mount check: $state"
+if [[ $state != ok && $REPAIR_MOUNT == 1 ]]; then
+  log "repairing: umount + mount from its fstab entry"
+  umount "$MOUNT_DIR" || log "umount failed (ignored: it may not have been mounted)"
+  mount "$MOUNT_DIR" || fail mount_failed "mount $MOUNT_DIR from fstab failed"
+  state=$(mount_state)
+  log "after repair: $state"
+fi
+case $state in
+  ok) ;;
+  no_allow_other*) fail no_allow_other "$MOUNT_DIR is an ossfs mount without allow_other (${state#* })" ;;
+  *) fail not_mounted "$MOUNT_DIR is not an ossfs mount (found ${state#* })" ;;
+esac
+mkdir -p -- "$DEST_DIR"
+
+# Idempotent re-run (same run name): a manifest is written only after every check passed, so trust it.
+if [[ -f $DEST_DIR/$MANIFEST_NAME && -f $DEST_DIR/$ARCHIVE_NAME ]]; then
+  log "backup $RUN_NAME already verified on the mount; skipping to prune"
+  REUSED=true
+else
+  STEP=space
+  SRC_DIR=$STAGING_DIR
+  if [[ $MODE == direct ]]; then SRC_DIR=$DEST_DIR; fi
+  [[ -d $SRC_DIR ]] || fail staging_missing "$SRC_DIR does not exist (it must be gitlab_rails['backup_path'])"
+  avail_kb=$(df -P "$SRC_DIR" | awk 'NR==2 {print $4}')
+  need_kb=$((MIN_FREE_GIB * 1048576))
+  last=''
+  for f in "$DEST_DIR"/*_gitlab_backup.tar; do if [[ -f $f && $f > $last ]]; then last=$f; fi; done
+  # STRATEGY=copy stages the data once more before tar: want twice the last archive when that is more.
+  if [[ -n $last ]]; then
+    last_kb=$(($(stat -c %s -- "$last") * 2 / 1024))
+    if ((last_kb > need_kb)); then need_kb=$last_kb; fi
+  fi
+  log "free ${avail_kb} KiB in $SRC_DIR, need ${need_kb} KiB"
+  ((avail_kb >= need_kb)) || fail disk_full "only ${avail_kb} KiB free in $SRC_DIR, need ${need_kb} KiB"
+
+  STEP=backup
+  rm -f -- "${SRC_DIR:?}/$ARCHIVE_NAME" # a leftover of a failed run with the same name
+  log "gitlab-backup create CRON=1 STRATEGY=copy BACKUP=$RUN_NAME"
+  rc=0
+  gitlab-backup create CRON=1 STRATEGY=copy BACKUP="$RUN_NAME" || rc=$?
+  ((rc == 0)) || fail gitlab_backup_failed "gitlab-backup exited with $rc" "$rc"
+  [[ -s $SRC_DIR/$ARCHIVE_NAME ]] ||
+    fail archive_missing "gitlab-backup succeeded but $SRC_DIR/$ARCHIVE_NAME is missing (is backup_path $SRC_DIR?)"
+
+  WORK=$(mktemp -d)
+  # copy_in SRC NAME: temp name + rename, so a half-written file never carries a backup's name.
+  copy_in() {
+    local tmp="$DEST_DIR/.$2.partial"
+    if ! cp -- "$1" "$tmp" || ! mv -f -- "$tmp" "$DEST_DIR/$2"; then
+      rm -f -- "$tmp" || true
+      fail copy_failed "copying $2 onto $DEST_DIR failed"
+    fi
+  }
+  if [[ $MODE == staged ]]; then
+    STEP=copy
+    log "copying $ARCHIVE_NAME onto the mount"
+    copy_in "$SRC_DIR/$ARCHIVE_NAME" "$ARCHIVE_NAME"
+  fi
+
+  STEP=config
+  # gitlab-secrets.json and gitlab.rb are not in the archive; without the secrets a restore loses 2FA and CI variables.
+  for f in gitlab-secrets.json gitlab.rb; do
+    [[ -f $ETC_DIR/$f ]] || fail config_missing "$ETC_DIR/$f not found"
+  done
+  tar -C "$ETC_DIR" -cf "$WORK/$CONFIG_NAME" gitlab-secrets.json gitlab.rb
+  chmod 0600 "$WORK/$CONFIG_NAME"
+  copy_in "$WORK/$CONFIG_NAME" "$CONFIG_NAME"
+
+  STEP=verify
+  sum() { sha256sum <"$1" | cut -d' ' -f1; }
+  archive_sum=$(sum "$DEST_DIR/$ARCHIVE_NAME")
+  if [[ $MODE == staged && $(sum "$SRC_DIR/$ARCHIVE_NAME") != "$archive_sum" ]]; then
+    fail checksum_mismatch "sha256 of the copy differs from the staged archive"
+  fi
+  config_sum=$(sum "$DEST_DIR/$CONFIG_NAME")
+  [[ $(sum "$WORK/$CONFIG_NAME") == "$config_sum" ]] || fail checksum_mismatch "sha256 of the config copy differs"
+  tar -tf "$DEST_DIR/$ARCHIVE_NAME" >"$WORK/archive.list" 2>"$WORK/tar.err" ||
+    fail listing_failed "tar -tf of the copied archive failed: $(head -c 300 "$WORK/tar.err")"
+  grep -Eq '^(\./)?backup_information\.yml$' "$WORK/archive.list" ||
+    fail listing_failed "the copied archive has no backup_information.yml"
+  tar -tf "$DEST_DIR/$CONFIG_NAME" | grep -q '^gitlab-secrets\.json$' ||
+    fail listing_failed "the copied config tar has no gitlab-secrets.json"
+  log "verified: sha256 $archive_sum, $(wc -l <"$WORK/archive.list") entries"
+
+  STEP=manifest
+  version=$(head -n 1 "$VERSION_MANIFEST" 2>/dev/null | awk '{v=$2; if ($1 == "gitlab-ee") v=v "-ee"; print v}') || true
+  if [[ -z $version ]]; then
+    version=$(gitlab-rake gitlab:env:info 2>/dev/null | awk '/^Version:/ {print $2; exit}') || true
+  fi
+  file_json() { printf '{"name":%s,"kind":"%s","size":%s,"sha256":"%s"}' "$(json_str "$1")" "$2" "$(stat -c %s -- "$DEST_DIR/$1")" "$3"; }
+  {
+    printf '{"schema":"gitlab-ask-ops/backup-manifest@1","name":%s,"gitlabVersion":%s,' "$(json_str "$RUN_NAME")" "$(json_str "${version:-unknown}")"
+    printf '"host":%s,"mode":"%s","startedAt":"%s","finishedAt":"%s",' "$(json_str "$(hostname)")" "$MODE" "$STARTED_AT" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    printf '"archiveEntries":%s,"files":[%s,%s]}\n' "$(wc -l <"$WORK/archive.list")" \
+      "$(file_json "$ARCHIVE_NAME" archive "$archive_sum")" "$(file_json "$CONFIG_NAME" config "$config_sum")"
+  } >"$WORK/$MANIFEST_NAME"
+  copy_in "$WORK/$MANIFEST_NAME" "$MANIFEST_NAME"
+  # BACKUP=<name> disables GitLab's own backup_keep_time pruning, so the staged copy is ours to remove.
+  if [[ $MODE == staged ]]; then rm -f -- "$SRC_DIR/$ARCHIVE_NAME" || log "could not remove the staged archive"; fi
+fi
+ARCHIVE_KEY=$(key "$ARCHIVE_NAME") MANIFEST_KEY=$(key "$MANIFEST_NAME") CONFIG_KEY=$(key "$CONFIG_NAME")
+
+STEP=prune
+# Reached only when everything above succeeded. Keep: this run; the KEEP_MIN newest verified (with a manifest);
+# anything younger than KEEP_DAYS; any unverified backup newer than the newest kept one. Names sort by epoch.
+names=()
+for f in "$DEST_DIR"/*_gitlab_backup.tar; do
+  n=${f##*/} n=${n%_gitlab_backup.tar}
+  if [[ -f $f && $n =~ ^[0-9]{10} ]]; then names+=("$n"); fi
+done
+if ((${#names[@]} > 0)); then mapfile -t names < <(printf '%s\n' "${names[@]}" | sort -r); fi
+declare -A keep=()
+verified=0 newest_kept=0
+for n in "${names[@]}"; do
+  epoch=$((10#${n:0:10})) has_manifest=0 reason=''
+  if [[ -f $DEST_DIR/${n}_gitlab_backup.manifest.json ]]; then has_manifest=1; fi
+  if [[ $n == "$RUN_NAME" ]]; then
+    reason=current
+  elif ((has_manifest && verified < KEEP_MIN)); then
+    reason=newest-verified
+  elif ((NOW - epoch < KEEP_DAYS * 86400)); then
+    reason="younger than ${KEEP_DAYS}d"
+  fi
+  if [[ -n $reason ]]; then
+    keep[$n]=$reason
+    if ((has_manifest)); then verified=$((verified + 1)); fi
+    if ((epoch > newest_kept)); then newest_kept=$epoch; fi
+  fi
+done
+for n in "${names[@]}"; do
+  if [[ -z ${keep[$n]:-} && ! -f $DEST_DIR/${n}_gitlab_backup.manifest.json ]] && ((10#${n:0:10} > newest_kept)); then
+    keep[$n]='unverified, newer than the newest kept'
+  fi
+  if [[ -n ${keep[$n]:-} ]]; then
+    KEPT+=("$n")
+    log "keep $n (${keep[$n]})"
+    continue
+  fi
+  # Manifest first: a half-pruned backup must never look verified.
+  rm -f -- "$DEST_DIR/${n}_gitlab_backup.manifest.json" "$DEST_DIR/${n}_gitlab_backup.tar" "$DEST_DIR/${n}_gitlab_config.tar"
+  PRUNED+=("$n")
+  log "pruned $n"
+done
+log "done: kept ${#KEPT[@]}, pruned ${#PRUNED[@]}"

@@ -1,0 +1,25 @@
+/**
+ * Regenerates `backup-sh.ts` from `backup.sh`: the template must travel inside the esbuild bundle of ops-worker, and
+ * a TS string module needs no loader or file copy. Run `npx tsx shared/backup/script/templates/generate.ts` after
+ * editing backup.sh; a unit test fails while the two differ.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const HEADER = '// GENERATED – edit shared/backup/script/templates/backup.sh, then run\n// `npx tsx shared/backup/script/templates/generate.ts`.\n';
+
+/** The TS module text for a bash template: a template literal with `\`, backquote and `${` escaped. */
+export function toTsModule(sh: string): string {
+  const body = sh.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  return `${HEADER}/** The bash template of the backup script (see backup.sh for the commented source). */\nexport const BACKUP_SH_TEMPLATE = \`${body}\`;\n`;
+}
+
+/** Paths of the template and its generated module. */
+export const templatePaths = {
+  sh: fileURLToPath(new URL('./backup.sh', import.meta.url)),
+  ts: fileURLToPath(new URL('./backup-sh.ts', import.meta.url)),
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(templatePaths.ts, toTsModule(readFileSync(templatePaths.sh, 'utf8')));
+}
