@@ -1,4 +1,4 @@
-import { isMap } from './parse-ci-yaml';
+import { isMap, setOwn } from './parse-ci-yaml';
 import type { CiMap } from './types';
 
 /**
@@ -7,10 +7,11 @@ import type { CiMap } from './types';
  * Neither input is mutated.
  */
 export function deepMerge(base: CiMap, over: CiMap): CiMap {
-  const out: CiMap = { ...base };
+  const out: CiMap = {};
+  for (const [k, v] of Object.entries(base)) setOwn(out, k, v);
   for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isMap(b) && isMap(v) ? deepMerge(b, v) : v;
+    const b = Object.hasOwn(out, k) ? out[k] : undefined;
+    setOwn(out, k, isMap(b) && isMap(v) ? deepMerge(b, v) : v);
   }
   return out;
 }

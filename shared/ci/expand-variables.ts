@@ -21,6 +21,11 @@ export function readVariables(v: unknown): Record<string, CiVariable> {
   return out;
 }
 
+/** Own-property lookup, so names like `constructor` never resolve to Object.prototype members. */
+export function lookupIn(m: Record<string, string>): (name: string) => string | undefined {
+  return (name) => (Object.hasOwn(m, name) ? m[name] : undefined);
+}
+
 /** Result of one expansion: the text (unknown references kept as written) and the names we could not supply. */
 export interface Expansion {
   value: string;
@@ -35,6 +40,7 @@ const REF = /\$(?:\{([^}]*)\}|([A-Za-z0-9_]+)|([*#$@!?-]))/g;
  * reference and report it, so a half-known image never reaches a cache.
  */
 export function expandOnce(text: string, lookup: (name: string) => string | undefined): Expansion {
+  if (!text.includes('$')) return { value: text, missing: [] };
   const missing: string[] = [];
   const value = text.replace(REF, (m, braced: string | undefined, plain: string | undefined, special: string | undefined) => {
     const name = braced ?? plain ?? special ?? '';
@@ -58,7 +64,7 @@ export function resolveNested(vars: Record<string, CiVariable>): Record<string, 
   const get = (name: string): string | undefined => {
     const cached = done.get(name);
     if (cached !== undefined) return cached;
-    const v = vars[name];
+    const v = Object.hasOwn(vars, name) ? vars[name] : undefined;
     if (!v) return undefined;
     if (!v.expand || !v.value.includes('$')) {
       done.set(name, v.value);

@@ -1,4 +1,4 @@
-import { isMap } from './parse-ci-yaml';
+import { isMap, setOwn } from './parse-ci-yaml';
 import type { CiMap } from './types';
 
 const BLOCK = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*)?)\]\]/g;
@@ -21,14 +21,14 @@ export function interpolateInputs(config: CiMap, spec: CiMap | undefined, given:
   const declared = isMap(spec?.inputs) ? (spec.inputs as CiMap) : {};
   const values: CiMap = {};
   for (const [name, def] of Object.entries(declared)) {
-    if (given && name in given) values[name] = given[name];
+    if (given && Object.hasOwn(given, name)) values[name] = given[name];
     else if (isMap(def) && 'default' in def) values[name] = def.default;
   }
-  for (const name of Object.keys(given ?? {})) if (!(name in declared)) errors.push(`unknown input "${name}"`);
+  for (const name of Object.keys(given ?? {})) if (!Object.hasOwn(declared, name)) errors.push(`unknown input "${name}"`);
   const missing = new Set<string>();
 
   const lookup = (name: string, fns: string): unknown => {
-    if (!(name in values)) {
+    if (!Object.hasOwn(values, name)) {
       if (!missing.has(name)) errors.push(`input "${name}" has no value and no default`);
       missing.add(name);
       return undefined;
@@ -49,7 +49,7 @@ export function interpolateInputs(config: CiMap, spec: CiMap | undefined, given:
     if (Array.isArray(v)) return v.map(walk);
     if (!isMap(v)) return v;
     const out: CiMap = {};
-    for (const [k, val] of Object.entries(v)) out[String(str(k))] = walk(val);
+    for (const [k, val] of Object.entries(v)) setOwn(out, String(str(k)), walk(val));
     return out;
   };
   return { config: walk(config) as CiMap, errors };

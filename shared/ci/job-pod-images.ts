@@ -1,4 +1,4 @@
-import { expandOnce, type CiVariable } from './expand-variables';
+import { expandOnce, lookupIn, type CiVariable } from './expand-variables';
 import { imageRefProblem, normalizeImageRef } from './image-ref';
 import { isMap } from './parse-ci-yaml';
 import type { CiMap, ImageSource } from './types';
@@ -70,7 +70,7 @@ export type ExpandedImage = { image: string } | { reason: string };
 
 /** Expand `$VAR`/`${VAR}` in one written image with the job's variables and check the result's grammar. */
 export function expandImage(written: string, vars: Record<string, string>): ExpandedImage {
-  const { value, missing } = expandOnce(written, (n) => vars[n]);
+  const { value, missing } = expandOnce(written, lookupIn(vars));
   if (missing.length > 0) {
     const pipelineTime = missing.filter((n) => /^(CI|GITLAB)_/.test(n));
     const other = missing.filter((n) => !pipelineTime.includes(n));

@@ -42,6 +42,12 @@ export function isMap(v: unknown): v is CiMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !isCiReference(v) && !(v instanceof Date);
 }
 
+/** Assign an own property even for the key `__proto__` (a YAML key must never reach an object's prototype). */
+export function setOwn(obj: CiMap, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 function ciError(file: string, message: string): AppError {
   return new AppError('CI_CONFIG', message, { status: 422, details: { file } });
 }
@@ -51,6 +57,6 @@ function normalizeKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalizeKeys);
   if (!isMap(v)) return v;
   const out: CiMap = {};
-  for (const [k, val] of Object.entries(v)) out[k.startsWith(':') ? k.slice(1) : k] = normalizeKeys(val);
+  for (const [k, val] of Object.entries(v)) setOwn(out, k.startsWith(':') ? k.slice(1) : k, normalizeKeys(val));
   return out;
 }

@@ -18,43 +18,47 @@ export interface ExtendsResult {
  */
 export function resolveExtends(config: CiMap): ExtendsResult {
   const errors: string[] = [];
-  const resolved = new Map<string, CiMap>();
+  // Memoized per key with its nesting level, so the depth check holds whatever order keys are visited in.
+  const resolved = new Map<string, { value: CiMap; level: number }>();
   const visiting: string[] = [];
 
-  const resolve = (key: string): CiMap | undefined => {
+  const resolve = (key: string): { value: CiMap; level: number } | undefined => {
     const done = resolved.get(key);
     if (done) return done;
     const entry = config[key];
     if (!isMap(entry)) return undefined;
-    if (entry.extends === undefined) return entry;
+    if (entry.extends === undefined) return { value: entry, level: 0 };
     if (visiting.includes(key)) {
       errors.push(`${key}: circular dependency detected in \`extends\` (${[...visiting, key].join(' → ')})`);
-      return undefined;
-    }
-    if (visiting.length >= MAX_LEVELS) {
-      errors.push(`${key}: nesting too deep in \`extends\` (max ${MAX_LEVELS} levels)`);
       return undefined;
     }
     visiting.push(key);
     const parents = Array.isArray(entry.extends) ? entry.extends.map(String) : [String(entry.extends)];
     let base: CiMap = {};
+    let level = 1;
     for (const p of parents) {
       if (!isMap(config[p])) {
         errors.push(`${key}: unknown key in \`extends\`: ${p}`);
         continue;
       }
       const parent = resolve(p);
-      if (parent) base = deepMerge(base, parent);
+      if (!parent) continue;
+      if (parent.level + 1 > MAX_LEVELS) {
+        errors.push(`${key}: nesting too deep in \`extends\` (max ${MAX_LEVELS} levels)`);
+        continue;
+      }
+      base = deepMerge(base, parent.value);
+      level = Math.max(level, parent.level + 1);
     }
     visiting.pop();
     const { extends: _drop, ...own } = entry;
-    const out = deepMerge(base, own);
+    const out = { value: deepMerge(base, own), level };
     resolved.set(key, out);
     return out;
   };
 
   const out: CiMap = {};
-  for (const [k, v] of Object.entries(config)) out[k] = isMap(v) && v.extends !== undefined ? (resolve(k) ?? stripExtends(v)) : v;
+  for (const [k, v] of Object.entries(config)) out[k] = isMap(v) && v.extends !== undefined ? (resolve(k)?.value ?? stripExtends(v)) : v;
   return { config: out, errors };
 }
 

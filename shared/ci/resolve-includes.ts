@@ -1,6 +1,6 @@
 import { isAppError } from '#shared/errors/index';
 import { deepMerge } from './deep-merge';
-import { expandOnce } from './expand-variables';
+import { expandOnce, lookupIn } from './expand-variables';
 import { normalizeIncludes, type IncludeItem } from './include-items';
 import { interpolateInputs } from './interpolate-inputs';
 import { parseCiYaml } from './parse-ci-yaml';
@@ -105,7 +105,7 @@ function loadItem(ctx: IncludeContext, item: IncludeItem, origin: FileOrigin, st
     ctx.errors.push({ file: stack[stack.length - 1] ?? '', message: `more than ${ctx.limits.maxIncludes} includes` });
     return [Promise.resolve(undefined)];
   }
-  const x = (s: string): { value: string; missing: string[] } => expandOnce(s, (n) => ctx.vars[n]);
+  const x = (s: string): { value: string; missing: string[] } => expandOnce(s, lookupIn(ctx.vars));
   const { source } = ctx;
   switch (item.kind) {
     case 'local': {

@@ -1,5 +1,5 @@
 import { isCiReference, type CiReference } from './ci-reference';
-import { isMap } from './parse-ci-yaml';
+import { isMap, setOwn } from './parse-ci-yaml';
 import type { CiMap } from './types';
 
 /** GitLab allows `!reference` to nest this deep (docs: "up to 10 levels"). */
@@ -29,13 +29,13 @@ export function resolveReferences(config: CiMap): ReferencesResult {
     let cur: unknown = config;
     for (const key of ref.path) {
       if (isCiReference(cur)) cur = lookup(cur, depth + 1);
-      if (!isMap(cur) || !(key in cur)) {
+      if (!isMap(cur) || !Object.hasOwn(cur, key)) {
         errors.push(`${String(ref)} could not be found`);
         return undefined;
       }
       cur = cur[key];
     }
-    return walk(cur, depth + 1, undefined);
+    return walk(cur, depth + 1, ref.path[ref.path.length - 1]);
   };
 
   const walk = (v: unknown, depth: number, key: string | undefined): unknown => {
@@ -48,7 +48,7 @@ export function resolveReferences(config: CiMap): ReferencesResult {
     const out: CiMap = {};
     for (const [k, val] of Object.entries(v)) {
       const r = walk(val, depth, k);
-      if (r !== undefined) out[k] = r;
+      if (r !== undefined) setOwn(out, k, r);
     }
     return out;
   };
