@@ -41,8 +41,9 @@ export interface FunctionReport {
 }
 
 /** Group metafile inputs by npm package (or by source path for our code), largest first. */
-export function topInputs(meta: Metafile, outfile: string, limit = 12): Array<{ input: string; bytes: number }> {
-  const out = Object.entries(meta.outputs).find(([k]) => resolve(k) === resolve(outfile));
+export function topInputs(meta: Metafile, outfile: string, root: string, limit = 12): Array<{ input: string; bytes: number }> {
+  // Metafile paths are relative to the build's absWorkingDir.
+  const out = Object.entries(meta.outputs).find(([k]) => resolve(root, k) === resolve(outfile));
   const by = new Map<string, number>();
   for (const [path, v] of Object.entries(out?.[1].inputs ?? {})) {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
@@ -105,7 +106,7 @@ export async function buildFunctions(opts: { root?: string; outDir?: string; nam
     if (bytes > MAX_BUNDLE_BYTES) problems.push(`${name}/index.js is ${kb(bytes)}, over the ${kb(MAX_BUNDLE_BYTES)} cap`);
     const leaked = leakedPackages(res.metafile, rules.forbid ?? []);
     if (leaked.length) problems.push(`${name} bundles ${leaked.join(', ')}; keep heavy clients out of it`);
-    reports.push({ name, bytes, inputs: topInputs(res.metafile, outfile), vendor, problems });
+    reports.push({ name, bytes, inputs: topInputs(res.metafile, outfile, root), vendor, problems });
   }
   rmSync(vendorCache, { recursive: true, force: true });
   return reports;
