@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import { discoverImages } from './discover-images';
+import { memoryCiSource } from './memory-ci-source';
+
+describe('discoverImages', () => {
+  it('resolves in GitLab order: includes, then extends, then !reference, then default', async () => {
+    const src = memoryCiSource({ local: { 'tpl.yml': '.img:\n  image: base:1\n.svc:\n  services: [redis:7]\n' } });
+    const content = 'include: tpl.yml\ndefault:\n  image: dflt:1\n.build:\n  extends: .img\n  services: !reference [.svc, services]\nb:\n  extends: .build\n  script: [x]\nc:\n  script: [x]\n';
+    const d = await discoverImages({ path: '.gitlab-ci.yml', content, source: src });
+    expect(d.jobs.map((j) => [j.name, j.images, j.imageSource])).toEqual([
+      ['b', ['base:1', 'redis:7'], 'job'],
+      ['c', ['dflt:1'], 'default'],
+    ]);
+  });
+
+  it('reads the file through the source when no content is given, and discovers child pipelines', async () => {
+    const src = memoryCiSource({
+      local: {
+        '.gitlab-ci.yml': 'variables:\n  NODE: "22"\nweb:\n  trigger:\n    include:\n      - local: web/.gitlab-ci.yml\n    strategy: depend\n',
+        'web/.gitlab-ci.yml': 'test:\n  image: node:$NODE\n  script: [x]\n',
+      },
+    });
+    const d = await discoverImages({ path: '.gitlab-ci.yml', source: src });
+    expect(d.jobs).toEqual([{ name: 'web/test', images: ['node:22'], imageSource: 'job', unresolved: [] }]);
+  });
+
+  it('prefers the lint merged_yaml (Ruby-symbol keys) and does not fetch includes itself', async () => {
+    const src = memoryCiSource({ lint: () => '---\n:include: []\n:build:\n  :image: merged:1\n  :script: [x]\n' });
+    const d = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: a.yml\n', source: src });
+    expect(d.images).toEqual(['merged:1']);
+    expect(src.reads).toEqual([]);
+  });
+
+  it('falls back to its own include resolution when lint has no answer or fails', async () => {
+    for (const lint of [() => undefined, () => { throw new Error('429'); }]) {
+      const src = memoryCiSource({ local: { 'a.yml': 'a:\n  image: own:1\n  script: [x]\n' }, lint });
+      const d = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: a.yml\n', source: src });
+      expect(d.images).toEqual(['own:1']);
+    }
+  });
+
+  it('returns an error (not a throw) for a missing or broken root file', async () => {
+    const d1 = await discoverImages({ path: 'nope.yml', source: memoryCiSource({}) });
+    expect(d1).toMatchObject({ jobs: [], images: [], errors: [{ file: 'nope.yml', message: 'file not found' }] });
+    const d2 = await discoverImages({ path: 'x.yml', content: 'a: [', source: memoryCiSource({}) });
+    expect(d2.errors[0]!.message).toMatch(/^YAML/);
+  });
+
+  it('keeps images sorted, unique and free of $, and knows CI_TEMPLATE_REGISTRY_HOST', async () => {
+    const content = 'a:\n  image: $CI_TEMPLATE_REGISTRY_HOST/security-products/semgrep:5\n  script: [x]\nb:\n  image: alpine\n  services: [alpine]\n  script: [x]\nc:\n  image: app:$CI_PIPELINE_ID\n  script: [x]\n';
+    const d = await discoverImages({ path: 'f', content, source: memoryCiSource({}) });
+    expect(d.images).toEqual(['alpine', 'registry.gitlab.com/security-products/semgrep:5']);
+    expect(d.unresolved).toEqual([{ job: 'c', ref: 'app:$CI_PIPELINE_ID', reason: 'unresolved variable: CI_PIPELINE_ID known only when the pipeline runs' }]);
+  });
+
+  it('limits child pipeline depth', async () => {
+    const src = memoryCiSource({ local: { 'c1.yml': 't2:\n  trigger:\n    include: c2.yml\n', 'c2.yml': 't3:\n  trigger:\n    include: c3.yml\n', 'c3.yml': 'j:\n  image: deep:1\n  script: [x]\n' } });
+    const d = await discoverImages({ path: 'f', content: 't1:\n  trigger:\n    include: c1.yml\n', source: src });
+    expect(d.images).toEqual([]);
+    expect(d.errors.some((e) => e.message.includes('child pipelines nest deeper than 2'))).toBe(true);
+  });
+});
