@@ -1,0 +1,43 @@
+/** Outcome colour of a report mail. */
+export type MailStatus = 'ok' | 'warn' | 'fail';
+
+/** A cell value: rendered with String(); null/undefined as an em dash. */
+export type MailValue = string | number | boolean | null | undefined;
+
+/** One block of a report: key/value rows, free text, or a table. */
+export type MailSection =
+  | { heading: string; rows: Array<readonly [string, MailValue]> | Record<string, MailValue> }
+  | { heading: string; text: string }
+  | { heading: string; table: { columns: string[]; rows: MailValue[][] } };
+
+/** Input of `renderMail`. */
+export interface MailReport {
+  /** e.g. "Backup verified 2026-11-28". */
+  title: string;
+  status: MailStatus;
+  /** One line, e.g. "3 backups, 41 GiB"; also ends the subject. */
+  summary: string;
+  sections?: MailSection[];
+  footer?: string;
+}
+
+/** A rendered mail, ready for `Mailer.send`. */
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export const STATUS_ICON: Record<MailStatus, string> = { ok: '✅', warn: '⚠️', fail: '❌' };
+export const STATUS_COLOUR: Record<MailStatus, string> = { ok: '#1a7f37', warn: '#9a6700', fail: '#cf222e' };
+export const STATUS_LABEL: Record<MailStatus, string> = { ok: 'OK', warn: 'WARNING', fail: 'FAILED' };
+
+/** `em dash` for empty values, String() otherwise. */
+export function cell(v: MailValue): string {
+  return v === null || v === undefined || v === '' ? '—' : String(v);
+}
+
+/** Rows of a key/value section as pairs, whichever form was given. */
+export function pairs(rows: Array<readonly [string, MailValue]> | Record<string, MailValue>): Array<readonly [string, MailValue]> {
+  return Array.isArray(rows) ? rows : Object.entries(rows);
+}
