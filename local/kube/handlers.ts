@@ -1,0 +1,117 @@
+import { parse as parseYaml } from 'yaml';
+import { serverSideApply } from './apply';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { apiVersionOf } from './resources';
+import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors';
+import { badRequest, methodNotAllowed, notFound, StatusError, unsupportedMediaType } from './status';
+import type { KubeObject, KubeStore } from './store';
+import { toTable, wantsTable } from './table';
+import { createObject, updateObject, type Target } from './write';
+
+/** A parsed resource request. */
+export interface ResourceRequest extends Target {
+  method: string;
+  query: URLSearchParams;
+  contentType: string;
+  accept: string | undefined;
+  body: Buffer;
+}
+
+/** Status code and JSON body of a response. */
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+
+function parseJson(buf: Buffer): KubeObject {
+  try {
+    return JSON.parse(buf.toString('utf8')) as KubeObject;
+  } catch (e) {
+    throw badRequest(`the object provided is unrecognized (must be of type ${'JSON'}): ${(e as Error).message}`);
+  }
+}
+
+function list(store: KubeStore, r: ResourceRequest): Reply {
+  const t = r.type;
+  const labels = r.query.get('labelSelector');
+  const fields = r.query.get('fieldSelector');
+  const lreq = labels ? parseLabelSelector(labels) : [];
+  const freq = fields ? parseFieldSelector(fields, t.plural) : [];
+  const items = store
+    .list(t.plural, t.namespaced ? r.namespace : undefined)
+    .filter((o) => matchLabels(lreq, o.metadata.labels as Record<string, string> | undefined) && matchFields(freq, o));
+  if (wantsTable(r.accept)) return { status: 200, body: toTable(t, items, store.resourceVersion, r.query.get('includeObject'), store.now()) };
+  // Typed lists of built-in kinds carry no per-item kind/apiVersion; custom resource lists do (as the real server).
+  const shown = t.builtin ? items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest) : items;
+  return { status: 200, body: { apiVersion: apiVersionOf(t), kind: t.listKind, metadata: { resourceVersion: store.resourceVersion }, items: shown } };
+}
+
+function patchBody(store: KubeStore, r: ResourceRequest, old: KubeObject | undefined): KubeObject {
+  const ct = r.contentType.split(';')[0]!.trim();
+  if (!PATCH_TYPES.includes(ct)) throw unsupportedMediaType(r.type.builtin ? PATCH_TYPES : PATCH_TYPES.filter((p) => !p.includes('strategic')));
+  if (ct === 'application/apply-patch+yaml') {
+    const manager = r.query.get('fieldManager');
+    if (!manager) {
+      throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', {
+        group: 'meta.k8s.io',
+        kind: 'PatchOptions',
+        causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
+      });
+    }
+    const cfg = parseYaml(r.body.toString('utf8')) as KubeObject;
+    return serverSideApply(old, cfg, manager, r.query.get('force') === 'true', store.now().toISOString().replace(/\.\d+Z$/, 'Z')) as KubeObject;
+  }
+  if (!old) throw notFound(r.type, r.name!);
+  const p = parseJson(r.body);
+  if (ct === 'application/json-patch+json') return jsonPatch(old, p) as KubeObject;
+  if (ct === 'application/merge-patch+json') return mergePatch(old, p) as KubeObject;
+  if (!r.type.builtin) throw unsupportedMediaType(PATCH_TYPES.filter((x) => !x.includes('strategic')));
+  return strategicMergePatch(old, p) as KubeObject;
+}
+
+/** Serve one resource request against the store (the controllers react through store.onChange). */
+export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
+  const t = r.type;
+  const dryRun = r.query.get('dryRun') === 'All';
+  const old = r.name ? store.get(t.plural, r.name, r.namespace) : undefined;
+  if (r.sub && r.sub !== 'status') throw notFound(t, r.name ?? '');
+  switch (r.method) {
+    case 'GET': {
+      if (!r.name) return list(store, r);
+      if (!old) throw notFound(t, r.name);
+      if (wantsTable(r.accept)) return { status: 200, body: toTable(t, [old], old.metadata.resourceVersion ?? '', r.query.get('includeObject'), store.now()) };
+      return { status: 200, body: old };
+    }
+    case 'POST':
+      if (r.name) throw methodNotAllowed();
+      return { status: 201, body: createObject(store, r, parseJson(r.body), dryRun) };
+    case 'PUT':
+      if (!r.name) throw methodNotAllowed();
+      if (!old) throw notFound(t, r.name);
+      return { status: 200, body: updateObject(store, r, old, parseJson(r.body), dryRun) };
+    case 'PATCH': {
+      if (!r.name) throw methodNotAllowed();
+      const next = patchBody(store, r, old);
+      if (!old) {
+        if (r.sub) throw notFound(t, r.name);
+        return { status: 201, body: createObject(store, r, next, dryRun) };
+      }
+      return { status: 200, body: updateObject(store, r, old, next, dryRun) };
+    }
+    case 'DELETE': {
+      if (!r.name) throw methodNotAllowed();
+      if (!old) throw notFound(t, r.name);
+      if (dryRun) return { status: 200, body: old };
+      if (t.plural === 'namespaces') for (const nt of store.types().filter((x) => x.namespaced)) for (const o of store.list(nt.plural, r.name)) store.delete(nt.plural, o.metadata.name, r.name);
+      const gone = store.delete(t.plural, r.name, r.namespace)!;
+      if (t.plural === 'secrets' || t.plural === 'configmaps' || t.plural === 'events') {
+        return { status: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: r.name, kind: t.plural, uid: gone.metadata.uid } } };
+      }
+      return { status: 200, body: gone };
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { BUILTIN_TYPES, IMAGECACHE_CRD, typesFromCrd, type ResourceType } from './resources';
+import { clone } from './patch';
+
+/** A stored Kubernetes object (plain JSON). */
+export type KubeObject = Record<string, unknown> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata: Record<string, unknown> & { name: string; namespace?: string; resourceVersion?: string; uid?: string };
+};
+
+/** What changed, for the controllers. */
+export interface StoreChange {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  resource: ResourceType;
+  object: KubeObject;
+  old?: KubeObject;
+}
+
+const key = (plural: string, ns: string | undefined, name: string) => `${plural}/${ns ?? ''}/${name}`;
+
+/**
+ * The emulator's etcd: objects by resource/namespace/name, one global resourceVersion counter, and the resource
+ * types (built-ins plus every served version of every stored CRD). Reads return clones.
+ */
+export class KubeStore {
+  private objects = new Map<string, KubeObject>();
+  private rv = 1000;
+  private listeners: Array<(c: StoreChange) => void> = [];
+  /** Clock for timestamps (tests may pin it). */
+  now: () => Date = () => new Date();
+
+  constructor() {
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      this.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    }
+    this.put(clone(IMAGECACHE_CRD) as unknown as KubeObject);
+  }
+
+  /** Current global resourceVersion (list metadata). */
+  get resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  /** Subscribe to changes (controllers); returns an unsubscribe function. */
+  onChange(fn: (c: StoreChange) => void): () => void {
+    this.listeners.push(fn);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== fn);
+    };
+  }
+
+  /** All served resource types. */
+  types(): ResourceType[] {
+    const crds = [...this.objects.values()].filter((o) => o.kind === 'CustomResourceDefinition');
+    return [...BUILTIN_TYPES, ...crds.flatMap((c) => typesFromCrd(c as never))];
+  }
+
+  /** Find a type by plural (or short name / kind, for tests) and optional group. */
+  type(plural: string, group?: string): ResourceType | undefined {
+    const p = plural.toLowerCase();
+    return this.types().find(
+      (t) => (group === undefined || t.group === group) && (t.plural === p || t.shortNames.includes(p) || t.kind.toLowerCase() === p),
+    );
+  }
+
+  private typeOf(obj: KubeObject): ResourceType {
+    const [g, v] = obj.apiVersion?.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
+    const t = this.types().find((x) => x.group === g && x.version === v && x.kind === obj.kind);
+    if (!t) throw new Error(`no resource type for ${obj.apiVersion} ${obj.kind}`);
+    return t;
+  }
+
+  get(plural: string, name: string, namespace?: string): KubeObject | undefined {
+    const t = this.type(plural);
+    const o = this.objects.get(key(t?.plural ?? plural, t?.namespaced === false ? undefined : namespace, name));
+    return o && clone(o);
+  }
+
+  /** Objects of a type, in etcd key order; every namespace when `namespace` is undefined. */
+  list(plural: string, namespace?: string): KubeObject[] {
+    const prefix = namespace === undefined ? `${plural}/` : `${plural}/${namespace}/`;
+    return [...this.objects.entries()]
+      .filter(([k]) => k.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, o]) => clone(o));
+  }
+
+  /**
+   * Write an object as-is (fills uid, creationTimestamp, a new resourceVersion) and notify controllers. Tests use it
+   * to plant state directly; the HTTP handlers call it after validation.
+   */
+  put(input: KubeObject): KubeObject {
+    const obj = clone(input);
+    const t = this.typeOf(obj);
+    const k = key(t.plural, t.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
+    const old = this.objects.get(k);
+    if (!t.namespaced) delete obj.metadata.namespace;
+    obj.metadata.uid ??= old?.metadata.uid ?? randomUUID();
+    obj.metadata.creationTimestamp ??= old?.metadata.creationTimestamp ?? this.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    obj.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(k, obj);
+    this.emit({ type: old ? 'MODIFIED' : 'ADDED', resource: t, object: clone(obj), ...(old ? { old: clone(old) } : {}) });
+    return clone(obj);
+  }
+
+  /** Remove an object; returns it (with a fresh resourceVersion) or undefined when absent. */
+  delete(plural: string, name: string, namespace?: string): KubeObject | undefined {
+    const t = this.type(plural);
+    if (!t) return undefined;
+    const k = key(t.plural, t.namespaced ? namespace : undefined, name);
+    const old = this.objects.get(k);
+    if (!old) return undefined;
+    this.objects.delete(k);
+    old.metadata.resourceVersion = String(++this.rv);
+    this.emit({ type: 'DELETED', resource: t, object: clone(old) });
+    return clone(old);
+  }
+
+  private emit(c: StoreChange): void {
+    for (const l of this.listeners) l(c);
+  }
+}
