@@ -1,3 +1,5 @@
+import { invokeCommand } from './invoke';
+
 /**
  * CLI command registry: `npm run -s ops -- <command> [...args]`. Each command lives in its own file and is added here.
  * Forms are stable (ARCHITECTURE.md "CLI"): images, plan, apply, invoke, backup-script.
@@ -18,4 +20,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [invokeCommand];
