@@ -1,0 +1,108 @@
+import { fileURLToPath } from 'node:url';
+import type { FcCredential } from '#local/fc/fc-auth';
+import { sandboxCredentials, startLocalRuntime, type LocalRuntime } from '#local/runtime/local-runtime';
+
+/** What every sandbox part gets: the shared STS keys (all emulators accept them), account, region, state dir. */
+export interface SandboxContext {
+  credentials: Required<FcCredential>;
+  accountId: string;
+  region: string;
+  /** Where a part may write files (kubeconfig, outbox pages); `.sandbox/` under `npm start`. */
+  stateDir: string;
+}
+
+/** A started emulator: env for the functions (endpoints, paths), URLs to print, and how to stop it. */
+export interface SandboxPartHandle {
+  env?: Record<string, string>;
+  urls?: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** One emulator of the sandbox. Write `export const kubeSandboxPart: SandboxPart = {...}` next to the emulator. */
+export interface SandboxPart {
+  name: string;
+  start(ctx: SandboxContext): Promise<SandboxPartHandle>;
+}
+
+/**
+ * Emulators started before the local FC runtime, in order; their env reaches the functions. Add one line each
+ * (K8s, GitLab, POP/DirectMail, OSS, ECS).
+ */
+export const sandboxParts: SandboxPart[] = [];
+
+export interface BootOptions {
+  /** Default: `<repo>/s.yaml`. */
+  sYamlPath?: string;
+  /** HTTP trigger port (default 9000, 0 = random). */
+  port?: number;
+  timers?: boolean;
+  /** Extra env for the functions (WEBHOOK_SECRET, LOG_LEVEL, ...); wins over s.yaml, loses to emulator endpoints. */
+  env?: Record<string, string>;
+  stateDir?: string;
+  accountId?: string;
+  region?: string;
+  /** Default: `sandboxParts`. */
+  parts?: SandboxPart[];
+  functionDirs?: Record<string, string>;
+  retryBaseMs?: number;
+}
+
+export interface Sandbox {
+  /** The env the functions run with (includes the sandbox STS keys: sandbox-only values). */
+  env: Record<string, string>;
+  /** `runtime`, `fc`, one per HTTP trigger (`gitlab-webhook`, ...), plus whatever the parts report. */
+  urls: Record<string, string>;
+  runtime: LocalRuntime;
+  context: SandboxContext;
+  close(): Promise<void>;
+}
+
+const REPO_S_YAML = fileURLToPath(new URL('../../s.yaml', import.meta.url));
+
+/**
+ * Boot the offline sandbox: each part, then the local FC runtime (FC API emulator included) wired to them.
+ * If anything fails to start, what did start is closed again.
+ *
+ * @example
+ * const sb = await bootSandbox({ port: 0, env: { WEBHOOK_SECRET: 's' } });
+ * await fetch(sb.urls['gitlab-webhook'], { method: 'POST', ... });
+ */
+export async function bootSandbox(opts: BootOptions = {}): Promise<Sandbox> {
+  const c = sandboxCredentials();
+  const context: SandboxContext = {
+    credentials: { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken ?? '' },
+    accountId: opts.accountId ?? '1234567890123456',
+    region: opts.region ?? 'ap-northeast-2',
+    stateDir: opts.stateDir ?? '.sandbox',
+  };
+  const started: Array<{ name: string; h: SandboxPartHandle }> = [];
+  const closeAll = async (): Promise<void> => {
+    // Reverse order: later parts may depend on earlier ones.
+    for (const { h } of started.reverse()) await h.close().catch(() => undefined); // best effort: keep closing the rest
+  };
+  try {
+    for (const part of opts.parts ?? sandboxParts) started.push({ name: part.name, h: await part.start(context) });
+    const partEnv = Object.assign({}, ...started.map((s) => s.h.env ?? {})) as Record<string, string>;
+    const runtime = await startLocalRuntime({
+      sYamlPath: opts.sYamlPath ?? REPO_S_YAML,
+      port: opts.port ?? 9000,
+      timers: opts.timers ?? false,
+      env: { ...opts.env, ...partEnv },
+      accountId: context.accountId,
+      credentials: context.credentials,
+      ...(opts.functionDirs ? { functionDirs: opts.functionDirs } : {}),
+      ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}),
+    });
+    started.push({ name: 'runtime', h: { close: () => runtime.close() } });
+    const triggers = runtime.functions.filter((f) => f.triggers.some((t) => t.triggerType === 'http'));
+    const urls: Record<string, string> = Object.assign(
+      { runtime: runtime.url, fc: runtime.fcUrl },
+      ...started.map((s) => s.h.urls ?? {}),
+      ...triggers.map((f) => ({ [f.functionName]: `${runtime.url}/${f.functionName}` })),
+    );
+    return { env: runtime.env, urls, runtime, context, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}

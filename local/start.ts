@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nextFireTimes } from '#local/runtime/timers';
+import { bootSandbox, type BootOptions, type Sandbox } from '#local/sandbox/boot';
+
+const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const PUSH_FIXTURE = join(REPO, 'test/fixtures/gitlab/push.json');
+
+export interface StartOptions extends Omit<BootOptions, 'env' | 'stateDir'> {
+  /** The caller's environment: WEBHOOK_SECRET, PORT, S_YAML, SANDBOX_DIR, SANDBOX_TIMERS, LOG_LEVEL are read. */
+  env: Record<string, string | undefined>;
+  out?: (line: string) => void;
+}
+
+export interface Started {
+  sandbox: Sandbox;
+  webhookUrl: string;
+  secret: string;
+  stateDir: string;
+  stop(): Promise<void>;
+}
+
+/** `KEY=VALUE` lines, sorted; values are single-line by construction (URLs, keys, tokens). */
+function envFile(env: Record<string, string>): string {
+  return Object.keys(env)
+    .sort()
+    .map((k) => `${k}=${env[k]!.replace(/\n/g, '\\n')}`)
+    .join('\n')
+    .concat('\n');
+}
+
+/**
+ * Boot the sandbox the way `npm start` does: WEBHOOK_SECRET from env or generated, connection details written to
+ * `.sandbox/env` and `.sandbox/sandbox.json` (git-ignored), a banner with the webhook URL, secret and a curl example.
+ */
+export async function startSandbox(o: StartOptions): Promise<Started> {
+  const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  // Decide before booting: the runtime copies the function env into process.env, which may be `o.env`.
+  const generated = !o.env.WEBHOOK_SECRET?.trim();
+  const secret = o.env.WEBHOOK_SECRET?.trim() || randomBytes(24).toString('hex');
+  const stateDir = resolve(o.env.SANDBOX_DIR ?? join(REPO, '.sandbox'));
+  await mkdir(stateDir, { recursive: true });
+  const sandbox = await bootSandbox({
+    ...o,
+    port: o.port ?? Number(o.env.PORT ?? 9000),
+    timers: o.timers ?? o.env.SANDBOX_TIMERS !== 'false',
+    stateDir,
+    ...(o.env.S_YAML ? { sYamlPath: resolve(o.env.S_YAML) } : {}),
+    env: { WEBHOOK_SECRET: secret, ...(o.env.LOG_LEVEL ? { LOG_LEVEL: o.env.LOG_LEVEL } : {}) },
+  });
+  const webhookUrl = sandbox.urls['gitlab-webhook'] ?? `${sandbox.urls.runtime}/gitlab-webhook`;
+  const now = new Date();
+  const timers = sandbox.runtime.timers.map((t) => ({ function: t.functionName, trigger: t.triggerName, next: nextFireTimes(t.schedule, 1, now)[0]?.toISOString() }));
+  await writeFile(join(stateDir, 'env'), envFile({ ...sandbox.env, SANDBOX_WEBHOOK_URL: webhookUrl }), { mode: 0o600 });
+  const info = { startedAt: now.toISOString(), pid: process.pid, webhookUrl, urls: sandbox.urls, accountId: sandbox.context.accountId, region: sandbox.context.region, functions: sandbox.runtime.functions.map((f) => f.functionName), timers };
+  await writeFile(join(stateDir, 'sandbox.json'), `${JSON.stringify(info, null, 2)}\n`);
+  const payload = existsSync(PUSH_FIXTURE) ? relative(process.cwd(), PUSH_FIXTURE) || PUSH_FIXTURE : '<push payload file>';
+  out(
+    [
+      'gitlab-ask-ops sandbox is up',
+      `  webhook : ${webhookUrl}`,
+      `  secret  : ${secret}${generated ? ' (generated; set WEBHOOK_SECRET to choose one)' : ''}`,
+      ...Object.entries(sandbox.urls).map(([k, v]) => `  ${k.padEnd(8)}: ${v}`),
+      ...timers.map((t) => `  timer   : ${t.function}/${t.trigger} next ${t.next ?? '-'}`),
+      `  details : ${join(stateDir, 'env')}, ${join(stateDir, 'sandbox.json')}`,
+      '',
+      'try:',
+      `  curl -sS -X POST '${webhookUrl}' -H 'Content-Type: application/json' -H 'X-Gitlab-Event: Push Hook' \\`,
+      `    -H 'X-Gitlab-Token: ${secret}' --data-binary @${payload}`,
+      '',
+      'Ctrl-C stops it.',
+    ].join('\n'),
+  );
+  return { sandbox, webhookUrl, secret, stateDir, stop: () => sandbox.close() };
+}
+
+/** Run until SIGINT/SIGTERM, then stop timers and close every server; exit 0 without forcing the process. */
+async function main(): Promise<void> {
+  const started = await startSandbox({ env: process.env });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return process.exit(130); // second Ctrl-C: give up waiting
+    stopping = true;
+    process.stdout.write(`\n${signal}: shutting down\n`);
+    started.stop().then(
+      () => (process.exitCode = 0),
+      (e: unknown) => {
+        process.stderr.write(`shutdown failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`npm start failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}
