@@ -6,7 +6,7 @@ export type MailValue = string | number | boolean | null | undefined;
 
 /** One block of a report: key/value rows, free text, or a table. */
 export type MailSection =
-  | { heading: string; rows: Array<readonly [string, MailValue]> | Record<string, MailValue> }
+  | { heading: string; rows: ReadonlyArray<readonly [string, MailValue]> | Record<string, MailValue> }
   | { heading: string; text: string }
   | { heading: string; table: { columns: string[]; rows: MailValue[][] } };
 
@@ -38,6 +38,10 @@ export function cell(v: MailValue): string {
 }
 
 /** Rows of a key/value section as pairs, whichever form was given. */
-export function pairs(rows: Array<readonly [string, MailValue]> | Record<string, MailValue>): Array<readonly [string, MailValue]> {
-  return Array.isArray(rows) ? rows : Object.entries(rows);
+export function pairs(rows: ReadonlyArray<readonly [string, MailValue]> | Record<string, MailValue>): ReadonlyArray<readonly [string, MailValue]> {
+  return isPairs(rows) ? rows : Object.entries(rows);
+}
+
+function isPairs(rows: ReadonlyArray<readonly [string, MailValue]> | Record<string, MailValue>): rows is ReadonlyArray<readonly [string, MailValue]> {
+  return Array.isArray(rows);
 }
