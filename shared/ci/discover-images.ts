@@ -38,6 +38,10 @@ export async function discoverImages(input: DiscoverInput): Promise<CiDiscovery>
   const root = await loadRoot(ctx, input);
   if (root) await discoverPipeline(ctx, root, input.path, opts, 0, jobs);
 
+  // Includes load in parallel, so order their findings for stable output.
+  const byKey = <T>(key: (x: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  ctx.unresolved.sort(byKey((u) => `${u.ref}\u0000${u.reason}`));
+  ctx.errors.sort(byKey((e) => `${e.file}\u0000${e.message}`));
   const unresolved = [...ctx.unresolved, ...jobs.flatMap((j) => j.unresolved.map((u) => ({ job: j.name, ...u })))];
   const images = [...new Set(jobs.flatMap((j) => j.images))].sort();
   const seen = new Set<string>();
