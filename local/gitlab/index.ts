@@ -1,0 +1,4 @@
+export * from './emulator';
+export * from './types';
+export { HookSender, type HookSenderOptions, type HookSendRequest } from './hook-sender';
+export * from './seed/index';

@@ -1,0 +1,85 @@
+import { sendJson } from '#local/sandbox/http-util';
+import { hookUserJson } from './api-json';
+import { lintCi } from './ci-lint';
+import type { PipelineState } from './hook-payloads';
+import { apiError, matchPath, sendPage, type ApiRequest } from './http-support';
+import type { Pipelines } from './pipelines';
+import type { Project } from './repo-store';
+import { projectOr404, type ApiContext } from './routes-repo';
+
+export interface CiContext extends ApiContext {
+  pipelines: Pipelines;
+  /** False = answer lint like an instance without the project lint endpoint (404). */
+  lintAvailable: () => boolean;
+}
+
+/** `GET /projects/:id/pipelines/:pipeline_id` JSON (API::Entities::Ci::PipelineWithMetadata subset). */
+export function pipelineJson(p: Project, pl: PipelineState, base: string): Record<string, unknown> {
+  const duration = pl.finishedAt && pl.startedAt ? Math.round((Date.parse(pl.finishedAt) - Date.parse(pl.startedAt)) / 1000) : null;
+  return {
+    id: pl.id, iid: pl.iid, project_id: p.id, sha: pl.sha, ref: pl.ref, status: pl.status, source: pl.source,
+    created_at: pl.createdAt, updated_at: pl.finishedAt ?? pl.startedAt ?? pl.createdAt,
+    web_url: `${base}/${p.path_with_namespace}/-/pipelines/${pl.id}`, before_sha: pl.beforeSha, tag: false, yaml_errors: null,
+    user: hookUserJson(base), started_at: pl.startedAt, finished_at: pl.finishedAt, committed_at: null, duration,
+    queued_duration: null, coverage: null, name: null,
+    detailed_status: { icon: `status_${pl.status}`, text: pl.status, label: pl.status, group: pl.status, tooltip: pl.status, has_details: true,
+      details_path: `/${p.path_with_namespace}/-/pipelines/${pl.id}`, illustration: null, favicon: `/assets/ci_favicons/favicon_status_${pl.status}.png` },
+  };
+}
+
+async function lint(r: ApiRequest, ctx: CiContext, p: Project): Promise<void> {
+  // GET lints the project's own CI file (content_ref, older `ref`); POST lints the posted content.
+  const body = r.method === 'POST' ? await r.body() : {};
+  const ref = String(body.ref ?? r.query.get('content_ref') ?? r.query.get('ref') ?? p.defaultBranch ?? '');
+  const at = ctx.store.resolveRef(p, ref);
+  const content = r.method === 'POST' ? body.content : at?.files.get(p.seed.ciConfigPath || '.gitlab-ci.yml');
+  if (typeof content !== 'string') return void sendJson(r.res, 400, { error: 'content is missing' });
+  const answer = lintCi(content, {
+    local: (path) => at?.files.get(path),
+    project: (other, otherRef, file) => {
+      const q = ctx.store.findProject(other);
+      if (!q) return null;
+      const c = ctx.store.resolveRef(q, otherRef ?? q.defaultBranch ?? '');
+      return c?.files.get(file);
+    },
+    template: (name) => ctx.templates.get(name),
+  });
+  sendJson(r.res, 200, { ...answer, jobs: [] });
+}
+
+async function createPipeline(r: ApiRequest, ctx: CiContext, p: Project): Promise<void> {
+  const body = await r.body();
+  const ref = String(body.ref ?? r.query.get('ref') ?? '');
+  if (!ref) return void sendJson(r.res, 400, { error: 'ref is missing' });
+  const commit = ctx.store.resolveRef(p, ref);
+  if (!commit) return apiError(r.res, 400, { base: ['Reference not found'] });
+  if (!commit.files.has(p.seed.ciConfigPath || '.gitlab-ci.yml')) return apiError(r.res, 400, { base: ['Missing CI config file'] });
+  const vars = Array.isArray(body.variables) ? (body.variables as Array<{ key: string; value: string }>) : [];
+  const pl = ctx.pipelines.create(p, ref, vars.map((v) => ({ key: String(v.key), value: String(v.value) })))!;
+  sendJson(r.res, 201, pipelineJson(p, pl, r.base));
+}
+
+/** CI lint and pipeline endpoints. Returns false when no route matched. */
+export async function routeCi(r: ApiRequest, ctx: CiContext): Promise<boolean> {
+  let m: Record<string, string> | undefined;
+  if ((m = matchPath(r.segs, 'projects/:id/ci/lint')) && (r.method === 'POST' || r.method === 'GET')) {
+    if (!ctx.lintAvailable()) {
+      sendJson(r.res, 404, { error: '404 Not Found' }); // Grape's answer for a route the instance does not have
+      return true;
+    }
+    const p = projectOr404(r, ctx, m.id!);
+    if (p) await lint(r, ctx, p);
+  } else if ((m = matchPath(r.segs, 'projects/:id/pipeline')) && r.method === 'POST') {
+    const p = projectOr404(r, ctx, m.id!);
+    if (p) await createPipeline(r, ctx, p);
+  } else if ((m = matchPath(r.segs, 'projects/:id/pipelines/:pid')) && r.method === 'GET') {
+    const p = projectOr404(r, ctx, m.id!);
+    const pl = p && ctx.pipelines.get(p.id, Number(m.pid));
+    if (p && !pl) apiError(r.res, 404, '404 Not found');
+    else if (p && pl) sendJson(r.res, 200, pipelineJson(p, pl, r.base));
+  } else if ((m = matchPath(r.segs, 'projects/:id/pipelines')) && r.method === 'GET') {
+    const p = projectOr404(r, ctx, m.id!);
+    if (p) sendPage(r, ctx.pipelines.list(p.id).map((pl) => pipelineJson(p, pl, r.base)));
+  } else return false;
+  return true;
+}

@@ -1,0 +1,15 @@
+import type { SeedProject } from '../types';
+import { infraProject, javaDemo } from './java-demo';
+import { realWorldProjects } from './real-world';
+
+export { JAVA_DEMO_CI, infraProject, javaDemo } from './java-demo';
+export { realWorldProjects, seedGroupVariables } from './real-world';
+export { seedTemplates } from './templates';
+
+/**
+ * The default seeded instance: java-demo (id 1), ops/infra (id 2, files from `infraFiles`), then the real-world set.
+ * @example startGitlabEmulator({ token, projects: seedProjects(), groupVariables: seedGroupVariables, templates: seedTemplates })
+ */
+export function seedProjects(infraFiles?: Record<string, string>): SeedProject[] {
+  return [javaDemo, infraProject(infraFiles), ...realWorldProjects];
+}

@@ -1,0 +1,74 @@
+/** Seed and record types of the GitLab emulator. */
+
+/** A CI/CD variable as GitLab stores it (fields as in GET /projects/:id/variables). */
+export interface SeedVariable {
+  key: string;
+  value: string | null;
+  variable_type?: 'env_var' | 'file';
+  protected?: boolean;
+  masked?: boolean;
+  hidden?: boolean;
+  raw?: boolean;
+  environment_scope?: string;
+  description?: string | null;
+}
+
+/** One project to serve. Files are arbitrary (the reconcile engineer's `infra` project puts YAML here). */
+export interface SeedProject {
+  /** Full path, e.g. `demo/java-demo`; the namespace groups are created from it. */
+  path: string;
+  /** Fixed id (default: assigned in seed order from 1). */
+  id?: number;
+  /** Default `main`. */
+  defaultBranch?: string;
+  /** Files on the default branch (path → content). */
+  files?: Record<string, string>;
+  /** More branches: name → files. */
+  branches?: Record<string, Record<string, string>>;
+  /** `ci_config_path` (empty = `.gitlab-ci.yml`). */
+  ciConfigPath?: string;
+  archived?: boolean;
+  /** A project whose repository feature is disabled has no files and no default branch. */
+  repositoryDisabled?: boolean;
+  /** Namespace is a user (`alice/tools`) instead of a group. */
+  userNamespace?: boolean;
+  variables?: SeedVariable[];
+  description?: string;
+}
+
+/** A registered hook. `events` for project hooks: 'push', 'pipeline' (GitLab's `*_events` flags). */
+export interface HookConfig {
+  id: number;
+  url: string;
+  token?: string;
+  kind: 'system' | 'project';
+  projectId?: number;
+  events: string[];
+}
+
+/** One HTTP attempt of a hook delivery. */
+export interface DeliveryAttempt {
+  webhookUuid: string;
+  /** HTTP status, or undefined when the request failed (timeout, refused, reset). */
+  status?: number;
+  error?: string;
+  durationMs: number;
+}
+
+/** What the sender did for one hook execution (all its attempts). */
+export interface DeliveryRecord {
+  hookId: number;
+  url: string;
+  /** X-Gitlab-Event value. */
+  event: string;
+  /** `event_name` or `object_kind` of the payload. */
+  kind: string;
+  idempotencyKey: string;
+  eventUuid: string;
+  /** Exact headers of the last attempt (X-Gitlab-Token included: this is a test record, not a log). */
+  headers: Record<string, string>;
+  payload: unknown;
+  attempts: DeliveryAttempt[];
+  /** GitLab's notion of success: 2xx or 3xx (facts/gitlab.md §1.4). */
+  ok: boolean;
+}
