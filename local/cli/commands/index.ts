@@ -1,3 +1,4 @@
+import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
 
 /**
@@ -20,4 +21,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const commands: CliCommand[] = [invokeCommand];
+export const commands: CliCommand[] = [imagesCommand, invokeCommand];
