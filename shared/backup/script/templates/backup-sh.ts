@@ -35,10 +35,12 @@ json_arr() {
   for s in "$@"; do out+="\${out:+,}$(json_str "$s")"; done
   printf '[%s]' "$out"
 }
-log() { printf '%s [%s] %s\\n' "$(date -u +%H:%M:%S)" "$STEP" "$*"; }
+# Messages show host paths: the sandbox's root prefix is cut out.
+unroot() { if [[ -n $ROOT ]]; then printf '%s' "\${1//"$ROOT"/}"; else printf '%s' "$1"; fi; }
+log() { printf '%s [%s] %s\\n' "$(date -u +%H:%M:%S)" "$STEP" "$(unroot "$*")"; }
 # fail CODE MESSAGE [EXIT]: a named, expected failure of the current step.
 fail() {
-  ERROR=$1 MESSAGE=$2
+  ERROR=$1 MESSAGE=$(unroot "$2")
   log "FAILED: $2"
   exit "\${3:-1}"
 }
@@ -183,7 +185,9 @@ else
     fail listing_failed "tar -tf of the copied archive failed: $(head -c 300 "$WORK/tar.err")"
   grep -Eq '^(\\./)?backup_information\\.yml$' "$WORK/archive.list" ||
     fail listing_failed "the copied archive has no backup_information.yml"
-  tar -tf "$DEST_DIR/$CONFIG_NAME" | grep -q '^gitlab-secrets\\.json$' ||
+  # Listings go to files: \`tar | grep -q\` would fail under pipefail when grep quits early (SIGPIPE).
+  tar -tf "$DEST_DIR/$CONFIG_NAME" >"$WORK/config.list" 2>&1 || true
+  grep -q '^gitlab-secrets\\.json$' "$WORK/config.list" ||
     fail listing_failed "the copied config tar has no gitlab-secrets.json"
   log "verified: sha256 $archive_sum, $(wc -l <"$WORK/archive.list") entries"
 

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { PopError } from '#local/pop/pop-error';
+import type { PopProduct } from '#local/pop/types';
+import type { EmulatedHost } from './emulated-host';
+import { runInvocation, type AgentTiming, type Invocation } from './invocation';
+import { describeInvocationResults, describeInvocations } from './describe-invocations';
+
+/** RunCommand limit: CommandContent ≤ 24 KB after Base64, parameters included (facts/alibaba.md §5.1). */
+export const COMMAND_CONTENT_MAX_BYTES = 24 * 1024;
+
+/** The Cloud Assistant's state: hosts by instance id and every invocation made. */
+export interface CloudAssistant {
+  product: PopProduct;
+  hosts: Map<string, EmulatedHost>;
+  invocations: Invocation[];
+}
+
+// Alibaba ids look like `c-hz01jdfwcsr2k8q` / `t-hz0jdfwd9f3x2m`: a prefix, a region tag, lower-case base36.
+function newId(prefix: 'c' | 't'): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return `${prefix}-hz${Array.from(randomBytes(14), (b) => alphabet[b % 36]).join('')}`;
+}
+
+function required(params: Record<string, string>, key: string): string {
+  const v = params[key];
+  if (v === undefined || v === '') throw new PopError(400, 'MissingParameter', `The input parameter "${key}" that is mandatory for processing this request is not supplied.`);
+  return v;
+}
+
+/** Substitute `{{name}}` and the `{{ACS::…}}` built-ins when EnableParameter=true. */
+function applyParameters(content: string, params: Record<string, string>, builtins: Record<string, string>): string {
+  let values: Record<string, unknown> = {};
+  if (params.Parameters) {
+    try {
+      values = JSON.parse(params.Parameters) as Record<string, unknown>;
+    } catch {
+      // The official SDKs send the map as a JSON string; anything else is the caller's bug.
+      throw new PopError(400, 'InvalidParameter.Parameters', 'The specified parameter "Parameters" is not valid JSON.');
+    }
+  }
+  return content.replace(/\{\{\s*([A-Za-z0-9_:.-]+)\s*\}\}/g, (m, name: string) => {
+    if (name.startsWith('ACS::')) return builtins[name] ?? m;
+    if (!(name in values)) throw new PopError(400, 'MissingParameter.Parameters', `The parameter "${name}" of the command is not supplied.`);
+    return String(values[name]);
+  });
+}
+
+/**
+ * The ECS Cloud Assistant product (API 2014-05-26) for the POP emulator: RunCommand really runs the script on the
+ * emulated host; DescribeInvocationResults / DescribeInvocations report it with the real response shapes.
+ */
+export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
+  const hosts = new Map<string, EmulatedHost>();
+  const invocations: Invocation[] = [];
+
+  const RunCommand = (params: Record<string, string>): unknown => {
+    const regionId = required(params, 'RegionId');
+    const type = required(params, 'Type');
+    const raw = required(params, 'CommandContent');
+    if (!['RunShellScript', 'RunBatScript', 'RunPowerShellScript'].includes(type)) {
+      throw new PopError(400, 'InvalidParameter.Type', 'The specified parameter "Type" is not valid.');
+    }
+    // ContentEncoding defaults to PlainText for RunCommand; invalid values count as PlainText (facts §5.1).
+    const base64 = (params.ContentEncoding ?? '').toLowerCase() === 'base64';
+    const b64Size = base64 ? raw.length : Buffer.from(raw).toString('base64').length;
+    // Error code for an oversized command is UNCONFIRMED; the 24 KB limit itself is documented.
+    if (b64Size > COMMAND_CONTENT_MAX_BYTES) {
+      throw new PopError(400, 'InvalidCommandContent.LengthLimitExceeded', 'The specified parameter "CommandContent" exceeds the length limit.');
+    }
+    const content = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    const ids = Object.keys(params).filter((k) => /^InstanceId\.\d+$/.test(k)).map((k) => params[k]!);
+    if (ids.length === 0) required(params, 'InstanceId.1');
+    for (const id of ids) {
+      if (!hosts.has(id)) throw new PopError(404, 'InvalidInstanceId.NotFound', `The specified instance ${id} does not exist.`);
+    }
+    const timeoutSec = params.Timeout ? Number(params.Timeout) : 60;
+    if (!Number.isInteger(timeoutSec) || timeoutSec < 1 || timeoutSec > 86_400) {
+      throw new PopError(400, 'InvalidParameter.Timeout', 'The specified parameter "Timeout" is not valid.');
+    }
+    const commandId = newId('c');
+    const invokeId = newId('t');
+    for (const instanceId of ids) {
+      const host = hosts.get(instanceId)!;
+      const inv: Invocation = {
+        invokeId, commandId, instanceId,
+        name: params.Name ?? '',
+        commandContent: params.EnableParameter === 'true'
+          ? applyParameters(content, params, { 'ACS::RegionId': regionId, 'ACS::InstanceId': instanceId, 'ACS::InvokeId': invokeId, 'ACS::CommandId': commandId })
+          : content,
+        timeoutSec,
+        username: params.Username || 'root',
+        workingDir: params.WorkingDir || '/root',
+        createdAt: new Date(),
+        status: 'Pending', exitCode: undefined, errorCode: '', errorInfo: '',
+        startTime: undefined, finishedTime: undefined,
+        output: Buffer.alloc(0), outputBytes: 0,
+        done: Promise.resolve(),
+      };
+      invocations.push(inv);
+      if (type !== 'RunShellScript') {
+        Object.assign(inv, { status: 'Invalid', errorCode: 'CommandNotApplicable', errorInfo: 'the command is not applicable', finishedTime: new Date() });
+      } else if (inv.username !== 'root') {
+        Object.assign(inv, { status: 'Invalid', errorCode: 'AccountNotExists', errorInfo: 'the specified account does not exists', finishedTime: new Date() });
+      } else {
+        runInvocation(inv, host, timing);
+      }
+    }
+    return { CommandId: commandId, InvokeId: invokeId };
+  };
+
+  const product: PopProduct = {
+    name: 'ecs',
+    version: '2014-05-26',
+    actions: {
+      RunCommand,
+      DescribeInvocationResults: (params) => {
+        required(params, 'RegionId');
+        return describeInvocationResults(invocations, params);
+      },
+      DescribeInvocations: (params) => {
+        required(params, 'RegionId');
+        return describeInvocations(invocations, params);
+      },
+    },
+  };
+  return { product, hosts, invocations };
+}

@@ -1,0 +1,77 @@
+import { startPopEmulator, type PopCredential, type PopEmulator } from '#local/pop/index';
+import type { Faults } from '#local/sandbox/faults';
+import { createCloudAssistant } from './cloud-assistant';
+import { EmulatedHost, type EmulatedHostOptions } from './emulated-host';
+import type { Invocation } from './invocation';
+
+export { EmulatedHost, type EmulatedHostOptions, type HostFaults } from './emulated-host';
+export { createCloudAssistant, type CloudAssistant } from './cloud-assistant';
+export type { Invocation, InvocationStatus } from './invocation';
+
+/** Options of the ECS Cloud Assistant emulator. */
+export interface EcsEmulatorOptions {
+  port?: number;
+  /** Keys the POP gateway accepts (default: one sandbox key). */
+  credentials?: PopCredential[];
+  /** Hosts to create up front. */
+  hosts?: EmulatedHostOptions[];
+  /** Pending time before the agent runs a command (default 20 ms) and the delivery-timeout delay (default 200 ms). */
+  deliveryMs?: number;
+  deliveryTimeoutMs?: number;
+}
+
+/** A running ECS emulator: the POP endpoint plus control over the emulated hosts. */
+export interface EcsEmulator {
+  url: string;
+  close(): Promise<void>;
+  faults: Faults;
+  pop: PopEmulator;
+  /** Add a GitLab host (instance) backed by a scratch root. */
+  addHost(opts: EmulatedHostOptions): EmulatedHost;
+  host(instanceId: string): EmulatedHost;
+  invocations: Invocation[];
+  /** Resolves when every invocation so far reached a terminal status. */
+  settled(): Promise<void>;
+}
+
+/** The sandbox's default key pair. */
+export const ECS_SANDBOX_CREDENTIAL: PopCredential = { accessKeyId: 'LTAIsandboxEcs', accessKeySecret: 'sandbox-ecs-secret' };
+
+/**
+ * Start the ECS Cloud Assistant emulator on 127.0.0.1 (port 0 = random), served through the signed POP core so
+ * pop-core's RPCClient works unchanged (apiVersion 2014-05-26).
+ *
+ * @example
+ * const ecs = await startEcsEmulator({ hosts: [{ instanceId: 'i-gitlab', mountBackingDir: oss.bucketDir('backups') }] });
+ */
+export async function startEcsEmulator(opts: EcsEmulatorOptions = {}): Promise<EcsEmulator> {
+  const ca = createCloudAssistant({ deliveryMs: opts.deliveryMs ?? 20, deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 200 });
+  const pop = await startPopEmulator({ port: opts.port, credentials: opts.credentials ?? [ECS_SANDBOX_CREDENTIAL], products: [ca.product] });
+  const addHost = (h: EmulatedHostOptions): EmulatedHost => {
+    const host = new EmulatedHost(h);
+    ca.hosts.set(h.instanceId, host);
+    return host;
+  };
+  for (const h of opts.hosts ?? []) addHost(h);
+  return {
+    url: pop.url,
+    faults: pop.faults,
+    pop,
+    addHost,
+    host: (id) => {
+      const h = ca.hosts.get(id);
+      if (!h) throw new Error(`no emulated host ${id}`);
+      return h;
+    },
+    invocations: ca.invocations,
+    settled: async () => {
+      await Promise.all(ca.invocations.map((i) => i.done));
+    },
+    close: async () => {
+      await pop.close();
+      // Let running scripts end (tests bound them with Timeout) before their scratch roots go away.
+      await Promise.all(ca.invocations.map((i) => i.done));
+      for (const h of ca.hosts.values()) h.dispose();
+    },
+  };
+}

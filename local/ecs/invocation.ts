@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EmulatedHost } from './emulated-host';
+
+/** Per-instance status of a Cloud Assistant invocation (facts/alibaba.md §5.2). */
+export type InvocationStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Timeout' | 'Aborted' | 'Invalid' | 'Error';
+
+/** DescribeInvocationResults keeps 24 KB of output; `Dropped` counts the bytes cut (facts/alibaba.md §5.2). */
+export const OUTPUT_LIMIT_BYTES = 24 * 1024;
+
+/** One invocation of a command on one instance, as the emulator tracks it. */
+export interface Invocation {
+  invokeId: string;
+  commandId: string;
+  instanceId: string;
+  name: string;
+  commandContent: string;
+  timeoutSec: number;
+  username: string;
+  workingDir: string;
+  createdAt: Date;
+  status: InvocationStatus;
+  exitCode: number | undefined;
+  errorCode: string;
+  errorInfo: string;
+  startTime: Date | undefined;
+  finishedTime: Date | undefined;
+  /** Output kept so far (first OUTPUT_LIMIT_BYTES) and the total produced. */
+  output: Buffer;
+  outputBytes: number;
+  /** Resolves when the invocation reaches a terminal status. */
+  done: Promise<void>;
+}
+
+/** ErrorInfo texts as DescribeInvocationResults documents them (help.aliyun.com document 452179). */
+const ERROR_INFO: Record<string, string> = {
+  InstanceNotRunning: 'the instance is not running when create task',
+  ClientNotRunning: 'the aliyun service is not running on the instance',
+  DeliveryTimeout: 'the command delivery has been timeout',
+  ExecutionTimeout: 'the command execution has been timeout',
+  ExitCodeNonzero: 'the command execution exit code is not zero',
+};
+
+/** Timing knobs of the emulated agent. */
+export interface AgentTiming {
+  /** Time in Pending before the agent picks the command up. */
+  deliveryMs: number;
+  /** Time before a stuck delivery is reported (the real service waits about 1 min). */
+  deliveryTimeoutMs: number;
+}
+
+/**
+ * Drive an invocation: Pending → (delivery) → Running → Success/Failed/Timeout, or Failed/Aborted when the agent,
+ * the instance or delivery fails. The script really runs: `bash <file>` in the host's scratch root, in its own
+ * process group so a timeout kills the whole tree (as TerminationMode=ProcessTree would).
+ */
+export function runInvocation(inv: Invocation, host: EmulatedHost, timing: AgentTiming): void {
+  let resolve!: () => void;
+  inv.done = new Promise<void>((r) => (resolve = r));
+  const finish = (status: InvocationStatus, errorCode = '', exitCode?: number): void => {
+    inv.status = status;
+    inv.errorCode = errorCode;
+    inv.errorInfo = errorCode ? (ERROR_INFO[errorCode] ?? errorCode) : '';
+    inv.exitCode = exitCode;
+    inv.finishedTime = new Date();
+    resolve();
+  };
+  if (host.status !== 'Running') return finish('Aborted', 'InstanceNotRunning');
+  const f = host.faults;
+  if (f.deliveryTimeout) {
+    setTimeout(() => finish('Aborted', 'DeliveryTimeout'), timing.deliveryTimeoutMs);
+    return;
+  }
+  setTimeout(() => {
+    if (f.agentNotRunning) return finish('Failed', 'ClientNotRunning');
+    inv.status = 'Running';
+    inv.startTime = new Date();
+    const dir = host.path('/.emu/work');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${inv.invokeId}.sh`);
+    writeFileSync(file, inv.commandContent, { mode: 0o700 });
+    const cwd = host.path(inv.workingDir);
+    mkdirSync(cwd, { recursive: true });
+    const child = spawn('bash', [file], { cwd, env: host.env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // The group already exited between the timer firing and the kill.
+      }
+    }, inv.timeoutSec * 1000);
+    const take = (b: Buffer): void => {
+      inv.outputBytes += b.length;
+      const room = OUTPUT_LIMIT_BYTES - inv.output.length;
+      if (room > 0) inv.output = Buffer.concat([inv.output, b.subarray(0, room)]);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', () => finish('Error', 'ExecutionException'));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return finish('Timeout', 'ExecutionTimeout', code ?? (signal ? 137 : -1));
+      if (code === 0) return finish('Success', '', 0);
+      finish('Failed', 'ExitCodeNonzero', code ?? 137);
+    });
+  }, timing.deliveryMs);
+}

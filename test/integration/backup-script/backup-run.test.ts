@@ -1,0 +1,70 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import type { BackupManifest } from '#shared/backup/script/index';
+import { addHost, backupsIn, nameDaysAgo, runBackup, seedBackup, startBed, type Bed } from './harness';
+
+let bed: Bed;
+beforeAll(async () => {
+  bed = await startBed();
+});
+afterAll(() => bed.close());
+
+describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)', () => {
+  it('backs up, verifies, writes a manifest and the secrets tar, and reports ok as the last line', async () => {
+    const host = addHost(bed);
+    const name = nameDaysAgo(0);
+    const { row, output, result } = await runBackup(bed, host.instanceId, { runName: name });
+    expect(row, output).toMatchObject({ InvocationStatus: 'Success', ExitCode: 0, ErrorCode: '', Dropped: 0 });
+    expect(result).toMatchObject({ status: 'ok', step: 'done', name, exitCode: 0, archive: `gitlab-backups/${name}_gitlab_backup.tar`, manifest: `gitlab-backups/${name}_gitlab_backup.manifest.json` });
+    const lines = output.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(/^GITLAB_BACKUP_RESULT \{/);
+    expect(Buffer.byteLength(output)).toBeLessThanOrEqual(24 * 1024);
+
+    const archive = join(bed.bucketDir, result!.archive);
+    expect(execFileSync('tar', ['-tf', archive], { encoding: 'utf8' })).toContain('backup_information.yml');
+    const manifest = JSON.parse(readFileSync(join(bed.bucketDir, result!.manifest), 'utf8')) as BackupManifest;
+    expect(manifest).toMatchObject({ name, gitlabVersion: '17.5.1-ee', host: `iz${host.instanceId}`, mode: 'staged' });
+    const sha = execFileSync('sha256sum', [archive], { encoding: 'utf8' }).split(' ')[0];
+    expect(manifest.files).toContainEqual({ name: `${name}_gitlab_backup.tar`, kind: 'archive', size: statSync(archive).size, sha256: sha });
+    const config = join(bed.bucketDir, result!.config);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(execFileSync('tar', ['-tf', config], { encoding: 'utf8' }).split('\n')).toEqual(expect.arrayContaining(['gitlab-secrets.json', 'gitlab.rb']));
+    // The staged copy is removed (BACKUP=<name> turns off GitLab's own pruning) and the full log stays on the host.
+    expect(existsSync(host.path(`/var/opt/gitlab/backups/${name}_gitlab_backup.tar`))).toBe(false);
+    expect(readFileSync(host.path(`/var/log/gitlab-ask-ops/backup-${name}.log`), 'utf8')).toContain('[verify] verified: sha256');
+  });
+
+  it('prunes only beyond K newest verified and N days; keeps unverified backups newer than the newest kept', async () => {
+    const host = addHost(bed);
+    const old = [40, 30, 20, 10].map((d) => nameDaysAgo(d));
+    const prefix = 'prune-test/';
+    for (const n of old) seedBackup(bed, prefix, n, true);
+    const unverifiedOld = nameDaysAgo(50);
+    seedBackup(bed, prefix, unverifiedOld, false);
+    const young = nameDaysAgo(2);
+    seedBackup(bed, prefix, young, true);
+    const future = nameDaysAgo(-1); // clock skew or another writer: unverified and newer than anything kept
+    seedBackup(bed, prefix, future, false);
+    const name = nameDaysAgo(0);
+    const { result, output } = await runBackup(bed, host.instanceId, { runName: name, keepMin: 3, keepDays: 7, ossPrefix: prefix });
+    expect(result, output).toMatchObject({ status: 'ok' });
+    // Newest verified: name, young, 10d (K=3); young is also < 7 d; 20/30/40 d and the unverified 50 d go.
+    expect(new Set(result!.kept)).toEqual(new Set([future, name, young, old[3]]));
+    expect(new Set(result!.pruned)).toEqual(new Set([old[2], old[1], old[0], unverifiedOld]));
+    expect(backupsIn(bed, prefix)).toEqual([...result!.kept].sort());
+    for (const n of result!.pruned) expect(existsSync(join(bed.bucketDir, prefix, `${n}_gitlab_backup.manifest.json`))).toBe(false);
+  });
+
+  it('a rerun with the same name reuses the verified backup instead of backing up again', async () => {
+    const host = addHost(bed);
+    const name = nameDaysAgo(0);
+    const first = await runBackup(bed, host.instanceId, { runName: name, ossPrefix: 'rerun/' });
+    expect(first.result, first.output).toMatchObject({ status: 'ok' });
+    const before = statSync(join(bed.bucketDir, first.result!.archive)).mtimeMs;
+    const again = await runBackup(bed, host.instanceId, { runName: name, ossPrefix: 'rerun/' });
+    expect(again.result).toMatchObject({ status: 'ok', reused: true, archive: first.result!.archive });
+    expect(statSync(join(bed.bucketDir, first.result!.archive)).mtimeMs).toBe(before);
+  });
+});
