@@ -94,7 +94,7 @@ describe('GitlabPort against the emulator (real @gitbeaker/rest)', () => {
 describe('GitlabPort failures', () => {
   it('401: clear error, no token anywhere in it', async () => {
     const wrong = createGitlabPort({ url: gl.url, token: 'glpat-WRONG-SECRET-TOKEN', clock: fakeClock() });
-    const e = await wrong.getProject(1).catch((x: unknown) => x as Error & { toJSON(): unknown });
+    const e = (await wrong.getProject(1).then(() => new Error('resolved'), (x: unknown) => x)) as Error;
     expect(e).toMatchObject({ code: 'GITLAB_API', status: 401, retryable: false });
     expect(e.message).toContain('HTTP 401: 401 Unauthorized');
     expect(e.message).toContain('GITLAB_TOKEN');
