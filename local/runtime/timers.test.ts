@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { nextFireTimes, parseTimerCron, timerEvent, timerTriggers } from './timers';
+import { describe, expect, it, vi } from 'vitest';
+import { nextFireTimes, parseTimerCron, startTimers, timerEvent, timerTriggers } from './timers';
 
 describe('FC timer cron', () => {
   it('runs 6-field crons in UTC by default', () => {
@@ -43,5 +43,26 @@ describe('FC timer cron', () => {
       ] },
     ]);
     expect(ts.map((t) => t.triggerName)).toEqual(['on']);
+  });
+});
+
+describe('startTimers', () => {
+  it('fires each enabled timer on its schedule with the scheduled triggerTime, and stops', () => {
+    vi.useFakeTimers({ now: new Date('2026-11-27T09:59:50Z') });
+    try {
+      const fired: Array<{ name: string; ev: { triggerTime: string; triggerName: string; payload: string } }> = [];
+      const stop = startTimers(
+        [{ functionName: 'ops-worker', triggerName: 'tick', schedule: parseTimerCron('*/5 * * * * *'), payload: '{"action":"ping"}' }],
+        (t, ev) => fired.push({ name: t.functionName, ev: JSON.parse(ev) }),
+      );
+      vi.advanceTimersByTime(11_000);
+      expect(fired.map((f) => f.ev.triggerTime)).toEqual(['2026-11-27T09:59:55Z', '2026-11-27T10:00:00Z']);
+      expect(fired[0]).toMatchObject({ name: 'ops-worker', ev: { triggerName: 'tick', payload: '{"action":"ping"}' } });
+      stop();
+      vi.advanceTimersByTime(60_000);
+      expect(fired).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
