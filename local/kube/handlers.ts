@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { serverSideApply } from './apply';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { decodeProtobuf } from './protobuf';
 import { apiVersionOf } from './resources';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { badRequest, methodNotAllowed, notFound, StatusError, unsupportedMediaType } from './status';
@@ -24,6 +25,19 @@ export interface Reply {
 }
 
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+
+/** Parse a create/update body: JSON, or protobuf for the built-in kinds typed client-go sends that way. */
+function parseBody(r: ResourceRequest): KubeObject {
+  if (r.contentType.startsWith('application/vnd.kubernetes.protobuf')) {
+    if (!r.type.builtin) throw unsupportedMediaType(['application/json', 'application/yaml']);
+    try {
+      return decodeProtobuf(r.body) as KubeObject;
+    } catch (e) {
+      throw badRequest(`the object provided is unrecognized (must be of type protobuf): ${(e as Error).message}`);
+    }
+  }
+  return parseJson(r.body);
+}
 
 function parseJson(buf: Buffer): KubeObject {
   try {
@@ -86,11 +100,11 @@ export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
     }
     case 'POST':
       if (r.name) throw methodNotAllowed();
-      return { status: 201, body: createObject(store, r, parseJson(r.body), dryRun) };
+      return { status: 201, body: createObject(store, r, parseBody(r), dryRun) };
     case 'PUT':
       if (!r.name) throw methodNotAllowed();
       if (!old) throw notFound(t, r.name);
-      return { status: 200, body: updateObject(store, r, old, parseJson(r.body), dryRun) };
+      return { status: 200, body: updateObject(store, r, old, parseBody(r), dryRun) };
     case 'PATCH': {
       if (!r.name) throw methodNotAllowed();
       const next = patchBody(store, r, old);
