@@ -79,4 +79,9 @@ describe('collectJobs', () => {
   it('flags a job without script (e.g. an override of a job from an unreadable include)', () => {
     expect(job({ secret_detection: { stage: 'test' } }, 'secret_detection')!.unresolved[0]!.reason).toMatch(/no script/);
   });
+
+  it('skips configuration-only jobs whose every rule is an unconditional when: never', () => {
+    const r = collectJobs({ sast: { rules: [{ when: 'never' }], script: ['exit 1'] }, semgrep: { rules: [{ if: '$X', when: 'never' }, { when: 'always' }], image: 's:5', script: [] } }, opts());
+    expect(r.jobs.map((j) => j.name)).toEqual(['semgrep']);
+  });
 });

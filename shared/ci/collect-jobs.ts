@@ -48,6 +48,7 @@ export function collectJobs(config: CiMap, opts: CollectOptions): { jobs: CiJob[
       if (isMap(t) && t.include !== undefined) children.push({ job: name, include: t.include, variables: forward });
       continue;
     }
+    if (neverRuns(job)) continue;
     if (job.script === undefined && job.run === undefined) {
       jobs.push({ name, images: [], imageSource: 'none', unresolved: [{ ref: '', reason: 'job has no script (its definition may sit in an include that could not be read)' }] });
       continue;
@@ -82,6 +83,13 @@ function podSets(name: string, config: CiMap, job: CiMap, vars: Record<string, C
   }
   const images = [...new Set(sets.flat())];
   return { name, images, imageSource: written.source, ...(combos.length > 1 || isMap(job.parallel) ? { podSets: sets } : {}), unresolved };
+}
+
+// `rules: [{ when: never }]` (no condition) is how templates ship configuration-only jobs, e.g. `sast` in
+// Security/SAST.gitlab-ci.yml: it never creates a pod. Conditional rules are not evaluated (ADR 0007).
+function neverRuns(job: CiMap): boolean {
+  const rules = job.rules;
+  return Array.isArray(rules) && rules.length > 0 && rules.every((r) => isMap(r) && r.when === 'never' && r.if === undefined && r.changes === undefined && r.exists === undefined);
 }
 
 function asVars(m: Record<string, string>): Record<string, CiVariable> {
