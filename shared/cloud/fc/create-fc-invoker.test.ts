@@ -16,9 +16,9 @@ describe('createFcInvoker', () => {
     await expect(createFcInvoker({ ...base, credentials: () => undefined }).invokeAsync(req)).rejects.toMatchObject({ code: 'HANDOFF_FAILED', message: /no cloud credentials/ });
     const err = await createFcInvoker({ ...base, credentials: () => ({ accessKeyId: 'STS.x', accessKeySecret: 'TOPSECRET' }) })
       .invokeAsync(req)
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'HANDOFF_FAILED', message: /securityToken/ });
-    expect(JSON.stringify(err) + err.message).not.toContain('TOPSECRET');
+    expect(JSON.stringify(err) + (err as Error).message).not.toContain('TOPSECRET');
   });
 
   it('reads the credentials on every call (STS rotation)', async () => {
