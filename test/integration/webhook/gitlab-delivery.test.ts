@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookSender } from '#local/gitlab/hook-sender';
+import type { HookConfig } from '#local/gitlab/types';
 import { startLocalRuntime, type LocalRuntime } from '#local/runtime/local-runtime';
 import { hook, loadFixture, TEST_SECRET } from '../../fixtures/gitlab/index';
 
@@ -15,7 +16,7 @@ const received = () => ((globalThis as Record<string, unknown>).__webhookStubRec
 describe('GitLab hook delivery through the local FC runtime', () => {
   let rt: LocalRuntime;
   let sender: HookSender;
-  const target = () => ({ id: 1, url: `${rt.url}/gitlab-webhook`, token: TEST_SECRET });
+  const target = (): HookConfig => ({ id: 1, kind: 'system', events: ['push', 'repository_update'], url: `${rt.url}/gitlab-webhook`, token: TEST_SECRET });
 
   beforeAll(async () => {
     rt = await startLocalRuntime({ sYamlPath: REPO_S_YAML, port: 0, timers: false, env: { WEBHOOK_SECRET: TEST_SECRET, LOG_LEVEL: 'error' }, functionDirs: { 'ops-worker': STUB }, retryBaseMs: 1 });
