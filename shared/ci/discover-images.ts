@@ -1,5 +1,5 @@
 import { collectJobs, type CollectOptions } from './collect-jobs';
-import { loadCiFile, resolveIncludes, type IncludeContext } from './resolve-includes';
+import { INCLUDE_JOB, loadCiFile, resolveIncludes, type IncludeContext } from './resolve-includes';
 import { parseCiYaml } from './parse-ci-yaml';
 import { resolveExtends } from './resolve-extends';
 import { resolveReferences } from './resolve-references';
@@ -79,7 +79,18 @@ async function lintMerged(ctx: IncludeContext, input: DiscoverInput, read: () =>
 async function discoverPipeline(ctx: IncludeContext, config: CiMap, label: string, opts: CollectOptions, depth: number, out: CiJob[]): Promise<void> {
   const ext = resolveExtends(config);
   const refs = resolveReferences(ext.config);
-  for (const message of [...ext.errors, ...refs.errors]) ctx.errors.push({ file: label, message });
+  // With an include we could not read, a missing parent or reference target most likely lives there: that is
+  // an unknown, not a broken file.
+  const partial = ctx.unresolved.some((u) => u.job === INCLUDE_JOB);
+  const why = 'not defined here; it may come from an include that could not be read';
+  for (const e of ext.errors) {
+    if (partial && e.unknownParent) ctx.unresolved.push({ job: opts.prefix + e.key, ref: `extends: ${e.unknownParent}`, reason: why });
+    else ctx.errors.push({ file: label, message: e.message });
+  }
+  for (const e of refs.errors) {
+    if (partial && e.missing) ctx.unresolved.push({ job: INCLUDE_JOB, ref: e.ref, reason: why });
+    else ctx.errors.push({ file: label, message: e.message });
+  }
   const { jobs, children } = collectJobs(refs.config, opts);
   out.push(...jobs);
   for (const child of children) {

@@ -27,8 +27,8 @@ describe('resolveExtends', () => {
       '.b': { extends: '.a' },
       job: { extends: ['.a', '.missing'], script: ['x'] },
     });
-    expect(errors.some((e) => e.includes('circular dependency'))).toBe(true);
-    expect(errors).toContain('job: unknown key in `extends`: .missing');
+    expect(errors.some((e) => e.message.includes('circular dependency'))).toBe(true);
+    expect(errors).toContainEqual({ key: 'job', message: 'job: unknown key in `extends`: .missing', unknownParent: '.missing' });
     expect((config.job as { script: string[] }).script).toEqual(['x']);
     expect(config.job).not.toHaveProperty('extends');
   });
@@ -37,6 +37,6 @@ describe('resolveExtends', () => {
     const cfg: Record<string, unknown> = { '.l0': { image: 'deep' } };
     for (let i = 1; i <= 12; i++) cfg[`.l${i}`] = { extends: `.l${i - 1}` };
     cfg.job = { extends: '.l12', script: ['x'] };
-    expect(resolveExtends(cfg).errors.some((e) => e.includes('nesting too deep'))).toBe(true);
+    expect(resolveExtends(cfg).errors.some((e) => e.message.includes('nesting too deep'))).toBe(true);
   });
 });

@@ -5,10 +5,17 @@ import type { CiMap } from './types';
 /** GitLab's `Extendable::Entry::MAX_NESTING_LEVELS`. */
 const MAX_LEVELS = 10;
 
+/** A problem with `extends`; `unknownParent` is set when the parent key does not exist. */
+export interface ExtendsProblem {
+  key: string;
+  message: string;
+  unknownParent?: string;
+}
+
 /** Configuration with every `extends:` applied, plus the problems found (unknown parents, cycles, depth). */
 export interface ExtendsResult {
   config: CiMap;
-  errors: string[];
+  errors: ExtendsProblem[];
 }
 
 /**
@@ -17,7 +24,7 @@ export interface ExtendsResult {
  * Problems are reported and the offending parent skipped, so the rest of the file still yields images.
  */
 export function resolveExtends(config: CiMap): ExtendsResult {
-  const errors: string[] = [];
+  const errors: ExtendsProblem[] = [];
   // Memoized per key with its nesting level, so the depth check holds whatever order keys are visited in.
   const resolved = new Map<string, { value: CiMap; level: number }>();
   const visiting: string[] = [];
@@ -29,7 +36,7 @@ export function resolveExtends(config: CiMap): ExtendsResult {
     if (!isMap(entry)) return undefined;
     if (entry.extends === undefined) return { value: entry, level: 0 };
     if (visiting.includes(key)) {
-      errors.push(`${key}: circular dependency detected in \`extends\` (${[...visiting, key].join(' → ')})`);
+      errors.push({ key, message: `${key}: circular dependency detected in \`extends\` (${[...visiting, key].join(' → ')})` });
       return undefined;
     }
     visiting.push(key);
@@ -38,13 +45,13 @@ export function resolveExtends(config: CiMap): ExtendsResult {
     let level = 1;
     for (const p of parents) {
       if (!isMap(config[p])) {
-        errors.push(`${key}: unknown key in \`extends\`: ${p}`);
+        errors.push({ key, message: `${key}: unknown key in \`extends\`: ${p}`, unknownParent: p });
         continue;
       }
       const parent = resolve(p);
       if (!parent) continue;
       if (parent.level + 1 > MAX_LEVELS) {
-        errors.push(`${key}: nesting too deep in \`extends\` (max ${MAX_LEVELS} levels)`);
+        errors.push({ key, message: `${key}: nesting too deep in \`extends\` (max ${MAX_LEVELS} levels)` });
         continue;
       }
       base = deepMerge(base, parent.value);

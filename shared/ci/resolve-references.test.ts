@@ -30,7 +30,7 @@ describe('resolveReferences', () => {
 
   it('reports a missing target and drops the value', () => {
     const { config, errors } = resolveReferences({ job: { image: ref('.nope', 'image'), script: ['x'] } });
-    expect(errors).toEqual(['!reference [.nope, image] could not be found']);
+    expect(errors).toEqual([{ ref: '!reference [.nope, image]', message: '!reference [.nope, image] could not be found', missing: true }]);
     expect(config.job).toEqual({ script: ['x'] });
   });
 
@@ -41,6 +41,6 @@ describe('resolveReferences', () => {
 
   it('stops reference cycles with an error', () => {
     const { errors } = resolveReferences({ '.a': { x: ref('.b', 'y') }, '.b': { y: ref('.a', 'x') } });
-    expect(errors.some((e) => e.includes('too many nested references'))).toBe(true);
+    expect(errors.some((e) => e.message.includes('too many nested references'))).toBe(true);
   });
 });

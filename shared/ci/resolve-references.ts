@@ -7,10 +7,17 @@ const MAX_DEPTH = 10;
 // Keywords whose nested arrays GitLab flattens, so `- !reference [.x, script]` inside a list splices in.
 const FLATTEN = new Set(['script', 'before_script', 'after_script', 'rules', 'services', 'tags', 'needs', 'dependencies']);
 
+/** A problem with one `!reference`; `missing` when its target does not exist. */
+export interface ReferenceProblem {
+  ref: string;
+  message: string;
+  missing?: boolean;
+}
+
 /** Configuration with every `!reference` replaced by its target, plus the problems found. */
 export interface ReferencesResult {
   config: CiMap;
-  errors: string[];
+  errors: ReferenceProblem[];
 }
 
 /**
@@ -19,18 +26,18 @@ export interface ReferencesResult {
  * target or a cycle is reported and the value dropped.
  */
 export function resolveReferences(config: CiMap): ReferencesResult {
-  const errors: string[] = [];
+  const errors: ReferenceProblem[] = [];
 
   const lookup = (ref: CiReference, depth: number): unknown => {
     if (depth > MAX_DEPTH) {
-      errors.push(`${String(ref)}: too many nested references (max ${MAX_DEPTH})`);
+      errors.push({ ref: String(ref), message: `${String(ref)}: too many nested references (max ${MAX_DEPTH})` });
       return undefined;
     }
     let cur: unknown = config;
     for (const key of ref.path) {
       if (isCiReference(cur)) cur = lookup(cur, depth + 1);
       if (!isMap(cur) || !Object.hasOwn(cur, key)) {
-        errors.push(`${String(ref)} could not be found`);
+        errors.push({ ref: String(ref), message: `${String(ref)} could not be found`, missing: true });
         return undefined;
       }
       cur = cur[key];
