@@ -4,3 +4,4 @@ export * from './signing';
 export * from './types';
 export * from './cs-product';
 export * from './dm-product';
+export * from './find-route';

@@ -21,9 +21,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Faults, type FaultRule } from '#local/sandbox/faults';
+import { answerFault } from './answer-fault';
+import { findRoute } from './find-route';
 import { listen, readBody, sendJson } from '#local/sandbox/http-util';
 import { gatewayErrors as E, newRequestId, PopError, popErrorBody } from './pop-error';
-import type { PopCallContext, PopCallRecord, PopCredential, PopProduct, RoaRoute } from './types';
+import type { PopCallContext, PopCallRecord, PopCredential, PopProduct } from './types';
 import { verifyRoa } from './verify-roa';
 import { verifyRpc, type VerifyState } from './verify-rpc';
 
@@ -65,26 +67,8 @@ export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmu
     sendJson(res, pe.httpStatus, popErrorBody(pe, requestId, host(product)), { 'x-acs-request-id': requestId });
   };
 
-  /** Apply a fault rule; true when it answered the request. */
-  const applyFault = async (req: IncomingMessage, res: ServerResponse, key: string, product: PopProduct): Promise<boolean> => {
-    const rule = faults.match(req.method ?? 'GET', key);
-    if (!rule) return false;
-    if (rule.latencyMs) await new Promise((r) => setTimeout(r, rule.latencyMs));
-    if (rule.reset) {
-      req.socket.destroy();
-      return true;
-    }
-    if (rule.status === undefined) return false;
-    const b = rule.body as { Code?: string; Message?: string } | string | undefined;
-    if (b && typeof b === 'object' && b.Code) {
-      const requestId = newRequestId();
-      sendJson(res, rule.status, { ...popErrorBody(new PopError(rule.status, b.Code, b.Message ?? b.Code), requestId, host(product)), ...b, RequestId: requestId }, rule.headers);
-    } else {
-      res.writeHead(rule.status, { 'content-type': 'application/json', ...rule.headers });
-      res.end(typeof b === 'string' ? b : JSON.stringify(b ?? { message: 'injected fault' }));
-    }
-    return true;
-  };
+  const applyFault = (req: IncomingMessage, res: ServerResponse, key: string, product: PopProduct): Promise<boolean> =>
+    answerFault(faults, req, res, key, host(product));
 
   const handleRpc = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -169,24 +153,4 @@ export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmu
       return faults.add(rule);
     },
   };
-}
-
-/** Match `/k8s/:ClusterId/user_config` style patterns; `:Name` segments come back decoded. */
-export function findRoute(
-  products: PopProduct[],
-  method: string,
-  path: string,
-): { product: PopProduct; route: RoaRoute; params: Record<string, string> } | undefined {
-  const segs = path.split('/');
-  for (const product of products) {
-    for (const route of product.roaRoutes ?? []) {
-      if (route.method.toUpperCase() !== method) continue;
-      const pat = route.path.split('/');
-      if (pat.length !== segs.length) continue;
-      const params: Record<string, string> = {};
-      const ok = pat.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(segs[i]!)), segs[i] !== '') : p === segs[i]));
-      if (ok) return { product, route, params };
-    }
-  }
-  return undefined;
 }
