@@ -41,12 +41,13 @@ describe('scripts/build.ts', () => {
     expect(report!.problems.join('\n')).toMatch(/gitlab-webhook bundles @alicloud\/pop-core/);
   });
 
-  it('keeps fc2 in the webhook but stubs the ali-oss it requires and never uses there', async () => {
+  it('keeps fc2 in the webhook but stubs the ali-oss and ws it requires and never uses there', async () => {
     const root = fixture('fc2', 'gitlab-webhook', `import FC from '@alicloud/fc2';\nexport const handler = async () => typeof FC;\n`);
     const [report] = await buildFunctions({ root, outDir: join(root, 'dist') });
     expect(report!.problems).toEqual([]);
     expect(report!.inputs.map((i) => i.input)).toContain('@alicloud/fc2');
     expect(report!.inputs.map((i) => i.input)).not.toContain('ali-oss');
+    expect(report!.inputs.map((i) => i.input)).not.toContain('ws');
     const file = join(root, 'dist', 'gitlab-webhook', 'index.js');
     expect(node(`require(${JSON.stringify(file)}).handler().then((t) => process.stdout.write(t))`)).toBe('function');
   });

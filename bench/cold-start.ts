@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildFunctions, listFunctions, MAX_BUNDLE_BYTES } from '../scripts/build';
+import { median, r1, REPO, writeResult } from './lib/stats';
+
+/**
+ * Cold start of each bundle: the median wall time of `runs` fresh `node` processes that require `dist/<fn>/index.js`,
+ * minus the median of bare `node -e 0` (runs interleaved, so load drift hits both alike). Also the in-process
+ * `require()` time, which is less sensitive to machine load, and the same with `--enable-source-maps` (s.yaml sets
+ * it through NODE_OPTIONS). Goals: ≤ 35 ms and ≤ 800 KB per bundle.
+ */
+export interface ColdStartRow {
+  fn: string;
+  bytes: number;
+  processMs: number;
+  requireMs: number;
+  requireWithSourceMapsMs: number;
+}
+
+const GOAL_MS = 35;
+
+function wallMs(args: string[]): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}`);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+function requireMs(file: string, flags: string[] = []): number {
+  const script = `const t = performance.now(); require(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+  const r = spawnSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`require ${file} failed: ${r.stderr}`);
+  return Number(r.stdout);
+}
+
+/** Measure every built function; builds first when dist/ is missing. */
+export async function benchColdStart(runs = 20): Promise<ColdStartRow[]> {
+  const dist = join(REPO, 'dist');
+  if (listFunctions().some((fn) => !existsSync(join(dist, fn, 'index.js')))) await buildFunctions({ outDir: dist });
+  const rows: ColdStartRow[] = [];
+  for (const fn of listFunctions()) {
+    const file = join(dist, fn, 'index.js');
+    const bare: number[] = [];
+    const loaded: number[] = [];
+    const inproc: number[] = [];
+    const inprocMaps: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      bare.push(wallMs(['-e', '0']));
+      loaded.push(wallMs(['-e', `require(${JSON.stringify(file)})`]));
+      inproc.push(requireMs(file));
+      inprocMaps.push(requireMs(file, ['--enable-source-maps']));
+    }
+    rows.push({ fn, bytes: statSync(file).size, processMs: r1(median(loaded) - median(bare)), requireMs: r1(median(inproc)), requireWithSourceMapsMs: r1(median(inprocMaps)) });
+  }
+  process.stdout.write(
+    [
+      `cold start (median of ${runs} fresh node processes minus bare node; goal ≤ ${GOAL_MS} ms, ≤ ${MAX_BUNDLE_BYTES / 1024} KB)`,
+      ...rows.map(
+        (r) =>
+          `  ${r.fn.padEnd(16)} ${(r.bytes / 1024).toFixed(1).padStart(7)} KB   process +${r.processMs} ms   require ${r.requireMs} ms   with source maps ${r.requireWithSourceMapsMs} ms   ${r.processMs <= GOAL_MS && r.bytes <= MAX_BUNDLE_BYTES ? 'ok' : 'OVER GOAL'}`,
+      ),
+    ].join('\n') + '\n',
+  );
+  await writeResult('cold-start', { runs, goalMs: GOAL_MS, maxBytes: MAX_BUNDLE_BYTES, functions: rows });
+  return rows;
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  await benchColdStart(Number(process.env.BENCH_RUNS ?? 20));
+}
