@@ -109,5 +109,7 @@ export function lintCi(content: string, src: LintSources): LintAnswer {
   if (errors.length > 0) return fail();
   const doc = new Document();
   doc.contents = merged;
-  return { valid: true, errors: [], warnings: [], merged_yaml: `---\n${doc.toString()}`, includes };
+  // Block style, no folding: the shape of a re-serialised hash, as GitLab's (Ruby) to_yaml produces it.
+  const text = doc.toString({ collectionStyle: 'block', lineWidth: 0 });
+  return { valid: true, errors: [], warnings: [], merged_yaml: `---\n${text}`, includes };
 }
