@@ -14,6 +14,8 @@ export interface HostFaults {
   corruptArchive?: boolean;
   /** gitlab-backup takes this long (timeouts, lock contention). */
   backupSleepSeconds?: number;
+  /** gitlab-backup prints this many long progress lines (output-size checks). */
+  noisyLines?: number;
   /** Free space df reports for local disks (disk full = small). */
   diskFreeKiB?: number;
   /** Writes onto the ossfs mount fail: remounted read-only or FUSE I/O error. */
@@ -88,6 +90,7 @@ export class EmulatedHost {
     if (f.gitlabBackupExit) e.EMU_BACKUP_EXIT = String(f.gitlabBackupExit);
     if (f.corruptArchive) e.EMU_BACKUP_CORRUPT = '1';
     if (f.backupSleepSeconds) e.EMU_BACKUP_SLEEP = String(f.backupSleepSeconds);
+    if (f.noisyLines) e.EMU_BACKUP_NOISE = String(f.noisyLines);
     if (f.diskFreeKiB !== undefined) e.EMU_DF_AVAIL_KB = String(f.diskFreeKiB);
     if (f.copyFails) e.EMU_COPY_FAIL = f.copyFails;
     if (f.mountFails) e.EMU_MOUNT_FAIL = f.mountFails;

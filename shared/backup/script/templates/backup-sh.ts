@@ -175,20 +175,25 @@ else
 
   STEP=verify
   sum() { sha256sum <"$1" | cut -d' ' -f1; }
+  # A copy that failed verification must not look like a backup; staged mode still has the original locally.
+  bad_copy() {
+    if [[ $MODE == staged ]]; then rm -f -- "$DEST_DIR/$ARCHIVE_NAME" "$DEST_DIR/$CONFIG_NAME" || true; fi
+    fail "$@"
+  }
   archive_sum=$(sum "$DEST_DIR/$ARCHIVE_NAME")
   if [[ $MODE == staged && $(sum "$SRC_DIR/$ARCHIVE_NAME") != "$archive_sum" ]]; then
-    fail checksum_mismatch "sha256 of the copy differs from the staged archive"
+    bad_copy checksum_mismatch "sha256 of the copy differs from the staged archive"
   fi
   config_sum=$(sum "$DEST_DIR/$CONFIG_NAME")
-  [[ $(sum "$WORK/$CONFIG_NAME") == "$config_sum" ]] || fail checksum_mismatch "sha256 of the config copy differs"
+  [[ $(sum "$WORK/$CONFIG_NAME") == "$config_sum" ]] || bad_copy checksum_mismatch "sha256 of the config copy differs"
   tar -tf "$DEST_DIR/$ARCHIVE_NAME" >"$WORK/archive.list" 2>"$WORK/tar.err" ||
-    fail listing_failed "tar -tf of the copied archive failed: $(head -c 300 "$WORK/tar.err")"
+    bad_copy listing_failed "tar -tf of the copied archive failed: $(head -c 300 "$WORK/tar.err")"
   grep -Eq '^(\\./)?backup_information\\.yml$' "$WORK/archive.list" ||
-    fail listing_failed "the copied archive has no backup_information.yml"
+    bad_copy listing_failed "the copied archive has no backup_information.yml"
   # Listings go to files: \`tar | grep -q\` would fail under pipefail when grep quits early (SIGPIPE).
   tar -tf "$DEST_DIR/$CONFIG_NAME" >"$WORK/config.list" 2>&1 || true
   grep -q '^gitlab-secrets\\.json$' "$WORK/config.list" ||
-    fail listing_failed "the copied config tar has no gitlab-secrets.json"
+    bad_copy listing_failed "the copied config tar has no gitlab-secrets.json"
   log "verified: sha256 $archive_sum, $(wc -l <"$WORK/archive.list") entries"
 
   STEP=manifest

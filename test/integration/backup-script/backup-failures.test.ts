@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackupScriptConfig } from '#shared/backup/script/index';
+import type { EmulatedHostOptions, HostFaults } from '#local/ecs/index';
+import { addHost, backupsIn, nameDaysAgo, runBackup, seedBackup, startBed, type Bed } from './harness';
+
+let bed: Bed;
+beforeAll(async () => {
+  bed = await startBed();
+});
+afterAll(() => bed.close());
+
+interface Case {
+  title: string;
+  host?: Partial<EmulatedHostOptions>;
+  faults?: HostFaults;
+  cfg?: Partial<BackupScriptConfig>;
+  step: string;
+  error: string;
+  message: RegExp;
+}
+
+// Every failure must stop before prune: the older backups (one far past retention) are all still there.
+const cases: Case[] = [
+  { title: 'not mounted (no repair)', host: { mounted: false }, step: 'mount', error: 'not_mounted', message: /\/mnt\/gitlab-backups is not an ossfs mount \(found ext4\)/ },
+  { title: 'mounted without allow_other (no repair)', host: { allowOther: false }, step: 'mount', error: 'no_allow_other', message: /without allow_other/ },
+  { title: 'without allow_other, repair on, but fstab lacks it too', host: { allowOther: false, fstab: { allowOther: false } }, cfg: { repairMount: true }, step: 'mount', error: 'no_allow_other', message: /without allow_other/ },
+  { title: 'not mounted, repair on, mount fails', host: { mounted: false }, faults: { mountFails: 'fuse: device not found' }, cfg: { repairMount: true }, step: 'mount', error: 'mount_failed', message: /mount \/mnt\/gitlab-backups from fstab failed/ },
+  { title: 'not mounted, repair on, no fstab entry', host: { mounted: false, fstab: false }, cfg: { repairMount: true }, step: 'mount', error: 'mount_failed', message: /from fstab failed/ },
+  { title: 'disk full', faults: { diskFreeKiB: 1024 }, step: 'space', error: 'disk_full', message: /only 1024 KiB free in \/var\/opt\/gitlab\/backups/ },
+  { title: 'gitlab-backup exits non-zero', faults: { gitlabBackupExit: 1 }, step: 'backup', error: 'gitlab_backup_failed', message: /gitlab-backup exited with 1/ },
+  { title: 'copy fails (mount read-only)', faults: { copyFails: 'readonly' }, step: 'copy', error: 'copy_failed', message: /copying .*_gitlab_backup.tar onto/ },
+  { title: 'copy fails (FUSE I/O error)', faults: { copyFails: 'eio' }, step: 'copy', error: 'copy_failed', message: /onto \/mnt\/gitlab-backups/ },
+  { title: 'listing check fails (corrupt tar)', faults: { corruptArchive: true }, step: 'verify', error: 'listing_failed', message: /tar -tf of the copied archive failed/ },
+];
+
+describe('each failure names its step, exits non-zero and prunes nothing', () => {
+  it.each(cases.map((c, i) => [c.title, c, i] as const))('%s', async (_t, c, i) => {
+    const prefix = `fail-${i}/`;
+    const older = [nameDaysAgo(100), nameDaysAgo(90), nameDaysAgo(80), nameDaysAgo(70)];
+    for (const n of older) seedBackup(bed, prefix, n, true);
+    const host = addHost(bed, c.host);
+    host.faults = c.faults ?? {};
+    const { row, output, result } = await runBackup(bed, host.instanceId, { ossPrefix: prefix, keepMin: 1, keepDays: 0, ...c.cfg });
+
+    expect(result, output).toMatchObject({ status: 'failed', step: c.step, error: c.error, pruned: [] });
+    expect(result!.message).toMatch(c.message);
+    expect(row).toMatchObject({ InvocationStatus: 'Failed', ErrorCode: 'ExitCodeNonzero', ExitCode: result!.exitCode });
+    expect(result!.exitCode).not.toBe(0);
+    expect(output.trimEnd().split('\n').at(-1)).toMatch(/^GITLAB_BACKUP_RESULT /);
+    expect(backupsIn(bed, prefix)).toEqual([...older].sort());
+  });
+
+  it('repair fixes a mount without allow_other from its fstab entry, then backs up', async () => {
+    const host = addHost(bed, { allowOther: false });
+    const { output, result } = await runBackup(bed, host.instanceId, { repairMount: true, ossPrefix: 'repaired/' });
+    expect(result, output).toMatchObject({ status: 'ok', step: 'done' });
+    expect(output).toContain('after repair: ok');
+    expect(host.isMounted()).toBe(true);
+  });
+
+  it('repair mounts a missing mount from its fstab entry, then backs up onto the bucket', async () => {
+    const host = addHost(bed, { mounted: false });
+    const { output, result } = await runBackup(bed, host.instanceId, { repairMount: true, ossPrefix: 'remounted/' });
+    expect(result, output).toMatchObject({ status: 'ok' });
+    expect(backupsIn(bed, 'remounted/')).toEqual([result!.name]);
+  });
+});

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAppError } from '#shared/errors/index';
+import { parseBackupResult } from '#shared/backup/script/index';
+import { addHost, nameDaysAgo, runCommand, startBed, waitResult, type Bed, type InvocationResultRow } from './harness';
+
+let bed: Bed;
+beforeAll(async () => {
+  bed = await startBed();
+});
+afterAll(() => bed.close());
+
+const region = { RegionId: 'ap-northeast-2' };
+const plainRun = (instanceId: string, script: string, extra: Record<string, unknown> = {}) =>
+  bed.rpc.request<{ InvokeId: string; CommandId: string }>('RunCommand', { ...region, Type: 'RunShellScript', CommandContent: script, InstanceId: [instanceId], ...extra }, { method: 'POST' });
+
+describe('backup runs under Cloud Assistant', () => {
+  it('a second run while the first holds the lock is refused as already running; the first still succeeds', async () => {
+    const host = addHost(bed);
+    host.faults = { backupSleepSeconds: 2 };
+    const first = await runCommand(bed, host.instanceId, { ossPrefix: 'lock/' });
+    const seen = new Set<string>();
+    // Wait until the first run is past its lock (its log exists), then start the second.
+    for (;;) {
+      const out = (await bed.rpc.request<{ Invocation: { InvocationResults: { InvocationResult: InvocationResultRow[] } } }>('DescribeInvocationResults', { ...region, InvokeId: first })).Invocation.InvocationResults.InvocationResult[0]!;
+      seen.add(out.InvocationStatus);
+      if (out.InvocationStatus === 'Running') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    const second = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'lock/', runName: nameDaysAgo(0) }));
+    expect(second.result, second.output).toMatchObject({ status: 'failed', step: 'lock', error: 'already_running', exitCode: 75 });
+    const done = await waitResult(bed, first, seen);
+    expect(done.result, done.output).toMatchObject({ status: 'ok' });
+    expect([...seen]).toEqual(expect.arrayContaining(['Running', 'Success']));
+  });
+
+  it('keeps stdout to the log tail + result line even when gitlab-backup is chatty (Output ≤ 24 KB, nothing dropped)', async () => {
+    const host = addHost(bed);
+    host.faults = { noisyLines: 400 }; // ~70 KB of progress output
+    const { row, output, result } = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'noisy/' }));
+    expect(result, output).toMatchObject({ status: 'ok' });
+    expect(row.Dropped).toBe(0);
+    expect(Buffer.byteLength(output)).toBeLessThanOrEqual(24 * 1024);
+    expect(output.trimEnd().split('\n').length).toBeLessThanOrEqual(101);
+    expect(output.trimEnd().split('\n').at(-1)).toMatch(/^GITLAB_BACKUP_RESULT \{.*\}$/);
+  });
+
+  it('substitutes the {{runName}} parameter (EnableParameter) into the script', async () => {
+    const host = addHost(bed);
+    const name = nameDaysAgo(0);
+    const { result, output } = await waitResult(bed, await runCommand(bed, host.instanceId, { runName: undefined, ossPrefix: 'param/' }, { params: { runName: name } }));
+    expect(result, output).toMatchObject({ status: 'ok', name });
+  });
+
+  it('Timeout kills the whole process tree: InvocationStatus Timeout, ErrorCode ExecutionTimeout, lock released', async () => {
+    const host = addHost(bed);
+    host.faults = { backupSleepSeconds: 30 };
+    const t = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'timeout/' }, { timeout: 1 }));
+    expect(t.row).toMatchObject({ InvocationStatus: 'Timeout', ErrorCode: 'ExecutionTimeout', ErrorInfo: 'the command execution has been timeout', InvokeRecordStatus: 'Failed' });
+    expect(parseBackupResult(t.output)).toBeUndefined();
+    host.faults = {};
+    const again = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'timeout/' }));
+    expect(again.result, again.output).toMatchObject({ status: 'ok' });
+  });
+
+  it('agent down → Failed/ClientNotRunning; delivery stuck → Aborted/DeliveryTimeout; instance stopped → Aborted/InstanceNotRunning', async () => {
+    const host = addHost(bed);
+    host.faults = { agentNotRunning: true };
+    const a = await waitResult(bed, (await plainRun(host.instanceId, 'echo hi')).InvokeId);
+    expect(a.row).toMatchObject({ InvocationStatus: 'Failed', ErrorCode: 'ClientNotRunning', ErrorInfo: 'the aliyun service is not running on the instance', Output: '' });
+    host.faults = { deliveryTimeout: true };
+    const d = await waitResult(bed, (await plainRun(host.instanceId, 'echo hi')).InvokeId);
+    expect(d.row).toMatchObject({ InvocationStatus: 'Aborted', ErrorCode: 'DeliveryTimeout', StartTime: '' });
+    host.faults = {};
+    host.status = 'Stopped';
+    const s = await waitResult(bed, (await plainRun(host.instanceId, 'echo hi')).InvokeId);
+    expect(s.row).toMatchObject({ InvocationStatus: 'Aborted', ErrorCode: 'InstanceNotRunning' });
+  });
+
+  it('Output: Base64 by default, PlainText on request, cut at 24 KB with Dropped = bytes cut', async () => {
+    const host = addHost(bed);
+    const { InvokeId } = await plainRun(host.instanceId, 'head -c 30000 /dev/zero | tr "\\0" a; echo; exit 3');
+    const r = await waitResult(bed, InvokeId);
+    expect(r.row).toMatchObject({ InvocationStatus: 'Failed', ExitCode: 3, ErrorCode: 'ExitCodeNonzero', Dropped: 30001 - 24 * 1024 });
+    expect(r.output).toBe('a'.repeat(24 * 1024));
+    const plain = await bed.rpc.request<{ Invocation: { InvocationResults: { InvocationResult: InvocationResultRow[] } } }>('DescribeInvocationResults', { ...region, InvokeId, ContentEncoding: 'PlainText' });
+    expect(plain.Invocation.InvocationResults.InvocationResult[0]!.Output).toBe('a'.repeat(24 * 1024));
+    const inv = await bed.rpc.request<{ Invocations: { Invocation: Array<{ InvocationStatus: string; InvokeInstances: { InvokeInstance: unknown[] } }> } }>('DescribeInvocations', { ...region, InvokeId });
+    expect(inv.Invocations.Invocation[0]).toMatchObject({ InvocationStatus: 'Failed', InvokeInstances: { InvokeInstance: [expect.objectContaining({ ExitCode: 3 })] } });
+  });
+
+  it('API errors: unknown instance, missing parameter, content over 24 KB after Base64', async () => {
+    const code = async (p: Promise<unknown>) => {
+      const e = await p.catch((x: unknown) => x);
+      return isAppError(e) ? (e.details as { popCode?: string }).popCode : e;
+    };
+    expect(await code(plainRun('i-nope', 'true'))).toBe('InvalidInstanceId.NotFound');
+    expect(await code(bed.rpc.request('RunCommand', { ...region, Type: 'RunShellScript', InstanceId: ['i-x'] }, { method: 'POST' }))).toBe('MissingParameter');
+    const host = addHost(bed);
+    expect(await code(plainRun(host.instanceId, `# ${'x'.repeat(19 * 1024)}`))).toBe('InvalidCommandContent.LengthLimitExceeded');
+  });
+});

@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BACKUP_SCRIPT_CONFIG, renderBackupScript } from '#shared/backup/script/index';
+
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+// CI installs shellcheck (.ci/run); there a missing binary is a failure, locally only a printed skip reason.
+const mustRun = process.env.CI === 'true';
+if (!hasShellcheck && !mustRun) console.warn('shellcheck.test: skipped — shellcheck is not installed (apt-get install -y shellcheck)');
+const dir = mkdtempSync(join(tmpdir(), 'shellcheck-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function shellcheck(files: string[]): { status: number | null; out: string } {
+  const r = spawnSync('shellcheck', ['-s', 'bash', '-x', '-P', 'SCRIPTDIR', ...files], { encoding: 'utf8' });
+  return { status: r.status, out: `${r.stdout}${r.stderr}${r.error?.message ?? ''}` };
+}
+
+describe.runIf(hasShellcheck || mustRun)('shellcheck', () => {
+  it('the rendered script is clean (staged, direct + repair, parameterised run name)', () => {
+    const variants = {
+      staged: { runName: '1795737600_2026_11_27' },
+      direct: { runName: '1795737600_2026_11_27', mode: 'direct' as const, repairMount: true },
+      param: {},
+    };
+    const files = Object.entries(variants).map(([k, over]) => {
+      const file = join(dir, `backup-${k}.sh`);
+      writeFileSync(file, renderBackupScript({ ...DEFAULT_BACKUP_SCRIPT_CONFIG, ...over }));
+      return file;
+    });
+    const r = shellcheck(files);
+    expect(r.out).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('the host stand-ins are clean', () => {
+    const standins = fileURLToPath(new URL('../../../local/ecs/standins/', import.meta.url));
+    const r = shellcheck(readdirSync(standins).map((f) => join(standins, f)));
+    expect(r.out).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
