@@ -3,8 +3,17 @@
  *   registerPort('kube', (d) => createKubePort(d));
  * Kept in one file so the handler stays thin and bundles only what is wired.
  */
+import { requireKeys } from '#shared/config/index';
+import { createGitlabPort } from '#shared/gitlab/api/index';
 import { createMailPort } from '#shared/mail/index';
 import { registerPort } from './deps';
 
 // mail: DirectMail mailer, or one that logs "mail skipped" when MAIL_ENABLED=false or MAIL_FROM/MAIL_TO are unset.
 registerPort('mail', (d) => createMailPort(d));
+
+// gitlab: @gitbeaker/rest behind GitlabPort; GITLAB_URL and GITLAB_TOKEN are checked when a feature first uses it.
+registerPort('gitlab', ({ config, log }) => {
+  requireKeys(config, 'gitlab', ['GITLAB_URL', 'GITLAB_TOKEN']);
+  const e = config.env;
+  return createGitlabPort({ url: e.GITLAB_URL!, token: e.GITLAB_TOKEN!, timeoutMs: e.GITLAB_TIMEOUT_MS, concurrency: e.GITLAB_CONCURRENCY, log });
+});
