@@ -1,0 +1,4 @@
+export * from './port';
+export { createKubePort } from './create-kube-port';
+export { toKubeError, parseStatus, kubeStatusCode, kubeReason, type KubeOp, type KubeStatus } from './kube-error';
+export { parseQuantity, isQuantity } from './quantity';
