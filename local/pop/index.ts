@@ -5,3 +5,4 @@ export * from './types';
 export * from './cs-product';
 export * from './dm-product';
 export * from './find-route';
+export * from './start-product-emulators';
