@@ -1,3 +1,4 @@
+import { backupScriptCommand } from './backup-script';
 import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
 
@@ -21,4 +22,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const commands: CliCommand[] = [imagesCommand, invokeCommand];
+export const commands: CliCommand[] = [imagesCommand, invokeCommand, backupScriptCommand];

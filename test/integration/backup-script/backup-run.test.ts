@@ -67,4 +67,13 @@ describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)'
     expect(again.result).toMatchObject({ status: 'ok', reused: true, archive: first.result!.archive });
     expect(statSync(join(bed.bucketDir, first.result!.archive)).mtimeMs).toBe(before);
   });
+
+  it('direct mode: gitlab-backup writes onto the mount (backup_path there); verified and listed the same way', async () => {
+    const host = addHost(bed, { backupPath: '/mnt/gitlab-backups/direct' });
+    const { output, result } = await runBackup(bed, host.instanceId, { mode: 'direct', ossPrefix: 'direct/' });
+    expect(result, output).toMatchObject({ status: 'ok', archive: `direct/${result!.name}_gitlab_backup.tar` });
+    const manifest = JSON.parse(readFileSync(join(bed.bucketDir, result!.manifest), 'utf8')) as BackupManifest;
+    expect(manifest.mode).toBe('direct');
+    expect(backupsIn(bed, 'direct/')).toEqual([result!.name]);
+  });
 });

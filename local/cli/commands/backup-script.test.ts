@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { parseBackupResult } from '#shared/backup/script/index';
+import type { CliIo } from './index';
+import { backupScriptCommand, parseBackupScriptArgs } from './backup-script';
+
+function io(env: Record<string, string> = {}): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), stdin: async () => '', env: { LOG_LEVEL: 'error', ...env }, cwd: '/' };
+}
+
+describe('backup-script command', () => {
+  it('prints the script with config from the environment and today\'s run name', async () => {
+    const o = io({ BACKUP_MOUNT_DIR: '/mnt/oss', BACKUP_KEEP_MIN: '5', OSS_PREFIX: 'gl/' });
+    expect(await backupScriptCommand.run([], o)).toBe(0);
+    const s = o.stdout.join('');
+    expect(s).toMatch(/^#!\/bin\/bash\n/);
+    expect(s).toContain("MOUNT_DIR_CFG='/mnt/oss'");
+    expect(s).toContain('KEEP_MIN=5');
+    expect(s).toMatch(/RUN_NAME='\d{10}_\d{4}_\d{2}_\d{2}'/);
+    expect(parseBackupResult(s)).toBeUndefined();
+  });
+
+  it('--param leaves the Cloud Assistant placeholder and says how to send it; --base64 and --size', async () => {
+    const o = io();
+    expect(await backupScriptCommand.run(['--param', '--base64'], o)).toBe(0);
+    expect(Buffer.from(o.stdout.join(''), 'base64').toString()).toContain("RUN_NAME='{{runName}}'");
+    expect(o.stderr.join('')).toContain('EnableParameter=true');
+    const s = io();
+    expect(await backupScriptCommand.run(['--size'], s)).toBe(0);
+    expect(s.stdout.join('')).toMatch(/bytes as Base64 \(RunCommand limit 24576\)/);
+  });
+
+  it('rejects bad flags with usage (exit 2)', async () => {
+    const o = io();
+    expect(await backupScriptCommand.run(['--mode', 'sideways'], o)).toBe(2);
+    expect(o.stderr.join('')).toMatch(/--mode must be staged or direct.*\nusage:/s);
+    expect(() => parseBackupScriptArgs(['--run-name'], new Date())).toThrow('--run-name needs a value');
+  });
+});
