@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureNames, hook, loadFixture, pipelineOf, pushWithFiles, type FixtureName } from '../../../test/fixtures/gitlab/index';
 import { classifyHook, type ClassifyOptions } from './classify-hook';
-import { defineHookRules } from './hook-rules';
+import { defineHookRules, type HookRules } from './hook-rules';
 
 const opts: ClassifyOptions = { ciConfigPath: '.gitlab-ci.yml', infraProject: 'ops/infra', deliveryId: 'd-1' };
 const classify = (fx: { headerEvent: string; payload: Record<string, unknown> }, o: Partial<ClassifyOptions> = {}) =>
@@ -94,5 +94,14 @@ describe('classifyHook: merge requests, pipelines, unknown', () => {
   });
   it('rule tables reject names outside the registry', () => {
     expect(() => defineHookRules({ 'merge_request.smash': () => 'x' })).toThrow(/merge_request\.smash/);
+  });
+});
+
+describe('registry types', () => {
+  it('rule tables are keyed by registry names at compile time too', () => {
+    const ok: HookRules = { 'merge_request.merge': () => 'x' };
+    // @ts-expect-error — not a registered event name
+    const bad: HookRules = { 'merge_request.smash': () => 'x' };
+    expect(Object.keys({ ...ok, ...bad })).toHaveLength(2);
   });
 });
