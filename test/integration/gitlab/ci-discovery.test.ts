@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitlabEmulator, seedGroupVariables, seedProjects, seedTemplates, type GitlabEmulator } from '#local/gitlab/index';
+import { discoverImages } from '#shared/ci/index';
+import { createCiFileSource, createGitlabPort, type GitlabPort } from '#shared/gitlab/api/index';
+
+/** GitLab emulator → real port → CiFileSource → image discovery: the path the prewarm action takes. */
+const TOKEN = 'glpat-discovery';
+let gl: GitlabEmulator;
+let port: GitlabPort;
+
+beforeAll(async () => {
+  gl = await startGitlabEmulator({ token: TOKEN, projects: seedProjects(), groupVariables: seedGroupVariables, templates: seedTemplates });
+  port = createGitlabPort({ url: gl.url, token: TOKEN });
+});
+afterAll(() => gl.close());
+
+async function discover(path: string): Promise<{ images: string[]; errors: unknown[] }> {
+  const p = await port.getProject(path);
+  const d = await discoverImages({
+    path: p.ci_config_path ?? '.gitlab-ci.yml',
+    source: createCiFileSource(port, p.id, p.default_branch!),
+    variables: await port.projectVariables(p.id),
+  });
+  return { images: d.images, errors: d.errors };
+}
+
+const expected: Record<string, string[]> = {
+  'demo/java-demo': ['registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0', 'registry.cn-hangzhou.aliyuncs.com/eci/kubectl:1.0'],
+  'platform/web-app': ['bitnami/kubectl:1.30', 'node:20-alpine', 'postgres:15-alpine', 'redis:7', 'registry.gitlab.com/security-products/semgrep:5'],
+  // Group GO_VERSION (1.21) beats the file's 1.22: CI/CD settings variables win over .gitlab-ci.yml ones.
+  'platform/api-service': [
+    'mirror.example.com/dockerhub/library/golang:1.21-alpine',
+    'registry.example.com/mocks/localstack:3',
+    'registry.example.com/tools/kaniko-executor:v1.23.0-debug',
+  ],
+  'data/etl-jobs': ['apache/spark:3.5.1', 'mysql:latest', 'postgres:latest', 'python:3.10-slim', 'python:3.11-slim', 'python:3.12-slim'],
+  'mobile/android-app': ['cimg/android:2024.01'],
+};
+
+describe('CI image discovery through the GitLab port', () => {
+  for (const [project, images] of Object.entries(expected)) {
+    it(`${project}: same images with GitLab's lint merge and with our own include resolution`, async () => {
+      const lintCalls = (): number => gl.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/ci/lint')).length;
+      const before = lintCalls();
+      const viaLint = await discover(project);
+      expect(lintCalls() - before).toBe(1);
+      gl.setLintAvailable(false);
+      const own = await discover(project).finally(() => gl.setLintAvailable(true));
+      expect(viaLint.errors).toEqual([]);
+      expect(viaLint.images).toEqual(images);
+      expect(own.images).toEqual(images);
+    });
+  }
+
+  it('the adapter reads local files with a leading slash, other projects at their default branch, and templates by include name', async () => {
+    const src = createCiFileSource(port, 'platform/web-app', 'main');
+    expect(await src.readLocal('/ci/build.yml')).toContain('npm run build');
+    expect(await src.readProject('platform/ci-templates', undefined, '/templates/android.yml')).toContain('cimg/android');
+    expect(await src.readProject('platform/ci-templates', 'no-branch', 'templates/android.yml')).toBeUndefined();
+    expect(await src.readTemplate('Security/SAST.gitlab-ci.yml')).toContain('semgrep');
+    expect(await src.lintMerged('not: [valid')).toBeUndefined();
+  });
+});
