@@ -156,6 +156,18 @@ describe('POP RPC client against the signed emulator', () => {
     expect(n.message).not.toContain('Signature=');
   });
 
+  it('a non-JSON answer (a proxy error page) is a retryable POP_API error', async () => {
+    emu.faults.add({ path: '^Echo$', status: 502, body: '<html><body>502 Bad Gateway</body></html>', headers: { 'content-type': 'text/html' }, times: 1 });
+    const e = await popError(client(() => AK, false).request('Echo', {}));
+    expect(e).toMatchObject({ code: 'POP_API', retryable: true });
+    expect(e.message).toMatch(/non-JSON/);
+  });
+
+  it('integers beyond 2^53 come back as exact decimal strings, not BigNumber objects', async () => {
+    emu.faults.add({ path: '^Echo$', status: 200, body: '{"RequestId":"R1","TotalSize":123456789012345678901,"Small":7}', times: 1 });
+    await expect(client(() => AK).request('Echo', {})).resolves.toEqual({ RequestId: 'R1', TotalSize: '123456789012345678901', Small: 7 });
+  });
+
   it('no credentials → a clear POP_API error without calling out', async () => {
     const e = await popError(client(() => undefined).request('Echo', {}));
     expect(e.message).toMatch(/no Alibaba Cloud credentials/);
