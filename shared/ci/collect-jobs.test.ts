@@ -84,4 +84,9 @@ describe('collectJobs', () => {
     const r = collectJobs({ sast: { rules: [{ when: 'never' }], script: ['exit 1'] }, semgrep: { rules: [{ if: '$X', when: 'never' }, { when: 'always' }], image: 's:5', script: [] } }, opts());
     expect(r.jobs.map((j) => j.name)).toEqual(['semgrep']);
   });
+
+  it('tells a predefined variable we could supply apart from a pipeline-time one', () => {
+    const j = job({ a: { image: '$CI_REGISTRY_IMAGE/x:$CI_PIPELINE_IID', script: [] } }, 'a')!;
+    expect(j.unresolved[0]!.reason).toBe('unresolved variable: CI_REGISTRY_IMAGE not supplied (predefined from project facts); CI_PIPELINE_IID known only when the pipeline runs');
+  });
 });

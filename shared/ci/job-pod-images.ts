@@ -1,6 +1,7 @@
 import { expandOnce, lookupIn, type CiVariable } from './expand-variables';
 import { imageRefProblem, normalizeImageRef } from './image-ref';
 import { isMap } from './parse-ci-yaml';
+import { KNOWABLE_PREDEFINED } from './predefined-variables';
 import type { CiMap, ImageSource } from './types';
 
 /** A job's image as written, and which level supplied it. */
@@ -72,9 +73,11 @@ export type ExpandedImage = { image: string } | { reason: string };
 export function expandImage(written: string, vars: Record<string, string>): ExpandedImage {
   const { value, missing } = expandOnce(written, lookupIn(vars));
   if (missing.length > 0) {
-    const pipelineTime = missing.filter((n) => /^(CI|GITLAB)_/.test(n));
-    const other = missing.filter((n) => !pipelineTime.includes(n));
+    const knowable = missing.filter((n) => KNOWABLE_PREDEFINED.has(n));
+    const pipelineTime = missing.filter((n) => !knowable.includes(n) && /^(CI|GITLAB)_/.test(n));
+    const other = missing.filter((n) => !knowable.includes(n) && !pipelineTime.includes(n));
     const parts = [
+      ...(knowable.length ? [`${knowable.join(', ')} not supplied (predefined from project facts)`] : []),
       ...(pipelineTime.length ? [`${pipelineTime.join(', ')} known only when the pipeline runs`] : []),
       ...(other.length ? [`${other.join(', ')} not defined in the file or the given variables`] : []),
     ];

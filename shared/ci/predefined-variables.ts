@@ -1,3 +1,11 @@
+/** Predefined variables `predefinedVariables` can supply; any other CI_* name is known only at pipeline time. */
+export const KNOWABLE_PREDEFINED = new Set([
+  'CI_PROJECT_PATH', 'CI_PROJECT_NAMESPACE', 'CI_PROJECT_ROOT_NAMESPACE', 'CI_PROJECT_NAME', 'CI_PROJECT_PATH_SLUG',
+  'CI_DEFAULT_BRANCH', 'CI_COMMIT_REF_NAME', 'CI_COMMIT_BRANCH', 'CI_COMMIT_REF_SLUG', 'CI_SERVER_HOST', 'CI_SERVER_PORT',
+  'CI_SERVER_FQDN', 'CI_SERVER_URL', 'CI_TEMPLATE_REGISTRY_HOST', 'CI_REGISTRY', 'CI_REGISTRY_IMAGE',
+  'CI_DEPENDENCY_PROXY_SERVER', 'CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX', 'CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX',
+]);
+
 /** What we know about a project before any pipeline runs. */
 export interface ProjectFacts {
   /** `group/sub/project`. */
