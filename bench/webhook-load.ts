@@ -56,15 +56,25 @@ export async function benchWebhookLoad(o: WebhookLoadOptions = {}): Promise<Reco
     const url = `${runtime.url}/gitlab-webhook`;
     const probe = await fetch(url, { method: 'POST', headers: { ...base.headers, 'Idempotency-Key': 'bench-probe' }, body: base.body });
     if (probe.status !== 202) throw new Error(`webhook answered ${probe.status} to a valid delivery: ${await probe.text()}`);
+    // Server-side CPU per request (this process hosts the runtime, the FC emulator and the forwarder): less sensitive
+    // to other load on the machine than wall-clock figures.
+    const a0 = process.cpuUsage();
     const webhook = await loadInChild({ ...base, url });
+    const a1 = process.cpuUsage();
     const bare = await loadInChild({ ...base, url: `${forwarder.url}/hook` });
+    const a2 = process.cpuUsage();
+    // Warm-up requests are not counted by the client; estimate them at the measured rate.
+    const cpuUsPerReq = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage, r: LoadResult): number =>
+      Math.round((to.user - from.user + to.system - from.system) / Math.max(1, r.requests * (1 + warmupMs / durationMs)));
     const ratio = Math.round((webhook.rps / bare.rps) * 100) / 100;
     const goals = { p99Ms: 25, ratio: 0.7 };
     const pass = { p99: webhook.latencyMs.p99 <= goals.p99Ms, ratio: ratio >= goals.ratio, all202: Object.keys(webhook.statuses).every((s) => s === '202') };
     process.stdout.write(
       [`webhook load: ${connections} connections, ${durationMs / 1000} s (after ${warmupMs / 1000} s warm-up)`, line('gitlab-webhook', webhook), line('bare forwarder', bare), `  ratio ${ratio}× (goal ≥ ${goals.ratio}), p99 goal ≤ ${goals.p99Ms} ms: ${pass.p99 && pass.ratio ? 'met' : 'NOT met'}`].join('\n') + '\n',
     );
-    const result = { connections, durationMs, warmupMs, webhook, forwarder: bare, ratio, goals, pass };
+    const cpu = { webhookUsPerRequest: cpuUsPerReq(a0, a1, webhook), forwarderUsPerRequest: cpuUsPerReq(a1, a2, bare) };
+    process.stdout.write(`  server CPU per request: webhook ${cpu.webhookUsPerRequest} µs, forwarder ${cpu.forwarderUsPerRequest} µs \n`);
+    const result = { connections, durationMs, warmupMs, webhook, forwarder: bare, ratio, goals, pass, cpu };
     await writeResult('webhook-load', result);
     return result;
   } finally {
