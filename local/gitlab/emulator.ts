@@ -58,6 +58,8 @@ export interface GitlabEmulator {
   setLintAvailable(on: boolean): void;
   /** Every request seen (method and path), for asserting retries. */
   requests(): Array<{ method: string; path: string }>;
+  /** Most requests ever in flight at once (asserts a client's concurrency bound). */
+  peakInFlight(): number;
 }
 
 /**
@@ -93,8 +95,12 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     return [h['private-token'], bearer, q.get('private_token')].some((t) => t === opts.token);
   };
 
+  let inFlight = 0;
+  let peak = 0;
   const server = await listen(async (req, res) => {
     seen.push({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]! });
+    peak = Math.max(peak, ++inFlight);
+    res.once('close', () => inFlight--);
     if (await faults.apply(req, res)) return;
     if (limiter && !limiter.admit(res)) return;
     const r = toApiRequest(req, res, base);
@@ -146,6 +152,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     deliveries: () => hooks.deliveries(),
     setLintAvailable: (on) => void (lintOn = on),
     requests: () => [...seen],
+    peakInFlight: () => peak,
     async close() {
       pipelines.close();
       await server.close();

@@ -140,6 +140,20 @@ describe('GitlabPort failures', () => {
     }
   });
 
+  it('keeps at most `concurrency` requests in flight', async () => {
+    const busy = await startGitlabEmulator({ token: TOKEN, projects: seedProjects() });
+    const slow = busy.faults.add({ path: '^/api/v4/projects/\\d+$', latencyMs: 30 });
+    try {
+      const p = createGitlabPort({ url: busy.url, token: TOKEN, concurrency: 2 });
+      const got = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((id) => p.getProject(id)));
+      expect(got.map((x) => x.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(busy.peakInFlight()).toBe(2);
+    } finally {
+      slow();
+      await busy.close();
+    }
+  });
+
   it('does not retry a pipeline creation that may have happened (5xx), but does on 429', async () => {
     const p = createGitlabPort({ url: gl.url, token: TOKEN, clock: fakeClock() });
     const path = /^\/api\/v4\/projects\/demo%2Fjava-demo\/pipeline$/;
