@@ -1,18 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { PopError } from '#local/pop/pop-error';
 import type { PopProduct } from '#local/pop/types';
-import type { EmulatedHost } from './emulated-host';
+import { EmulatedHost, type EmulatedHostOptions } from './emulated-host';
 import { runInvocation, type AgentTiming, type Invocation } from './invocation';
 import { describeInvocationResults, describeInvocations } from './describe-invocations';
 
 /** RunCommand limit: CommandContent ≤ 24 KB after Base64, parameters included (facts/alibaba.md §5.1). */
 export const COMMAND_CONTENT_MAX_BYTES = 24 * 1024;
 
-/** The Cloud Assistant's state: hosts by instance id and every invocation made. */
+/** The Cloud Assistant's state: hosts by instance id and every invocation made. Plug `product` into any POP emulator. */
 export interface CloudAssistant {
   product: PopProduct;
   hosts: Map<string, EmulatedHost>;
   invocations: Invocation[];
+  /** Add a GitLab host (instance) backed by a scratch root. */
+  addHost(opts: EmulatedHostOptions): EmulatedHost;
+  /** Resolves when every invocation so far reached a terminal status. */
+  settled(): Promise<void>;
+  /** Wait for running scripts (bounded by their Timeout), then remove every scratch root. */
+  dispose(): Promise<void>;
 }
 
 // Alibaba ids look like `c-hz01jdfwcsr2k8q` / `t-hz0jdfwd9f3x2m`: a prefix, a region tag, lower-case base36.
@@ -123,5 +129,18 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
       },
     },
   };
-  return { product, hosts, invocations };
+  const settled = async (): Promise<void> => {
+    await Promise.all(invocations.map((i) => i.done));
+  };
+  const addHost = (h: EmulatedHostOptions): EmulatedHost => {
+    if (hosts.has(h.instanceId)) throw new Error(`host ${h.instanceId} exists`);
+    const host = new EmulatedHost(h);
+    hosts.set(h.instanceId, host);
+    return host;
+  };
+  const dispose = async (): Promise<void> => {
+    await settled();
+    for (const h of hosts.values()) h.dispose();
+  };
+  return { product, hosts, invocations, addHost, settled, dispose };
 }

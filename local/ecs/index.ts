@@ -1,7 +1,7 @@
 import { startPopEmulator, type PopCredential, type PopEmulator } from '#local/pop/index';
 import type { Faults } from '#local/sandbox/faults';
 import { createCloudAssistant } from './cloud-assistant';
-import { EmulatedHost, type EmulatedHostOptions } from './emulated-host';
+import type { EmulatedHost, EmulatedHostOptions } from './emulated-host';
 import type { Invocation } from './invocation';
 
 export { EmulatedHost, type EmulatedHostOptions, type HostFaults } from './emulated-host';
@@ -47,31 +47,22 @@ export const ECS_SANDBOX_CREDENTIAL: PopCredential = { accessKeyId: 'LTAIsandbox
 export async function startEcsEmulator(opts: EcsEmulatorOptions = {}): Promise<EcsEmulator> {
   const ca = createCloudAssistant({ deliveryMs: opts.deliveryMs ?? 20, deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 200 });
   const pop = await startPopEmulator({ port: opts.port, credentials: opts.credentials ?? [ECS_SANDBOX_CREDENTIAL], products: [ca.product] });
-  const addHost = (h: EmulatedHostOptions): EmulatedHost => {
-    const host = new EmulatedHost(h);
-    ca.hosts.set(h.instanceId, host);
-    return host;
-  };
-  for (const h of opts.hosts ?? []) addHost(h);
+  for (const h of opts.hosts ?? []) ca.addHost(h);
   return {
     url: pop.url,
     faults: pop.faults,
     pop,
-    addHost,
+    addHost: ca.addHost,
     host: (id) => {
       const h = ca.hosts.get(id);
       if (!h) throw new Error(`no emulated host ${id}`);
       return h;
     },
     invocations: ca.invocations,
-    settled: async () => {
-      await Promise.all(ca.invocations.map((i) => i.done));
-    },
+    settled: ca.settled,
     close: async () => {
       await pop.close();
-      // Let running scripts end (tests bound them with Timeout) before their scratch roots go away.
-      await Promise.all(ca.invocations.map((i) => i.done));
-      for (const h of ca.hosts.values()) h.dispose();
+      await ca.dispose();
     },
   };
 }
