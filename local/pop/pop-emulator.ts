@@ -89,7 +89,7 @@ export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmu
     }
     const own = Object.fromEntries(Object.entries(params).filter(([k]) => !COMMON.has(k)));
     const rec = { product: product.name, action, method, accessKeyId: cred.accessKeyId, params: own };
-    if (await applyFault(req, res, action, product)) return void calls.push({ ...rec, status: res.statusCode || 0 });
+    if (await applyFault(req, res, action, product)) return void calls.push({ ...rec, status: res.headersSent ? res.statusCode : 0 });
     const ctx: PopCallContext = { requestId: newRequestId(), accessKeyId: cred.accessKeyId, product: product.name, action, method, now: at };
     try {
       const out = (await product.actions![action]!(own, ctx)) as Record<string, unknown> | undefined;
@@ -115,7 +115,7 @@ export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmu
       return fail(res, e, product);
     }
     const rec = { product: product.name, action: route.path, method, accessKeyId: cred.accessKeyId, params: { ...params, ...query } };
-    if (await applyFault(req, res, url.pathname, product)) return void calls.push({ ...rec, status: res.statusCode || 0 });
+    if (await applyFault(req, res, url.pathname, product)) return void calls.push({ ...rec, status: res.headersSent ? res.statusCode : 0 });
     const ctx: PopCallContext = { requestId: newRequestId(), accessKeyId: cred.accessKeyId, product: product.name, action: route.path, method, now: at };
     try {
       const out = await route.handler({ params, query, headers, body: body.toString('utf8') }, ctx);

@@ -70,6 +70,7 @@ export interface PopCallRecord {
   method: string;
   accessKeyId: string;
   params: Record<string, string>;
+  /** HTTP status answered; 0 when a fault reset the connection. */
   status: number;
   code?: string;
 }
