@@ -34,7 +34,7 @@ function mergeInto(target: YAMLMap, src: YAMLMap): void {
   }
 }
 
-type Item = { type: string; location: string; read: () => string | undefined | null; missing: string };
+type Item = { type: string; location: string; read: () => string | undefined | null; missing: string; project?: string };
 
 function includeItems(include: unknown, src: LintSources): Item[] {
   const list = Array.isArray(include) ? include : include === undefined || include === null ? [] : [include];
@@ -49,7 +49,7 @@ function includeItems(include: unknown, src: LintSources): Item[] {
       for (const f of files) {
         const ref = typeof it.ref === 'string' ? it.ref : undefined;
         out.push({ type: 'file', location: f, read: () => src.project(String(it.project), ref, f.replace(/^\/+/, '')),
-          missing: `Project \`${String(it.project)}\` file \`${f}\` does not exist!` });
+          missing: `Project \`${String(it.project)}\` file \`${f}\` does not exist!`, project: String(it.project) });
       }
     } else if (typeof it.template === 'string') {
       const name = it.template;
@@ -91,7 +91,7 @@ export function lintCi(content: string, src: LintSources): LintAnswer {
       if (includes.length >= MAX_INCLUDES || depth > 100) return void errors.push(`Maximum of ${MAX_INCLUDES} nested includes are allowed!`);
       const text = item.read();
       if (text === undefined || text === null || text.trim() === '') {
-        errors.push(text === null ? `Project \`${item.location}\` not found or access denied!` : item.missing);
+        errors.push(text === null ? `Project \`${item.project}\` not found or access denied!` : item.missing);
         continue;
       }
       includes.push({ type: item.type, location: item.location, blob: null, raw: null, extra: {} });
