@@ -33,7 +33,7 @@ const cases: Case[] = [
   { title: 'listing check fails (corrupt tar)', faults: { corruptArchive: true }, step: 'verify', error: 'listing_failed', message: /tar -tf of the copied archive failed/ },
 ];
 
-describe('each failure names its step, exits non-zero and prunes nothing', () => {
+describe.concurrent('each failure names its step, exits non-zero and prunes nothing', () => {
   it.each(cases.map((c, i) => [c.title, c, i] as const))('%s', async (_t, c, i) => {
     const prefix = `fail-${i}/`;
     const older = [nameDaysAgo(100), nameDaysAgo(90), nameDaysAgo(80), nameDaysAgo(70)];
