@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FcCredential } from '#local/fc/fc-auth';
 import { sandboxCredentials, startLocalRuntime, type LocalRuntime } from '#local/runtime/local-runtime';
+import { mailSandboxPart } from './parts/mail-part';
 
 /** What every sandbox part gets: the shared STS keys (all emulators accept them), account, region, state dir. */
 export interface SandboxContext {
@@ -9,6 +10,8 @@ export interface SandboxContext {
   region: string;
   /** Where a part may write files (kubeconfig, outbox pages); `.sandbox/` under `npm start`. */
   stateDir: string;
+  /** Env reported by the parts started before this one (e.g. the CS part reads the Kubernetes emulator's kubeconfig). */
+  env?: Record<string, string>;
 }
 
 /** A started emulator: env for the functions (endpoints, paths), URLs to print, and how to stop it. */
@@ -28,7 +31,7 @@ export interface SandboxPart {
  * Emulators started before the local FC runtime, in order; their env reaches the functions. Add one line each
  * (K8s, GitLab, POP/DirectMail, OSS, ECS).
  */
-export const sandboxParts: SandboxPart[] = [];
+export const sandboxParts: SandboxPart[] = [mailSandboxPart];
 
 export interface BootOptions {
   /** Default: `<repo>/s.yaml`. */
@@ -81,8 +84,12 @@ export async function bootSandbox(opts: BootOptions = {}): Promise<Sandbox> {
     for (const { h } of started.reverse()) await h.close().catch(() => undefined); // best effort: keep closing the rest
   };
   try {
-    for (const part of opts.parts ?? sandboxParts) started.push({ name: part.name, h: await part.start(context) });
-    const partEnv = Object.assign({}, ...started.map((s) => s.h.env ?? {})) as Record<string, string>;
+    const partEnv: Record<string, string> = {};
+    for (const part of opts.parts ?? sandboxParts) {
+      const h = await part.start({ ...context, env: { ...partEnv } });
+      started.push({ name: part.name, h });
+      Object.assign(partEnv, h.env ?? {});
+    }
     const runtime = await startLocalRuntime({
       sYamlPath: opts.sYamlPath ?? REPO_S_YAML,
       port: opts.port ?? 9000,

@@ -1,0 +1,22 @@
+import { startDirectMailEmulator } from '#local/pop/start-product-emulators';
+import type { SandboxPart } from '../boot';
+
+/** The sender address the sandbox's DirectMail accepts (a verified sender in a real console). */
+export const SANDBOX_MAIL_FROM = 'ops@mail.sandbox.example';
+export const SANDBOX_MAIL_TO = 'platform-team@sandbox.example';
+
+/**
+ * DirectMail emulator: SingleSendMail with the real validation, and an outbox served at `/outbox` (HTML) and
+ * `/outbox.json`, so `npm start` shows every mail the platform would send.
+ */
+export const mailSandboxPart: SandboxPart = {
+  name: 'directmail',
+  async start(ctx) {
+    const dm = await startDirectMailEmulator({ credentials: [ctx.credentials], senders: [SANDBOX_MAIL_FROM] });
+    return {
+      env: { DM_ENDPOINT: dm.url, MAIL_FROM: SANDBOX_MAIL_FROM, MAIL_TO: SANDBOX_MAIL_TO, MAIL_ENABLED: 'true' },
+      urls: { outbox: `${dm.url}/outbox`, 'outbox.json': `${dm.url}/outbox.json` },
+      close: () => dm.close(),
+    };
+  },
+};
