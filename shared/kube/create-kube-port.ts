@@ -58,7 +58,9 @@ export function createKubePort(opts: KubePortOptions): KubePort {
         try {
           return await fn(await clients(), options(contentType));
         } catch (e) {
-          throw toKubeError(e, op);
+          const err = toKubeError(e, op);
+          if (kubeStatusCode(err) === 401) opts.onUnauthorized?.();
+          throw err;
         }
       },
       { attempts: opts.attempts ?? 3, baseMs: opts.retryBaseMs ?? 200, ...(opts.clock ? { clock: opts.clock } : {}) },

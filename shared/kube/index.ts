@@ -4,3 +4,4 @@ export { toKubeError, parseStatus, kubeStatusCode, kubeReason, type KubeOp, type
 export { parseQuantity, isQuantity } from './quantity';
 export { readHelmRelease, decodeHelmReleaseData, helmReleaseFromSecret, type HelmRelease } from './helm-release';
 export { createKubeconfigSource, type KubeconfigSource, type KubeconfigSourceOptions, type FetchUserConfig } from './kubeconfig-source';
+export { createKubePortFromConfig, type KubePortDeps } from './kube-port-from-config';

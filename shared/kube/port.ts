@@ -94,4 +94,6 @@ export interface KubePortOptions {
   /** Backoff base for retries (default 200 ms; tests pass 1). */
   retryBaseMs?: number;
   clock?: Clock;
+  /** Called on a 401 (e.g. to drop an expired temporary kubeconfig so the next call fetches a fresh one). */
+  onUnauthorized?: () => void;
 }
