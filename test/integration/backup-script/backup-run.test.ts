@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import type { BackupManifest } from '#shared/backup/script/index';
@@ -75,5 +75,24 @@ describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)'
     const manifest = JSON.parse(readFileSync(join(bed.bucketDir, result!.manifest), 'utf8')) as BackupManifest;
     expect(manifest.mode).toBe('direct');
     expect(backupsIn(bed, 'direct/')).toEqual([result!.name]);
+  });
+
+  it('housekeeping: removes leftover staged archives of failed runs (not GitLab-named ones) and host logs past retention', async () => {
+    const host = addHost(bed);
+    const staging = (f: string) => host.path(`/var/opt/gitlab/backups/${f}`);
+    const leftover = `${nameDaysAgo(3)}_gitlab_backup.tar`;
+    const gitlabOwn = `${nameDaysAgo(3)}_17.5.1-ee_gitlab_backup.tar`;
+    for (const f of [leftover, gitlabOwn]) writeFileSync(staging(f), 'partial');
+    const oldLog = host.path('/var/log/gitlab-ask-ops/backup-1700000000_2023_11_14.log');
+    mkdirSync(dirname(oldLog), { recursive: true });
+    writeFileSync(oldLog, 'old');
+    const forty = Date.now() / 1000 - 40 * 86_400;
+    utimesSync(oldLog, forty, forty);
+    const { output, result } = await runBackup(bed, host.instanceId, { ossPrefix: 'housekeeping/' });
+    expect(result, output).toMatchObject({ status: 'ok' });
+    expect(output).toContain(`removed leftover staged archive ${leftover}`);
+    expect(existsSync(staging(leftover))).toBe(false);
+    expect(existsSync(staging(gitlabOwn))).toBe(true);
+    expect(existsSync(oldLog)).toBe(false);
   });
 });

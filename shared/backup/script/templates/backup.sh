@@ -25,7 +25,7 @@ exec 3>&1 # the caller's stdout: only the log tail and the result line go there 
 json_str() {
   local s=$1
   s=${s//\\/\\\\} s=${s//\"/\\\"} s=${s//$'\n'/\\n} s=${s//$'\r'/\\r} s=${s//$'\t'/\\t}
-  printf '"%s"' "$s"
+  printf '"%s"' "${s//[[:cntrl:]]/}"
 }
 json_arr() {
   local out='' s
@@ -139,6 +139,17 @@ else
 
   STEP=backup
   rm -f -- "${SRC_DIR:?}/$ARCHIVE_NAME" # a leftover of a failed run with the same name
+  if [[ $MODE == staged ]]; then
+    # Staged archives of ours are removed after success, so any still here (our exact name shape, no GitLab
+    # version suffix) are leftovers of failed runs that would otherwise fill the local disk run after run.
+    for f in "$SRC_DIR"/*_gitlab_backup.tar; do
+      n=${f##*/}
+      if [[ -f $f && $n =~ ^[0-9]{10}_[0-9]{4}_[0-9]{2}_[0-9]{2}_gitlab_backup\.tar$ ]]; then
+        rm -f -- "$f"
+        log "removed leftover staged archive $n"
+      fi
+    done
+  fi
   log "gitlab-backup create CRON=1 STRATEGY=copy BACKUP=$RUN_NAME"
   rc=0
   gitlab-backup create CRON=1 STRATEGY=copy BACKUP="$RUN_NAME" || rc=$?
@@ -252,4 +263,7 @@ for n in "${names[@]}"; do
   PRUNED+=("$n")
   log "pruned $n"
 done
+# Host logs: one per run name; keep them at least as long as the backups they describe (and 30 days).
+find "$LOG_DIR" -maxdepth 1 -name 'backup-*.log' -mtime +$((KEEP_DAYS > 30 ? KEEP_DAYS : 30)) -delete ||
+  log "could not prune old logs in $LOG_DIR"
 log "done: kept ${#KEPT[@]}, pruned ${#PRUNED[@]}"
