@@ -5,6 +5,7 @@
  */
 import { requireKeys } from '#shared/config/index';
 import { createGitlabPort } from '#shared/gitlab/api/index';
+import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
 import { createMailPort } from '#shared/mail/index';
 import { registerPort } from './deps';
 
@@ -17,3 +18,6 @@ registerPort('gitlab', ({ config, log }) => {
   const e = config.env;
   return createGitlabPort({ url: e.GITLAB_URL!, token: e.GITLAB_TOKEN!, timeoutMs: e.GITLAB_TIMEOUT_MS, concurrency: e.GITLAB_CONCURRENCY, log });
 });
+
+// kube: client-node behind KubePort; kubeconfig from CS (ASK_CLUSTER_ID), KUBE_CONFIG or KUBECONFIG_PATH, checked on first use.
+registerPort('kube', (d) => createKubePortFromConfig(d));
