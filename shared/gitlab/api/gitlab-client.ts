@@ -1,6 +1,6 @@
 import type { RawVariable } from './merge-variables';
 import type { RawProject } from './to-project-info';
-import { gitlabRequestHandler } from './request-handler';
+import { createRequester } from './create-requester';
 import type { PipelineInfo } from './types';
 
 /** The handful of v4 calls the port makes, already shaped; one method = one HTTP request. */
@@ -39,10 +39,8 @@ interface Loose {
  * Raw file paths and project paths are passed as-is: gitbeaker's `endpoint` tag URL-encodes them (facts §2.5).
  */
 export async function createGitlabClient(o: { url: string; token: string; timeoutMs: number }): Promise<GitlabClient> {
-  const [rest, { createRequesterFn }] = await Promise.all([import('@gitbeaker/rest'), import('@gitbeaker/requester-utils')]);
-  // Same options handler as @gitbeaker/rest (pass-through); our request handler replaces its retry loop.
-  const requesterFn = createRequesterFn((_, reqo) => Promise.resolve(reqo), gitlabRequestHandler);
-  const options = { host: o.url.replace(/\/+$/, ''), token: o.token, queryTimeout: o.timeoutMs, requesterFn };
+  const rest = await import('@gitbeaker/rest');
+  const options = { host: o.url.replace(/\/+$/, ''), token: o.token, queryTimeout: o.timeoutMs, requesterFn: createRequester };
   // Only the six resources we call: `new Gitlab()` builds ~200 of them, each with its own rate limiters — measured
   // ~170 ms on first construction against ~0.3 ms for these six (ADR 0010).
   const api = {
