@@ -1,7 +1,11 @@
 import type { CollectionTag } from 'yaml';
 
+// A registry-wide brand: recognised across bundles and checked with one property read (isMap runs on every node).
+const BRAND = Symbol.for('gitlab-ask-ops.ci-reference');
+
 /** The value of a `!reference [.job, key, ...]` tag until `resolveReferences` replaces it. */
 export class CiReference {
+  readonly [BRAND] = true;
   constructor(readonly path: string[]) {}
 
   toString(): string {
@@ -11,7 +15,7 @@ export class CiReference {
 
 /** True for a `!reference` placeholder (also across bundles, hence the duck check). */
 export function isCiReference(v: unknown): v is CiReference {
-  return v instanceof CiReference || (typeof v === 'object' && v !== null && (v as { constructor?: { name?: string } }).constructor?.name === 'CiReference');
+  return typeof v === 'object' && v !== null && (v as { [BRAND]?: boolean })[BRAND] === true;
 }
 
 /** The `yaml` custom tag: GitLab's `!reference` takes a sequence of keys (ci.json `"!reference"`). */

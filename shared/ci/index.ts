@@ -5,3 +5,4 @@ export { parseCiYaml, type ParsedCiFile } from './parse-ci-yaml';
 export { isValidImageRef, imageRefProblem, normalizeImageRef } from './image-ref';
 export { CiReference } from './ci-reference';
 export { memoryCiSource, type MemoryCiFiles } from './memory-ci-source';
+export { clearParseCache } from './parse-cache';

@@ -3,7 +3,7 @@ import { deepMerge } from './deep-merge';
 import { expandOnce, lookupIn } from './expand-variables';
 import { normalizeIncludes, type IncludeItem } from './include-items';
 import { interpolateInputs } from './interpolate-inputs';
-import { parseCiYaml } from './parse-ci-yaml';
+import { parseCiYamlCached } from './parse-cache';
 import type { CiFileError, CiFileSource, CiLimits, CiMap, CiUnresolved } from './types';
 
 /** Shared state of one discovery: the port, limits, variables usable in include paths, and collected problems. */
@@ -58,7 +58,7 @@ export async function loadCiFile(
     return undefined;
   }
   try {
-    const parsed = parseCiYaml(text, label);
+    const parsed = parseCiYamlCached(text, label);
     let config = parsed.config;
     if (parsed.spec || inputs) {
       const r = interpolateInputs(config, parsed.spec, inputs);

@@ -60,5 +60,14 @@ export function resolveReferences(config: CiMap): ReferencesResult {
     return out;
   };
 
+  // Most files hold no reference: a read-only scan is far cheaper than rebuilding the tree (GC is the main cost).
+  if (!containsReference(config)) return { config, errors };
   return { config: walk(config, 0, undefined) as CiMap, errors };
+}
+
+function containsReference(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (isCiReference(v)) return true;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (containsReference(x)) return true;
+  return false;
 }
