@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { planRetention, type RetentionBackup } from './plan-retention';
+
+const NOW = new Date('2026-11-27T18:00:00Z');
+const DAY = 86_400_000;
+const b = (name: string, daysAgo: number, verified: boolean): RetentionBackup => ({ name, time: new Date(NOW.getTime() - daysAgo * DAY), verified });
+
+const history = fc
+  .uniqueArray(fc.record({ age: fc.integer({ min: 0, max: 60 * 24 }), verified: fc.boolean() }), { selector: (r) => r.age, maxLength: 40 })
+  .map((rs) => rs.map((r) => ({ name: `n${String(r.age).padStart(5, '0')}`, time: new Date(NOW.getTime() - r.age * 3_600_000), verified: r.verified })));
+const options = fc.record({ keepMin: fc.integer({ min: 1, max: 6 }), keepDays: fc.integer({ min: 0, max: 30 }) });
+
+describe('planRetention', () => {
+  it('keeps the K newest verified, the young, and unverified newer than the newest verified', () => {
+    const p = planRetention([b('old-v', 30, true), b('mid-v', 12, true), b('new-v', 9, true), b('new-u', 8, false), b('young-u', 1, false), b('ancient-u', 40, false)], { keepMin: 2, keepDays: 7, now: NOW });
+    expect(p.keep.sort()).toEqual(['mid-v', 'new-u', 'new-v', 'young-u']);
+    expect(p.delete.sort()).toEqual(['ancient-u', 'old-v']);
+    expect(p.reasons['new-u']).toMatch(/newer than the newest verified/);
+  });
+
+  it('property: never fewer than min(K, verified) verified kept', () => {
+    fc.assert(fc.property(history, options, (h, o) => {
+      const p = planRetention(h, { ...o, now: NOW });
+      const kept = h.filter((x) => x.verified && p.keep.includes(x.name)).length;
+      expect(kept).toBeGreaterThanOrEqual(Math.min(o.keepMin, h.filter((x) => x.verified).length));
+    }));
+  });
+
+  it('property: nothing younger than N days and no unverified newer than the newest verified is deleted', () => {
+    fc.assert(fc.property(history, options, (h, o) => {
+      const p = planRetention(h, { ...o, now: NOW });
+      const newestVerified = Math.max(-Infinity, ...h.filter((x) => x.verified).map((x) => x.time.getTime()));
+      for (const x of h.filter((y) => p.delete.includes(y.name))) {
+        expect(NOW.getTime() - x.time.getTime()).toBeGreaterThanOrEqual(o.keepDays * DAY);
+        if (!x.verified) expect(x.time.getTime()).toBeLessThan(newestVerified);
+      }
+    }));
+  });
+
+  it('property: keep and delete partition the input; planning again over keep deletes nothing (idempotent)', () => {
+    fc.assert(fc.property(history, options, (h, o) => {
+      const p = planRetention(h, { ...o, now: NOW });
+      expect([...p.keep, ...p.delete].sort()).toEqual(h.map((x) => x.name).sort());
+      const again = planRetention(h.filter((x) => p.keep.includes(x.name)), { ...o, now: NOW });
+      expect(again.delete).toEqual([]);
+      expect(again.keep.sort()).toEqual([...p.keep].sort());
+    }));
+  });
+
+  it('property: independent of input order', () => {
+    fc.assert(fc.property(history, options, fc.integer(), (h, o, seed) => {
+      const shuffled = [...h].sort((x, y) => ((x.name.charCodeAt(3) * seed) % 7) - ((y.name.charCodeAt(3) * seed) % 7));
+      expect(planRetention(shuffled, { ...o, now: NOW }).delete.sort()).toEqual(planRetention(h, { ...o, now: NOW }).delete.sort());
+    }));
+  });
+});

@@ -1,0 +1,3 @@
+export * from './oss-port';
+export * from './create-oss-port';
+export * from './to-oss-error';

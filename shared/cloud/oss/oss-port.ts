@@ -1,0 +1,33 @@
+/** One object as listed or HEADed. `crc64` is OSS's `x-oss-hash-crc64ecma` (CRC-64/XZ, decimal) when known. */
+export interface OssObjectInfo {
+  key: string;
+  size: number;
+  lastModified: Date;
+  etag: string;
+  crc64?: string;
+}
+
+/** HEAD result: the object plus its `x-oss-meta-*` user metadata (prefix removed). */
+export interface OssObjectHead extends OssObjectInfo {
+  meta: Record<string, string>;
+}
+
+/**
+ * The `oss` port: the few object calls backup verification, retention and the watchdog need. Keys are full object
+ * keys inside the configured bucket. Errors are AppError 'OSS_API' (`retryable` on 5xx/throttling/network).
+ */
+export interface OssPort {
+  readonly bucket: string;
+  /** Every object under `prefix` (all pages). */
+  list(prefix: string): Promise<OssObjectInfo[]>;
+  /** Undefined when the object does not exist. */
+  head(key: string): Promise<OssObjectHead | undefined>;
+  /** The object as UTF-8 text; undefined when it does not exist. */
+  getText(key: string): Promise<string | undefined>;
+  /** sha256 hex of the object's bytes, streamed (for objects small enough to read back). */
+  sha256(key: string): Promise<string | undefined>;
+  /** PUT `value` as pretty JSON (`application/json`). */
+  putJson(key: string, value: unknown): Promise<void>;
+  /** Delete; absent objects are fine (OSS answers 204 either way). */
+  delete(key: string): Promise<void>;
+}
