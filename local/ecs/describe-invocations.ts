@@ -26,9 +26,8 @@ function filter(all: Invocation[], params: Record<string, string>): Invocation[]
 }
 
 /**
- * DescribeInvocationResults body (facts/alibaba.md §5.2): Output is Base64 unless ContentEncoding=PlainText, cut at
- * 24 KB with `Dropped` = bytes cut. Which end the real agent keeps is UNCONFIRMED; we keep the head, the stricter
- * case for a script whose result line comes last.
+ * DescribeInvocationResults body (facts/alibaba.md §5.2): Output is Base64 unless ContentEncoding=PlainText, at most
+ * 24 KB (head + tail, see invocation.ts) with `Dropped` = bytes cut from the middle.
  */
 export function describeInvocationResults(all: Invocation[], params: Record<string, string>): unknown {
   const { pageNumber, pageSize } = page(params);

@@ -8,6 +8,12 @@ export type InvocationStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'T
 
 /** DescribeInvocationResults keeps 24 KB of output; `Dropped` counts the bytes cut (facts/alibaba.md §5.2). */
 export const OUTPUT_LIMIT_BYTES = 24 * 1024;
+/**
+ * The agent keeps the beginning and the end of the output and drops the middle (aliyun/aliyun_assist_client
+ * `agent/taskengine/outputbuffer/outputbuffer.go`: "It only stores the beginning and end of the output"). The
+ * split of the 24 KB between the two parts is UNCONFIRMED; we use half and half.
+ */
+export const OUTPUT_HEAD_BYTES = OUTPUT_LIMIT_BYTES / 2;
 
 /** One invocation of a command on one instance, as the emulator tracks it. */
 export interface Invocation {
@@ -26,8 +32,9 @@ export interface Invocation {
   errorInfo: string;
   startTime: Date | undefined;
   finishedTime: Date | undefined;
-  /** Output kept so far (first OUTPUT_LIMIT_BYTES) and the total produced. */
+  /** Output kept so far: the first OUTPUT_HEAD_BYTES, then the latest bytes up to OUTPUT_LIMIT_BYTES in all. */
   output: Buffer;
+  /** Bytes produced in total (Dropped = outputBytes - output.length). */
   outputBytes: number;
   /** Resolves when the invocation reaches a terminal status. */
   done: Promise<void>;
@@ -92,10 +99,15 @@ export function runInvocation(inv: Invocation, host: EmulatedHost, timing: Agent
         // The group already exited between the timer firing and the kill.
       }
     }, inv.timeoutSec * 1000);
+    let head = Buffer.alloc(0);
+    let tail = Buffer.alloc(0);
     const take = (b: Buffer): void => {
       inv.outputBytes += b.length;
-      const room = OUTPUT_LIMIT_BYTES - inv.output.length;
-      if (room > 0) inv.output = Buffer.concat([inv.output, b.subarray(0, room)]);
+      const room = OUTPUT_HEAD_BYTES - head.length;
+      if (room > 0) head = Buffer.concat([head, b.subarray(0, room)]);
+      const rest = b.subarray(Math.max(room, 0));
+      if (rest.length > 0) tail = Buffer.concat([tail, rest]).subarray(-(OUTPUT_LIMIT_BYTES - OUTPUT_HEAD_BYTES));
+      inv.output = Buffer.concat([head, tail]);
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);

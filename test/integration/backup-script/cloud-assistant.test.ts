@@ -77,14 +77,15 @@ describe('backup runs under Cloud Assistant', () => {
     expect(s.row).toMatchObject({ InvocationStatus: 'Aborted', ErrorCode: 'InstanceNotRunning' });
   });
 
-  it('Output: Base64 by default, PlainText on request, cut at 24 KB with Dropped = bytes cut', async () => {
+  it('Output: Base64 by default, PlainText on request; past 24 KB the middle is dropped (head + tail kept, Dropped = bytes cut)', async () => {
     const host = addHost(bed);
-    const { InvokeId } = await plainRun(host.instanceId, 'head -c 30000 /dev/zero | tr "\\0" a; echo; exit 3');
+    const { InvokeId } = await plainRun(host.instanceId, 'head -c 20000 /dev/zero | tr "\\0" a; head -c 20000 /dev/zero | tr "\\0" b; exit 3');
     const r = await waitResult(bed, InvokeId);
-    expect(r.row).toMatchObject({ InvocationStatus: 'Failed', ExitCode: 3, ErrorCode: 'ExitCodeNonzero', Dropped: 30001 - 24 * 1024 });
-    expect(r.output).toBe('a'.repeat(24 * 1024));
+    const kept = 'a'.repeat(12 * 1024) + 'b'.repeat(12 * 1024);
+    expect(r.row).toMatchObject({ InvocationStatus: 'Failed', ExitCode: 3, ErrorCode: 'ExitCodeNonzero', Dropped: 40000 - 24 * 1024 });
+    expect(r.output).toBe(kept);
     const plain = await bed.rpc.request<{ Invocation: { InvocationResults: { InvocationResult: InvocationResultRow[] } } }>('DescribeInvocationResults', { ...region, InvokeId, ContentEncoding: 'PlainText' });
-    expect(plain.Invocation.InvocationResults.InvocationResult[0]!.Output).toBe('a'.repeat(24 * 1024));
+    expect(plain.Invocation.InvocationResults.InvocationResult[0]!.Output).toBe(kept);
     const inv = await bed.rpc.request<{ Invocations: { Invocation: Array<{ InvocationStatus: string; InvokeInstances: { InvokeInstance: unknown[] } }> } }>('DescribeInvocations', { ...region, InvokeId });
     expect(inv.Invocations.Invocation[0]).toMatchObject({ InvocationStatus: 'Failed', InvokeInstances: { InvokeInstance: [expect.objectContaining({ ExitCode: 3 })] } });
   });
