@@ -13,6 +13,10 @@ describe('expandOnce (Runner os.Expand semantics)', () => {
   it('keeps unknown references and reports them', () => {
     expect(expandOnce('img:$CI_COMMIT_SHA-${NOPE}', vars)).toEqual({ value: 'img:$CI_COMMIT_SHA-${NOPE}', missing: ['CI_COMMIT_SHA', 'NOPE'] });
   });
+  it('stays linear on unclosed braces', () => {
+    const s = '${'.repeat(20000);
+    expect(expandOnce(s, vars).value).toBe(s);
+  });
   it('never resolves Object.prototype members', () => {
     expect(expandOnce('$constructor', vars).missing).toEqual(['constructor']);
   });

@@ -32,7 +32,8 @@ export interface Expansion {
   missing: string[];
 }
 
-const REF = /\$(?:\{([^}]*)\}|([A-Za-z0-9_]+)|([*#$@!?-]))/g;
+// Braced names are bounded so an unclosed `${${${…` stays linear (an unbounded `[^}]*` rescans to the end each time).
+const REF = /\$(?:\{([^}$]{0,255})\}|([A-Za-z0-9_]+)|([*#$@!?-]))/g;
 
 /**
  * One pass of Go's `os.Expand` as the Runner applies it to `image`/`services:name`: `$VAR` and `${VAR}` only

@@ -26,6 +26,7 @@ describe('image references', () => {
     ['app:tag:tag', /not a valid/],
     ['app@sha256:abc', /not a valid/],
     [`${'a'.repeat(256)}`, /longer than 255/],
+    [`${'a'.repeat(2000)}!`, /longer than 1024/],
   ])('rejects %s', (ref, why) => expect(imageRefProblem(ref)).toMatch(why));
 
   it('normalizes only by trimming: alpine stays alpine', () => {

@@ -20,6 +20,8 @@ export function normalizeImageRef(ref: string): string {
 /** Why `ref` is not a valid image reference, or `undefined` when it is. */
 export function imageRefProblem(ref: string): string | undefined {
   if (ref === '') return 'empty image name';
+  // Longer than name (255) + tag (128) + digest could ever be; also keeps the regex away from huge inputs.
+  if (ref.length > 1024) return 'image reference longer than 1024 characters';
   if (/\s/.test(ref)) return 'image reference contains whitespace';
   const m = REFERENCE.exec(ref);
   if (!m) return /[A-Z]/.test(ref.split('/').slice(1).join('/') || ref) ? 'repository name must be lowercase' : 'not a valid image reference';
