@@ -19,6 +19,10 @@ describe('backup-script command', () => {
     expect(s).toContain('KEEP_MIN=5');
     expect(s).toMatch(/RUN_NAME='\d{10}_\d{4}_\d{2}_\d{2}'/);
     expect(parseBackupResult(s)).toBeUndefined();
+    const c = io();
+    expect(await backupScriptCommand.run(['--comments'], c)).toBe(0);
+    expect(c.stdout.join('').length).toBeGreaterThan(s.length);
+    expect(c.stdout.join('')).toContain('# Without allow_other the git user');
   });
 
   it('--param leaves the Cloud Assistant placeholder and says how to send it; --base64 and --size', async () => {

@@ -2,14 +2,15 @@ import { loadConfig } from '#shared/config/index';
 import { backupRunName, backupScriptConfigFromEnv, base64Size, RUN_COMMAND_MAX_BASE64_BYTES, renderBackupScript, RUN_NAME_PARAMETER, type BackupScriptConfig } from '#shared/backup/script/index';
 import type { CliCommand } from './index';
 
-const USAGE = 'backup-script [--run-name NAME|--today|--param] [--mode staged|direct] [--repair] [--base64] [--size]';
+const USAGE = 'backup-script [--run-name NAME|--today|--param] [--mode staged|direct] [--repair] [--comments] [--base64] [--size]';
 
 /** Parse the flags into config overrides plus output choices; throws a usage message on a bad flag. */
-export function parseBackupScriptArgs(args: string[], now: Date): { overrides: Partial<BackupScriptConfig>; base64: boolean; size: boolean } {
+export function parseBackupScriptArgs(args: string[], now: Date): { overrides: Partial<BackupScriptConfig>; base64: boolean; size: boolean; comments: boolean } {
   // Default: the run name of today (UTC), the same name the backup action would use for a run today.
   const overrides: Partial<BackupScriptConfig> = { runName: backupRunName(now) };
   let base64 = false;
   let size = false;
+  let comments = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string => {
@@ -27,9 +28,10 @@ export function parseBackupScriptArgs(args: string[], now: Date): { overrides: P
     } else if (a === '--repair') overrides.repairMount = true;
     else if (a === '--base64') base64 = true;
     else if (a === '--size') size = true;
+    else if (a === '--comments') comments = true;
     else throw new Error(`unknown flag ${a}`);
   }
-  return { overrides, base64, size };
+  return { overrides, base64, size, comments };
 }
 
 /** `backup-script`: print the script the backup action sends to the GitLab host (config from the environment). */
@@ -46,7 +48,7 @@ export const backupScriptCommand: CliCommand = {
       return 2;
     }
     const config = loadConfig(io.env);
-    const script = renderBackupScript(backupScriptConfigFromEnv(config.env, parsed.overrides));
+    const script = renderBackupScript(backupScriptConfigFromEnv(config.env, parsed.overrides), { comments: parsed.comments });
     const b64 = base64Size(script);
     if (parsed.size) {
       io.out(`${Buffer.byteLength(script)} bytes, ${b64} bytes as Base64 (RunCommand limit ${RUN_COMMAND_MAX_BASE64_BYTES})`);

@@ -1,16 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backupRunName, backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, shellQuote } from './index';
+import { backupRunName, backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, SCRIPT_TARGET_BASE64_BYTES, shellQuote } from './index';
 import { templatePaths, toTsModule } from './templates/generate';
 import type { Env } from '#shared/config/index';
 
 const cfg = { ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: '1795737600_2026_11_27' };
 
 describe('renderBackupScript', () => {
-  it('fits RunCommand: ≤ 24 KB after Base64, in both modes and with the parameter placeholder', () => {
+  it('fits RunCommand: ≤ 24 KB after Base64 (and the older 16 KB), in both modes and with the parameter placeholder', () => {
     for (const c of [cfg, { ...cfg, mode: 'direct' as const, repairMount: true }, { ...cfg, runName: undefined }]) {
-      expect(base64Size(renderBackupScript(c))).toBeLessThanOrEqual(RUN_COMMAND_MAX_BASE64_BYTES);
+      expect(base64Size(renderBackupScript(c))).toBeLessThanOrEqual(SCRIPT_TARGET_BASE64_BYTES);
+      expect(base64Size(renderBackupScript(c, { comments: true }))).toBeLessThanOrEqual(RUN_COMMAND_MAX_BASE64_BYTES);
     }
+  });
+
+  it('strips comment lines but keeps the shebang and header; the commented form differs only in comments', () => {
+    const bare = renderBackupScript(cfg).split('\n');
+    const full = renderBackupScript(cfg, { comments: true }).split('\n');
+    expect(bare.slice(0, 3)).toEqual(full.slice(0, 3));
+    expect(bare.slice(3).some((l) => /^\s*#/.test(l))).toBe(false);
+    expect(full.filter((l, i) => i < 3 || !/^\s*#/.test(l))).toEqual(bare);
   });
 
   it('renders the config block with quoted values and keeps no placeholder', () => {

@@ -7,6 +7,14 @@ export const RUN_NAME_PARAMETER = 'runName';
 
 /** RunCommand's limit on CommandContent after Base64 (facts/alibaba.md §5.1). */
 export const RUN_COMMAND_MAX_BASE64_BYTES = 24 * 1024;
+/** Older Cloud Assistant docs state 16 KB; the script we send stays under that too (comments stripped). */
+export const SCRIPT_TARGET_BASE64_BYTES = 16 * 1024;
+
+/** Rendering choices. */
+export interface RenderOptions {
+  /** Keep the template's explanatory comment lines (for reading; default false: stripped to save RunCommand bytes). */
+  comments?: boolean;
+}
 
 /** Single-quote a value for bash: safe for any string. */
 export function shellQuote(v: string): string {
@@ -22,7 +30,7 @@ export function shellQuote(v: string): string {
  * const script = renderBackupScript({ ...backupScriptConfigFromEnv(config.env), runName: backupRunName(new Date()) });
  * const content = Buffer.from(script).toString('base64'); // ContentEncoding=Base64
  */
-export function renderBackupScript(cfg: BackupScriptConfig): string {
+export function renderBackupScript(cfg: BackupScriptConfig, opts: RenderOptions = {}): string {
   validateBackupScriptConfig(cfg);
   const runName = cfg.runName ?? `{{${RUN_NAME_PARAMETER}}}`;
   const lines = [
@@ -41,7 +49,8 @@ export function renderBackupScript(cfg: BackupScriptConfig): string {
     `MIN_FREE_GIB=${cfg.minFreeGiB}`,
     `TAIL_LINES=${cfg.tailLines}`,
   ];
-  return BACKUP_SH_TEMPLATE.replace('# @@CONFIG@@', () => lines.join('\n'));
+  const script = BACKUP_SH_TEMPLATE.replace('# @@CONFIG@@', () => lines.join('\n'));
+  return opts.comments ? script : stripComments(script);
 }
 
 /** Size of the script as RunCommand counts it (Base64 of the UTF-8 bytes). */
@@ -51,4 +60,13 @@ export function base64Size(script: string): number {
 
 function trimSlash(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}
+
+// Drop full-line comments after the 3-line header (shebang + what this is). The template has no heredocs or
+// multi-line strings, so a line starting with `#` is always a comment.
+function stripComments(script: string): string {
+  return script
+    .split('\n')
+    .filter((l, i) => i < 3 || !/^\s*#/.test(l))
+    .join('\n');
 }
