@@ -1,8 +1,9 @@
 import { isMap, setOwn } from './parse-ci-yaml';
 import type { CiMap } from './types';
 
-const BLOCK = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*)?)\]\]/g;
-const WHOLE = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*((?:\|[^\]]*)?)\]\]$/;
+// Function lists are bounded so unclosed blocks cannot make matching quadratic.
+const BLOCK = /\$\[\[\s*inputs\.([A-Za-z0-9_-]{1,128})\s*((?:\|[^\]]{0,256})?)\]\]/g;
+const WHOLE = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]{1,128})\s*((?:\|[^\]]{0,256})?)\]\]$/;
 
 /** Result of input interpolation: the new configuration and the problems found (unknown or missing inputs). */
 export interface InterpolationResult {

@@ -36,4 +36,13 @@ describe('parseCiYaml', () => {
     expect(parseCiYaml('', 'f').config).toEqual({});
     expect(parseCiYaml('# only a comment\n', 'f').config).toEqual({});
   });
+
+  it('refuses alias bombs (billion laughs) instead of expanding them', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      const [prev, cur] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+      lines.push(`${cur}: &${cur} [${Array(10).fill(`*${prev}`).join(', ')}]`);
+    }
+    expect(() => parseCiYaml(lines.join('\n'), 'f')).toThrow(/alias/i);
+  });
 });
