@@ -1,7 +1,7 @@
-import { isQuantity } from '#shared/kube/quantity';
+import { isQuantity, parseQuantity } from '#shared/kube/quantity';
 import { deepEqual } from './patch';
 import type { ResourceType } from './resources';
-import { invalid, type StatusCause } from './status';
+import { invalid, StatusError, type StatusCause } from './status';
 import type { KubeObject } from './store';
 
 type Obj = Record<string, unknown>;
@@ -91,10 +91,11 @@ export function validateUpdate(t: ResourceType, old: KubeObject, next: KubeObjec
     if (o.volumeMode !== n.volumeMode) causes.push({ reason: 'FieldValueInvalid', field: 'spec.volumeMode', message: `Invalid value: "${String(n.volumeMode)}": field is immutable` });
   }
   if (t.plural === 'persistentvolumeclaims') {
+    const bound = (old.status as Obj | undefined)?.phase === 'Bound';
     const strip = (x: Obj, base: Obj) => {
       const c = structuredClone(x);
       delete c.volumeAttributesClassName;
-      if (c.resources) delete (c.resources as Obj).requests;
+      if (c.resources && bound) delete (c.resources as Obj).requests;
       if (!base.volumeName) delete c.volumeName;
       if (!base.storageClassName) delete c.storageClassName;
       return c;
@@ -108,4 +109,24 @@ export function validateUpdate(t: ResourceType, old: KubeObject, next: KubeObjec
     }
   }
   if (causes.length) throw invalid(t, next.metadata.name, causes);
+  if (t.plural === 'persistentvolumeclaims') checkResize(t, old, next);
+}
+
+const storage = (o: KubeObject) => ((spec(o).resources as Obj | undefined)?.requests as Obj | undefined)?.storage;
+
+/**
+ * A bound claim's request may only grow, and only when a resizable StorageClass provisioned it (the
+ * PersistentVolumeClaimResize admission plugin). The emulator serves no StorageClasses, so every static NAS claim
+ * gets the 403 a real cluster gives (facts/k8s-helm.md §2).
+ */
+function checkResize(t: ResourceType, old: KubeObject, next: KubeObject): void {
+  const [a, b] = [storage(old), storage(next)];
+  if (a === undefined || b === undefined || !isQuantity(a) || !isQuantity(b)) return;
+  const [oldQ, newQ] = [parseQuantity(a as string), parseQuantity(b as string)];
+  if (newQ < oldQ) {
+    throw invalid(t, next.metadata.name, [{ reason: 'FieldValueForbidden', field: 'spec.resources.requests.storage', message: 'Forbidden: field can not be less than previous value' }]);
+  }
+  if (newQ > oldQ) {
+    throw new StatusError(403, 'Forbidden', `persistentvolumeclaims "${next.metadata.name}" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`, { name: next.metadata.name, kind: 'persistentvolumeclaims' });
+  }
 }
