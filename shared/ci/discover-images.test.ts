@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
 import { discoverImages } from './discover-images';
 import { memoryCiSource } from './memory-ci-source';
 
@@ -58,5 +60,24 @@ describe('discoverImages', () => {
     const d = await discoverImages({ path: 'f', content: 't1:\n  trigger:\n    include: c1.yml\n', source: src });
     expect(d.images).toEqual([]);
     expect(d.errors.some((e) => e.message.includes('child pipelines nest deeper than 2'))).toBe(true);
+  });
+
+  it('never throws and never lets a $ or an invalid ref into images, whatever the config', async () => {
+    const ref = fc.constantFrom('alpine', 'node:$V', '${REG}/app:1', '$CI_COMMIT_SHA', 'Bad/Name', '', 'postgres:16', 'x:$[[ inputs.a ]]');
+    const job = fc.record({
+      image: fc.oneof(ref, fc.record({ name: ref })),
+      services: fc.array(fc.oneof(ref, fc.record({ name: ref, alias: fc.constant('a') })), { maxLength: 3 }),
+      script: fc.constant(['x']),
+      extends: fc.constantFrom(undefined, '.t', 'missing', 'j0'),
+      variables: fc.dictionary(fc.constantFrom('V', 'REG'), ref, { maxKeys: 2 }),
+    }, { requiredKeys: ['script'] });
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom('j0', 'j1', 'j2', '.t', 'default', 'variables', 'include'), job, { maxKeys: 5 }), async (cfg) => {
+        const d = await discoverImages({ path: 'f', content: stringify(cfg), source: memoryCiSource({}) });
+        expect(d.images).toEqual([...new Set(d.images)].sort());
+        for (const i of d.images) expect(i).toMatch(/^[a-z0-9][^$\s]*$/);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
