@@ -12,8 +12,10 @@ export interface HostFaults {
   gitlabBackupExit?: number;
   /** gitlab-backup writes a broken tar (the listing check must catch it). */
   corruptArchive?: boolean;
-  /** gitlab-backup takes this long (timeouts, lock contention). */
+  /** gitlab-backup takes this long (timeouts). */
   backupSleepSeconds?: number;
+  /** gitlab-backup waits until this host path exists (≤ 60 s): a run that deterministically holds the lock. */
+  backupHoldUntil?: string;
   /** gitlab-backup prints this many long progress lines (output-size checks). */
   noisyLines?: number;
   /** Free space df reports for local disks (disk full = small). */
@@ -43,6 +45,8 @@ export interface EmulatedHostOptions {
   /** Mounted at start (default true), with allow_other (default true). */
   mounted?: boolean;
   allowOther?: boolean;
+  /** Emulate ossfs 2.x (`fuse.ossfs2`) instead of 1.x (`fuse.ossfs`). */
+  ossfs2?: boolean;
   /** fstab entry for the mount: absent (false), or its allow_other flag. Default: present with allow_other. */
   fstab?: false | { allowOther: boolean };
   /** Where to create the scratch root (default: a new dir under the OS temp dir). */
@@ -86,10 +90,12 @@ export class EmulatedHost {
       TMPDIR: this.path('/tmp'),
       LANG: 'C.UTF-8',
       EMU_HOSTNAME: this.opts.hostname ?? `iz${this.instanceId}`,
+      EMU_OSSFS_MAJOR: this.opts.ossfs2 ? '2' : '1',
     };
     if (f.gitlabBackupExit) e.EMU_BACKUP_EXIT = String(f.gitlabBackupExit);
     if (f.corruptArchive) e.EMU_BACKUP_CORRUPT = '1';
     if (f.backupSleepSeconds) e.EMU_BACKUP_SLEEP = String(f.backupSleepSeconds);
+    if (f.backupHoldUntil) e.EMU_BACKUP_HOLD = f.backupHoldUntil;
     if (f.noisyLines) e.EMU_BACKUP_NOISE = String(f.noisyLines);
     if (f.diskFreeKiB !== undefined) e.EMU_DF_AVAIL_KB = String(f.diskFreeKiB);
     if (f.copyFails) e.EMU_COPY_FAIL = f.copyFails;
@@ -115,7 +121,7 @@ export class EmulatedHost {
     const lines = ['/dev/vda1 / ext4 defaults 0 1'];
     if (entry) {
       const o = ['_netdev', ...(entry.allowOther ? ['allow_other'] : []), 'url=http://oss-ap-northeast-2-internal.aliyuncs.com'];
-      lines.push(`${this.bucket} ${this.mountDir} fuse.ossfs ${o.join(',')} 0 0`);
+      lines.push(`${this.bucket} ${this.mountDir} ${this.opts.ossfs2 ? 'fuse.ossfs2' : 'fuse.ossfs'} ${o.join(',')} 0 0`);
     }
     writeFileSync(this.path('/etc/fstab'), lines.join('\n') + '\n');
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupScriptConfig } from '#shared/backup/script/index';
 import type { EmulatedHostOptions, HostFaults } from '#local/ecs/index';
@@ -63,5 +64,12 @@ describe.concurrent('each failure names its step, exits non-zero and prunes noth
     const { output, result } = await runBackup(bed, host.instanceId, { repairMount: true, ossPrefix: 'remounted/' });
     expect(result, output).toMatchObject({ status: 'ok' });
     expect(backupsIn(bed, 'remounted/')).toEqual([result!.name]);
+  });
+
+  it('ossfs 2.x (fuse.ossfs2, default_permissions) with allow_other passes the mount check', async () => {
+    const host = addHost(bed, { ossfs2: true });
+    const { output, result } = await runBackup(bed, host.instanceId, { ossPrefix: 'ossfs2/' });
+    expect(result, output).toMatchObject({ status: 'ok' });
+    expect(readFileSync(host.path('/proc/mounts'), 'utf8')).toMatch(/^ossfs2 \/mnt\/gitlab-backups fuse\.ossfs2 \S*default_permissions,allow_other/m);
   });
 });

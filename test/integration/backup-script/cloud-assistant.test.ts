@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '#shared/errors/index';
 import { parseBackupResult } from '#shared/backup/script/index';
@@ -16,22 +17,25 @@ const plainRun = (instanceId: string, script: string, extra: Record<string, unkn
 describe('backup runs under Cloud Assistant', () => {
   it('a second run while the first holds the lock is refused as already running; the first still succeeds', async () => {
     const host = addHost(bed);
-    host.faults = { backupSleepSeconds: 2 };
-    const first = await runCommand(bed, host.instanceId, { ossPrefix: 'lock/' });
+    const name = nameDaysAgo(0);
+    host.faults = { backupHoldUntil: '/tmp/release-first' };
     const seen = new Set<string>();
-    // Wait until the first run is past its lock (its log exists), then start the second.
-    for (;;) {
-      const out = (await bed.rpc.request<{ Invocation: { InvocationResults: { InvocationResult: InvocationResultRow[] } } }>('DescribeInvocationResults', { ...region, InvokeId: first })).Invocation.InvocationResults.InvocationResult[0]!;
-      seen.add(out.InvocationStatus);
-      if (out.InvocationStatus === 'Running') break;
+    const first = await runCommand(bed, host.instanceId, { ossPrefix: 'lock/', runName: name });
+    // The log is opened right after the lock is taken: once it exists, the first run holds the lock.
+    while (!existsSync(host.path(`/var/log/gitlab-ask-ops/backup-${name}.log`))) {
+      const row = (await bed.rpc.request<{ Invocation: { InvocationResults: { InvocationResult: InvocationResultRow[] } } }>('DescribeInvocationResults', { ...region, InvokeId: first })).Invocation.InvocationResults.InvocationResult[0]!;
+      seen.add(row.InvocationStatus);
       await new Promise((r) => setTimeout(r, 20));
     }
-    await new Promise((r) => setTimeout(r, 400));
-    const second = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'lock/', runName: nameDaysAgo(0) }));
+    const second = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'lock/', runName: name }));
     expect(second.result, second.output).toMatchObject({ status: 'failed', step: 'lock', error: 'already_running', exitCode: 75 });
+    expect(second.row).toMatchObject({ InvocationStatus: 'Failed', ExitCode: 75 });
+    writeFileSync(host.path('/tmp/release-first'), '');
     const done = await waitResult(bed, first, seen);
-    expect(done.result, done.output).toMatchObject({ status: 'ok' });
-    expect([...seen]).toEqual(expect.arrayContaining(['Running', 'Success']));
+    expect(done.result, done.output).toMatchObject({ status: 'ok', name });
+    // The refused run never wrote into the first run's log.
+    expect(readFileSync(host.path(`/var/log/gitlab-ask-ops/backup-${name}.log`), 'utf8')).not.toContain('already running');
+    expect([...seen]).toContain('Running');
   });
 
   it('keeps stdout to the log tail + result line even when gitlab-backup is chatty (Output ≤ 24 KB, nothing dropped)', async () => {
