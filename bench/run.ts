@@ -16,6 +16,7 @@ await benchColdStart(n(process.env.BENCH_RUNS) ?? 20);
 const load: Parameters<typeof benchWebhookLoad>[0] = {};
 if (n(process.env.BENCH_CONNECTIONS)) load.connections = n(process.env.BENCH_CONNECTIONS);
 if (n(process.env.BENCH_DURATION_MS)) load.durationMs = n(process.env.BENCH_DURATION_MS);
+if (process.env.BENCH_WEBHOOK === 'source') load.webhook = 'source';
 await benchWebhookLoad(load);
 
 for (const file of readdirSync(BENCH_DIR).filter((f) => f.endsWith('.bench.ts')).sort()) {

@@ -19,6 +19,8 @@ export interface WebhookLoadOptions {
   connections?: number;
   durationMs?: number;
   warmupMs?: number;
+  /** `bundle` (default): dist/gitlab-webhook/index.js, as deployed; `source`: the TypeScript under tsx. */
+  webhook?: 'bundle' | 'source';
 }
 
 /** Run the load client in its own node process against `url`. */
@@ -49,7 +51,10 @@ export async function benchWebhookLoad(o: WebhookLoadOptions = {}): Promise<Reco
     sYamlPath: join(REPO, 's.yaml'),
     port: 0,
     env: { WEBHOOK_SECRET: secret, LOG_LEVEL: 'warn' },
-    functionDirs: { 'ops-worker': join(BENCH_DIR, 'fixtures', 'noop-worker') },
+    functionDirs: {
+      'ops-worker': join(BENCH_DIR, 'fixtures', 'noop-worker'),
+      ...(o.webhook === 'source' ? {} : { 'gitlab-webhook': join(BENCH_DIR, 'fixtures', 'bundled-webhook') }),
+    },
   });
   const forwarder = await startForwarder();
   try {
@@ -70,12 +75,12 @@ export async function benchWebhookLoad(o: WebhookLoadOptions = {}): Promise<Reco
     const goals = { p99Ms: 25, ratio: 0.7 };
     const pass = { p99: webhook.latencyMs.p99 <= goals.p99Ms, ratio: ratio >= goals.ratio, all202: Object.keys(webhook.statuses).every((s) => s === '202') };
     process.stdout.write(
-      [`webhook load: ${connections} connections, ${durationMs / 1000} s (after ${warmupMs / 1000} s warm-up)`, line('gitlab-webhook', webhook), line('bare forwarder', bare), `  ratio ${ratio}× (goal ≥ ${goals.ratio}), p99 goal ≤ ${goals.p99Ms} ms: ${pass.p99 && pass.ratio ? 'met' : 'NOT met'}`].join('\n') + '\n',
+      [`webhook load (${o.webhook ?? 'bundle'}): ${connections} connections, ${durationMs / 1000} s (after ${warmupMs / 1000} s warm-up)`, line('gitlab-webhook', webhook), line('bare forwarder', bare), `  ratio ${ratio}× (goal ≥ ${goals.ratio}), p99 goal ≤ ${goals.p99Ms} ms: ${pass.p99 && pass.ratio ? 'met' : 'NOT met'}`].join('\n') + '\n',
     );
     const cpu = { webhookUsPerRequest: cpuUsPerReq(a0, a1, webhook), forwarderUsPerRequest: cpuUsPerReq(a1, a2, bare) };
     process.stdout.write(`  server CPU per request: webhook ${cpu.webhookUsPerRequest} µs, forwarder ${cpu.forwarderUsPerRequest} µs \n`);
-    const result = { connections, durationMs, warmupMs, webhook, forwarder: bare, ratio, goals, pass, cpu };
-    await writeResult('webhook-load', result);
+    const result = { target: o.webhook ?? 'bundle', connections, durationMs, warmupMs, webhook, forwarder: bare, ratio, goals, pass, cpu };
+    await writeResult(`webhook-load-${o.webhook ?? 'bundle'}`, result);
     return result;
   } finally {
     await forwarder.close();
@@ -85,5 +90,10 @@ export async function benchWebhookLoad(o: WebhookLoadOptions = {}): Promise<Reco
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const n = (v: string | undefined) => (v ? Number(v) : undefined);
-  await benchWebhookLoad({ connections: n(process.env.BENCH_CONNECTIONS), durationMs: n(process.env.BENCH_DURATION_MS), warmupMs: n(process.env.BENCH_WARMUP_MS) } as WebhookLoadOptions);
+  await benchWebhookLoad({
+    connections: n(process.env.BENCH_CONNECTIONS),
+    durationMs: n(process.env.BENCH_DURATION_MS),
+    warmupMs: n(process.env.BENCH_WARMUP_MS),
+    webhook: process.env.BENCH_WEBHOOK === 'source' ? 'source' : 'bundle',
+  } as WebhookLoadOptions);
 }
