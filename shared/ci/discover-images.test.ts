@@ -80,4 +80,10 @@ describe('discoverImages', () => {
       { numRuns: 200 },
     );
   });
+
+  it('applies pipeline inputs to a root file with a spec header', async () => {
+    const content = 'spec:\n  inputs:\n    env:\n      default: dev\n---\ndeploy:\n  image: deployer:$[[ inputs.env ]]\n  script: [x]\n';
+    expect((await discoverImages({ path: 'f', content, source: memoryCiSource({}) })).images).toEqual(['deployer:dev']);
+    expect((await discoverImages({ path: 'f', content, source: memoryCiSource({}), inputs: { env: 'prod' } })).images).toEqual(['deployer:prod']);
+  });
 });

@@ -59,7 +59,7 @@ async function loadRoot(ctx: IncludeContext, input: DiscoverInput): Promise<CiMa
     const merged = await lintMerged(ctx, input, read);
     if (merged) return merged;
   }
-  return loadCiFile(ctx, { kind: 'self' }, input.path, read, undefined, []);
+  return loadCiFile(ctx, { kind: 'self' }, input.path, read, input.inputs, []);
 }
 
 // GitLab's merged_yaml has every include applied already; any failure falls back to our own resolution.

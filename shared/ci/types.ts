@@ -54,6 +54,8 @@ export interface DiscoverInput {
   variables?: Record<string, string>;
   /** Predefined variables we know before a pipeline exists (see `predefinedVariables`). */
   predefined?: Record<string, string>;
+  /** Pipeline inputs for a root file with a `spec: inputs:` header (defaults apply otherwise). */
+  inputs?: Record<string, unknown>;
   /** The runner's `[runners.kubernetes] image`, used for jobs that name no image. */
   defaultImage?: string;
   /** The runner's helper image; when given it joins every pod set (it is pulled for every job pod). */
