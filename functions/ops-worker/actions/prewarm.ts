@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { AppError } from '#shared/errors/index';
+import type { GitlabPort } from '#shared/gitlab/api/index';
+import type { PodSetMemo } from '#shared/imagecache/collect-desired';
+import type { ImageCacheStep } from '#shared/imagecache/types';
+import { runPrewarm } from '#shared/imagecache/run-prewarm';
+import type { KubePort } from '#shared/kube/port';
+import type { Mailer } from '#shared/mail/index';
+import type { ActionDefinition, PlanStep } from '../types';
+
+/** Per-project pod sets of this warm instance: hook runs re-discover only their projects (ADR 0013). */
+const memo: PodSetMemo = new Map();
+
+function port<T>(ports: Record<string, unknown>, name: string): T {
+  const p = ports[name];
+  if (!p) throw new AppError('CONFIG_INVALID', `prewarm needs the ${name} port, which is not wired`, { status: 500 });
+  return p as T;
+}
+
+/** Plan steps as the worker reports them: the manifest is left out (the report's plan carries it). */
+const asPlanStep = (s: ImageCacheStep): PlanStep => {
+  const { manifest: _m, ...rest } = s as ImageCacheStep & { manifest?: unknown };
+  return rest as PlanStep;
+};
+
+/**
+ * `prewarm`: changed CI config → job pod image sets → ImageCache plan → apply → wait Ready → delete superseded.
+ * @example s invoke -e '{"action":"prewarm","params":{"projects":[42]},"dryRun":true}'
+ */
+export const prewarm: ActionDefinition<{ projects?: number[] }> = {
+  name: 'prewarm',
+  description: 'Keep one ECI ImageCache (≤20 images) for every CI job pod image set; dryRun = plan only.',
+  params: z.object({ projects: z.array(z.number().int().positive()).max(1000).optional() }),
+  run: async (ctx) => {
+    const r = await runPrewarm({
+      gitlab: port<GitlabPort>(ctx.ports, 'gitlab'),
+      kube: port<KubePort>(ctx.ports, 'kube'),
+      mail: ctx.ports.mail as Mailer | undefined,
+      env: ctx.config.env,
+      clock: ctx.clock,
+      log: ctx.log,
+      deadline: ctx.deadline,
+      dryRun: ctx.dryRun,
+      ...(ctx.params.projects ? { projects: ctx.params.projects } : {}),
+      memo,
+    });
+    const errors = r.report.apply?.errors ?? [];
+    return {
+      action: 'prewarm',
+      dryRun: ctx.dryRun,
+      status: r.status,
+      summary: r.summary,
+      plan: r.report.plan.steps.map(asPlanStep),
+      done: r.outcomes.map((o) => ({ step: asPlanStep(o.step), outcome: o.outcome, ...(o.detail ? { detail: o.detail } : {}) })),
+      report: r.report,
+      ...(errors.length ? { errors } : {}),
+    };
+  },
+};

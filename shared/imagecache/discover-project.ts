@@ -1,0 +1,67 @@
+import { discoverImages, predefinedVariables, type CiUnresolved } from '#shared/ci/index';
+import { createCiFileSource, type GitlabPort, type ProjectInfo } from '#shared/gitlab/api/index';
+import type { RunnerImages } from './read-runner-images';
+import type { PodSet } from './types';
+
+/** What discovery found (or could not) for one project: goes into the prewarm report. */
+export interface ProjectReport {
+  id: number;
+  path: string;
+  podSets: number;
+  unresolved: CiUnresolved[];
+  errors: string[];
+  /** Taken from this warm instance's memo instead of asking GitLab again. */
+  memo?: boolean;
+}
+
+/** Instance facts discovery needs to expand predefined variables (from GITLAB_URL / GITLAB_REGISTRY_HOST / …). */
+export interface InstanceFacts {
+  serverHost: string;
+  serverPort?: number;
+  registryHost?: string;
+  dependencyProxy?: boolean;
+  /** CI_CONFIG_PATH: the file when a project sets none. */
+  ciConfigPath: string;
+  remoteAllowlist: string[];
+}
+
+/**
+ * Discover one project's job pod sets on its default branch. `ci_config_path` may point into another project
+ * (`path@group/project[:ref]`). Bad CI content and unknown variables are reported, never thrown; GitLab errors
+ * (after the port's retries) are thrown for the caller to report per project.
+ */
+export async function discoverProject(gitlab: GitlabPort, p: ProjectInfo, runner: RunnerImages, facts: InstanceFacts): Promise<{ sets: PodSet[]; report: ProjectReport }> {
+  const report: ProjectReport = { id: p.id, path: p.path_with_namespace, podSets: 0, unresolved: [], errors: [] };
+  if (!p.default_branch) return { sets: [], report: { ...report, errors: ['empty repository (no default branch)'] } };
+  const configured = p.ci_config_path || facts.ciConfigPath;
+  if (/^https?:\/\//.test(configured)) return { sets: [], report: { ...report, errors: [`remote CI config ${configured} is not read`] } };
+  const [file, other] = configured.split('@', 2) as [string, string | undefined];
+  const [otherPath, otherRef] = other ? (other.split(':', 2) as [string, string | undefined]) : [undefined, undefined];
+  const ref = otherPath ? (otherRef ?? (await gitlab.getProject(otherPath)).default_branch ?? p.default_branch) : p.default_branch;
+  const source = createCiFileSource(gitlab, otherPath ?? p.id, ref);
+  const content = await source.readLocal(file);
+  if (content === undefined) return { sets: [], report: { ...report, errors: [] } };
+  const variables = await gitlab.projectVariables(p.id);
+  const predefined = predefinedVariables({
+    projectPath: p.path_with_namespace,
+    defaultBranch: p.default_branch,
+    serverHost: facts.serverHost,
+    ...(facts.serverPort ? { serverPort: facts.serverPort } : {}),
+    ...(facts.registryHost ? { registry: facts.registryHost } : {}),
+    ...(facts.dependencyProxy ? { dependencyProxy: true } : {}),
+  });
+  const d = await discoverImages({
+    path: file,
+    content,
+    source,
+    variables,
+    predefined,
+    ...(runner.defaultImage ? { defaultImage: runner.defaultImage } : {}),
+    ...(runner.helperImage ? { helperImage: runner.helperImage } : {}),
+    limits: { remoteAllowlist: facts.remoteAllowlist },
+  });
+  const sets: PodSet[] = d.jobs.flatMap((j) =>
+    (j.podSets ?? [j.images]).filter((s) => s.length > 0).map((images) => ({ images, sources: [{ kind: 'job' as const, projectId: p.id, project: p.path_with_namespace, job: j.name }] })),
+  );
+  return { sets, report: { ...report, podSets: sets.length, unresolved: d.unresolved, errors: d.errors.map((e) => `${e.file}: ${e.message}`) } };
+}

@@ -1,0 +1,98 @@
+import type { Env } from '#shared/config/index';
+import type { GitlabPort } from '#shared/gitlab/api/index';
+import type { KubePort } from '#shared/kube/port';
+import type { Logger } from '#shared/log/index';
+import type { Mailer } from '#shared/mail/index';
+import type { Clock } from '#shared/runtime/clock';
+import { applyImageCachePlan, type ApplyResult, type StepOutcome } from './apply-image-cache-plan';
+import { collectDesired, type PodSetMemo } from './collect-desired';
+import type { ProjectReport } from './discover-project';
+import { plannedOptions } from './planned-options';
+import { planImageCaches } from './plan-image-caches';
+import { sendPrewarmMail } from './prewarm-mail';
+import type { RunnerImages } from './read-runner-images';
+import { resolveRunnerImages } from './resolve-runner-images';
+import type { ImageCachePlan } from './types';
+
+/** Inputs of one prewarm run: ports, config, and the action's params. */
+export interface PrewarmInput {
+  gitlab: GitlabPort;
+  kube: KubePort;
+  mail?: Mailer;
+  env: Env;
+  clock: Clock;
+  log: Logger;
+  deadline: Date;
+  dryRun: boolean;
+  /** Hook run: re-discover only these projects (others from the memo). */
+  projects?: number[];
+  memo?: PodSetMemo;
+  pollBaseMs?: number;
+}
+
+/** The prewarm report (the action's `report`). */
+export interface PrewarmReport {
+  runner: RunnerImages;
+  projects: ProjectReport[];
+  plan: ImageCachePlan;
+  apply?: Omit<ApplyResult, 'outcomes'>;
+  mailed: boolean;
+}
+
+export interface PrewarmResult {
+  status: 'ok' | 'changed' | 'degraded' | 'failed';
+  summary: string;
+  outcomes: StepOutcome[];
+  report: PrewarmReport;
+}
+
+/**
+ * The prewarm use case: runner images → desired pod sets (GitLab) → one list of caches → plan → (unless dryRun)
+ * apply, wait, supersede → a mail only when something changed or failed.
+ */
+export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
+  const e = i.env;
+  const runner = await resolveRunnerImages(i.kube, {
+    namespace: e.RUNNER_NAMESPACE,
+    release: e.RUNNER_RELEASE,
+    ...(e.RUNNER_HELPER_IMAGE ? { helperOverride: e.RUNNER_HELPER_IMAGE } : {}),
+  });
+  const url = new URL(e.GITLAB_URL ?? 'https://gitlab.invalid');
+  const desired = await collectDesired(i.gitlab, {
+    ...(i.projects ? { projects: i.projects } : {}),
+    only: e.GITLAB_PROJECTS,
+    concurrency: e.GITLAB_CONCURRENCY,
+    runner,
+    baseline: e.IMAGECACHE_BASELINE,
+    serverHost: url.hostname,
+    ...(url.port ? { serverPort: Number(url.port) } : {}),
+    ...(e.GITLAB_REGISTRY_HOST ? { registryHost: e.GITLAB_REGISTRY_HOST } : {}),
+    dependencyProxy: Boolean(e.GITLAB_DEPENDENCY_PROXY_HOST),
+    ciConfigPath: e.CI_CONFIG_PATH,
+    remoteAllowlist: e.GITLAB_REMOTE_INCLUDE_ALLOWLIST,
+    ...(i.memo ? { memo: i.memo } : {}),
+  });
+  // One list per run, whatever the number of caches: the plan is recomputed from it, no local state.
+  const observed = await i.kube.listImageCaches();
+  const plan = planImageCaches(desired.podSets, observed, plannedOptions(e, i.clock.now()));
+  const report: PrewarmReport = { runner, projects: desired.projects, plan, mailed: false };
+  const counts = `${desired.podSets.length} pod sets, ${plan.caches.length} caches`;
+  if (i.dryRun) {
+    const changes = plan.steps.filter((s) => s.kind !== 'keep').length;
+    return { status: 'ok', summary: `dry run: ${counts}, ${changes} step(s) planned`, outcomes: plan.steps.map((step) => ({ step, outcome: 'skipped', detail: 'dry run' })), report };
+  }
+  const applied = await applyImageCachePlan(plan, i.kube, { clock: i.clock, deadline: i.deadline, log: i.log, ...(i.pollBaseMs ? { pollBaseMs: i.pollBaseMs } : {}) });
+  const { outcomes, ...rest } = applied;
+  report.apply = rest;
+  const n = (k: StepOutcome['outcome'], kinds?: string[]) => outcomes.filter((o) => o.outcome === k && (!kinds || kinds.includes(o.step.kind))).length;
+  const created = n('applied', ['create', 'refresh']);
+  const deleted = n('applied', ['delete-superseded']);
+  const failed = n('failed') + n('blocked');
+  const apiTrouble = desired.projects.filter((p) => p.errors.some((m) => m.startsWith('discovery failed'))).length;
+  const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble ? 'degraded' : created || deleted ? 'changed' : 'ok';
+  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not discovered` : ''}`;
+  if (created || deleted || failed || applied.errors.length || apiTrouble) {
+    report.mailed = await sendPrewarmMail(i.mail, i.log, { status, summary, outcomes, report });
+  }
+  return { status, summary, outcomes, report };
+}
