@@ -1,14 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { Faults } from '#local/sandbox/faults';
 import { listen, sendJson } from '#local/sandbox/http-util';
-import { pipelinePayload, pushPayload, repositoryUpdatePayload } from './hook-payloads';
+import { HookFanout } from './hook-fanout';
 import { HookSender } from './hook-sender';
 import { RateLimiter, toApiRequest } from './http-support';
+import { MergeRequests, type MergeRequest, type MergeRequestInput } from './merge-requests';
 import { Pipelines } from './pipelines';
-import { RepoStore } from './repo-store';
+import { RepoStore, type Project } from './repo-store';
 import { routeCi, type CiContext } from './routes-ci';
 import { routeRepo } from './routes-repo';
 import type { DeliveryRecord, HookConfig, SeedProject, SeedVariable } from './types';
+
+export type { MergeRequest, MergeRequestAction, MergeRequestInput } from './merge-requests';
 
 export interface GitlabEmulatorOptions {
   port?: number;
@@ -50,9 +52,17 @@ export interface GitlabEmulator {
   push(project: string | number, input: PushInput): string;
   /** Force a pipeline status ('failed', 'canceled', …); fires the Pipeline Hook. */
   setPipelineStatus(project: string | number, id: number, status: string): void;
-  /** A system hook; push and repository_update events are on unless switched off (GitLab's API default: push off). */
-  addSystemHook(h: { url: string; token?: string; pushEvents?: boolean; repositoryUpdateEvents?: boolean }): HookConfig;
-  /** A project hook; `events` among 'push', 'pipeline'. */
+  /**
+   * Open (needs `sourceBranch`; target defaults to the default branch), update, close, reopen or merge (needs `iid`)
+   * a merge request. A merge commits the source tree onto the target and fires that push's hooks first.
+   */
+  mergeRequest(project: string | number, input: MergeRequestInput): MergeRequest;
+  /**
+   * A system hook. push and repository_update are on unless switched off (GitLab's API default has push off: pass
+   * `pushEvents: false` to compare with a real instance); merge_request is off unless switched on, as in GitLab.
+   */
+  addSystemHook(h: { url: string; token?: string; pushEvents?: boolean; repositoryUpdateEvents?: boolean; mergeRequestEvents?: boolean }): HookConfig;
+  /** A project hook; `events` among 'push', 'pipeline', 'merge_requests'. */
   addProjectHook(project: string | number, h: { url: string; token?: string; events: string[] }): HookConfig;
   deliveries(): DeliveryRecord[];
   setLintAvailable(on: boolean): void;
@@ -75,20 +85,14 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
   const version = opts.version ?? '17.9.1-ee';
   const store = new RepoStore(opts.projects, opts.groupVariables);
   const faults = new Faults();
-  const hooksList: HookConfig[] = [];
   const seen: Array<{ method: string; path: string }> = [];
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit.requests, opts.rateLimit.windowMs) : undefined;
   let base = '';
   let lintOn = opts.lint ?? true;
   const hooks = new HookSender({ instanceUrl: () => base, version, timeoutMs: opts.hookTimeoutMs, retries: opts.hookRetries, retryDelayMs: opts.hookRetryDelayMs });
-  const projectHooks = (id: number, event: string): HookConfig[] => hooksList.filter((h) => h.kind === 'project' && h.projectId === id && h.events.includes(event));
-  const pipelines = new Pipelines(store, {
-    stepMs: opts.pipelineStepMs,
-    onStatus: (p, pl) => {
-      const payload = pipelinePayload(p, pl, p.commits.get(pl.sha), base);
-      for (const hook of projectHooks(p.id, 'pipeline')) void hooks.deliver({ hook, event: 'Pipeline Hook', payload });
-    },
-  });
+  const fanout = new HookFanout(hooks, () => base);
+  const pipelines = new Pipelines(store, { stepMs: opts.pipelineStepMs, onStatus: (p, pl) => fanout.pipeline(p, pl) });
+  const mergeRequests = new MergeRequests(store, fanout, () => base);
   const ctx: CiContext = { store, version, templates: new Map(Object.entries(opts.templates ?? {})), pipelines, lintAvailable: () => lintOn };
   const authorized = (h: Record<string, string | string[] | undefined>, q: URLSearchParams): boolean => {
     const bearer = /^Bearer\s+(.+)$/i.exec(String(h.authorization ?? ''))?.[1];
@@ -116,39 +120,26 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     if (!p) throw new Error(`gitlab emulator: no project ${ref}`);
     return p;
   };
-  let hookId = 1;
+  const push = (p: Project, branch: string, files: Record<string, string | null>, message: string, eventUuid?: string): string => {
+    const { before, commit } = store.commit(p, branch, files, message);
+    fanout.push({ project: p, branch, before, commit, base }, eventUuid);
+    return commit.id;
+  };
   return {
     url: server.url, faults, hooks, store,
-    push(project, input) {
-      const p = must(project);
-      const { before, commit } = store.commit(p, input.branch, input.files, input.message);
-      const facts = { project: p, branch: input.branch, before, commit, base };
-      const eventUuid = randomUUID(); // one per push: every hook it triggers carries it (recursion detection)
-      for (const hook of hooksList) {
-        if (hook.kind === 'system' && hook.events.includes('push')) void hooks.deliver({ hook, event: 'System Hook', payload: pushPayload(facts), eventUuid });
-      }
-      for (const hook of projectHooks(p.id, 'push')) void hooks.deliver({ hook, event: 'Push Hook', payload: pushPayload(facts, { project: true }), eventUuid });
-      for (const hook of hooksList) {
-        if (hook.kind === 'system' && hook.events.includes('repository_update')) {
-          void hooks.deliver({ hook, event: 'System Hook', payload: repositoryUpdatePayload(facts), eventUuid });
-        }
-      }
-      return commit.id;
-    },
+    push: (project, input) => push(must(project), input.branch, input.files, input.message),
     setPipelineStatus(project, id, status) {
       if (!pipelines.setStatus(must(project), id, status)) throw new Error(`gitlab emulator: no pipeline ${id}`);
     },
-    addSystemHook(h) {
-      const events = [...(h.pushEvents === false ? [] : ['push']), ...(h.repositoryUpdateEvents === false ? [] : ['repository_update'])];
-      const hook: HookConfig = { id: hookId++, url: h.url, token: h.token, kind: 'system', events };
-      hooksList.push(hook);
-      return hook;
-    },
-    addProjectHook(project, h) {
-      const hook: HookConfig = { id: hookId++, url: h.url, token: h.token, kind: 'project', projectId: must(project).id, events: h.events };
-      hooksList.push(hook);
-      return hook;
-    },
+    mergeRequest: (project, input) =>
+      mergeRequests.apply(must(project), input, (p, branch, files, message, uuid) => push(p, branch, files, message, uuid)),
+    addSystemHook: (h) =>
+      fanout.addSystem(h, [
+        ...(h.pushEvents === false ? [] : ['push']),
+        ...(h.repositoryUpdateEvents === false ? [] : ['repository_update']),
+        ...(h.mergeRequestEvents ? ['merge_request'] : []),
+      ]),
+    addProjectHook: (project, h) => fanout.addProject(must(project).id, h),
     deliveries: () => hooks.deliveries(),
     setLintAvailable: (on) => void (lintOn = on),
     requests: () => [...seen],

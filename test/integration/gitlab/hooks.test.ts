@@ -142,4 +142,28 @@ describe('hook delivery', () => {
     await gl.hooks.idle();
     expect(rx.got).toHaveLength(3);
   });
+
+  it('merging a merge request pushes the target and fires merge_request hooks in the same chain', async () => {
+    const gl = await start();
+    gl.push(1, { branch: 'ci-change', files: { '.gitlab-ci.yml': 'j:\n  image: alpine:3.20\n  script: [x]\n' }, message: 'ci' });
+    gl.addSystemHook({ url: `${rx.url}/system`, token: SECRET, mergeRequestEvents: true });
+    gl.addProjectHook(1, { url: `${rx.url}/project`, token: SECRET, events: ['merge_requests'] });
+    const mr = gl.mergeRequest(1, { action: 'open', sourceBranch: 'ci-change', title: 'New CI' });
+    await gl.hooks.idle();
+    expect(rx.got.map((g) => [g.path, g.headers['x-gitlab-event'], (g.body.object_attributes as { action: string }).action]).sort()).toEqual([
+      ['/project', 'Merge Request Hook', 'open'],
+      ['/system', 'System Hook', 'open'],
+    ]);
+    rx.got.length = 0;
+    expect(gl.mergeRequest(1, { action: 'merge', iid: mr.iid }).state).toBe('merged');
+    await gl.hooks.idle();
+    const kinds = rx.got.map((g) => `${g.headers['x-gitlab-event']}:${String(g.body.event_name ?? g.body.object_kind)}`).sort();
+    expect(kinds).toEqual(['Merge Request Hook:merge_request', 'System Hook:merge_request', 'System Hook:push', 'System Hook:repository_update']);
+    expect(new Set(rx.got.map((g) => g.headers['x-gitlab-event-uuid'])).size).toBe(1);
+    const mrHook = rx.got.find((g) => g.headers['x-gitlab-event'] === 'Merge Request Hook')!.body;
+    expect(mrHook).toMatchObject({ object_kind: 'merge_request', event_type: 'merge_request', object_attributes: { iid: mr.iid, action: 'merge', state: 'merged', target_branch: 'main', source_branch: 'ci-change' } });
+    const push = rx.got.find((g) => g.body.event_name === 'push')!.body;
+    expect((push.commits as Array<{ modified: string[] }>)[0]!.modified).toEqual(['.gitlab-ci.yml']);
+    expect(gl.store.resolveRef(gl.store.findProject(1)!, 'main')!.files.get('.gitlab-ci.yml')).toContain('alpine:3.20');
+  });
 });

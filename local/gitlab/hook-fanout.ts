@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { pipelinePayload, pushPayload, repositoryUpdatePayload, type PipelineState, type PushFacts } from './hook-payloads';
+import type { HookSender } from './hook-sender';
+import type { Project } from './repo-store';
+import type { HookConfig } from './types';
+
+/** Registered hooks and which GitLab event goes to which of them, with which X-Gitlab-Event. */
+export class HookFanout {
+  private readonly list: HookConfig[] = [];
+  private nextId = 1;
+
+  constructor(private readonly sender: HookSender, private readonly base: () => string) {}
+
+  /** A system hook with the events it fires on ('push', 'repository_update', 'merge_request'). */
+  addSystem(h: { url: string; token?: string }, events: string[]): HookConfig {
+    return this.add({ id: this.nextId++, url: h.url, token: h.token, kind: 'system', events });
+  }
+
+  /** A project hook; events as GitLab's flags without `_events`: 'push', 'pipeline', 'merge_requests'. */
+  addProject(projectId: number, h: { url: string; token?: string; events: string[] }): HookConfig {
+    return this.add({ id: this.nextId++, url: h.url, token: h.token, kind: 'project', projectId, events: h.events });
+  }
+
+  /** System `push`, project `Push Hook`, system `repository_update` — one X-Gitlab-Event-UUID for the whole push. */
+  push(facts: PushFacts, eventUuid: string = randomUUID()): void {
+    for (const hook of this.system('push')) this.send(hook, 'System Hook', pushPayload(facts), eventUuid);
+    for (const hook of this.project(facts.project.id, 'push')) this.send(hook, 'Push Hook', pushPayload(facts, { project: true }), eventUuid);
+    for (const hook of this.system('repository_update')) this.send(hook, 'System Hook', repositoryUpdatePayload(facts), eventUuid);
+  }
+
+  /** Project `Pipeline Hook` (pipelines have no system hook). */
+  pipeline(p: Project, pl: PipelineState): void {
+    const payload = pipelinePayload(p, pl, p.commits.get(pl.sha), this.base());
+    for (const hook of this.project(p.id, 'pipeline')) this.send(hook, 'Pipeline Hook', payload);
+  }
+
+  /** System `merge_request` (object_kind payload, still `System Hook`) and project `Merge Request Hook`. */
+  mergeRequest(projectId: number, payload: Record<string, unknown>, eventUuid: string = randomUUID()): void {
+    for (const hook of this.system('merge_request')) this.send(hook, 'System Hook', payload, eventUuid);
+    for (const hook of this.project(projectId, 'merge_requests')) this.send(hook, 'Merge Request Hook', payload, eventUuid);
+  }
+
+  private add(h: HookConfig): HookConfig {
+    this.list.push(h);
+    return h;
+  }
+
+  private system(event: string): HookConfig[] {
+    return this.list.filter((h) => h.kind === 'system' && h.events.includes(event));
+  }
+
+  private project(id: number, event: string): HookConfig[] {
+    return this.list.filter((h) => h.kind === 'project' && h.projectId === id && h.events.includes(event));
+  }
+
+  // Fire and forget, like GitLab's async WebHookWorker; tests wait with `sender.idle()`.
+  private send(hook: HookConfig, event: string, payload: Record<string, unknown>, eventUuid?: string): void {
+    void this.sender.deliver({ hook, event, payload, ...(eventUuid ? { eventUuid } : {}) });
+  }
+}
