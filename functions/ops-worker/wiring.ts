@@ -3,6 +3,8 @@
  *   registerPort('kube', (d) => createKubePort(d));
  * Kept in one file so the handler stays thin and bundles only what is wired.
  */
+import { ecsPortFromConfig } from '#shared/backup/ecs-port-from-config';
+import { ossPortFromConfig } from '#shared/cloud/oss/index';
 import { requireKeys } from '#shared/config/index';
 import { createGitlabPort } from '#shared/gitlab/api/index';
 import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
@@ -21,3 +23,9 @@ registerPort('gitlab', ({ config, log }) => {
 
 // kube: client-node behind KubePort; kubeconfig from CS (ASK_CLUSTER_ID), KUBE_CONFIG or KUBECONFIG_PATH, checked on first use.
 registerPort('kube', (d) => createKubePortFromConfig(d));
+
+// oss: ali-oss behind OssPort (backup verification, retention, watchdog); OSS_BUCKET checked on first use.
+registerPort('oss', (d) => ossPortFromConfig(d));
+
+// ecs: Cloud Assistant (RunCommand / DescribeInvocationResults) over pop-core for the backup action.
+registerPort('ecs', (d) => ecsPortFromConfig(d));

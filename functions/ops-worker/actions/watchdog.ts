@@ -1,0 +1,39 @@
+import { checkRpo, renderWatchdogMail } from '#shared/backup/index';
+import type { OssPort } from '#shared/cloud/oss/index';
+import { requireKeys } from '#shared/config/index';
+import { toAppError } from '#shared/errors/index';
+import type { Mailer } from '#shared/mail/index';
+import type { ActionDefinition, PlanStep } from '../types';
+
+/**
+ * `watchdog`: mail when no backup verified by us (`verified/<name>.json`) is younger than BACKUP_RPO_HOURS; quiet
+ * otherwise. Reports the backups present, their ages and total size either way.
+ */
+export const watchdog: ActionDefinition = {
+  name: 'watchdog',
+  description: 'Alert mail when no verified backup exists within BACKUP_RPO_HOURS.',
+  async run(ctx) {
+    requireKeys(ctx.config, 'watchdog', ['OSS_BUCKET']);
+    const env = ctx.config.env;
+    const report = await checkRpo(ctx.ports.oss as OssPort, { ossPrefix: env.OSS_PREFIX, rpoHours: env.BACKUP_RPO_HOURS, now: ctx.clock.now() });
+    const step: PlanStep = { kind: 'mail', target: env.MAIL_TO.join(',') || '(mail not configured)', reason: report.cause ?? 'RPO met: no mail' };
+    let mail: { sent: boolean; detail?: string } | undefined;
+    if (!report.ok && !ctx.dryRun) {
+      try {
+        const sent = await (ctx.ports.mail as Mailer).send(renderWatchdogMail(report));
+        mail = { sent: sent.sent, ...(sent.skipped ? { detail: sent.skipped } : {}) };
+      } catch (e) {
+        mail = { sent: false, detail: toAppError(e).message };
+      }
+    }
+    return {
+      action: 'watchdog',
+      dryRun: ctx.dryRun,
+      status: report.ok ? 'ok' : 'degraded',
+      summary: report.ok ? `newest verified backup ${report.newestVerified} is ${report.newestVerifiedAgeHours} h old (RPO ${report.rpoHours} h)` : `RPO breached: ${report.cause}`,
+      plan: report.ok ? [] : [step],
+      done: report.ok || ctx.dryRun ? [] : [{ step, outcome: mail?.sent ? 'applied' : 'failed', ...(mail?.detail ? { detail: mail.detail } : {}) }],
+      report: { ...report, ...(mail ? { mail } : {}) },
+    };
+  },
+};
