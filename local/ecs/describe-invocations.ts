@@ -21,6 +21,7 @@ function filter(all: Invocation[], params: Record<string, string>): Invocation[]
     .filter((i) => !params.InvokeId || i.invokeId === params.InvokeId)
     .filter((i) => !params.InstanceId || i.instanceId === params.InstanceId)
     .filter((i) => !params.CommandId || i.commandId === params.CommandId)
+    .filter((i) => !params.CommandName || i.name === params.CommandName)
     .filter((i) => !params.InvokeRecordStatus || recordStatus(i.status) === params.InvokeRecordStatus)
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }

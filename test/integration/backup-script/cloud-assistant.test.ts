@@ -94,6 +94,16 @@ describe('backup runs under Cloud Assistant', () => {
     expect(inv.Invocations.Invocation[0]).toMatchObject({ InvocationStatus: 'Failed', InvokeInstances: { InvokeInstance: [expect.objectContaining({ ExitCode: 3 })] } });
   });
 
+  it('DescribeInvocations finds an earlier run by CommandName (how the backup action follows tonight\'s run)', async () => {
+    const host = addHost(bed);
+    const mine = await plainRun(host.instanceId, 'true', { Name: 'gitlab-ask-ops-backup-x' });
+    await plainRun(host.instanceId, 'true', { Name: 'something-else' });
+    const list = (name: string) => bed.rpc.request<{ Invocations: { Invocation: Array<{ InvokeId: string; CommandName: string }> }; TotalCount: number }>('DescribeInvocations', { ...region, InstanceId: host.instanceId, CommandName: name, MaxResults: 50 });
+    const found = await list('gitlab-ask-ops-backup-x');
+    expect(found.Invocations.Invocation.map((i) => [i.InvokeId, i.CommandName])).toEqual([[mine.InvokeId, 'gitlab-ask-ops-backup-x']]);
+    expect((await list('gitlab-ask-ops-backup-y')).TotalCount).toBe(0);
+  });
+
   it('API errors: unknown instance, missing parameter, content over 24 KB after Base64', async () => {
     const code = async (p: Promise<unknown>) => {
       const e = await p.catch((x: unknown) => x);
