@@ -89,4 +89,10 @@ describe('collectJobs', () => {
     const j = job({ a: { image: '$CI_REGISTRY_IMAGE/x:$CI_PIPELINE_IID', script: [] } }, 'a')!;
     expect(j.unresolved[0]!.reason).toBe('unresolved variable: CI_REGISTRY_IMAGE not supplied (predefined from project facts); CI_PIPELINE_IID known only when the pipeline runs');
   });
+
+  it('knows CI_JOB_NAME (matrix form), CI_JOB_NAME_SLUG and CI_JOB_STAGE per job', () => {
+    const config = { b: { image: 'r/$CI_JOB_STAGE/$CI_JOB_NAME_SLUG', stage: 'build', parallel: { matrix: [{ OS: ['deb', 'fed'] }] }, script: [] }, c: { image: 'r/$CI_JOB_NAME:$CI_JOB_STAGE', script: [] } };
+    expect(job(config, 'b')!.images).toEqual(['r/build/b---deb', 'r/build/b---fed']); // slugify does not collapse dashes
+    expect(job(config, 'c')!.images).toEqual(['r/c:test']);
+  });
 });

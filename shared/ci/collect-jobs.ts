@@ -53,12 +53,12 @@ export function collectJobs(config: CiMap, opts: CollectOptions): { jobs: CiJob[
       jobs.push({ name, images: [], imageSource: 'none', unresolved: [{ ref: '', reason: 'job has no script (its definition may sit in an include that could not be read)' }] });
       continue;
     }
-    jobs.push(podSets(name, config, job, vars, opts));
+    jobs.push(podSets(name, key, config, job, vars, opts));
   }
   return { jobs, children };
 }
 
-function podSets(name: string, config: CiMap, job: CiMap, vars: Record<string, CiVariable>, opts: CollectOptions): CiJob {
+function podSets(name: string, key: string, config: CiMap, job: CiMap, vars: Record<string, CiVariable>, opts: CollectOptions): CiJob {
   const written = writtenImages(config, job, opts.defaultImage);
   const unresolved: CiJob['unresolved'] = written.invalid.map((ref) => ({ ref, reason: 'image entry has no name' }));
   const note = (ref: string, reason: string): void => {
@@ -69,7 +69,8 @@ function podSets(name: string, config: CiMap, job: CiMap, vars: Record<string, C
   if (truncated) note('', `parallel:matrix has more than ${opts.maxMatrixJobs} combinations; the rest were skipped`);
   const sets: string[][] = [];
   for (const combo of combos) {
-    const layered: Record<string, CiVariable> = { ...asVars(opts.predefined), ...vars, ...asVars(combo), ...asVars(opts.project), ...asVars(opts.pipeline) };
+    const jobVars = asVars(jobPredefined(key, job, combo));
+    const layered: Record<string, CiVariable> = { ...asVars(opts.predefined), ...jobVars, ...vars, ...asVars(combo), ...asVars(opts.project), ...asVars(opts.pipeline) };
     const values = resolveNested(layered);
     const set: string[] = [];
     for (const w of [written.build, ...written.services, opts.helperImage]) {
@@ -83,6 +84,15 @@ function podSets(name: string, config: CiMap, job: CiMap, vars: Record<string, C
   }
   const images = [...new Set(sets.flat())];
   return { name, images, imageSource: written.source, ...(combos.length > 1 || isMap(job.parallel) ? { podSets: sets } : {}), unresolved };
+}
+
+// Per-job predefined values known from the file: CI_JOB_NAME (matrix jobs are named `job: [v1, v2]`), its slug,
+// and CI_JOB_STAGE (default stage `test`). Some templates build image names from them (ci-templates FDO_REPO_SUFFIX).
+function jobPredefined(key: string, job: CiMap, combo: Record<string, string>): Record<string, string> {
+  const values = Object.values(combo);
+  const name = values.length ? `${key}: [${values.join(', ')}]` : key;
+  const slug = name.toLowerCase().replace(/[^a-z0-9]/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
+  return { CI_JOB_NAME: name, CI_JOB_NAME_SLUG: slug, CI_JOB_STAGE: typeof job.stage === 'string' ? job.stage : 'test' };
 }
 
 // `rules: [{ when: never }]` (no condition) is how templates ship configuration-only jobs, e.g. `sast` in
