@@ -1,6 +1,8 @@
+import type { GitlabEmulatorOptions } from '../emulator';
 import type { SeedProject } from '../types';
 import { infraProject, javaDemo } from './java-demo';
-import { realWorldProjects } from './real-world';
+import { realWorldProjects, seedGroupVariables } from './real-world';
+import { seedTemplates } from './templates';
 
 export { JAVA_DEMO_CI, infraProject, javaDemo } from './java-demo';
 export { realWorldProjects, seedGroupVariables } from './real-world';
@@ -12,4 +14,12 @@ export { seedTemplates } from './templates';
  */
 export function seedProjects(infraFiles?: Record<string, string>): SeedProject[] {
   return [javaDemo, infraProject(infraFiles), ...realWorldProjects];
+}
+
+/**
+ * Everything a seeded instance needs (the sandbox default): projects, group variables and CI templates.
+ * @example const gl = await startGitlabEmulator(seededGitlabOptions(token, infraFiles));
+ */
+export function seededGitlabOptions(token: string, infraFiles?: Record<string, string>): Pick<GitlabEmulatorOptions, 'token' | 'projects' | 'groupVariables' | 'templates'> {
+  return { token, projects: seedProjects(infraFiles), groupVariables: seedGroupVariables, templates: seedTemplates };
 }

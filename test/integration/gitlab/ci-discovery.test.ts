@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGitlabEmulator, seedGroupVariables, seedProjects, seedTemplates, type GitlabEmulator } from '#local/gitlab/index';
+import { seededGitlabOptions, startGitlabEmulator, type GitlabEmulator } from '#local/gitlab/index';
 import { discoverImages } from '#shared/ci/index';
 import { createCiFileSource, createGitlabPort, type GitlabPort } from '#shared/gitlab/api/index';
 
@@ -9,7 +9,7 @@ let gl: GitlabEmulator;
 let port: GitlabPort;
 
 beforeAll(async () => {
-  gl = await startGitlabEmulator({ token: TOKEN, projects: seedProjects(), groupVariables: seedGroupVariables, templates: seedTemplates });
+  gl = await startGitlabEmulator(seededGitlabOptions(TOKEN));
   port = createGitlabPort({ url: gl.url, token: TOKEN });
 });
 afterAll(() => gl.close());
