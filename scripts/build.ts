@@ -65,7 +65,8 @@ export async function buildFunctions(opts: { root?: string; outDir?: string; nam
   const root = opts.root ?? repoRoot();
   const outDir = opts.outDir ?? join(root, 'dist');
   const names = opts.names ?? listFunctions(root);
-  const vendorCache = join(outDir, '.vendor');
+  // Per process: two builds into one dist/ (engineers sharing a tree) must not delete each other's chunks.
+  const vendorCache = join(outDir, `.vendor-${process.pid}`);
   const chunks = new Map<string, VendorChunk>();
   const reports: FunctionReport[] = [];
   for (const name of names) {
