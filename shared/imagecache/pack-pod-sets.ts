@@ -27,7 +27,7 @@ const within = (set: readonly string[], images: Set<string>): boolean => set.eve
 /**
  * Cover every pod set by one cache, in the sets' priority order (see normalizePodSets):
  *   1. a cache already chosen that holds the whole set;
- *   2. an existing usable cache that holds it (the one covering most sets, then by name) — stability over churn;
+ *   2. an existing usable cache that holds it and no dead image (the one covering most sets, then by name);
  *   3. a stale cache that holds it → a refresh with the same images;
  *   4. best fit: the new bin that grows least while staying ≤ perCache images;
  *   5. a new bin — unless the budget (caches, images) is full, then the set is dropped and reported.
@@ -35,7 +35,10 @@ const within = (set: readonly string[], images: Set<string>): boolean => set.eve
  * never worse than one cache per distinct maximal set; the plan also reports ceil(images / perCache) as a bound.
  */
 export function packPodSets(sets: readonly NormalPodSet[], observed: readonly ObservedCache[], limits: PackLimits): Packing {
-  const candidates = observed.filter((o) => o.state !== 'failed' && o.images.size <= limits.perCache);
+  // A cache holding an image no pod set uses any more is not reused: it is rebuilt without it, so caches do not
+  // collect dead images (each costs snapshot space) and their content stays a function of the desired state.
+  const wanted = new Set(sets.flatMap((s) => s.images));
+  const candidates = observed.filter((o) => o.state !== 'failed' && o.images.size <= limits.perCache && [...o.images].every((i) => wanted.has(i)));
   const score = new Map(candidates.map((o) => [o.name, sets.filter((s) => within(s.images, o.images)).length]));
   const bins: Bin[] = [];
   const chosen = new Set<string>();

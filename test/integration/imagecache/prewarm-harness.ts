@@ -1,0 +1,57 @@
+import { loadConfig } from '#shared/config/index';
+import { createGitlabPort } from '#shared/gitlab/api/index';
+import { createKubePort } from '#shared/kube/create-kube-port';
+import { MANAGED_SELECTOR } from '#shared/imagecache/cache-identity';
+import type { ImageCache } from '#shared/kube/port';
+import { memoryLogger } from '#shared/log/index';
+import type { Mailer, MailMessage } from '#shared/mail/index';
+import type { Clock } from '#shared/runtime/clock';
+import { startGitlabEmulator, type GitlabEmulator } from '#local/gitlab/index';
+import type { SeedProject } from '#local/gitlab/types';
+import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
+import type { KubeObject } from '#local/kube/store';
+import { handleWorker } from '../../../functions/ops-worker/handler';
+import type { ActionResult } from '../../../functions/ops-worker/types';
+import { helmReleaseSecret, SEED_RUNNER_TOML } from './helm-release-secret';
+
+/** Real clock, but waits shrunk 100× (at most 20 ms) so the worker's Ready polling runs in test time. */
+export const quickClock: Clock = { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(20, ms / 100))) };
+
+export interface Harness {
+  gl: GitlabEmulator;
+  kube: KubeEmulator;
+  mails: MailMessage[];
+  /** Run the prewarm action through the worker handler with real clients against the emulators. */
+  prewarm(params?: Record<string, unknown>, dryRun?: boolean): Promise<ActionResult>;
+  /** Our caches as the cluster holds them, by name. */
+  caches(): Promise<ImageCache[]>;
+  close(): Promise<void>;
+}
+
+/** GitLab + Kubernetes emulators, a deployed gitlab-runner Helm release (the seed's runners.config), the worker. */
+export async function startHarness(projects: SeedProject[], opts: { unpullable?: string[]; env?: Record<string, string>; kubeTimeoutMs?: number } = {}): Promise<Harness> {
+  const gl = await startGitlabEmulator({ token: 'glpat-prewarm-test', projects, pipelineStepMs: 1 });
+  const kube = await startKubeEmulator({ eci: { readyAfterMs: 30, unpullable: opts.unpullable ?? [] } });
+  kube.store.put(helmReleaseSecret('gitlab-runner', 'default', { image: 'gitlab/gitlab-runner:alpine-v13.0.0', runners: { config: SEED_RUNNER_TOML } }) as unknown as KubeObject);
+  const mails: MailMessage[] = [];
+  const mail: Mailer = { send: async (m) => (mails.push(m), { sent: true, envIds: ['env-1'], recipients: 1 }) };
+  const config = loadConfig({ GITLAB_URL: gl.url, GITLAB_TOKEN: 'glpat-prewarm-test', IMAGECACHE_BASELINE: 'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0', ...opts.env });
+  const ports = {
+    gitlab: createGitlabPort({ url: gl.url, token: 'glpat-prewarm-test', concurrency: 4, baseBackoffMs: 1 }),
+    kube: createKubePort({ kubeconfigYaml: kube.kubeconfig, retryBaseMs: 1, timeoutMs: opts.kubeTimeoutMs ?? 5_000 }),
+    mail,
+  };
+  const log = memoryLogger('warn');
+  return {
+    gl,
+    kube,
+    mails,
+    prewarm: (params = {}, dryRun = false) =>
+      handleWorker(Buffer.from(JSON.stringify({ action: 'prewarm', params, dryRun })), { requestId: 'e2e', function: { timeout: 60 } } as never, { config, log, clock: quickClock, ports }),
+    caches: () => ports.kube.listImageCaches(MANAGED_SELECTOR),
+    close: async () => {
+      await gl.close();
+      await kube.close();
+    },
+  };
+}
