@@ -10,6 +10,7 @@ import { route } from './router';
 import { pathNotFound, StatusError, unauthorized } from './status';
 import { KubeStore } from './store';
 import { listenTls } from './tls';
+import { isWatch, serveWatch } from './watch';
 
 /** Options of startKubeEmulator. */
 export interface KubeEmulatorOptions {
@@ -110,15 +111,9 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       if (r.kind === 'group') return reply(res, apiGroup(store.types(), r.group));
       if (r.kind === 'resources') return reply(res, apiResourceList(store.types(), r.group, r.version));
       if (r.kind === 'unknown') throw pathNotFound();
-      const body = await readBody(req);
-      const out = handleResource(store, {
-        ...r,
-        method,
-        query: url.searchParams,
-        contentType: String(req.headers['content-type'] ?? 'application/json'),
-        accept: req.headers.accept,
-        body,
-      });
+      const rr = { ...r, method, query: url.searchParams, contentType: String(req.headers['content-type'] ?? 'application/json'), accept: req.headers.accept, body: await readBody(req) };
+      if (isWatch(rr)) return serveWatch(store, rr, res);
+      const out = handleResource(store, rr);
       sendJson(res, out.status, out.body);
     } catch (e) {
       if (e instanceof StatusError) return sendJson(res, e.code, e.toStatus());

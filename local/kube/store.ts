@@ -27,6 +27,10 @@ export class KubeStore {
   private objects = new Map<string, KubeObject>();
   private rv = 1000;
   private listeners: Array<(c: StoreChange) => void> = [];
+  /** Recent changes, oldest first, for watches that resume from a resourceVersion (the apiserver's watch cache). */
+  private recent: StoreChange[] = [];
+  /** How many changes the watch history keeps. */
+  historySize = 5_000;
   /** Clock for timestamps (tests may pin it). */
   now: () => Date = () => new Date();
 
@@ -117,7 +121,19 @@ export class KubeStore {
     return clone(old);
   }
 
+  /**
+   * Changes after resourceVersion `rv`, or undefined when `rv` is older than the history holds (the caller answers
+   * 410 Expired, and the client relists).
+   */
+  changesSince(rv: number): StoreChange[] | undefined {
+    const first = this.recent[0];
+    if (first && Number(first.object.metadata.resourceVersion) > rv + 1 && this.recent.length >= this.historySize) return undefined;
+    return this.recent.filter((c) => Number(c.object.metadata.resourceVersion) > rv);
+  }
+
   private emit(c: StoreChange): void {
+    this.recent.push(c);
+    while (this.recent.length > this.historySize) this.recent.shift();
     for (const l of this.listeners) l(c);
   }
 }

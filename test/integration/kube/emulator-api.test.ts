@@ -140,3 +140,62 @@ describe('Kubernetes emulator wire behaviour', () => {
     expect((await api('PATCH', `${path}?fieldManager=ops`, cfg({}), applyCt)).body.data).toEqual({ a: 'x' });
   });
 });
+
+describe('Kubernetes emulator watches', () => {
+  let emu: KubeEmulator;
+  beforeAll(async () => {
+    emu = await startKubeEmulator();
+  });
+  afterAll(async () => emu.close());
+
+  /** Read `n` newline-delimited events from a watch stream, then stop it. */
+  async function events(path: string, n: number, act: () => Promise<void>): Promise<Array<{ type: string; object: { metadata: { name: string }; code?: number } }>> {
+    const ctl = new AbortController();
+    const r = await fetch(emu.url + path, { headers: { authorization: `Bearer ${emu.token}` }, signal: ctl.signal });
+    const reader = r.body!.getReader();
+    await act();
+    let buf = '';
+    const out: Array<{ type: string; object: { metadata: { name: string }; code?: number } }> = [];
+    while (out.length < n) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += Buffer.from(value).toString('utf8');
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        out.push(JSON.parse(buf.slice(0, i)) as (typeof out)[number]);
+        buf = buf.slice(i + 1);
+      }
+    }
+    ctl.abort();
+    return out;
+  }
+
+  const cm = (name: string, labels: Record<string, string> = {}) =>
+    emu.store.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels }, data: {} });
+
+  it('sends current objects as ADDED, then changes; objects leaving the selector arrive as DELETED', async () => {
+    cm('w1', { app: 'x' });
+    const got = await events('/api/v1/namespaces/default/configmaps?watch=true&labelSelector=app%3Dx', 4, async () => {
+      cm('w2', { app: 'x' });
+      cm('w2', { app: 'y' });
+      emu.store.delete('configmaps', 'w1', 'default');
+    });
+    expect(got.map((e) => [e.type, e.object.metadata.name])).toEqual([
+      ['ADDED', 'w1'],
+      ['ADDED', 'w2'],
+      ['DELETED', 'w2'],
+      ['DELETED', 'w1'],
+    ]);
+  });
+
+  it('resumes from a resourceVersion and answers 410 Expired when it is too old', async () => {
+    const from = emu.store.resourceVersion;
+    cm('r1');
+    const got = await events(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${from}`, 1, async () => undefined);
+    expect(got.map((e) => [e.type, e.object.metadata.name])).toEqual([['ADDED', 'r1']]);
+    emu.store.historySize = 2;
+    for (const n of ['r2', 'r3', 'r4']) cm(n);
+    const expired = await events(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${from}`, 1, async () => undefined);
+    expect(expired[0]).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });
+  });
+});

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
 import { kubeBinaries } from './binaries';
-import { cliRunner, eventually, type Run } from './cli-harness';
+import { cliRunner, type Run } from './cli-harness';
 
 const bins = kubeBinaries();
 if (!bins.kubectl) console.warn(`kubectl proof skipped: ${bins.why.join('; ')}`);
@@ -16,7 +16,8 @@ describe.skipIf(!bins.kubectl)('kubectl against the Kubernetes emulator (proof o
   let kubectl: (...args: string[]) => Promise<Run>;
   beforeAll(async () => {
     // TLS: kubectl sends the bearer token only over https; a wrong or missing token would fail every call below.
-    emu = await startKubeEmulator({ tls: true, eci: { readyAfterMs: 20 } });
+    // readyAfterMs long enough that `kubectl wait` has to watch for the change rather than find it done.
+    emu = await startKubeEmulator({ tls: true, eci: { readyAfterMs: 1_000 } });
     const run = cliRunner(emu.kubeconfig);
     kubectl = (...args) => run(bins.kubectl!, args);
   });
@@ -25,10 +26,10 @@ describe.skipIf(!bins.kubectl)('kubectl against the Kubernetes emulator (proof o
   it('applies, lists (table and JSON), patches and deletes the seed ImageCache', async () => {
     expect((await kubectl('apply', '-f', fx('imagecache.yaml'))).stdout).toBe('imagecache.eci.alibabacloud.com/gitlab-runner created\n');
     expect((await kubectl('apply', '-f', fx('imagecache.yaml'))).stdout).toBe('imagecache.eci.alibabacloud.com/gitlab-runner unchanged\n');
-    const json = await eventually(
-      async () => JSON.parse((await kubectl('get', 'ic', 'gitlab-runner', '-o', 'json')).stdout) as { status?: { phase?: string; imageCacheId?: string } },
-      (o) => o.status?.phase === 'Ready',
-    );
+    const waited = await kubectl('wait', '--for=jsonpath={.status.phase}=Ready', 'ic/gitlab-runner', '--timeout=60s');
+    expect(waited.stdout).toBe('imagecache.eci.alibabacloud.com/gitlab-runner condition met\n');
+    expect(emu.calls['GET /apis/eci.alibabacloud.com/v1/imagecaches']).toBeGreaterThanOrEqual(2); // list + watch
+    const json = JSON.parse((await kubectl('get', 'ic', 'gitlab-runner', '-o', 'json')).stdout) as { status?: { phase?: string; imageCacheId?: string } };
     expect(json.status?.phase).toBe('Ready');
     const table = (await kubectl('get', 'imagecaches')).stdout.split('\n');
     expect(table[0]).toMatch(/^NAME\s+AGE\s+CACHEID\s+PHASE\s+PROGRESS$/);
