@@ -2,6 +2,7 @@ import { expandMatrix } from './expand-matrix';
 import { readVariables, resolveNested, type CiVariable } from './expand-variables';
 import { expandImage, inheritedVariables, writtenImages } from './job-pod-images';
 import { isMap } from './parse-ci-yaml';
+import { refSlug } from './predefined-variables';
 import type { CiJob, CiMap } from './types';
 
 /** Top-level keys that are never jobs (ci.json root properties). `pages` is a job. */
@@ -91,8 +92,7 @@ function podSets(name: string, key: string, config: CiMap, job: CiMap, vars: Rec
 function jobPredefined(key: string, job: CiMap, combo: Record<string, string>): Record<string, string> {
   const values = Object.values(combo);
   const name = values.length ? `${key}: [${values.join(', ')}]` : key;
-  const slug = name.toLowerCase().replace(/[^a-z0-9]/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
-  return { CI_JOB_NAME: name, CI_JOB_NAME_SLUG: slug, CI_JOB_STAGE: typeof job.stage === 'string' ? job.stage : 'test' };
+  return { CI_JOB_NAME: name, CI_JOB_NAME_SLUG: refSlug(name), CI_JOB_STAGE: typeof job.stage === 'string' ? job.stage : 'test' };
 }
 
 // `rules: [{ when: never }]` (no condition) is how templates ship configuration-only jobs, e.g. `sast` in
