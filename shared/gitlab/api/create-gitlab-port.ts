@@ -45,8 +45,15 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
   const limiter = createLimiter(opts.concurrency ?? 4);
   const maxRetryAfter = opts.maxRetryAfterMs ?? 60_000;
   let client: Promise<GitlabClient> | undefined;
-  const api = (): Promise<GitlabClient> =>
-    (client ??= createGitlabClient({ url: opts.url, token: opts.token, timeoutMs: opts.timeoutMs ?? 15_000 }));
+  const api = async (): Promise<GitlabClient> => {
+    client ??= createGitlabClient({ url: opts.url, token: opts.token, timeoutMs: opts.timeoutMs ?? 15_000 });
+    try {
+      return await client;
+    } catch (e) {
+      client = undefined; // let the next call try the import again
+      throw toGitlabError(e, 'load @gitbeaker/rest');
+    }
+  };
 
   async function call<T>(op: string, fn: (c: GitlabClient) => Promise<T>, co: CallOptions = {}): Promise<T> {
     const c = await api();
