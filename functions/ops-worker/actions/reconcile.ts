@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { AppError } from '#shared/errors/index';
+import type { GitlabPort } from '#shared/gitlab/api/index';
+import type { KubePort } from '#shared/kube/port';
+import type { Mailer } from '#shared/mail/index';
+import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
+import type { ActionDefinition, ActionResult, PlanStep } from '../types';
+
+function port<T>(ports: Record<string, unknown>, name: string): T {
+  const p = ports[name];
+  if (!p) throw new AppError('CONFIG_INVALID', `reconcile needs the ${name} port, which is not wired`, { status: 500 });
+  return p as T;
+}
+
+function status(r: ReconcileReport): ActionResult['status'] {
+  if (r.steps.some((s) => s.outcome === 'failed')) return 'failed';
+  if (r.drift) return 'degraded';
+  return r.steps.some((s) => s.outcome === 'applied') || r.remediation?.kind === 'triggered' ? 'changed' : 'ok';
+}
+
+/**
+ * `reconcile`: desired state (bundled infra/, or INFRA_PROJECT@INFRA_REF:INFRA_PATH through GitLab) vs the cluster
+ * for the NAS PV/PVCs and the gitlab-runner release; safe steps applied unless dryRun or RECONCILE_APPLY=false;
+ * mail on drift or failure. `verifyPipeline` comes from the infra pipeline's Pipeline Hook.
+ * @example s invoke -e '{"action":"reconcile","dryRun":true}'
+ */
+export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
+  name: 'reconcile',
+  description: 'Reconcile NAS PV/PVCs and the gitlab-runner Helm release with infra/; dryRun = plan only.',
+  params: z.object({ verifyPipeline: z.number().int().positive().optional() }).passthrough(),
+  run: async (ctx) => {
+    const e = ctx.config.env;
+    const needsGitlab = Boolean(e.INFRA_PROJECT);
+    const gitlab = needsGitlab ? port<GitlabPort>(ctx.ports, 'gitlab') : undefined;
+    const source = gitlab && e.INFRA_PROJECT ? gitlabDesiredSource(gitlab, e.INFRA_PROJECT, e.INFRA_REF, e.INFRA_PATH) : memoryDesiredSource(BUNDLED_INFRA);
+    const { report, mailed } = await runReconcile(
+      { kube: port<KubePort>(ctx.ports, 'kube'), ...(gitlab ? { gitlab } : {}), ...(ctx.ports.mail ? { mail: ctx.ports.mail as Mailer } : {}), log: ctx.log, clock: ctx.clock },
+      {
+        source,
+        dryRun: ctx.dryRun,
+        apply: e.RECONCILE_APPLY,
+        allowRecreate: e.RECONCILE_ALLOW_RECREATE,
+        nasCapacity: e.NAS_CAPACITY,
+        pendingMinutes: e.PVC_PENDING_MINUTES,
+        remediate: e.HELM_REMEDIATE,
+        ...(e.INFRA_PROJECT ? { infraProject: e.INFRA_PROJECT } : {}),
+        infraRef: e.INFRA_REF,
+        ...(ctx.params.verifyPipeline !== undefined ? { verifyPipeline: ctx.params.verifyPipeline } : {}),
+      },
+    );
+    const plan: PlanStep[] = report.steps.map((s) => ({ kind: s.kind, target: s.target, reason: s.reason }));
+    const failed = report.steps.filter((s) => s.outcome === 'failed');
+    return {
+      action: 'reconcile',
+      dryRun: ctx.dryRun,
+      status: status(report),
+      summary: report.summary,
+      plan,
+      done: report.steps.map((s, i) => ({ step: plan[i]!, outcome: s.outcome, ...(s.detail ? { detail: s.detail } : {}) })),
+      report: { ...report, mailed },
+      ...(failed.length ? { errors: failed.map((s) => ({ code: 'KUBE_API', message: `${s.kind} ${s.target}: ${s.detail ?? 'failed'}` })) } : {}),
+    };
+  },
+};

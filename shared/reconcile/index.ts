@@ -1,0 +1,17 @@
+export * from './types';
+export { planVolumes } from './plan-volumes';
+export { diffPv, diffPvc, mergePatchOf } from './owned-fields';
+export { checkVolumeRules, mountOptionSet, nasSource, type VolumeRuleOptions } from './check-volume-rules';
+export { checkVolumeStatus, type VolumeStatusOptions } from './check-volume-status';
+export { checkRelease, releaseTarget, type ReleaseCheck } from './check-release';
+export { doctorRunner, type RunnerDoctorInput } from './doctor-runner';
+export { diffValues, maskText, maskValue, isSecretPath, MASK } from './values-diff';
+export { parseHelmfile, mergeValues } from './parse-helmfile';
+export { loadDesiredState, diskDesiredSource, gitlabDesiredSource, memoryDesiredSource, type DesiredSource } from './load-desired';
+export { applyVolumePlan, type StepOutcome, type VolumeKube } from './apply-volume-plan';
+export { reconcileVolumes } from './reconcile-volumes';
+export { reconcileReleases, type Remediation } from './reconcile-releases';
+export { buildReport, type ReconcileReport } from './build-report';
+export { renderReportText, renderReportMail, renderFieldDiff, lineDiff } from './render-report';
+export { runReconcile, type ReconcilePorts, type ReconcileOptions, type ReconcileRun } from './run-reconcile';
+export { BUNDLED_INFRA } from './bundled-infra';

@@ -1,0 +1,102 @@
+import { isDeepStrictEqual } from 'node:util';
+import { parseQuantity, isQuantity } from '#shared/kube/quantity';
+import type { FieldDiff } from './types';
+
+type Obj = Record<string, unknown>;
+
+/** How two values of a field are compared. */
+type Compare = 'deep' | 'quantity' | 'set' | 'storageClass';
+
+/** A field we own when the desired object declares it. */
+interface FieldSpec {
+  path: string[];
+  compare?: Compare;
+}
+
+/** PV fields the API lets us change in place (facts/k8s-helm.md §2: everything but the source, volumeMode, nodeAffinity). */
+const PV_MUTABLE: FieldSpec[] = [
+  { path: ['spec', 'capacity', 'storage'], compare: 'quantity' },
+  { path: ['spec', 'accessModes'], compare: 'set' },
+  { path: ['spec', 'mountOptions'] },
+  { path: ['spec', 'persistentVolumeReclaimPolicy'] },
+  { path: ['spec', 'storageClassName'], compare: 'storageClass' },
+];
+/** Every volume source key of core/v1 PersistentVolumeSpec we might declare (NAS: nfs, or csi nasplugin). */
+const PV_SOURCES = ['nfs', 'csi', 'flexVolume', 'hostPath', 'local'];
+const PV_IMMUTABLE: FieldSpec[] = [...PV_SOURCES.map((s) => ({ path: ['spec', s] })), { path: ['spec', 'volumeMode'] }, { path: ['spec', 'nodeAffinity'] }];
+
+/**
+ * PVC spec is immutable after creation except resources.requests on bound claims — and a static NAS claim cannot be
+ * resized either (403 "only dynamically provisioned pvc can be resized"), so every declared spec field counts as
+ * immutable here (facts/k8s-helm.md §2).
+ */
+const PVC_IMMUTABLE: FieldSpec[] = [
+  { path: ['spec', 'accessModes'], compare: 'set' },
+  { path: ['spec', 'resources', 'requests', 'storage'], compare: 'quantity' },
+  { path: ['spec', 'volumeName'] },
+  { path: ['spec', 'storageClassName'], compare: 'storageClass' },
+  { path: ['spec', 'volumeMode'] },
+  { path: ['spec', 'selector'] },
+];
+
+export const get = (o: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Obj)[k] : undefined), o);
+
+function same(a: unknown, b: unknown, how: Compare): boolean {
+  switch (how) {
+    case 'quantity':
+      return isQuantity(String(a)) && isQuantity(String(b)) ? parseQuantity(String(a)) === parseQuantity(String(b)) : a === b;
+    case 'set':
+      return Array.isArray(a) && Array.isArray(b) && isDeepStrictEqual([...a].sort(), [...b].sort());
+    case 'storageClass':
+      // "" and unset both mean "no class" for a pre-bound static claim (facts/k8s-helm.md §2 "Binding").
+      return (a ?? '') === (b ?? '');
+    default:
+      return isDeepStrictEqual(a, b);
+  }
+}
+
+function diffFields(desired: unknown, live: unknown, specs: FieldSpec[]): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  for (const f of specs) {
+    const want = get(desired, f.path);
+    if (want === undefined) continue; // not declared: not ours
+    const have = get(live, f.path);
+    if (!same(have, want, f.compare ?? 'deep')) out.push({ path: f.path.join('.'), live: have, desired: want });
+  }
+  return out;
+}
+
+/** Our declared labels and annotations (only their keys: others' keys on the live object are left alone). */
+function diffMeta(desired: { metadata?: Obj }, live: { metadata?: Obj }): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  for (const field of ['labels', 'annotations'] as const) {
+    const want = (desired.metadata?.[field] ?? {}) as Record<string, string>;
+    const have = (live.metadata?.[field] ?? {}) as Record<string, string>;
+    for (const k of Object.keys(want).sort()) if (have[k] !== want[k]) out.push({ path: `metadata.${field}.${k}`, live: have[k], desired: want[k] });
+  }
+  return out;
+}
+
+/** Owned-field differences of a PV, split by what a merge patch can fix. */
+export function diffPv(desired: object, live: object): { mutable: FieldDiff[]; immutable: FieldDiff[] } {
+  return { mutable: [...diffMeta(desired, live), ...diffFields(desired, live, PV_MUTABLE)], immutable: diffFields(desired, live, PV_IMMUTABLE) };
+}
+
+/** Owned-field differences of a PVC: labels/annotations are patchable, the declared spec is not. */
+export function diffPvc(desired: object, live: object): { mutable: FieldDiff[]; immutable: FieldDiff[] } {
+  return { mutable: diffMeta(desired, live), immutable: diffFields(desired, live, PVC_IMMUTABLE) };
+}
+
+/** A JSON merge patch (RFC 7386) setting each diff's path to its desired value. */
+export function mergePatchOf(diffs: FieldDiff[]): Record<string, unknown> {
+  const patch: Obj = {};
+  for (const d of diffs) {
+    // metadata.labels.<key> keys may contain dots (app.kubernetes.io/...): split only the first two segments there.
+    const parts = d.path.startsWith('metadata.') ? [...d.path.split('.').slice(0, 2), d.path.split('.').slice(2).join('.')] : d.path.split('.');
+    let at = patch;
+    for (const p of parts.slice(0, -1)) at = (at[p] ??= {}) as Obj;
+    at[parts[parts.length - 1]!] = d.desired ?? null;
+  }
+  return patch;
+}

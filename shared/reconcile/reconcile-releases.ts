@@ -1,0 +1,67 @@
+import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import type { GitlabPort, PipelineInfo, ProjectRef } from '#shared/gitlab/api/index';
+import { readHelmRelease } from '#shared/kube/helm-release';
+import type { KubePort } from '#shared/kube/port';
+import { checkRelease, type ReleaseCheck } from './check-release';
+import { doctorRunner } from './doctor-runner';
+import type { DesiredState, Finding } from './types';
+
+/** Remediation settings (HELM_REMEDIATE, INFRA_PROJECT, INFRA_REF) and the Pipeline Hook's pipeline id. */
+export interface ReleaseReconcileOptions {
+  remediate: boolean;
+  infraProject?: ProjectRef;
+  infraRef: string;
+  /** Set when the infra pipeline's Pipeline Hook brought us here (params.verifyPipeline). */
+  verifyPipeline?: number;
+  /** False in dry runs and with RECONCILE_APPLY=false: report only. */
+  apply: boolean;
+}
+
+/** What remediation did: a pipeline triggered, or a verification of one. */
+export type Remediation =
+  | { kind: 'triggered'; project: string; pipeline: number; url: string; releases: string[] }
+  | { kind: 'skipped'; reason: string; releases: string[] }
+  | { kind: 'verified' | 'still-drifting'; project: string; pipeline: number; pipelineStatus: string; releases: string[] };
+
+export interface ReleaseReconcileResult {
+  releases: ReleaseCheck[];
+  findings: Finding[];
+  remediation?: Remediation;
+}
+
+/**
+ * Read each declared release (one Secret list per release), compare it with helmfile, run the runner doctor on what
+ * is live (or on helmfile's values before the first install), and — when enabled — hand drift to the infra
+ * project's pipeline (`helmfile apply`), or verify what that pipeline did when its Pipeline Hook calls us back.
+ */
+export async function reconcileReleases(
+  ports: { kube: Pick<KubePort, 'listSecrets'>; gitlab?: Pick<GitlabPort, 'createPipeline' | 'getPipeline'> },
+  desired: DesiredState,
+  pvcs: V1PersistentVolumeClaim[],
+  opts: ReleaseReconcileOptions,
+): Promise<ReleaseReconcileResult> {
+  const releases: ReleaseCheck[] = [];
+  const findings: Finding[] = [];
+  for (const d of desired.releases) {
+    const live = await readHelmRelease(ports.kube, d.namespace, d.name);
+    const check = checkRelease(d, live);
+    releases.push(check);
+    findings.push(...doctorRunner({ target: check.target, values: live?.config ?? d.values, namespace: d.namespace, pvcs }));
+  }
+  const drifting = releases.filter((r) => r.state !== 'Synced').map((r) => r.target);
+  const project = opts.infraProject === undefined ? undefined : String(opts.infraProject);
+  if (opts.verifyPipeline !== undefined) {
+    if (!project || !ports.gitlab) return { releases, findings, remediation: { kind: 'skipped', reason: 'verifyPipeline given but INFRA_PROJECT or the GitLab port is not configured', releases: drifting } };
+    const p: PipelineInfo = await ports.gitlab.getPipeline(project, opts.verifyPipeline);
+    return { releases, findings, remediation: { kind: drifting.length ? 'still-drifting' : 'verified', project, pipeline: p.id, pipelineStatus: p.status, releases: drifting } };
+  }
+  // Only OutOfSync is handed on: a Degraded (stuck) release makes helmfile fail with "another operation is in progress".
+  const fixable = releases.filter((r) => r.state === 'OutOfSync').map((r) => r.target);
+  if (!fixable.length) return { releases, findings };
+  const skip = (reason: string): ReleaseReconcileResult => ({ releases, findings, remediation: { kind: 'skipped', reason, releases: fixable } });
+  if (!opts.remediate) return skip('HELM_REMEDIATE is off: report only');
+  if (!project || !ports.gitlab) return skip('INFRA_PROJECT is not set: no pipeline to run helmfile apply');
+  if (!opts.apply) return skip('dry run: pipeline not triggered');
+  const p = await ports.gitlab.createPipeline(project, opts.infraRef, { RECONCILE_REASON: 'drift' });
+  return { releases, findings, remediation: { kind: 'triggered', project, pipeline: p.id, url: p.web_url, releases: fixable } };
+}

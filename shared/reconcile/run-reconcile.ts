@@ -1,0 +1,85 @@
+import type { GitlabPort } from '#shared/gitlab/api/index';
+import type { KubePort } from '#shared/kube/port';
+import type { Logger } from '#shared/log/index';
+import { renderMail, type Mailer } from '#shared/mail/index';
+import type { Clock } from '#shared/runtime/clock';
+import { buildReport, type ReconcileReport } from './build-report';
+import { loadDesiredState, type DesiredSource } from './load-desired';
+import { reconcileReleases } from './reconcile-releases';
+import { reconcileVolumes, type VolumesKube } from './reconcile-volumes';
+import { renderReportMail } from './render-report';
+
+/** The ports a reconcile run uses (gitlab only for an infra project or remediation; mail only on drift). */
+export interface ReconcilePorts {
+  kube: VolumesKube & Pick<KubePort, 'listSecrets'>;
+  gitlab?: Pick<GitlabPort, 'createPipeline' | 'getPipeline'>;
+  mail?: Mailer;
+  log: Logger;
+  clock: Clock;
+}
+
+/** Settings of one run, from Config (reconcileEnv) and the action's params. */
+export interface ReconcileOptions {
+  source: DesiredSource;
+  dryRun: boolean;
+  /** RECONCILE_APPLY. */
+  apply: boolean;
+  allowRecreate: boolean;
+  nasCapacity: string;
+  pendingMinutes: number;
+  remediate: boolean;
+  infraProject?: string;
+  infraRef: string;
+  verifyPipeline?: number;
+}
+
+/** A report plus whether a mail went out. */
+export interface ReconcileRun {
+  report: ReconcileReport;
+  mailed: boolean;
+}
+
+/**
+ * One reconcile run: load the desired state, reconcile the PV/PVCs (plan → safe apply → status), check the Helm
+ * releases and the runner config, remediate or verify through the infra pipeline, and mail only when something
+ * drifted or failed. Port errors propagate (retryable ones let FC retry the whole, idempotent, run).
+ * @example const { report } = await runReconcile(ports, { source: diskDesiredSource('infra'), dryRun: true, ... });
+ */
+export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): Promise<ReconcileRun> {
+  const desired = await loadDesiredState(o.source);
+  const perform = o.apply && !o.dryRun;
+  const vol = await reconcileVolumes(ports.kube, desired, {
+    apply: perform,
+    allowRecreate: o.allowRecreate,
+    nasCapacity: o.nasCapacity,
+    pendingMinutes: o.pendingMinutes,
+    now: ports.clock.now(),
+  });
+  const rel = await reconcileReleases({ kube: ports.kube, ...(ports.gitlab ? { gitlab: ports.gitlab } : {}) }, desired, vol.observed.pvcs, {
+    remediate: o.remediate,
+    ...(o.infraProject ? { infraProject: o.infraProject } : {}),
+    infraRef: o.infraRef,
+    ...(o.verifyPipeline !== undefined ? { verifyPipeline: o.verifyPipeline } : {}),
+    apply: perform,
+  });
+  const report = buildReport({
+    desired,
+    dryRun: o.dryRun,
+    applied: perform,
+    outcomes: vol.outcomes,
+    findings: [...vol.findings, ...rel.findings],
+    releases: rel.releases,
+    ...(rel.remediation ? { remediation: rel.remediation } : {}),
+  });
+  ports.log.info('reconcile report', { summary: report.summary, drift: report.drift, objects: report.objects.map((x) => `${x.target}=${x.state}`) });
+  let mailed = false;
+  if (report.drift && ports.mail) {
+    try {
+      mailed = (await ports.mail.send(renderMail(renderReportMail(report)))).sent;
+    } catch (e) {
+      // The report is the result; a mail outage must not turn a finished reconcile into a retried one.
+      ports.log.error('reconcile mail failed', { error: e });
+    }
+  }
+  return { report, mailed };
+}
