@@ -2,6 +2,7 @@ import type { ActionDefinition } from '../types';
 import { backup } from './backup';
 import { ping } from './ping';
 import { prewarm } from './prewarm';
+import { reconcile } from './reconcile';
 import { watchdog } from './watchdog';
 
 /**
@@ -9,6 +10,6 @@ import { watchdog } from './watchdog';
  * rejects anything else with UNKNOWN_ACTION listing these names.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const actions: ReadonlyArray<ActionDefinition<any>> = [ping, prewarm, backup, watchdog];
+export const actions: ReadonlyArray<ActionDefinition<any>> = [ping, prewarm, backup, watchdog, reconcile];
 
 export const actionNames = (): string[] => actions.map((a) => a.name).sort();
