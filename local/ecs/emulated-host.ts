@@ -146,7 +146,10 @@ export class EmulatedHost {
     symlinkSync(o.mountBackingDir, this.path(`/.emu/oss/${this.bucket}`));
     writeFileSync(this.path('/etc/gitlab/gitlab.rb'), `external_url 'https://gitlab.example.com'\ngitlab_rails['backup_path'] = "${backupPath}"\ngitlab_rails['manage_backup_path'] = false\n`);
     writeFileSync(this.path('/etc/gitlab/gitlab-secrets.json'), JSON.stringify({ gitlab_rails: { secret_key_base: 'emulated-secret-key-base', db_key_base: 'emulated-db-key-base' } }), { mode: 0o600 });
-    writeFileSync(this.path('/opt/gitlab/version-manifest.txt'), `${o.versionManifest ?? 'gitlab-ee 17.5.1'}\n\ncomponent version\n`);
+    const [pkg = 'gitlab-ee', ver = '17.5.1'] = (o.versionManifest ?? 'gitlab-ee 17.5.1').split(' ');
+    writeFileSync(this.path('/opt/gitlab/version-manifest.txt'), `${pkg} ${ver}\n\ncomponent version\n`);
+    mkdirSync(this.path('/opt/gitlab/embedded/service/gitlab-rails'), { recursive: true });
+    writeFileSync(this.path('/opt/gitlab/embedded/service/gitlab-rails/VERSION'), `${ver}${pkg === 'gitlab-ee' ? '-ee' : ''}\n`);
     writeFileSync(this.path('/proc/mounts'), '/dev/vda1 / ext4 rw,relatime 0 0\n');
     this.setFstab(o.fstab ?? { allowOther: true });
     if (o.mounted !== false) this.setMount({ mounted: true, allowOther: o.allowOther ?? true });

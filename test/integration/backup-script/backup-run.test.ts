@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -94,5 +94,14 @@ describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)'
     expect(existsSync(staging(leftover))).toBe(false);
     expect(existsSync(staging(gitlabOwn))).toBe(true);
     expect(existsSync(oldLog)).toBe(false);
+  });
+
+  it('manifest version falls back to gitlab-rake gitlab:env:info when version-manifest.txt is missing', async () => {
+    const host = addHost(bed, { versionManifest: 'gitlab-ce 17.4.2' });
+    rmSync(host.path('/opt/gitlab/version-manifest.txt'));
+    const { output, result } = await runBackup(bed, host.instanceId, { ossPrefix: 'version/' });
+    expect(result, output).toMatchObject({ status: 'ok' });
+    const manifest = JSON.parse(readFileSync(join(bed.bucketDir, result!.manifest), 'utf8')) as BackupManifest;
+    expect(manifest.gitlabVersion).toBe('17.4.2');
   });
 });
