@@ -5,6 +5,7 @@ export const RESULT_MARKER = 'GITLAB_BACKUP_RESULT ';
 
 /** Step names in run order; `step` in a failed result names the one that failed, `done` when all succeeded. */
 export const BACKUP_STEPS = ['params', 'lock', 'log', 'mount', 'space', 'backup', 'copy', 'config', 'verify', 'manifest', 'prune', 'done'] as const;
+/** One step name of the script. */
 export type BackupStep = (typeof BACKUP_STEPS)[number];
 
 const resultSchema = z.object({

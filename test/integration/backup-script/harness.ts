@@ -29,6 +29,7 @@ export interface Bed {
   close(): Promise<void>;
 }
 
+/** Start the ECS emulator (random port) with a pop-core client and an empty bucket directory. */
 export async function startBed(): Promise<Bed> {
   const bucketDir = mkdtempSync(join(tmpdir(), 'bucket-'));
   const ecs = await startEcsEmulator();
@@ -71,6 +72,7 @@ export function backupsIn(bed: Bed, prefix: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('_gitlab_backup.tar')).map((f) => f.replace(/_gitlab_backup\.tar$/, '')).sort();
 }
 
+/** A finished invocation: its result row, the decoded Output and the parsed result line. */
 export interface RunOutcome {
   row: InvocationResultRow;
   output: string;
