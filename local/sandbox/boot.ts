@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { FcCredential } from '#local/fc/fc-auth';
 import { sandboxCredentials, startLocalRuntime, type LocalRuntime } from '#local/runtime/local-runtime';
+import { ecsSandboxPart } from '#local/ecs/sandbox-part';
+import { ossSandboxPart } from '#local/oss/sandbox-part';
 import { mailSandboxPart } from './parts/mail-part';
 
 /** What every sandbox part gets: the shared STS keys (all emulators accept them), account, region, state dir. */
@@ -31,7 +33,7 @@ export interface SandboxPart {
  * Emulators started before the local FC runtime, in order; their env reaches the functions. Add one line each
  * (K8s, GitLab, POP/DirectMail, OSS, ECS).
  */
-export const sandboxParts: SandboxPart[] = [mailSandboxPart];
+export const sandboxParts: SandboxPart[] = [mailSandboxPart, ossSandboxPart, ecsSandboxPart];
 
 export interface BootOptions {
   /** Default: `<repo>/s.yaml`. */
