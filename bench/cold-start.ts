@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildFunctions, listFunctions, MAX_BUNDLE_BYTES } from '../scripts/build';
@@ -70,8 +70,26 @@ export async function benchColdStart(runs = 20): Promise<ColdStartRow[]> {
       ),
     ].join('\n') + '\n',
   );
-  await writeResult('cold-start', { runs, goalMs: GOAL_MS, maxBytes: MAX_BUNDLE_BYTES, functions: rows });
+  const vendor = vendorFirstUse(dist, Math.max(3, Math.round(runs / 4)));
+  await writeResult('cold-start', { runs, goalMs: GOAL_MS, maxBytes: MAX_BUNDLE_BYTES, functions: rows, vendorFirstUse: vendor });
   return rows;
+}
+
+/** What the first use of a lazily loaded client adds to that invocation (ADR 0001): require time of each chunk. */
+function vendorFirstUse(dist: string, runs: number): Array<{ chunk: string; bytes: number; requireMs: number; requireCpuMs: number }> {
+  const out: Array<{ chunk: string; bytes: number; requireMs: number; requireCpuMs: number }> = [];
+  for (const fn of listFunctions()) {
+    const dir = join(dist, fn, 'vendor');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.js'))) {
+      const ms = Array.from({ length: runs }, () => requireMs(join(dir, f)));
+      out.push({ chunk: `${fn}/vendor/${f}`, bytes: statSync(join(dir, f)).size, requireMs: r1(median(ms.map((m) => m.wall))), requireCpuMs: r1(median(ms.map((m) => m.cpu))) });
+    }
+  }
+  process.stdout.write(
+    [`first use of a lazy chunk (median of ${runs} requires)`, ...out.map((v) => `  ${v.chunk.padEnd(44)} ${(v.bytes / 1024).toFixed(0).padStart(6)} KB   +${v.requireMs} ms (CPU ${v.requireCpuMs} ms)`)].join('\n') + '\n',
+  );
+  return out;
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
