@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { commands, type CliIo } from './commands/index';
 
 async function readStdin(): Promise<string> {
@@ -34,7 +36,18 @@ const io: CliIo = {
   cwd: process.cwd(),
 };
 
-main(process.argv.slice(2), io).then(
+/** Run only when this file is the process entry (tests import `main` without side effects). */
+function isEntry(): boolean {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false; // argv[1] not a file (e.g. `node -e`): not our entry
+  }
+}
+
+if (isEntry()) main(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;
   },
