@@ -42,6 +42,9 @@ const PVC_IMMUTABLE: FieldSpec[] = [
 export const get = (o: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Obj)[k] : undefined), o);
 
+/** Plain JSON of a value: client-node hands back class instances (V1NFSVolumeSource) with undefined members. */
+const plain = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+
 function same(a: unknown, b: unknown, how: Compare): boolean {
   switch (how) {
     case 'quantity':
@@ -59,9 +62,9 @@ function same(a: unknown, b: unknown, how: Compare): boolean {
 function diffFields(desired: unknown, live: unknown, specs: FieldSpec[]): FieldDiff[] {
   const out: FieldDiff[] = [];
   for (const f of specs) {
-    const want = get(desired, f.path);
+    const want = plain(get(desired, f.path));
     if (want === undefined) continue; // not declared: not ours
-    const have = get(live, f.path);
+    const have = plain(get(live, f.path));
     if (!same(have, want, f.compare ?? 'deep')) out.push({ path: f.path.join('.'), live: have, desired: want });
   }
   return out;

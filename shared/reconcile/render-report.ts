@@ -61,8 +61,8 @@ export function renderReportMail(r: ReconcileReport): MailReport {
   if (r.remediation) sections.push({ heading: 'Remediation', rows: Object.entries(r.remediation).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)] as const) });
   const degraded = bad.some((o) => o.state === 'Degraded') || r.steps.some((s) => s.outcome === 'failed');
   return {
-    title: `Reconcile: ${bad.length} object(s) need attention`,
-    status: degraded ? 'fail' : 'warn',
+    title: bad.length ? `Reconcile: ${bad.length} object(s) need attention` : 'Reconcile: drift fixed',
+    status: degraded ? 'fail' : bad.length ? 'warn' : 'ok',
     summary: r.summary,
     sections,
     footer: `Desired state: ${r.source}. Secret values are masked.`,

@@ -73,7 +73,9 @@ export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): 
   });
   ports.log.info('reconcile report', { summary: report.summary, drift: report.drift, objects: report.objects.map((x) => `${x.target}=${x.state}`) });
   let mailed = false;
-  if (report.drift && ports.mail) {
+  // Mail when something drifted: still drifting or failed (warn/fail), or fixed by this run (ok) — never on a quiet run.
+  const changed = report.steps.some((s) => s.outcome === 'applied') || report.remediation?.kind === 'triggered';
+  if ((report.drift || changed) && ports.mail) {
     try {
       mailed = (await ports.mail.send(renderMail(renderReportMail(report)))).sent;
     } catch (e) {

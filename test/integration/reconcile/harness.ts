@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
+import { seedReconcileState } from '#local/sandbox/parts/reconcile-seed';
+import { createKubePort, type KubePort } from '#shared/kube/index';
+import { memoryLogger } from '#shared/log/index';
+import type { Mailer, MailMessage } from '#shared/mail/index';
+import { diskDesiredSource, memoryDesiredSource, runReconcile, type DesiredSource, type ReconcileOptions, type ReconcilePorts } from '#shared/reconcile/index';
+import { infraFiles } from '#shared/reconcile/bundle-infra';
+
+export const INFRA_DIR = fileURLToPath(new URL('../../../infra/', import.meta.url));
+
+/** A mailer that records what it would send. */
+export function recordingMailer(): Mailer & { sent: MailMessage[] } {
+  const sent: MailMessage[] = [];
+  return { sent, send: async (m) => (sent.push(m), { sent: true, envIds: ['env-1'], recipients: 1 }) };
+}
+
+/** infra/ files with edits applied (`edit(files)` mutates the copy). */
+export async function editedInfra(edit: (files: Record<string, string>) => void): Promise<DesiredSource> {
+  const files = await infraFiles(INFRA_DIR);
+  edit(files);
+  return memoryDesiredSource(files, 'edited infra/');
+}
+
+export interface Harness {
+  kube: KubeEmulator;
+  port: KubePort;
+  mail: ReturnType<typeof recordingMailer>;
+  log: ReturnType<typeof memoryLogger>;
+  run(o?: Partial<ReconcileOptions>, extra?: Partial<ReconcilePorts>): ReturnType<typeof runReconcile>;
+  close(): Promise<void>;
+}
+
+/** Kube emulator seeded with the guide's PV/PVCs and runner release, a real KubePort on it, and a run() shortcut. */
+export async function startHarness(opts: { seed?: boolean; attempts?: number } = {}): Promise<Harness> {
+  const kube = await startKubeEmulator();
+  if (opts.seed !== false) seedReconcileState(kube.store);
+  const port = createKubePort({ kubeconfigYaml: kube.kubeconfig, retryBaseMs: 1, attempts: opts.attempts ?? 3 });
+  const mail = recordingMailer();
+  const log = memoryLogger();
+  const run = (o: Partial<ReconcileOptions> = {}, extra: Partial<ReconcilePorts> = {}) =>
+    runReconcile(
+      { kube: port, mail, log, clock: { now: () => new Date(), sleep: async () => undefined }, ...extra },
+      { source: diskDesiredSource(INFRA_DIR), dryRun: false, apply: true, allowRecreate: false, nasCapacity: '10Pi', pendingMinutes: 10, remediate: false, infraRef: 'main', ...o },
+    );
+  return { kube, port, mail, log, run, close: () => kube.close() };
+}
