@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupScriptConfig } from '#shared/backup/script/index';
-import type { EmulatedHostOptions, HostFaults } from '#local/ecs/index';
+import type { EmulatedHost, EmulatedHostOptions, HostFaults } from '#local/ecs/index';
 import { addHost, backupsIn, nameDaysAgo, runBackup, seedBackup, startBed, type Bed } from './harness';
 
 let bed: Bed;
@@ -14,6 +14,8 @@ interface Case {
   title: string;
   host?: Partial<EmulatedHostOptions>;
   faults?: HostFaults;
+  /** Change the host's files before the run. */
+  prepare?: (host: EmulatedHost) => void;
   cfg?: Partial<BackupScriptConfig>;
   step: string;
   error: string;
@@ -31,6 +33,8 @@ const cases: Case[] = [
   { title: 'gitlab-backup exits non-zero', faults: { gitlabBackupExit: 1 }, step: 'backup', error: 'gitlab_backup_failed', message: /gitlab-backup exited with 1/ },
   { title: 'copy fails (mount read-only)', faults: { copyFails: 'readonly' }, step: 'copy', error: 'copy_failed', message: /copying .*_gitlab_backup.tar onto/ },
   { title: 'copy fails (FUSE I/O error)', faults: { copyFails: 'eio' }, step: 'copy', error: 'copy_failed', message: /onto \/mnt\/gitlab-backups/ },
+  { title: 'gitlab-secrets.json missing (a restore would lose 2FA and CI variables)', prepare: (h) => rmSync(h.path('/etc/gitlab/gitlab-secrets.json')), step: 'config', error: 'config_missing', message: /\/etc\/gitlab\/gitlab-secrets.json not found/ },
+  { title: 'staging dir is not backup_path (archive not where expected)', cfg: { stagingDir: '/srv/elsewhere' }, prepare: (h) => mkdirSync(h.path('/srv/elsewhere'), { recursive: true }), step: 'backup', error: 'archive_missing', message: /is backup_path \/srv\/elsewhere\?/ },
   { title: 'listing check fails (corrupt tar)', faults: { corruptArchive: true }, step: 'verify', error: 'listing_failed', message: /tar -tf of the copied archive failed/ },
 ];
 
@@ -41,6 +45,7 @@ describe.concurrent('each failure names its step, exits non-zero and prunes noth
     for (const n of older) seedBackup(bed, prefix, n, true);
     const host = addHost(bed, c.host);
     host.faults = c.faults ?? {};
+    c.prepare?.(host);
     const { row, output, result } = await runBackup(bed, host.instanceId, { ossPrefix: prefix, keepMin: 1, keepDays: 0, ...c.cfg });
 
     expect(result, output).toMatchObject({ status: 'failed', step: c.step, error: c.error, pruned: [] });

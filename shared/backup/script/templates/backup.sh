@@ -17,7 +17,7 @@ VERSION_MANIFEST=$ROOT/opt/gitlab/version-manifest.txt
 
 STEP=params ERROR='' MESSAGE='' REUSED=false
 LOG_FILE='' WORK='' ARCHIVE_KEY='' MANIFEST_KEY='' CONFIG_KEY=''
-PRUNED=() KEPT=()
+PRUNED=() KEPT=() COPIED=()
 STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 NOW=$(date +%s)
 exec 3>&1 # the caller's stdout: only the log tail and the result line go there (Cloud Assistant keeps 24 KB)
@@ -49,6 +49,12 @@ finish() {
   set +eE
   trap - ERR
   if [[ -n $WORK ]]; then rm -rf -- "$WORK"; fi
+  # A failed run must not leave files that look like a backup. Staged mode still has the archive locally; the
+  # list is emptied once the manifest is written, so a later (prune) failure never removes a verified backup.
+  if [[ $rc -ne 0 && $MODE == staged && ${#COPIED[@]} -gt 0 ]]; then
+    rm -f -- "${COPIED[@]}"
+    log "removed this run's unverified copies from the mount"
+  fi
   local status=failed
   if [[ $rc -eq 0 ]]; then status=ok STEP="done"; fi
   if [[ $rc -ne 0 && -z $ERROR ]]; then ERROR=command_failed MESSAGE="exit $rc"; fi
@@ -165,6 +171,7 @@ else
       rm -f -- "$tmp" || true
       fail copy_failed "copying $2 onto $DEST_DIR failed"
     fi
+    COPIED+=("$DEST_DIR/$2")
   }
   if [[ $MODE == staged ]]; then
     STEP=copy
@@ -183,25 +190,20 @@ else
 
   STEP=verify
   sum() { sha256sum <"$1" | cut -d' ' -f1; }
-  # A copy that failed verification must not look like a backup; staged mode still has the original locally.
-  bad_copy() {
-    if [[ $MODE == staged ]]; then rm -f -- "$DEST_DIR/$ARCHIVE_NAME" "$DEST_DIR/$CONFIG_NAME" || true; fi
-    fail "$@"
-  }
   archive_sum=$(sum "$DEST_DIR/$ARCHIVE_NAME")
   if [[ $MODE == staged && $(sum "$SRC_DIR/$ARCHIVE_NAME") != "$archive_sum" ]]; then
-    bad_copy checksum_mismatch "sha256 of the copy differs from the staged archive"
+    fail checksum_mismatch "sha256 of the copy differs from the staged archive"
   fi
   config_sum=$(sum "$DEST_DIR/$CONFIG_NAME")
-  [[ $(sum "$WORK/$CONFIG_NAME") == "$config_sum" ]] || bad_copy checksum_mismatch "sha256 of the config copy differs"
+  [[ $(sum "$WORK/$CONFIG_NAME") == "$config_sum" ]] || fail checksum_mismatch "sha256 of the config copy differs"
   tar -tf "$DEST_DIR/$ARCHIVE_NAME" >"$WORK/archive.list" 2>"$WORK/tar.err" ||
-    bad_copy listing_failed "tar -tf of the copied archive failed: $(head -c 300 "$WORK/tar.err")"
+    fail listing_failed "tar -tf of the copied archive failed: $(head -c 300 "$WORK/tar.err")"
   grep -Eq '^(\./)?backup_information\.yml$' "$WORK/archive.list" ||
-    bad_copy listing_failed "the copied archive has no backup_information.yml"
+    fail listing_failed "the copied archive has no backup_information.yml"
   # Listings go to files: `tar | grep -q` would fail under pipefail when grep quits early (SIGPIPE).
   tar -tf "$DEST_DIR/$CONFIG_NAME" >"$WORK/config.list" 2>&1 || true
   grep -q '^gitlab-secrets\.json$' "$WORK/config.list" ||
-    bad_copy listing_failed "the copied config tar has no gitlab-secrets.json"
+    fail listing_failed "the copied config tar has no gitlab-secrets.json"
   log "verified: sha256 $archive_sum, $(wc -l <"$WORK/archive.list") entries"
 
   STEP=manifest
@@ -217,6 +219,7 @@ else
       "$(file_json "$ARCHIVE_NAME" archive "$archive_sum")" "$(file_json "$CONFIG_NAME" config "$config_sum")"
   } >"$WORK/$MANIFEST_NAME"
   copy_in "$WORK/$MANIFEST_NAME" "$MANIFEST_NAME"
+  COPIED=()
   # BACKUP=<name> disables GitLab's own backup_keep_time pruning, so the staged copy is ours to remove.
   if [[ $MODE == staged ]]; then rm -f -- "$SRC_DIR/$ARCHIVE_NAME" || log "could not remove the staged archive"; fi
 fi
