@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { serverSideApply } from './apply';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { checkFields } from './field-validation';
 import { decodeProtobuf } from './protobuf';
 import { apiVersionOf } from './resources';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors';
@@ -22,6 +23,8 @@ export interface ResourceRequest extends Target {
 export interface Reply {
   status: number;
   body: unknown;
+  /** `Warning` response headers (unknown fields under fieldValidation=Warn). */
+  warnings?: string[];
 }
 
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
@@ -98,21 +101,28 @@ export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
       if (wantsTable(r.accept)) return { status: 200, body: toTable(t, [old], old.metadata.resourceVersion ?? '', r.query.get('includeObject'), store.now()) };
       return { status: 200, body: old };
     }
-    case 'POST':
+    case 'POST': {
       if (r.name) throw methodNotAllowed();
-      return { status: 201, body: createObject(store, r, parseBody(r), dryRun) };
-    case 'PUT':
+      const body = parseBody(r);
+      const warnings = checkFields(t, body, r.query.get('fieldValidation'));
+      return { status: 201, body: createObject(store, r, body, dryRun), warnings };
+    }
+    case 'PUT': {
       if (!r.name) throw methodNotAllowed();
       if (!old) throw notFound(t, r.name);
-      return { status: 200, body: updateObject(store, r, old, parseBody(r), dryRun) };
+      const body = parseBody(r);
+      const warnings = checkFields(t, body, r.query.get('fieldValidation'));
+      return { status: 200, body: updateObject(store, r, old, body, dryRun), warnings };
+    }
     case 'PATCH': {
       if (!r.name) throw methodNotAllowed();
       const next = patchBody(store, r, old);
+      const warnings = checkFields(t, next, r.query.get('fieldValidation'));
       if (!old) {
         if (r.sub) throw notFound(t, r.name);
-        return { status: 201, body: createObject(store, r, next, dryRun) };
+        return { status: 201, body: createObject(store, r, next, dryRun), warnings };
       }
-      return { status: 200, body: updateObject(store, r, old, next, dryRun) };
+      return { status: 200, body: updateObject(store, r, old, next, dryRun), warnings };
     }
     case 'DELETE': {
       if (!r.name) throw methodNotAllowed();

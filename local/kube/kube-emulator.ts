@@ -114,6 +114,8 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       const rr = { ...r, method, query: url.searchParams, contentType: String(req.headers['content-type'] ?? 'application/json'), accept: req.headers.accept, body: await readBody(req) };
       if (isWatch(rr)) return serveWatch(store, rr, res);
       const out = handleResource(store, rr);
+      // The apiserver's RFC 7234 warning form; kubectl prints each as "Warning: <text>".
+      if (out.warnings?.length) res.setHeader('Warning', out.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
       sendJson(res, out.status, out.body);
     } catch (e) {
       if (e instanceof StatusError) return sendJson(res, e.code, e.toStatus());

@@ -36,6 +36,7 @@ export function serveWatch(store: KubeStore, r: ResourceRequest, res: ServerResp
   };
 
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
+  res.flushHeaders(); // clients start reading the stream on the headers; Node would hold them until the first event
   const rv = r.query.get('resourceVersion');
   if (!rv || rv === '0') {
     for (const o of store.list(t.plural, t.namespaced ? r.namespace : undefined)) if (matches(o)) send('ADDED', o);

@@ -117,6 +117,17 @@ describe('Kubernetes emulator wire behaviour', () => {
     expect(list.items[0].kind).toBeUndefined();
   });
 
+  it('validates fields: Strict rejects unknown ones with 400, the default answers with Warning headers', async () => {
+    const typo = { ...pv('typo-pv'), spec: { ...pv('typo-pv').spec, claimref: {} } };
+    expect((await api('POST', '/api/v1/persistentvolumes?fieldValidation=Strict', typo)).body).toMatchObject({
+      code: 400,
+      reason: 'BadRequest',
+      message: 'PersistentVolume in version "v1" cannot be handled as a PersistentVolume: strict decoding error: unknown field "spec.claimref"',
+    });
+    const r = await fetch(`${emu.url}/api/v1/persistentvolumes`, { method: 'POST', headers: { authorization: `Bearer ${emu.token}`, 'content-type': 'application/json' }, body: JSON.stringify(typo) });
+    expect([r.status, r.headers.get('warning')]).toEqual([201, '299 - "unknown field \\"spec.claimref\\""']);
+  });
+
   it('serves Tables to kubectl-style Accept headers and folds Secret stringData into data', async () => {
     await api('POST', '/api/v1/namespaces/default/secrets', { metadata: { name: 'sd' }, stringData: { token: 'abc' } });
     const s = (await api('GET', '/api/v1/namespaces/default/secrets/sd')).body;

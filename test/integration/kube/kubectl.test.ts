@@ -69,6 +69,9 @@ describe.skipIf(!bins.kubectl)('kubectl against the Kubernetes emulator (proof o
     const refused = await kubectl('apply', '-f', join(dir, 'pv.yaml'));
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('The PersistentVolume "gitlab-runner-cache-pv" is invalid: spec.persistentvolumesource: Forbidden: spec.persistentvolumesource is immutable after creation');
+    writeFileSync(join(dir, 'typo.yaml'), readFileSync(fx('mvn-pv.yaml'), 'utf8').replace('name: gitlab-runner-maven-pv', 'name: typo-pv').replace('  nfs:', '  nfss:'));
+    const typo = await kubectl('apply', '-f', join(dir, 'typo.yaml'));
+    expect(typo.stderr).toContain('PersistentVolume in version "v1" cannot be handled as a PersistentVolume: strict decoding error: unknown field "spec.nfss"');
     const label = await kubectl('patch', 'pv', 'gitlab-runner-cache-pv', '-p', '{"metadata":{"labels":{"alicloud-pvname":"gitlab-runner-cache-pv"}}}');
     expect(label.stdout).toContain('persistentvolume/gitlab-runner-cache-pv patched');
 
