@@ -3,6 +3,10 @@ import type { FcCredential } from '#local/fc/fc-auth';
 import { sandboxCredentials, startLocalRuntime, type LocalRuntime } from '#local/runtime/local-runtime';
 import { ecsSandboxPart } from '#local/ecs/sandbox-part';
 import { ossSandboxPart } from '#local/oss/sandbox-part';
+import { startIndexPage } from './index-page';
+import { csPart } from './parts/cs-part';
+import { gitlabPart } from './parts/gitlab-part';
+import { kubePart } from './parts/kube-part';
 import { mailSandboxPart } from './parts/mail-part';
 
 /** What every sandbox part gets: the shared STS keys (all emulators accept them), account, region, state dir. */
@@ -20,6 +24,11 @@ export interface SandboxContext {
 export interface SandboxPartHandle {
   env?: Record<string, string>;
   urls?: Record<string, string>;
+  /**
+   * Runs once the local FC runtime is up, with the sandbox's URLs and function env: for what needs the trigger URLs
+   * (the GitLab part registers its hooks at `urls['gitlab-webhook']`, whose port is random under tests).
+   */
+  afterStart?(sandbox: Pick<Sandbox, 'urls' | 'env'>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,7 +42,14 @@ export interface SandboxPart {
  * Emulators started before the local FC runtime, in order; their env reaches the functions. Add one line each
  * (K8s, GitLab, POP/DirectMail, OSS, ECS).
  */
-export const sandboxParts: SandboxPart[] = [mailSandboxPart, ossSandboxPart, ecsSandboxPart];
+export const sandboxParts: SandboxPart[] = [
+  kubePart,
+  csPart,
+  gitlabPart,
+  mailSandboxPart,
+  ossSandboxPart,
+  ecsSandboxPart,
+];
 
 export interface BootOptions {
   /** Default: `<repo>/s.yaml`. */
@@ -109,6 +125,10 @@ export async function bootSandbox(opts: BootOptions = {}): Promise<Sandbox> {
       ...started.map((s) => s.h.urls ?? {}),
       ...triggers.map((f) => ({ [f.functionName]: `${runtime.url}/${f.functionName}` })),
     );
+    for (const { h } of started) await h.afterStart?.({ urls, env: runtime.env });
+    const index = await startIndexPage({ urls, env: runtime.env, runtime });
+    started.push({ name: 'index', h: index });
+    urls.index = index.url;
     return { env: runtime.env, urls, runtime, context, close: closeAll };
   } catch (e) {
     await closeAll();

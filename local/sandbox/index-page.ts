@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import type { LocalRuntime } from '#local/runtime/local-runtime';
+import { createKubePort } from '#shared/kube/create-kube-port';
+import type { ImageCache } from '#shared/kube/port';
+import { listen, sendJson, type Listening } from './http-util';
+
+/** What the index page reads: the sandbox's URLs and env (GITLAB_URL/TOKEN, KUBE_SANDBOX_KUBECONFIG) and FC tasks. */
+export interface IndexPageInput {
+  urls: Record<string, string>;
+  env: Record<string, string>;
+  runtime: Pick<LocalRuntime, 'fc'>;
+}
+
+interface Overview {
+  links: Record<string, string>;
+  projects: Array<{ id: number; path: string; url: string }>;
+  imageCaches: Array<{ name: string; phase: string; images: string[]; created?: string }>;
+  tasks: Array<{ taskId: string; functionName: string; source: string; status: string; attempts: number; enqueuedAt: string; summary?: string; error?: string }>;
+  errors: string[];
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Gather the overview; a part that cannot be read is listed in `errors` instead of failing the page. */
+async function overview(i: IndexPageInput, kube: ReturnType<typeof createKubePort> | undefined): Promise<Overview> {
+  const errors: string[] = [];
+  const projects = await (async () => {
+    if (!i.env.GITLAB_URL || !i.env.GITLAB_TOKEN) return [];
+    const res = await fetch(`${i.env.GITLAB_URL}/api/v4/projects?per_page=100`, { headers: { 'PRIVATE-TOKEN': i.env.GITLAB_TOKEN } });
+    if (!res.ok) throw new Error(`GitLab projects: HTTP ${res.status}`);
+    return ((await res.json()) as Array<{ id: number; path_with_namespace: string; web_url: string }>).map((p) => ({ id: p.id, path: p.path_with_namespace, url: p.web_url }));
+  })().catch((e: unknown) => (errors.push(String((e as Error).message ?? e)), []));
+  const caches: ImageCache[] = kube ? await kube.listImageCaches().catch((e: unknown) => (errors.push(`ImageCaches: ${(e as Error).message}`), [])) : [];
+  const tasks = i.runtime.fc.tasks().map((t) => {
+    const r = t.result as { summary?: unknown } | undefined;
+    return {
+      taskId: t.taskId, functionName: t.functionName, source: t.source, status: t.status, attempts: t.attempts, enqueuedAt: t.enqueuedAt,
+      ...(typeof r?.summary === 'string' ? { summary: r.summary } : {}),
+      ...(t.error ? { error: `${t.error.errorType}: ${t.error.errorMessage}` } : {}),
+    };
+  });
+  return {
+    links: i.urls,
+    projects,
+    imageCaches: caches.map((c) => ({ name: c.metadata.name, phase: c.status?.phase ?? 'Pending', images: c.spec.images, ...(c.metadata.creationTimestamp ? { created: String(c.metadata.creationTimestamp) } : {}) })),
+    tasks: tasks.reverse(),
+    errors,
+  };
+}
+
+function sendHtml(res: ServerResponse, o: Overview): void {
+  const table = (head: string[], rows: string[][]): string =>
+    rows.length ? `<table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>` : '<p>none yet</p>';
+  const a = (href: string, text = href): string => `<a href="${esc(href)}">${esc(text)}</a>`;
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>gitlab-ask-ops sandbox</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}.err{color:#b00}</style>
+</head><body><h1>gitlab-ask-ops sandbox</h1>
+${o.errors.map((e) => `<p class="err">${esc(e)}</p>`).join('')}
+<h2>Links</h2><ul>${Object.entries(o.links).map(([k, v]) => `<li>${esc(k)}: ${a(v)}</li>`).join('')}</ul>
+<h2>FC async tasks (newest first)</h2>${table(['task', 'function', 'source', 'status', 'attempts', 'queued', 'result'], o.tasks.map((t) => [esc(t.taskId), esc(t.functionName), esc(t.source), esc(t.status), String(t.attempts), esc(t.enqueuedAt), esc(t.summary ?? t.error ?? '')]))}
+<h2>ImageCaches (kube emulator)</h2>${table(['name', 'phase', 'images'], o.imageCaches.map((c) => [esc(c.name), esc(c.phase), c.images.map(esc).join('<br>')]))}
+<h2>GitLab projects</h2>${table(['id', 'path'], o.projects.map((p) => [String(p.id), esc(p.path)]))}
+<p>${a('/index.json', 'index.json')}</p></body></html>`;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) });
+  res.end(html);
+}
+
+/**
+ * The sandbox's front page: `GET /` links every emulator (outbox, GitLab, kube, ...) and shows the FC async tasks, the
+ * ImageCaches the kube emulator holds (read through the same client-node port the worker uses) and GitLab's
+ * projects; `GET /index.json` is the same as JSON.
+ */
+export async function startIndexPage(i: IndexPageInput): Promise<Listening> {
+  const path = i.env.KUBE_SANDBOX_KUBECONFIG;
+  const kube = path ? createKubePort({ kubeconfigYaml: () => readFile(path, 'utf8'), timeoutMs: 5_000 }) : undefined;
+  return listen(async (req, res) => {
+    const p = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET') return sendJson(res, 405, { message: 'GET only' });
+    if (p === '/index.json') return sendJson(res, 200, await overview(i, kube));
+    if (p === '/') return sendHtml(res, await overview(i, kube));
+    sendJson(res, 404, { message: 'GET / or /index.json' });
+  });
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seededGitlabOptions, startGitlabEmulator } from '#local/gitlab/index';
+import type { SandboxPart } from '../boot';
+import { startGitlabAdmin } from './gitlab-admin';
+
+const INFRA_DIR = fileURLToPath(new URL('../../../infra/', import.meta.url));
+/** The infra project's path (INFRA_PROJECT); its files are the repo's infra/ under `infra/` (INFRA_PATH default). */
+export const SANDBOX_INFRA_PROJECT = 'ops/infra';
+
+/** Every file under `dir`, keyed `<prefix><relative path>` (the infra repo layout: `infra/k8s/nas-pv.yaml`, ...). */
+export function readTree(dir: string, prefix = ''): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out[`${prefix}${relative(dir, p).split('\\').join('/')}`] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * GitLab emulator seeded like the guide's instance (java-demo, ops/infra holding this repo's infra/, the real-world
+ * set). Sets GITLAB_URL, GITLAB_TOKEN (random per boot) and INFRA_PROJECT. Once the runtime is up it registers a
+ * system hook and the infra project's hook at `/gitlab-webhook` with the sandbox WEBHOOK_SECRET, as docs/deploy.md §5
+ * tells an admin to. `gitlab-admin` is a loopback push endpoint for the CLI (`sandbox push`) and tests.
+ */
+export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: number } = {}): SandboxPart {
+  return {
+    name: 'gitlab',
+    async start() {
+      const token = `glpat-sandbox${randomBytes(10).toString('hex')}`;
+      const infra = readTree(opts.infraDir ?? INFRA_DIR, 'infra/');
+      const infraFiles = Object.keys(infra).length ? { 'README.md': '# infra\nDesired state for gitlab-ask-ops.\n', ...infra } : undefined;
+      const gl = await startGitlabEmulator({ ...seededGitlabOptions(token, infraFiles), pipelineStepMs: opts.pipelineStepMs ?? 500 });
+      const admin = await startGitlabAdmin(gl).catch(async (e: unknown) => {
+        await gl.close();
+        throw e;
+      });
+      return {
+        env: { GITLAB_URL: gl.url, GITLAB_TOKEN: token, INFRA_PROJECT: SANDBOX_INFRA_PROJECT },
+        urls: { gitlab: gl.url, 'gitlab-admin': admin.url },
+        async afterStart(sb) {
+          const url = sb.urls['gitlab-webhook'];
+          if (!url) throw new Error('sandbox gitlab part: the runtime serves no gitlab-webhook trigger');
+          const secret = sb.env.WEBHOOK_SECRET;
+          // Events as docs/deploy.md §5: push, repository update, merge request; the infra hook adds pipelines.
+          gl.addSystemHook({ url, ...(secret ? { token: secret } : {}), mergeRequestEvents: true });
+          gl.addProjectHook(SANDBOX_INFRA_PROJECT, { url, ...(secret ? { token: secret } : {}), events: ['pipeline'] });
+        },
+        async close() {
+          await admin.close();
+          await gl.close();
+        },
+      };
+    },
+  };
+}
+
+/** The default GitLab part of `sandboxParts`. */
+export const gitlabPart: SandboxPart = createGitlabPart();
