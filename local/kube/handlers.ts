@@ -88,6 +88,14 @@ function patchBody(store: KubeStore, r: ResourceRequest, old: KubeObject | undef
   return strategicMergePatch(old, p) as KubeObject;
 }
 
+/** DELETE on a collection (deletecollection): every object the selectors match; answers the deleted list. */
+function deleteCollection(store: KubeStore, r: ResourceRequest, dryRun: boolean): Reply {
+  const listed = list(store, { ...r, accept: 'application/json' }).body as { items: KubeObject[] };
+  const t = r.type;
+  const items = listed.items.map((o) => (dryRun ? o : store.delete(t.plural, o.metadata.name, o.metadata.namespace) ?? o));
+  return { status: 200, body: { apiVersion: apiVersionOf(t), kind: t.listKind, metadata: { resourceVersion: store.resourceVersion }, items } };
+}
+
 /** Serve one resource request against the store (the controllers react through store.onChange). */
 export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
   const t = r.type;
@@ -125,7 +133,7 @@ export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
       return { status: 200, body: updateObject(store, r, old, next, dryRun), warnings };
     }
     case 'DELETE': {
-      if (!r.name) throw methodNotAllowed();
+      if (!r.name) return deleteCollection(store, r, dryRun);
       if (!old) throw notFound(t, r.name);
       if (dryRun) return { status: 200, body: old };
       if (t.plural === 'namespaces') for (const nt of store.types().filter((x) => x.namespaced)) for (const o of store.list(nt.plural, r.name)) store.delete(nt.plural, o.metadata.name, r.name);

@@ -117,6 +117,22 @@ describe('Kubernetes emulator wire behaviour', () => {
     expect(list.items[0].kind).toBeUndefined();
   });
 
+  it('serves kinds from newly created CRDs, namespaced, and deletes collections by selector', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets' }, versions: [{ name: 'v1', served: true, storage: true }] },
+    };
+    expect((await api('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status).toBe(201);
+    expect((await api('GET', '/apis/example.com/v1')).body.resources).toContainEqual(expect.objectContaining({ name: 'widgets', namespaced: true, kind: 'Widget' }));
+    const w = (n: string, tier: string) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: n, labels: { tier } }, spec: { size: 1 } });
+    for (const [n, tier] of [['w1', 'a'], ['w2', 'a'], ['w3', 'b']]) expect((await api('POST', '/apis/example.com/v1/namespaces/default/widgets', w(n!, tier!))).status).toBe(201);
+    const gone = await api('DELETE', '/apis/example.com/v1/namespaces/default/widgets?labelSelector=tier%3Da');
+    expect(gone.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['w1', 'w2']);
+    expect((await api('GET', '/apis/example.com/v1/namespaces/default/widgets')).body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['w3']);
+  });
+
   it('validates fields: Strict rejects unknown ones with 400, the default answers with Warning headers', async () => {
     const typo = { ...pv('typo-pv'), spec: { ...pv('typo-pv').spec, claimref: {} } };
     expect((await api('POST', '/api/v1/persistentvolumes?fieldValidation=Strict', typo)).body).toMatchObject({
