@@ -111,6 +111,13 @@ export class EmulatedHost {
     this.sh('ossfs', [this.bucket, this.path(this.mountDir), `-ourl=http://oss-ap-northeast-2-internal.aliyuncs.com`, ...o]);
   }
 
+  /** Leave the mount in the table but make it unreachable, as a crashed ossfs does (ENOTCONN on access). */
+  breakMount(): void {
+    if (!this.isMounted()) throw new Error('breakMount: not mounted');
+    rmSync(this.path(this.mountDir), { force: true });
+    symlinkSync(this.path('/.emu/crashed-ossfs'), this.path(this.mountDir));
+  }
+
   /** True when /proc/mounts lists the backup mount. */
   isMounted(): boolean {
     return spawnSync(join(this.bin, 'mountpoint'), ['-q', this.path(this.mountDir)], { env: this.env() }).status === 0;

@@ -13,7 +13,7 @@ const resultSchema = z.object({
   step: z.enum(BACKUP_STEPS),
   name: z.string(),
   exitCode: z.number().int(),
-  /** Failure cause: already_running, not_mounted, no_allow_other, mount_failed, disk_full, gitlab_backup_failed,
+  /** Failure cause: already_running, not_mounted, no_allow_other, mount_failed, mount_stale, disk_full, gitlab_backup_failed,
    * archive_missing, copy_failed, config_missing, checksum_mismatch, listing_failed, terminated, command_failed… */
   error: z.string().default(''),
   message: z.string().default(''),

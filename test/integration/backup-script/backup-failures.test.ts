@@ -29,6 +29,7 @@ const cases: Case[] = [
   { title: 'without allow_other, repair on, but fstab lacks it too', host: { allowOther: false, fstab: { allowOther: false } }, cfg: { repairMount: true }, step: 'mount', error: 'no_allow_other', message: /without allow_other/ },
   { title: 'not mounted, repair on, mount fails', host: { mounted: false }, faults: { mountFails: 'fuse: device not found' }, cfg: { repairMount: true }, step: 'mount', error: 'mount_failed', message: /mount \/mnt\/gitlab-backups from fstab failed/ },
   { title: 'not mounted, repair on, no fstab entry', host: { mounted: false, fstab: false }, cfg: { repairMount: true }, step: 'mount', error: 'mount_failed', message: /from fstab failed/ },
+  { title: 'stale mount (crashed ossfs, no repair)', prepare: (h) => h.breakMount(), step: 'mount', error: 'mount_stale', message: /does not answer/ },
   { title: 'disk full', faults: { diskFreeKiB: 1024 }, step: 'space', error: 'disk_full', message: /only 1024 KiB free in \/var\/opt\/gitlab\/backups/ },
   { title: 'gitlab-backup exits non-zero', faults: { gitlabBackupExit: 1 }, step: 'backup', error: 'gitlab_backup_failed', message: /gitlab-backup exited with 1/ },
   { title: 'copy fails (mount read-only)', faults: { copyFails: 'readonly' }, step: 'copy', error: 'copy_failed', message: /copying .*_gitlab_backup.tar onto/ },
@@ -62,6 +63,15 @@ describe.concurrent('each failure names its step, exits non-zero and prunes noth
     expect(result, output).toMatchObject({ status: 'ok', step: 'done' });
     expect(output).toContain('after repair: ok');
     expect(host.isMounted()).toBe(true);
+  });
+
+  it('repair remounts a stale (crashed) ossfs mount', async () => {
+    const host = addHost(bed);
+    host.breakMount();
+    const { output, result } = await runBackup(bed, host.instanceId, { repairMount: true, ossPrefix: 'stale-repaired/' });
+    expect(result, output).toMatchObject({ status: 'ok' });
+    expect(output).toMatch(/mount check: stale fuse\.ossfs[\s\S]*after repair: ok/);
+    expect(backupsIn(bed, 'stale-repaired/')).toEqual([result!.name]);
   });
 
   it('repair mounts a missing mount from its fstab entry, then backs up onto the bucket', async () => {

@@ -42,7 +42,7 @@ fail() {
   exit "${3:-1}"
 }
 on_err() {
-  if [[ -z $ERROR ]]; then ERROR=command_failed MESSAGE="exit $1 at line $2: $3"; fi
+  if [[ -z $ERROR ]]; then ERROR=command_failed MESSAGE=$(unroot "exit $1 at line $2: $3"); fi
 }
 finish() {
   local rc=$? line
@@ -95,7 +95,7 @@ exec >>"$LOG_FILE" 2>&1
 log "run $RUN_NAME on $(hostname) mode=$MODE dest=$DEST_DIR staging=$STAGING_DIR keep=$KEEP_MIN/${KEEP_DAYS}d"
 
 STEP=mount
-# -> "ok" | "not_mounted <fstype>" | "no_allow_other <options>" for the filesystem holding MOUNT_DIR.
+# -> "ok" | "not_mounted <fstype>" | "stale <fstype>" | "no_allow_other <options>" for the filesystem at MOUNT_DIR.
 mount_state() {
   local fstype='' opts=''
   read -r fstype opts < <(findmnt -n -o FSTYPE,OPTIONS --target "$MOUNT_DIR" 2>/dev/null || true) || true
@@ -103,6 +103,8 @@ mount_state() {
     fuse.ossfs | fuse.ossfs2) ;;
     *) echo "not_mounted ${fstype:-none}"; return ;;
   esac
+  # A crashed ossfs stays in the mount table but answers "Transport endpoint is not connected".
+  if ! timeout 60 stat -c %i -- "$MOUNT_DIR/." >/dev/null 2>&1; then echo "stale $fstype"; return; fi
   # Without allow_other the git user (gitlab-rake drops to it) cannot use a root-made FUSE mount.
   if [[ ,$opts, == *,allow_other,* ]]; then echo ok; else echo "no_allow_other $opts"; fi
 }
@@ -110,13 +112,14 @@ state=$(mount_state)
 log "mount check: $state"
 if [[ $state != ok && $REPAIR_MOUNT == 1 ]]; then
   log "repairing: umount + mount from its fstab entry"
-  umount "$MOUNT_DIR" || log "umount failed (ignored: it may not have been mounted)"
+  umount "$MOUNT_DIR" || umount -l "$MOUNT_DIR" || log "umount failed (ignored: it may not have been mounted)"
   mount "$MOUNT_DIR" || fail mount_failed "mount $MOUNT_DIR from fstab failed"
   state=$(mount_state)
   log "after repair: $state"
 fi
 case $state in
   ok) ;;
+  stale*) fail mount_stale "$MOUNT_DIR is an ossfs mount that does not answer (crashed ossfs?)" ;;
   no_allow_other*) fail no_allow_other "$MOUNT_DIR is an ossfs mount without allow_other (${state#* })" ;;
   *) fail not_mounted "$MOUNT_DIR is not an ossfs mount (found ${state#* })" ;;
 esac
