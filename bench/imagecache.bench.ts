@@ -47,7 +47,7 @@ const base: Omit<PlanOptions, 'maxCaches' | 'maxImages'> = { now: new Date('2026
 
 function timePlanner(desired: PodSet[], budget: Pick<PlanOptions, 'maxCaches' | 'maxImages'>, runs: number) {
   const opts = { ...base, ...budget };
-  const [cold, steady, coldCpu, steadyCpu]: number[][] = [[], [], [], []];
+  const [cold, steady, coldCpu, steadyCpu]: [number[], number[], number[], number[]] = [[], [], [], []];
   let plan = planImageCaches(desired, [], opts);
   const applied = simulateApply(plan, [], opts.now);
   // Wall time and this process's CPU time: on a shared, loaded machine the CPU figure is the fairer one.
