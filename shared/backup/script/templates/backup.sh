@@ -3,6 +3,8 @@
 # do not edit on the host. The last stdout line is `GITLAB_BACKUP_RESULT {json}`; the full log stays on the host.
 set -Eeuo pipefail
 umask 077
+# The agent's PATH may lack the sbin dirs (mount, findmnt) and Omnibus' bin dir (gitlab-backup): append, never prepend.
+export PATH="$PATH:/usr/sbin:/sbin:/opt/gitlab/bin"
 # @@CONFIG@@
 
 # GITLAB_ASK_OPS_ROOT prefixes every path. Unset in production; the sandbox points it at a scratch root.
