@@ -1,4 +1,3 @@
 export { startKubeEmulator, emulatorKubeconfig, type KubeEmulator, type KubeEmulatorOptions } from './kube-emulator';
 export { kubeStatus } from './status';
 export type { KubeObject, KubeStore } from './store';
-export { createKubeSandboxPart, kubeSandboxPart } from './sandbox-part';

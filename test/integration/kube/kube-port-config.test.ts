@@ -40,6 +40,17 @@ describe('createKubePortFromConfig', () => {
     ]);
   });
 
+  it('talks to a TLS emulator (self-signed, insecure-skip-tls-verify) as the sandbox runs it', async () => {
+    const tls = await startKubeEmulator({ tls: true });
+    try {
+      const kube = createKubePortFromConfig({ config: loadConfig({ KUBE_CONFIG: Buffer.from(tls.kubeconfig).toString('base64') }), credentials: () => undefined });
+      expect((await kube.createImageCache({ apiVersion: 'eci.alibabacloud.com/v1', kind: 'ImageCache', metadata: { name: 'tls-ic' }, spec: { images: ['a:1'] } })).metadata.name).toBe('tls-ic');
+      expect(tls.calls['POST /apis/eci.alibabacloud.com/v1/imagecaches']).toBe(1);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('names every kubeconfig key when none is configured', () => {
     expect(() => createKubePortFromConfig({ config: loadConfig({}), credentials: () => undefined })).toThrow(/ASK_CLUSTER_ID.*KUBE_CONFIG.*KUBECONFIG_PATH/);
   });
