@@ -17,11 +17,11 @@ export const watchdog: ActionDefinition = {
     const env = ctx.config.env;
     const report = await checkRpo(ctx.ports.oss as OssPort, { ossPrefix: env.OSS_PREFIX, rpoHours: env.BACKUP_RPO_HOURS, now: ctx.clock.now() });
     const step: PlanStep = { kind: 'mail', target: env.MAIL_TO.join(',') || '(mail not configured)', reason: report.cause ?? 'RPO met: no mail' };
-    let mail: { sent: boolean; detail?: string } | undefined;
+    let mail: { sent: boolean; skipped?: boolean; detail?: string } | undefined;
     if (!report.ok && !ctx.dryRun) {
       try {
         const sent = await (ctx.ports.mail as Mailer).send(renderWatchdogMail(report));
-        mail = { sent: sent.sent, ...(sent.skipped ? { detail: sent.skipped } : {}) };
+        mail = { sent: sent.sent, ...(sent.skipped ? { skipped: true, detail: sent.skipped } : {}) };
       } catch (e) {
         mail = { sent: false, detail: toAppError(e).message };
       }
@@ -32,7 +32,7 @@ export const watchdog: ActionDefinition = {
       status: report.ok ? 'ok' : 'degraded',
       summary: report.ok ? `newest verified backup ${report.newestVerified} is ${report.newestVerifiedAgeHours} h old (RPO ${report.rpoHours} h)` : `RPO breached: ${report.cause}`,
       plan: report.ok ? [] : [step],
-      done: report.ok || ctx.dryRun ? [] : [{ step, outcome: mail?.sent ? 'applied' : 'failed', ...(mail?.detail ? { detail: mail.detail } : {}) }],
+      done: report.ok || ctx.dryRun ? [] : [{ step, outcome: mail?.sent ? 'applied' : mail?.skipped ? 'skipped' : 'failed', ...(mail?.detail ? { detail: mail.detail } : {}) }],
       report: { ...report, ...(mail ? { mail } : {}) },
     };
   },

@@ -97,6 +97,7 @@ export async function runBackup(d: BackupDeps, o: BackupRunOptions): Promise<Bac
     return finish(d, { ...r, status: 'failed', step: host.step, cause: host.cause }, mail);
   }
 
+  let recordedByOther = false;
   try {
     const res = host.result!;
     const reused = res.reused;
@@ -109,6 +110,8 @@ export async function runBackup(d: BackupDeps, o: BackupRunOptions): Promise<Bac
     });
     Object.assign(r, { files: v.files, gitlabVersion: v.manifest?.gitlabVersion });
     if (!v.ok) return finish(d, { ...r, status: 'failed', step: 'verify-oss', cause: v.problems[0], verifyProblems: v.problems });
+    // Two triggers following one invocation both get here: the one that finds the record already written stays quiet.
+    recordedByOther = !o.force && (await d.oss.head(recordKey)) !== undefined;
     await d.oss.putJson(recordKey, { schema: 'gitlab-ask-ops/verified@1', name, verifiedAt: d.clock.now().toISOString(), instanceId: o.instanceId, invokeId: r.invokeId, startedAt: r.startedAt, finishedAt: r.finishedAt, gitlabVersion: r.gitlabVersion, files: v.files });
     r.verifiedRecord = recordKey;
     r.status = 'verified';
@@ -128,7 +131,7 @@ export async function runBackup(d: BackupDeps, o: BackupRunOptions): Promise<Bac
       return finish(d, { ...r, status: 'failed', step: 'verify-oss', cause: `verification through OSS failed: ${err.message}` });
     }
   }
-  return finish(d, r);
+  return finish(d, r, !recordedByOther);
 }
 
 /** Send the report's mail (never throws: a mail failure is recorded on the report). */
