@@ -21,7 +21,8 @@ describe('ops-worker', () => {
   it('rejects an unknown action with the list of known ones', async () => {
     await expect(handleWorker('{"action":"nope"}', { requestId: 'r3' }, deps())).rejects.toMatchObject({
       code: 'UNKNOWN_ACTION',
-      message: expect.stringContaining('known actions: ping'),
+      message: expect.stringMatching(/known actions: .*\bping\b/),
+      details: { known: expect.arrayContaining(['ping']) },
     });
   });
 
