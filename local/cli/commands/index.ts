@@ -1,6 +1,7 @@
 import { backupScriptCommand } from './backup-script';
 import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
+import { sandboxCommand } from './sandbox';
 
 /**
  * CLI command registry: `npm run -s ops -- <command> [...args]`. Each command lives in its own file and is added here.
@@ -22,4 +23,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const commands: CliCommand[] = [imagesCommand, invokeCommand, backupScriptCommand];
+export const commands: CliCommand[] = [imagesCommand, invokeCommand, backupScriptCommand, sandboxCommand];
