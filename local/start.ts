@@ -23,6 +23,12 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/** `path` relative to the working directory when inside it (`.sandbox/kubeconfig`), else absolute. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
 /** `KEY=VALUE` lines, sorted; values are single-line by construction (URLs, keys, tokens). */
 function envFile(env: Record<string, string>): string {
   return Object.keys(env)
@@ -58,16 +64,27 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
   const info = { startedAt: now.toISOString(), pid: process.pid, webhookUrl, urls: sandbox.urls, accountId: sandbox.context.accountId, region: sandbox.context.region, functions: sandbox.runtime.functions.map((f) => f.functionName), timers };
   await writeFile(join(stateDir, 'sandbox.json'), `${JSON.stringify(info, null, 2)}\n`);
   const payload = existsSync(PUSH_FIXTURE) ? relative(process.cwd(), PUSH_FIXTURE) || PUSH_FIXTURE : '<push payload file>';
+  const kubeconfig = sandbox.env.KUBE_SANDBOX_KUBECONFIG;
   out(
     [
       'gitlab-ask-ops sandbox is up',
       `  webhook : ${webhookUrl}`,
       `  secret  : ${secret}${generated ? ' (generated; set WEBHOOK_SECRET to choose one)' : ''}`,
-      ...Object.entries(sandbox.urls).map(([k, v]) => `  ${k.padEnd(8)}: ${v}`),
+      ...(sandbox.urls.index ? [`  index   : ${sandbox.urls.index}  (links, FC tasks, ImageCaches, projects)`] : []),
+      ...(sandbox.urls.gitlab ? [`  gitlab  : ${sandbox.urls.gitlab}  token ${sandbox.env.GITLAB_TOKEN ?? '-'} (sandbox only)`] : []),
+      ...(sandbox.urls.outbox ? [`  mail    : ${sandbox.urls.outbox}`] : []),
+      ...Object.entries(sandbox.urls)
+        .filter(([k]) => !['index', 'gitlab', 'outbox'].includes(k))
+        .map(([k, v]) => `  ${k.padEnd(8)}: ${v}`),
       ...timers.map((t) => `  timer   : ${t.function}/${t.trigger} next ${t.next ?? '-'}`),
+      ...(kubeconfig ? [`  kube    : ${shortPath(kubeconfig)}`] : []),
       `  details : ${join(stateDir, 'env')}, ${join(stateDir, 'sandbox.json')}`,
       '',
-      'try:',
+      'try it (a developer pushes a CI change → system hook → webhook 202 → prewarm → ImageCaches Ready → mail):',
+      '  npm run -s ops -- sandbox push java-demo',
+      ...(kubeconfig ? [`  kubectl --kubeconfig ${shortPath(kubeconfig)} get imagecaches`] : []),
+      '',
+      'or send a hook by hand:',
       `  curl -sS -X POST '${webhookUrl}' -H 'Content-Type: application/json' -H 'X-Gitlab-Event: Push Hook' \\`,
       `    -H 'X-Gitlab-Token: ${secret}' --data-binary @${payload}`,
       '',

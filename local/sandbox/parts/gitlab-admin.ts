@@ -1,12 +1,29 @@
 import type { GitlabEmulator } from '#local/gitlab/index';
 import { listen, readBody, sendJson, type Listening } from '#local/sandbox/http-util';
 
-/** `POST /push` body: what `gl.push` takes, plus the project (path or id). */
+/** `POST /push` body: what `gl.push` takes, plus the project (full path, bare name if unique, or id). */
 export interface AdminPush {
   project: string | number;
   branch?: string;
-  files: Record<string, string | null>;
+  /** path → content (null deletes). Absent: a comment line is appended to the project's CI config file. */
+  files?: Record<string, string | null>;
   message?: string;
+}
+
+/** Full path, id, or a bare name that only one project has (`java-demo` → `demo/java-demo`). */
+function findProject(gl: GitlabEmulator, ref: string | number) {
+  const exact = gl.store.findProject(ref);
+  if (exact) return exact;
+  const named = gl.store.projects.filter((p) => p.path === String(ref));
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** A CI config change that keeps the jobs: the webhook sees the CI file touched, prewarm re-plans. */
+function touchCi(p: NonNullable<ReturnType<typeof findProject>>, branch: string): Record<string, string> {
+  const path = p.seed.ciConfigPath || '.gitlab-ci.yml';
+  const head = p.branches.get(branch) ?? (p.defaultBranch ? p.branches.get(p.defaultBranch) : undefined);
+  const now = head ? p.commits.get(head)?.files.get(path) : undefined;
+  return { [path]: `${(now ?? '').replace(/\n*$/, '\n')}# sandbox push ${new Date().toISOString()}\n` };
 }
 
 /**
@@ -24,12 +41,13 @@ export async function startGitlabAdmin(gl: GitlabEmulator): Promise<Listening> {
       } catch {
         return sendJson(res, 400, { message: 'body must be JSON {project, branch?, files, message?}' }); // the caller's mistake, reported
       }
-      if (!body?.project || !body.files || typeof body.files !== 'object') return sendJson(res, 400, { message: 'project and files are required' });
-      const p = gl.store.findProject(body.project);
-      if (!p) return sendJson(res, 404, { message: `no project ${body.project}` });
+      if (!body?.project || (body.files !== undefined && (typeof body.files !== 'object' || body.files === null))) return sendJson(res, 400, { message: 'project is required; files must be an object' });
+      const p = findProject(gl, body.project);
+      if (!p) return sendJson(res, 404, { message: `no project ${body.project} (or the name is ambiguous)` });
       const branch = body.branch ?? p.defaultBranch ?? 'main';
-      const commit = gl.push(p.id, { branch, files: body.files, message: body.message ?? 'sandbox push' });
-      return sendJson(res, 201, { project: p.path_with_namespace, projectId: p.id, branch, commit });
+      const files = body.files ?? touchCi(p, branch);
+      const commit = gl.push(p.id, { branch, files, message: body.message ?? 'sandbox push' });
+      return sendJson(res, 201, { project: p.path_with_namespace, projectId: p.id, branch, commit, files: Object.keys(files) });
     }
     if (req.method === 'GET' && path === '/deliveries') {
       // The records carry X-Gitlab-Token for tests; an HTTP listing must not.
