@@ -29,7 +29,7 @@ export interface Reply {
 
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 
-/** Parse a create/update body: JSON, or protobuf for the built-in kinds typed client-go sends that way. */
+/** Parse a create/update body: JSON, YAML, or protobuf for the built-in kinds typed client-go sends that way. */
 function parseBody(r: ResourceRequest): KubeObject {
   if (r.contentType.startsWith('application/vnd.kubernetes.protobuf')) {
     if (!r.type.builtin) throw unsupportedMediaType(['application/json', 'application/yaml']);
@@ -37,6 +37,13 @@ function parseBody(r: ResourceRequest): KubeObject {
       return decodeProtobuf(r.body) as KubeObject;
     } catch (e) {
       throw badRequest(`the object provided is unrecognized (must be of type protobuf): ${(e as Error).message}`);
+    }
+  }
+  if (r.contentType.startsWith('application/yaml')) {
+    try {
+      return parseYaml(r.body.toString('utf8')) as KubeObject;
+    } catch (e) {
+      throw badRequest(`the object provided is unrecognized (must be of type YAML): ${(e as Error).message}`);
     }
   }
   return parseJson(r.body);

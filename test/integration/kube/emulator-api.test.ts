@@ -145,7 +145,8 @@ describe('Kubernetes emulator wire behaviour', () => {
   });
 
   it('serves Tables to kubectl-style Accept headers and folds Secret stringData into data', async () => {
-    await api('POST', '/api/v1/namespaces/default/secrets', { metadata: { name: 'sd' }, stringData: { token: 'abc' } });
+    const yaml = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: sd\nstringData:\n  token: abc\n';
+    expect((await api('POST', '/api/v1/namespaces/default/secrets', yaml, { 'content-type': 'application/yaml' })).status).toBe(201);
     const s = (await api('GET', '/api/v1/namespaces/default/secrets/sd')).body;
     expect([s.type, s.data, s.stringData]).toEqual(['Opaque', { token: 'YWJj' }, undefined]);
     const table = (await api('GET', '/api/v1/namespaces/default/secrets', undefined, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' })).body;
