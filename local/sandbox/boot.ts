@@ -8,6 +8,7 @@ import { csPart } from './parts/cs-part';
 import { gitlabPart } from './parts/gitlab-part';
 import { kubePart } from './parts/kube-part';
 import { mailSandboxPart } from './parts/mail-part';
+import { seedPart } from './parts/seed-part';
 
 /** What every sandbox part gets: the shared STS keys (all emulators accept them), account, region, state dir. */
 export interface SandboxContext {
@@ -39,8 +40,8 @@ export interface SandboxPart {
 }
 
 /**
- * Emulators started before the local FC runtime, in order; their env reaches the functions. Add one line each
- * (K8s, GitLab, POP/DirectMail, OSS, ECS).
+ * Emulators started before the local FC runtime, in order (a part sees the env of those before it); their env
+ * reaches the functions. One line each: kube → cs → gitlab → directmail → oss → ecs → seeds.
  */
 export const sandboxParts: SandboxPart[] = [
   kubePart,
@@ -49,6 +50,7 @@ export const sandboxParts: SandboxPart[] = [
   mailSandboxPart,
   ossSandboxPart,
   ecsSandboxPart,
+  seedPart,
 ];
 
 export interface BootOptions {

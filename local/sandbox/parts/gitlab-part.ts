@@ -37,7 +37,9 @@ export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: num
     async start() {
       const token = `glpat-sandbox${randomBytes(10).toString('hex')}`;
       const infra = readTree(opts.infraDir ?? INFRA_DIR, 'infra/');
-      const infraFiles = Object.keys(infra).length ? { 'README.md': '# infra\nDesired state for gitlab-ask-ops.\n', ...infra } : undefined;
+      // The infra repo's pipeline (helmfile apply) sits at its root, as test/e2e/reconcile.test.ts lays it out.
+      const pipeline = infra['infra/ci/.gitlab-ci.yml'];
+      const infraFiles = Object.keys(infra).length ? { 'README.md': '# infra\nDesired state for gitlab-ask-ops.\n', ...(pipeline ? { '.gitlab-ci.yml': pipeline } : {}), ...infra } : undefined;
       const gl = await startGitlabEmulator({ ...seededGitlabOptions(token, infraFiles), pipelineStepMs: opts.pipelineStepMs ?? 500 });
       const admin = await startGitlabAdmin(gl).catch(async (e: unknown) => {
         await gl.close();

@@ -1,0 +1,120 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JAVA_DEMO_CI } from '#local/gitlab/index';
+import { sandboxParts } from '#local/sandbox/boot';
+import { createKubePart } from '#local/sandbox/parts/kube-part';
+import { startSandbox, type Started } from '#local/start';
+
+const SECRET = 'sandbox-demo-secret';
+// The demo's change: a test job on a new image, so the pre-warm has a new pod set to cache.
+const CHANGED_CI = `${JAVA_DEMO_CI}\nunit_test_job:\n  image: maven:3.9-eclipse-temurin-21\n  stage: package\n  script:\n    - mvn test\n`;
+
+interface Overview {
+  imageCaches: Array<{ name: string; phase: string; images: string[] }>;
+  tasks: Array<{ taskId: string; functionName: string; status: string; summary?: string }>;
+  projects: Array<{ path: string }>;
+}
+
+/** Poll `probe` until it returns a value (bounded count, no wall-clock assertion). */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 300, stepMs = 100): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+const json = async <T>(url: string, init?: RequestInit): Promise<T> => {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+};
+
+// One sandbox per file: the handlers keep their cold-start config for the process, as FC does.
+describe('npm start demo: push → system hook → webhook 202 → async queue → prewarm → ImageCaches Ready → mail', () => {
+  let s: Started;
+  let dir: string;
+  const banner: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sandbox-demo-'));
+    // Same parts as `npm start`, but ImageCaches turn Ready after 20 ms instead of 2 s.
+    const parts = sandboxParts.map((p) => (p.name === 'kube' ? createKubePart({ readyAfterMs: 20 }) : p));
+    s = await startSandbox({ env: { WEBHOOK_SECRET: SECRET, SANDBOX_DIR: dir, LOG_LEVEL: 'warn' }, port: 0, timers: false, retryBaseMs: 1, parts, out: (l) => banner.push(l) });
+  });
+  afterAll(async () => {
+    await s?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('wires the functions to the emulators the production way (CS for the kubeconfig, seeded GitLab, DirectMail)', async () => {
+    const env = s.sandbox.env;
+    expect(env).toMatchObject({ ASK_CLUSTER_ID: expect.any(String), CS_ENDPOINT: s.sandbox.urls.cs, GITLAB_URL: s.sandbox.urls.gitlab, INFRA_PROJECT: 'ops/infra', DM_ENDPOINT: expect.any(String) });
+    // No kubeconfig shortcut: the worker must ask CS.
+    expect(env.KUBECONFIG_PATH).toBeUndefined();
+    expect(env.KUBE_CONFIG).toBeUndefined();
+    const o = await json<Overview>(`${s.sandbox.urls.index}/index.json`);
+    expect(o.projects.map((p) => p.path)).toEqual(expect.arrayContaining(['demo/java-demo', 'ops/infra']));
+    // ops/infra carries the repo's infra/ under infra/ (INFRA_PATH default), so reconcile can read it from GitLab.
+    const raw = await fetch(`${s.sandbox.urls.gitlab}/api/v4/projects/ops%2Finfra/repository/files/infra%2Fk8s%2Fkustomization.yaml/raw?ref=main`, { headers: { 'PRIVATE-TOKEN': env.GITLAB_TOKEN! } });
+    expect(raw.status).toBe(200);
+    expect(await raw.text()).toBe(await readFile(new URL('../../infra/k8s/kustomization.yaml', import.meta.url), 'utf8'));
+  });
+
+  it('prints the try-it lines: webhook, secret, curl, GitLab + token, outbox, kubeconfig with kubectl, sandbox push', () => {
+    const text = banner.join('\n');
+    expect(text).toContain(s.webhookUrl);
+    expect(text).toContain(`X-Gitlab-Token: ${SECRET}`);
+    expect(text).toContain(s.sandbox.urls.gitlab!);
+    expect(text).toContain(s.sandbox.env.GITLAB_TOKEN!);
+    expect(text).toContain(s.sandbox.urls.outbox!);
+    expect(text).toContain(s.sandbox.urls.index!);
+    expect(text).toContain(`kubectl --kubeconfig ${join(dir, 'kubeconfig')} get imagecaches`);
+    expect(text).toContain('npm run -s ops -- sandbox push java-demo');
+  });
+
+  it('a pushed .gitlab-ci.yml change ends in Ready ImageCaches holding the java-demo images and the helper image, and a mail', async () => {
+    const pushed = await json<{ commit: string; projectId: number }>(`${s.sandbox.urls['gitlab-admin']}/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ project: 'demo/java-demo', files: { '.gitlab-ci.yml': CHANGED_CI }, message: 'ci: unit tests' }),
+    });
+    expect(pushed.commit).toMatch(/^[0-9a-f]{40}$/);
+
+    // GitLab delivered the system hook and the webhook acknowledged it with 202.
+    const deliveries = await until('hook deliveries', async () => {
+      const d = (await json<{ deliveries: Array<{ kind: string; ok: boolean; attempts: Array<{ status?: number }>; headers: Record<string, string> }> }>(`${s.sandbox.urls['gitlab-admin']}/deliveries`)).deliveries;
+      return d.length >= 2 && d.every((x) => x.attempts.length > 0) ? d : undefined;
+    });
+    const push = deliveries.find((d) => d.kind === 'push')!;
+    expect(push).toMatchObject({ ok: true });
+    expect(push.attempts.at(-1)!.status).toBe(202);
+    expect(Object.keys(push.headers).map((k) => k.toLowerCase())).not.toContain('x-gitlab-token');
+
+    // The async queue ran ops-worker prewarm to completion.
+    const tasks = await until('prewarm tasks to finish', async () => {
+      const t = s.sandbox.runtime.fc.tasks().filter((x) => JSON.parse(x.payload).action === 'prewarm');
+      return t.length > 0 && t.every((x) => x.status === 'Succeeded' || x.status === 'Failed') ? t : undefined;
+    });
+    expect(tasks.every((t) => t.status === 'Succeeded')).toBe(true);
+    expect(tasks.some((t) => (t.result as { status?: string }).status === 'changed')).toBe(true);
+
+    // ImageCaches Ready in the kube emulator, as the index page renders them.
+    const o = await json<Overview>(`${s.sandbox.urls.index}/index.json`);
+    expect(o.imageCaches.length).toBeGreaterThan(0);
+    expect(o.imageCaches.every((c) => c.phase === 'Ready')).toBe(true);
+    const images = new Set(o.imageCaches.flatMap((c) => c.images));
+    for (const i of ['registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0', 'registry.cn-hangzhou.aliyuncs.com/eci/kubectl:1.0', 'maven:3.9-eclipse-temurin-21']) expect(images).toContain(i);
+    expect([...images].some((i) => i.startsWith('gitlab/gitlab-runner-helper:'))).toBe(true);
+    expect(o.tasks.some((t) => t.functionName === 'ops-worker' && t.status === 'Succeeded')).toBe(true);
+
+    // The summary mail is in the DirectMail outbox.
+    const mails = (await json<{ mails: Array<{ subject: string }> }>(s.sandbox.urls['outbox.json']!)).mails;
+    expect(mails.some((m) => /ImageCache pre-warm/.test(m.subject))).toBe(true);
+    const page = await fetch(s.sandbox.urls.index!);
+    expect(await page.text()).toContain('maven:3.9-eclipse-temurin-21');
+  });
+});
