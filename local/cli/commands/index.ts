@@ -1,6 +1,8 @@
+import { applyCommand } from './apply';
 import { backupScriptCommand } from './backup-script';
 import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
+import { planCommand } from './plan';
 import { sandboxCommand } from './sandbox';
 
 /**
@@ -23,4 +25,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const commands: CliCommand[] = [imagesCommand, invokeCommand, backupScriptCommand, sandboxCommand];
+export const commands: CliCommand[] = [imagesCommand, invokeCommand, backupScriptCommand, sandboxCommand, planCommand, applyCommand];
