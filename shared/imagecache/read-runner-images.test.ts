@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { helmReleaseSecret, SEED_RUNNER_TOML } from '../../test/integration/imagecache/helm-release-secret';
 import { runnerImagesFromHelmfile, runnerImagesFromRelease } from './read-runner-images';
@@ -23,6 +24,13 @@ describe('runner images', () => {
   it('reads the seed helmfile', () => {
     const helmfile = `releases:\n- name: gitlab-runner\n  namespace: default\n  values:\n  - image: gitlab/gitlab-runner:alpine-v13.0.0\n    runners:\n      config: |\n${SEED_RUNNER_TOML.split('\n').map((l) => `        ${l}`).join('\n')}\n`;
     expect(runnerImagesFromHelmfile(helmfile, 'gitlab-runner')).toMatchObject({ runnerImage: 'gitlab/gitlab-runner:alpine-v13.0.0', helperImage: 'gitlab/gitlab-runner-helper:x86_64-latest', source: 'helmfile' });
+  });
+
+  it('falls back to the infra helmfile (this repo\'s infra/helmfile.yaml) when no release is deployed', async () => {
+    const yaml = readFileSync(new URL('../../infra/helmfile.yaml', import.meta.url), 'utf8');
+    const r = await resolveRunnerImages({ listSecrets: async () => [] }, { namespace: 'default', release: 'gitlab-runner', helmfile: async () => yaml });
+    expect(r).toMatchObject({ source: 'helmfile', runnerImage: 'gitlab/gitlab-runner:alpine-v17.6.0', helperImage: 'gitlab/gitlab-runner-helper:x86_64-v17.6.0' });
+    expect(r.problems).toEqual(['no Helm release default/gitlab-runner in the cluster']);
   });
 
   it('prefers the deployed revision, falls back to RUNNER_HELPER_IMAGE and reports what it could not read', async () => {

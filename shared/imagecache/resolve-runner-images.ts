@@ -6,8 +6,8 @@ export interface RunnerSource {
   /** RUNNER_NAMESPACE / RUNNER_RELEASE. */
   namespace: string;
   release: string;
-  /** infra/helmfile.yaml content, when the caller has it. */
-  helmfileYaml?: string;
+  /** infra/helmfile.yaml content (read only when the live release is missing; undefined = none). */
+  helmfile?: () => Promise<string | undefined>;
   /** RUNNER_HELPER_IMAGE: used when neither the release nor the helmfile names a helper image. */
   helperOverride?: string;
 }
@@ -26,9 +26,10 @@ export async function resolveRunnerImages(kube: Pick<KubePort, 'listSecrets'>, s
   } catch (e) {
     problems.push(`Helm release ${src.namespace}/${src.release} unreadable: ${(e as Error).message}`);
   }
-  if (!found && src.helmfileYaml) {
+  if (!found && src.helmfile) {
     try {
-      found = runnerImagesFromHelmfile(src.helmfileYaml, src.release);
+      const yaml = await src.helmfile();
+      if (yaml !== undefined) found = runnerImagesFromHelmfile(yaml, src.release);
     } catch (e) {
       problems.push(`helmfile unreadable: ${(e as Error).message.split('\n')[0]}`);
     }

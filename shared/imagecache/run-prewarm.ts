@@ -56,6 +56,8 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
     namespace: e.RUNNER_NAMESPACE,
     release: e.RUNNER_RELEASE,
     ...(e.RUNNER_HELPER_IMAGE ? { helperOverride: e.RUNNER_HELPER_IMAGE } : {}),
+    // The desired runner config lives in the infra project (INFRA_PROJECT/INFRA_PATH/helmfile.yaml @ INFRA_REF).
+    ...(e.INFRA_PROJECT ? { helmfile: () => i.gitlab.readFile(e.INFRA_PROJECT!, `${e.INFRA_PATH.replace(/\/+$/, '')}/helmfile.yaml`, e.INFRA_REF) } : {}),
   });
   const url = new URL(e.GITLAB_URL ?? 'https://gitlab.invalid');
   const desired = await collectDesired(i.gitlab, {
