@@ -77,7 +77,7 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
         .filter(([k]) => !['index', 'gitlab', 'outbox'].includes(k))
         .map(([k, v]) => `  ${k.padEnd(8)}: ${v}`),
       ...timers.map((t) => `  timer   : ${t.function}/${t.trigger} next ${t.next ?? '-'}`),
-      ...(kubeconfig ? [`  kube    : ${shortPath(kubeconfig)}`] : []),
+      ...(kubeconfig ? [`  kubeconfig: ${shortPath(kubeconfig)}`] : []),
       `  details : ${join(stateDir, 'env')}, ${join(stateDir, 'sandbox.json')}`,
       '',
       'try it (a developer pushes a CI change → system hook → webhook 202 → prewarm → ImageCaches Ready → mail):',

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxCommand } from '#local/cli/commands/sandbox';
 import { JAVA_DEMO_CI } from '#local/gitlab/index';
 import { sandboxParts } from '#local/sandbox/boot';
 import { createKubePart } from '#local/sandbox/parts/kube-part';
@@ -116,5 +117,21 @@ describe('npm start demo: push → system hook → webhook 202 → async queue �
     expect(mails.some((m) => /ImageCache pre-warm/.test(m.subject))).toBe(true);
     const page = await fetch(s.sandbox.urls.index!);
     expect(await page.text()).toContain('maven:3.9-eclipse-temurin-21');
+  });
+
+  it('the printed try-it command `sandbox push java-demo --wait` finds the running sandbox, pushes and follows the prewarm', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), stdin: async () => '', env: { SANDBOX_DIR: dir }, cwd: process.cwd() };
+    const before = (await json<{ mails: unknown[] }>(s.sandbox.urls['outbox.json']!)).mails.length;
+    expect(await sandboxCommand.run(['push', 'java-demo', '--wait'], io)).toBe(0);
+    expect(out[0]).toMatch(/^pushed \.gitlab-ci\.yml to demo\/java-demo@main: [0-9a-f]{12}$/);
+    // Only a comment changed: the worker re-plans, keeps every cache and mails nobody.
+    expect(out.filter((l) => l.startsWith('task  Succeeded ops-worker wh_prewarm_')).length).toBeGreaterThan(0);
+    expect(out.some((l) => /^cache Ready .*maven:3\.9-eclipse-temurin-21/.test(l))).toBe(true);
+    expect((await json<{ mails: unknown[] }>(s.sandbox.urls['outbox.json']!)).mails).toHaveLength(before);
+
+    expect(await sandboxCommand.run(['push', 'no-such-project'], io)).toBe(1);
+    expect(err.at(-1)).toMatch(/404 .*no project no-such-project/);
   });
 });
