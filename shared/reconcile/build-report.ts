@@ -54,6 +54,8 @@ export function buildReport(input: {
   findings: Finding[];
   releases: ReleaseCheck[];
   remediation?: Remediation;
+  /** The ImageCache summary line (checkCaches). */
+  caches?: ObjectReport;
 }): ReconcileReport {
   const { desired, outcomes, findings, releases } = input;
   const targets = [
@@ -74,6 +76,7 @@ export function buildReport(input: {
     }
     objects.push({ target: r.target, state, reasons, ...(r.values.length ? { diff: r.values } : {}) });
   }
+  if (input.caches) objects.push({ target: input.caches.target, state: input.caches.state, reasons: input.caches.reasons });
   const count = (s: SyncState) => objects.filter((o) => o.state === s).length;
   const drift = objects.some((o) => o.state !== 'Synced') || outcomes.some((o) => o.outcome === 'failed' || o.outcome === 'blocked');
   const applied = outcomes.filter((o) => o.outcome === 'applied').length;

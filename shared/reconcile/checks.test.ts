@@ -91,3 +91,12 @@ describe('release drift', () => {
     expect(checkRelease(desired, live({ status: 'failed' }))).toMatchObject({ state: 'Degraded', reasons: ['revision 3 failed'] });
   });
 });
+
+describe('ImageCache summary', () => {
+  it('is Degraded when a cache Failed, and counts phases', async () => {
+    const { checkCaches } = await import('./check-caches');
+    const ic = (name: string, phase: string) => ({ apiVersion: 'eci.alibabacloud.com/v1' as const, kind: 'ImageCache' as const, metadata: { name }, spec: { images: ['a'] }, status: { phase } });
+    expect(checkCaches([ic('a', 'Ready'), ic('b', 'Failed')])).toMatchObject({ state: 'Degraded', byPhase: { Ready: 1, Failed: 1 }, reasons: [expect.stringContaining('1 of 2 ImageCache(s) Failed: b')] });
+    expect(checkCaches([])).toMatchObject({ state: 'Synced', reasons: [] });
+  });
+});

@@ -4,6 +4,7 @@ import type { Logger } from '#shared/log/index';
 import { renderMail, type Mailer } from '#shared/mail/index';
 import type { Clock } from '#shared/runtime/clock';
 import { buildReport, type ReconcileReport } from './build-report';
+import { checkCaches } from './check-caches';
 import { loadDesiredState, type DesiredSource } from './load-desired';
 import { reconcileReleases } from './reconcile-releases';
 import { reconcileVolumes, type VolumesKube } from './reconcile-volumes';
@@ -11,7 +12,7 @@ import { renderReportMail } from './render-report';
 
 /** The ports a reconcile run uses (gitlab only for an infra project or remediation; mail only on drift). */
 export interface ReconcilePorts {
-  kube: VolumesKube & Pick<KubePort, 'listSecrets'>;
+  kube: VolumesKube & Pick<KubePort, 'listSecrets' | 'listImageCaches'>;
   gitlab?: Pick<GitlabPort, 'createPipeline' | 'getPipeline'>;
   mail?: Mailer;
   log: Logger;
@@ -62,6 +63,8 @@ export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): 
     ...(o.verifyPipeline !== undefined ? { verifyPipeline: o.verifyPipeline } : {}),
     apply: perform,
   });
+  // One list, whatever the number of caches: their health belongs in the platform report (prewarm repairs them).
+  const caches = checkCaches(await ports.kube.listImageCaches());
   const report = buildReport({
     desired,
     dryRun: o.dryRun,
@@ -70,6 +73,7 @@ export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): 
     findings: [...vol.findings, ...rel.findings],
     releases: rel.releases,
     ...(rel.remediation ? { remediation: rel.remediation } : {}),
+    caches,
   });
   ports.log.info('reconcile report', { summary: report.summary, drift: report.drift, objects: report.objects.map((x) => `${x.target}=${x.state}`) });
   let mailed = false;

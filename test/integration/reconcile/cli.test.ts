@@ -45,8 +45,8 @@ describe('ops plan / apply', () => {
     expect(report.steps.map((s) => s.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);
 
     const again = await run('plan', []);
-    expect(again.out).toMatch(/Synced: PersistentVolume\/gitlab-runner-cache-pv, .*HelmRelease\/default\/gitlab-runner/);
-    expect(again.out).toMatch(/5 synced, 0 out of sync, 0 degraded; 0 step\(s\) applied/);
+    expect(again.out).toMatch(/Synced: PersistentVolume\/gitlab-runner-cache-pv, .*HelmRelease\/default\/gitlab-runner, ImageCache\/\*/);
+    expect(again.out).toMatch(/6 synced, 0 out of sync, 0 degraded; 0 step\(s\) applied/);
   });
 
   it('apply exits 1 while drift remains (a blocked recreate)', async () => {

@@ -22,7 +22,8 @@ describe('reconcile volumes against the kube emulator', () => {
     expect(h.kube.store.get('persistentvolumes', 'gitlab-runner-cache-pv')?.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'gitlab-ask-ops' });
     const second = await h.run();
     expect(second.report.steps).toEqual([]);
-    expect(second.report.objects.map((o) => o.state)).toEqual(['Synced', 'Synced', 'Synced', 'Synced', 'Synced']);
+    expect(second.report.objects.map((o) => o.state)).toEqual(['Synced', 'Synced', 'Synced', 'Synced', 'Synced', 'Synced']);
+    expect(second.report.objects.at(-1)?.target).toBe('ImageCache/*');
     expect(second.report.drift).toBe(false);
     expect(second.mailed).toBe(false);
     expect(h.mail.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/drift fixed/)]);
