@@ -64,4 +64,14 @@ describe('backup orchestration against the OSS + ECS + DirectMail emulators', ()
     expect(bed.dm.outbox.at(-1)!.subject).toContain('Backup not finished');
     expect(existsSync(join(bed.oss.bucketDir(BUCKET), prefixOf(host), 'verified', `${r.name}.json`))).toBe(false);
   });
+  it('a mail failure is recorded on the report and never turns a verified backup into a failure', async () => {
+    const host = bed.addHost();
+    const off = bed.dm.faults.add({ path: 'SingleSendMail', status: 400, body: { RequestId: 'R', HostId: 'dm.aliyuncs.com', Code: 'InvalidMailAddress.NotFound', Message: 'The specified mail address is not found.' } });
+    try {
+      const r = await bed.run(host);
+      expect(r).toMatchObject({ status: 'verified', mail: { sent: false, detail: expect.stringContaining('InvalidMailAddress.NotFound') } });
+    } finally {
+      off();
+    }
+  });
 });
