@@ -24,6 +24,8 @@ export interface CollectOptions extends InstanceFacts {
 export interface DesiredState {
   podSets: PodSet[];
   projects: ProjectReport[];
+  /** Projects whose discovery failed and for which no earlier result was known: their pod sets are unknown. */
+  unknown: number[];
 }
 
 /**
@@ -48,14 +50,15 @@ export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Pro
       o.memo?.set(p.id, { key, ...r });
       return r;
     } catch (e) {
-      o.memo?.delete(p.id);
-      const report: ProjectReport = { id: p.id, path: p.path_with_namespace, podSets: 0, unresolved: [], errors: [`discovery failed: ${(e as Error).message}`] };
-      return { sets: [] as PodSet[], report };
+      // Fall back to the last result this instance knows; without one the project's pod sets are unknown.
+      const report: ProjectReport = { id: p.id, path: p.path_with_namespace, podSets: hit?.sets.length ?? 0, unresolved: [], errors: [`discovery failed: ${(e as Error).message}`], ...(hit ? { memo: true } : {}) };
+      return { sets: hit?.sets ?? [], report, unknown: !hit };
     }
   });
   const podSets = results.flatMap((r) => r.sets);
   if (o.runner.runnerImage) podSets.push({ images: [o.runner.runnerImage], sources: [{ kind: 'runner' }] });
   const baseline = [...new Set(o.baseline)].sort();
   for (let i = 0; i < baseline.length; i += 20) podSets.push({ images: baseline.slice(i, i + 20), sources: [{ kind: 'baseline' }] });
-  return { podSets, projects: results.map((r) => r.report) };
+  const unknown = results.filter((r) => 'unknown' in r && r.unknown).map((r) => r.report.id);
+  return { podSets, projects: results.map((r) => r.report), unknown };
 }

@@ -14,6 +14,7 @@ export function planDeletes(
   managed: readonly ObservedCache[],
   planned: ReadonlyArray<PlannedCache & { sources: Set<string> }>,
   refreshOf: ReadonlyMap<string, string>,
+  unknown: ReadonlySet<string> = new Set(),
 ): ImageCacheStep[] {
   const wanted = new Set(planned.map((c) => c.name));
   const steps: ImageCacheStep[] = [];
@@ -25,6 +26,12 @@ export function planDeletes(
     }
     const refresh = refreshOf.get(o.name);
     const recorded = recordedSources(o.ic);
+    // A project GitLab could not tell us about this run may still need it: a transient API error never deletes.
+    const blind = unknown.size > 0 && (!recorded || [...recorded].some((s) => unknown.has(s)));
+    if (blind && !refresh) {
+      steps.push({ kind: 'keep', target: o.name, reason: `looks unused, but ${recorded ? [...recorded].filter((s) => unknown.has(s)).join(', ') : 'some project'} could not be discovered this run: kept` });
+      continue;
+    }
     // Replacements: caches now serving a pod set this one holds (it may be some pod's only Ready cache), plus
     // those serving the projects it was made for (pipelines of older commits may still want the old images).
     const serves = (c: PlannedCache): boolean => c.covers.some((k) => k.split('\n').every((i) => o.images.has(i)));

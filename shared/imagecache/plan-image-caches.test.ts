@@ -102,6 +102,14 @@ describe('planImageCaches', () => {
     expect(planImageCaches(desired, [], { ...opts, maxImages: 30 }).budget.dropped[0]!.reason).toMatch(/MAX_IMAGES=30/);
   });
 
+  it('keeps a cache of a project whose discovery failed this run', () => {
+    const ic = buildImageCache(['x:1'], 0, ['p9'], opts);
+    ic.status = { phase: 'Ready' };
+    const plan = planImageCaches([job(1, 'a', 'a:1')], [ic], { ...opts, unknownSources: ['p9'] });
+    expect(plan.steps.find((s) => s.target === ic.metadata.name)).toMatchObject({ kind: 'keep', reason: expect.stringMatching(/p9 could not be discovered/) });
+    expect(planImageCaches([job(1, 'a', 'a:1')], [ic], opts).steps.find((s) => s.target === ic.metadata.name)?.kind).toBe('delete-superseded');
+  });
+
   it('deletes a failed cache nobody needs at once', () => {
     const ic = buildImageCache(['x:1'], 0, ['p9'], opts);
     ic.status = { phase: 'Failed', events: [{ type: 'Warning', message: 'pull failed' }] };

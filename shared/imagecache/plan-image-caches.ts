@@ -60,7 +60,7 @@ export function planImageCaches(desired: readonly PodSet[], observed: readonly I
       caches.push({ name, images, phase: 'absent', covers, sources });
     }
   }
-  steps.push(...planDeletes(managed, caches, refreshOf));
+  steps.push(...planDeletes(managed, caches, refreshOf, new Set(opts.unknownSources ?? [])));
 
   const distinct = new Set(sets.flatMap((s) => s.images)).size;
   return {

@@ -76,7 +76,7 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   });
   // One list per run, whatever the number of caches: the plan is recomputed from it, no local state.
   const observed = await i.kube.listImageCaches();
-  const plan = planImageCaches(desired.podSets, observed, plannedOptions(e, i.clock.now()));
+  const plan = planImageCaches(desired.podSets, observed, { ...plannedOptions(e, i.clock.now()), unknownSources: desired.unknown.map((id) => `p${id}`) });
   const report: PrewarmReport = { runner, projects: desired.projects, plan, mailed: false };
   const counts = `${desired.podSets.length} pod sets, ${plan.caches.length} caches`;
   if (i.dryRun) {

@@ -26,6 +26,11 @@ export interface PlanOptions {
   maxImages: number;
   /** ROS caps a cache at 20 images (facts/alibaba.md §6). */
   maxImagesPerCache?: number;
+  /**
+   * Source keys (`p<projectId>`) whose pod sets are unknown this run (discovery failed): caches recorded for them,
+   * or recording nothing, are kept rather than judged unused.
+   */
+  unknownSources?: string[];
 }
 
 /** A pod set after normalisation: sorted unique images, merged sources, `key` = images joined. */

@@ -61,6 +61,17 @@ describe('prewarm under faults', () => {
     expect(h.kube.calls['POST /apis/eci.alibabacloud.com/v1/imagecaches'] ?? 0).toBe(0);
   });
 
+  it('never deletes the caches of a project GitLab failed to answer for', async () => {
+    h = await startHarness(projects());
+    await h.prewarm();
+    const before = (await h.caches()).map((c) => c.metadata.name).sort();
+    h.gl.faults.add({ path: '^/api/v4/projects/2/variables', status: 502, body: { message: '502 Bad Gateway' } });
+    const r = await h.prewarm();
+    expect(r.status).toBe('degraded');
+    expect(r.done.some((d) => d.step.kind === 'delete-superseded')).toBe(false);
+    expect((await h.caches()).map((c) => c.metadata.name).sort()).toEqual(before);
+  });
+
   it('waits out GitLab 429 (Retry-After) and reports a project GitLab keeps failing without stopping the others', async () => {
     h = await startHarness(projects());
     h.gl.faults.add({ path: '/repository/files/', status: 429, headers: { 'retry-after': '0' }, body: { message: '429 Too Many Requests' }, times: 2 });
