@@ -25,8 +25,8 @@ export async function sendPrewarmMail(
       rows: [
         ['caches', `${b.caches.used} / ${b.caches.max}`],
         ['images', `${b.images.used} / ${b.images.max}`],
-        ['pod sets left out (budget)', b.dropped.length],
-        ['pod sets over 20 images', r.report.plan.notCacheable.length],
+        ['pod sets left out (budget)', r.report.totals.dropped],
+        ['pod sets over 20 images', r.report.totals.notCacheable],
       ],
     },
   ];

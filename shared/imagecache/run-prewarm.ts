@@ -34,7 +34,9 @@ export interface PrewarmInput {
 export interface PrewarmReport {
   runner: RunnerImages;
   projects: ProjectReport[];
+  /** The plan, with `budget.dropped` and `notCacheable` cut to REPORT_LIST_MAX entries (totals below). */
   plan: ImageCachePlan;
+  totals: { dropped: number; notCacheable: number };
   apply?: Omit<ApplyResult, 'outcomes'>;
   mailed: boolean;
 }
@@ -44,6 +46,14 @@ export interface PrewarmResult {
   summary: string;
   outcomes: StepOutcome[];
   report: PrewarmReport;
+}
+
+/** Long lists are cut in the report: the worker's result must stay small (FC async results, mails). */
+export const REPORT_LIST_MAX = 50;
+
+function compact(plan: ImageCachePlan): ImageCachePlan {
+  const cut = <T extends { sources: unknown[] }>(xs: T[]): T[] => xs.slice(0, REPORT_LIST_MAX).map((x) => ({ ...x, sources: x.sources.slice(0, 5) }));
+  return { ...plan, notCacheable: cut(plan.notCacheable), budget: { ...plan.budget, dropped: cut(plan.budget.dropped) } };
 }
 
 /**
@@ -77,7 +87,7 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   // One list per run, whatever the number of caches: the plan is recomputed from it, no local state.
   const observed = await i.kube.listImageCaches();
   const plan = planImageCaches(desired.podSets, observed, { ...plannedOptions(e, i.clock.now()), unknownSources: desired.unknown.map((id) => `p${id}`) });
-  const report: PrewarmReport = { runner, projects: desired.projects, plan, mailed: false };
+  const report: PrewarmReport = { runner, projects: desired.projects, plan: compact(plan), totals: { dropped: plan.budget.dropped.length, notCacheable: plan.notCacheable.length }, mailed: false };
   const counts = `${desired.podSets.length} pod sets, ${plan.caches.length} caches`;
   if (i.dryRun) {
     const changes = plan.steps.filter((s) => s.kind !== 'keep').length;
