@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxCommand } from '#local/cli/commands/sandbox';
+import { createFcInvoker } from '#shared/cloud/fc/index';
 import { JAVA_DEMO_CI } from '#local/gitlab/index';
 import { sandboxParts } from '#local/sandbox/boot';
 import { createKubePart } from '#local/sandbox/parts/kube-part';
@@ -133,5 +134,26 @@ describe('npm start demo: push → system hook → webhook 202 → async queue �
 
     expect(await sandboxCommand.run(['push', 'no-such-project'], io)).toBe(1);
     expect(err.at(-1)).toMatch(/404 .*no project no-such-project/);
+  });
+
+  it('reconcile (dry run) reads the desired state from ops/infra in GitLab and finds the seeded cluster', async () => {
+    const fc = createFcInvoker({ accountId: s.sandbox.context.accountId, region: 'ap-northeast-2', endpoint: s.sandbox.urls.fc!, credentials: () => s.sandbox.context.credentials });
+    await fc.invokeAsync({ functionName: 'ops-worker', payload: JSON.stringify({ action: 'reconcile', dryRun: true }), taskId: 'demo_reconcile_1' });
+    const task = await until('reconcile task', async () => {
+      const t = s.sandbox.runtime.fc.tasks().find((x) => x.taskId === 'demo_reconcile_1');
+      return t && (t.status === 'Succeeded' || t.status === 'Failed') ? t : undefined;
+    });
+    expect(task.status).toBe('Succeeded');
+    const r = task.result as { dryRun: boolean; plan: Array<{ kind: string; target: string }>; report: { source: string; objects: Array<{ target: string; state: string }> } };
+    expect(r.dryRun).toBe(true);
+    expect(r.report.source).toBe('ops/infra@main:infra');
+    // The guide's hand-made PV/PVCs lack our labels: adopted with patches (planned only); the runner release matches.
+    expect(r.plan.filter((p) => p.kind === 'patch').map((p) => p.target).sort()).toEqual([
+      'PersistentVolume/gitlab-runner-cache-pv',
+      'PersistentVolume/gitlab-runner-maven-pv',
+      'PersistentVolumeClaim/default/gitlab-runner-cache-pvc',
+      'PersistentVolumeClaim/default/gitlab-runner-maven-pvc',
+    ]);
+    expect(r.report.objects.find((o) => o.target === 'HelmRelease/default/gitlab-runner')).toMatchObject({ state: 'Synced' });
   });
 });
