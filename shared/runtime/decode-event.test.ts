@@ -8,7 +8,7 @@ describe('decodeEvent', () => {
     expect(d).toEqual({
       kind: 'timer',
       timer: { triggerTime: '2026-11-27T18:00:00Z', triggerName: 'nightly-backup', payload: '{"action":"backup"}' },
-      request: { action: 'backup', source: { kind: 'timer', id: 'nightly-backup' } },
+      request: { action: 'backup', source: { kind: 'timer', id: 'nightly-backup', time: '2026-11-27T18:00:00.000Z' } },
     });
   });
 

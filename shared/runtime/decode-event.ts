@@ -11,7 +11,13 @@ export const invokeRequestSchema = z
     params: z.record(z.string(), z.unknown()).optional(),
     /** Who asked: webhook delivery, timer name, or "manual". */
     source: z
-      .object({ kind: z.enum(['webhook', 'timer', 'manual']), id: z.string().optional(), reason: z.string().optional() })
+      .object({
+        kind: z.enum(['webhook', 'timer', 'manual']),
+        id: z.string().optional(),
+        reason: z.string().optional(),
+        /** When the source fired (a timer's triggerTime): actions date their work by it, not by a late retry's clock. */
+        time: z.iso.datetime().optional(),
+      })
       .optional(),
   })
   .strict();
@@ -58,7 +64,8 @@ export function decodeEvent(event: Buffer | string | object): DecodedEvent {
     const timer = o as unknown as FcTimerEvent;
     const payload = timer.payload === undefined || timer.payload === '' ? {} : parseJson(timer.payload, 'timer payload');
     const req = toInvokeRequest(payload, `timer ${timer.triggerName} payload`);
-    return { kind: 'timer', timer, request: { ...req, source: { kind: 'timer', id: timer.triggerName } } };
+    const time = Number.isNaN(Date.parse(timer.triggerTime)) ? {} : { time: new Date(timer.triggerTime).toISOString() };
+    return { kind: 'timer', timer, request: { ...req, source: { kind: 'timer', id: timer.triggerName, ...time } } };
   }
   return { kind: 'invoke', request: toInvokeRequest(o, 'invoke event') };
 }

@@ -48,7 +48,8 @@ export const backup: ActionDefinition<z.infer<typeof params>> = {
         instanceId: env.BACKUP_INSTANCE_ID!,
         script,
         timeoutSec: env.BACKUP_TIMEOUT_SECONDS,
-        runDate: ctx.params.runDate ? new Date(ctx.params.runDate) : ctx.clock.now(),
+        // The night is named by the timer's triggerTime when there is one, so a late FC retry backs up the same night.
+        runDate: new Date(ctx.params.runDate ?? ctx.request.source?.time ?? ctx.clock.now().toISOString()),
         deadline: ctx.deadline,
         dryRun: ctx.dryRun,
         ...(ctx.params.force ? { force: true } : {}),

@@ -37,6 +37,14 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     expect(r.summary).toMatch(/^backup \d{10}_\S+ failed at agent: Cloud Assistant agent is not running on i-gitlabbk\d+/);
   });
 
+  it('a timer run (or a late FC retry of it) names the night by triggerTime, not by the clock at invocation', async () => {
+    const host = bed.addHost();
+    // 18:00Z on the 20th is 03:00 on the 21st in Seoul: the nightly timer's own firing, a week before the clock.
+    const timer = { triggerTime: '2026-11-20T18:00:00Z', triggerName: 'nightly-backup', payload: '{"action":"backup","dryRun":true}' };
+    const r = await invoke(host, timer);
+    expect((r.report as { name: string }).name).toMatch(/^\d{10}_2026_11_21(_|$)/);
+  });
+
   it('bad params are refused before anything runs', async () => {
     const host = bed.addHost();
     await expect(invoke(host, { action: 'backup', params: { runDate: 'yesterday' } })).rejects.toMatchObject({ code: 'ACTION_INVALID' });
