@@ -33,7 +33,7 @@ export interface SandboxPartHandle {
   close(): Promise<void>;
 }
 
-/** One emulator of the sandbox. Write `export const kubeSandboxPart: SandboxPart = {...}` next to the emulator. */
+/** One emulator (or seeding step) of the sandbox; each lives in local/sandbox/parts/ and is listed in `sandboxParts`. */
 export interface SandboxPart {
   name: string;
   start(ctx: SandboxContext): Promise<SandboxPartHandle>;
