@@ -11,6 +11,11 @@ const bins = kubeBinaries();
 if (!bins.helm) console.warn(`helm proof skipped: ${bins.why.join('; ')}`);
 const CHART = resolve('test/fixtures/charts/tiny');
 
+// In CI the proof must run: a missing binary fails there instead of skipping quietly.
+it.runIf(!bins.helm && process.env.CI === 'true')('helm is available for the fidelity proof in CI', () => {
+  expect.fail(`no helm: ${bins.why.join('; ')}`);
+});
+
 describe.skipIf(!bins.helm)('helm 3 against the Kubernetes emulator, read back by readHelmRelease', () => {
   let emu: KubeEmulator;
   let helm: (...args: string[]) => Promise<Run>;

@@ -11,6 +11,11 @@ const bins = kubeBinaries();
 if (!bins.kubectl) console.warn(`kubectl proof skipped: ${bins.why.join('; ')}`);
 const fx = (f: string) => resolve('test/fixtures/k8s', f);
 
+// In CI the proof must run: a missing binary fails there instead of skipping quietly.
+it.runIf(!bins.kubectl && process.env.CI === 'true')('kubectl is available for the fidelity proof in CI', () => {
+  expect.fail(`no kubectl: ${bins.why.join('; ')}`);
+});
+
 describe.skipIf(!bins.kubectl)('kubectl against the Kubernetes emulator (proof of fidelity)', () => {
   let emu: KubeEmulator;
   let kubectl: (...args: string[]) => Promise<Run>;
