@@ -1,89 +1,74 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type { ParsePayload } from 'zod/v4/core';
+import { setupZod } from './setup-zod';
 
-/** Schema helpers for env values: everything arrives as a string (or is absent). */
+setupZod();
+
+/**
+ * Schema helpers for env values: everything arrives as a string (or is absent). Built on `zod/mini` (same zod 4
+ * package, functional API) so a bundle keeps only the parts it calls: the classic `z` namespace pulls all of zod
+ * (~190 KB minified) into every cold start (docs/adr/0015-cold-start.md).
+ */
+
+/** `z.string().optional().transform(fn)` in the mini API. */
+const optionalString = <O>(fn: (v: string | undefined, ctx: ParsePayload) => O) =>
+  z.pipe(z.optional(z.string()), z.transform<string | undefined, O>(fn));
+
+/** Report a custom issue, as classic's `ctx.addIssue({ code: 'custom', message })` does, and yield NEVER. */
+function fail(ctx: ParsePayload, message: string): never {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  return z.NEVER;
+}
 
 /** "true"/"false"/"1"/"0"/"yes"/"no" → boolean; absent → default. */
 export const envBool = (def: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return def;
-      const s = v.trim().toLowerCase();
-      if (['true', '1', 'yes', 'on'].includes(s)) return true;
-      if (['false', '0', 'no', 'off'].includes(s)) return false;
-      ctx.addIssue({ code: 'custom', message: 'expected true or false' });
-      return z.NEVER;
-    });
+  optionalString((v, ctx): boolean => {
+    if (v === undefined || v === '') return def;
+    const s = v.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(s)) return true;
+    if (['false', '0', 'no', 'off'].includes(s)) return false;
+    return fail(ctx, 'expected true or false');
+  });
 
 /** Positive integer with bounds; absent → default. */
 export const envInt = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return def;
-      const n = Number(v.trim());
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `expected an integer in ${min}..${max}` });
-        return z.NEVER;
-      }
-      return n;
-    });
+  optionalString((v, ctx): number => {
+    if (v === undefined || v === '') return def;
+    const n = Number(v.trim());
+    if (!Number.isInteger(n) || n < min || n > max) return fail(ctx, `expected an integer in ${min}..${max}`);
+    return n;
+  });
 
 /** Comma (or newline) separated list, trimmed, empties dropped. */
 export const envList = (def: string[] = []) =>
-  z
-    .string()
-    .optional()
-    .transform((v) =>
-      v === undefined || v.trim() === ''
-        ? def
-        : v
-            .split(/[,\n]/)
-            .map((s) => s.trim())
-            .filter(Boolean),
-    );
+  optionalString((v): string[] =>
+    v === undefined || v.trim() === ''
+      ? def
+      : v
+          .split(/[,\n]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+  );
 
 /** Optional non-empty string (empty string counts as absent). */
-export const envStr = () =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+export const envStr = () => optionalString((v): string | undefined => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 /** Non-empty string with a default. */
-export const envStrDef = (def: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? def : v.trim()));
+export const envStrDef = (def: string) => optionalString((v): string => (v === undefined || v.trim() === '' ? def : v.trim()));
 
 /** http(s) URL, optional. Trailing slashes removed. */
 export const envUrl = () =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return undefined;
-      const s = v.trim();
-      if (!/^https?:\/\/[^\s/]+/.test(s)) {
-        ctx.addIssue({ code: 'custom', message: 'expected an http(s) URL' });
-        return z.NEVER;
-      }
-      return s.replace(/\/+$/, '');
-    });
+  optionalString((v, ctx): string | undefined => {
+    if (v === undefined || v.trim() === '') return undefined;
+    const s = v.trim();
+    if (!/^https?:\/\/[^\s/]+/.test(s)) return fail(ctx, 'expected an http(s) URL');
+    return s.replace(/\/+$/, '');
+  });
 
 /** One of a fixed set of strings, with a default. */
 export const envEnum = <T extends string>(values: readonly [T, ...T[]], def: T) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return def;
-      if (!(values as readonly string[]).includes(v.trim())) {
-        ctx.addIssue({ code: 'custom', message: `expected one of ${values.join('|')}` });
-        return z.NEVER;
-      }
-      return v.trim() as T;
-    });
+  optionalString((v, ctx): T => {
+    if (v === undefined || v.trim() === '') return def;
+    if (!(values as readonly string[]).includes(v.trim())) return fail(ctx, `expected one of ${values.join('|')}`);
+    return v.trim() as T;
+  });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { envBool, envEnum, envInt, envList, envStr, envStrDef, envUrl } from './env-helpers';
 
 /**

@@ -1,26 +1,28 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { setupZod } from '#shared/config/setup-zod';
 import { AppError } from '#shared/errors/index';
 import type { FcHttpEvent, FcTimerEvent } from './fc-types';
 
+// zod/mini, not classic `z`: both functions decode events on their cold path (docs/adr/0015-cold-start.md).
+setupZod();
+
 /** A manual (`s invoke`), async (from the webhook) or timer-payload request for the worker. */
-export const invokeRequestSchema = z
-  .object({
-    action: z.string().min(1).max(64),
-    dryRun: z.boolean().optional(),
-    /** Action parameters (e.g. `{ projects: [12] }` for prewarm). */
-    params: z.record(z.string(), z.unknown()).optional(),
-    /** Who asked: webhook delivery, timer name, or "manual". */
-    source: z
-      .object({
-        kind: z.enum(['webhook', 'timer', 'manual']),
-        id: z.string().optional(),
-        reason: z.string().optional(),
-        /** When the source fired (a timer's triggerTime): actions date their work by it, not by a late retry's clock. */
-        time: z.iso.datetime().optional(),
-      })
-      .optional(),
-  })
-  .strict();
+export const invokeRequestSchema = z.strictObject({
+  action: z.string().check(z.minLength(1), z.maxLength(64)),
+  dryRun: z.optional(z.boolean()),
+  /** Action parameters (e.g. `{ projects: [12] }` for prewarm). */
+  params: z.optional(z.record(z.string(), z.unknown())),
+  /** Who asked: webhook delivery, timer name, or "manual". */
+  source: z.optional(
+    z.object({
+      kind: z.enum(['webhook', 'timer', 'manual']),
+      id: z.optional(z.string()),
+      reason: z.optional(z.string()),
+      /** When the source fired (a timer's triggerTime): actions date their work by it, not by a late retry's clock. */
+      time: z.optional(z.iso.datetime()),
+    }),
+  ),
+});
 export type InvokeRequest = z.infer<typeof invokeRequestSchema>;
 
 export type DecodedEvent =
