@@ -22,6 +22,9 @@ export const FUNCTION_RULES: Record<string, { forbid?: readonly string[]; stub?:
   // them only to upload code/layers and for instance exec over WebSocket, which the webhook never does, so they
   // are stubbed (a call would throw) rather than bundled: ~50 KB less to parse on every cold start.
   'gitlab-webhook': { forbid: HEAVY_PACKAGES, stub: ['ali-oss', 'ws'] },
+  // yaml and smol-toml serve prewarm and reconcile only (CI files, helmfile, runner config.toml); backup, watchdog and
+  // ping never touch them, so they load on first use like the clients (docs/adr/0015-cold-start.md).
+  'ops-worker': { lazy: [...HEAVY_PACKAGES, 'yaml', 'smol-toml'] },
 };
 
 /** The functions the build produces: every `functions/<name>/handler.ts` (s.yaml `code: ./dist/<name>`). */
