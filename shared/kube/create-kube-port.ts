@@ -1,4 +1,5 @@
-import type { CoreV1Api, CoreV1Event, CustomObjectsApi, V1PersistentVolume, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Api, CoreV1Event, CustomObjectsApi, V1ConfigMap, V1PersistentVolume, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
+import { isAppError } from '#shared/errors/index';
 import { retry } from '#shared/runtime/retry';
 import { kubeReason, kubeStatusCode, toKubeError, type KubeOp } from './kube-error';
 import { IMAGECACHE_GROUP, IMAGECACHE_PLURAL, IMAGECACHE_VERSION, type Created, type ImageCache, type KubePort, type KubePortOptions, type MergePatch } from './port';
@@ -49,8 +50,11 @@ export function createKubePort(opts: KubePortOptions): KubePort {
     return { middleware: [{ pre, post: observable }], middlewareMergeStrategy: 'append' } as unknown as CallOptions;
   };
 
-  /** One API call with counting, error mapping and bounded retries (every call we make is idempotent). */
-  const call = <T>(op: KubeOp, fn: (c: Clients, o: CallOptions) => Promise<T>, contentType?: string): Promise<T> =>
+  /**
+   * One API call with counting, error mapping and bounded retries (every call we make is idempotent). `conflictFinal`:
+   * a 409 Conflict is the caller's to handle (a PUT with a stale resourceVersion fails the same way every time).
+   */
+  const call = <T>(op: KubeOp, fn: (c: Clients, o: CallOptions) => Promise<T>, contentType?: string, conflictFinal = false): Promise<T> =>
     retry(
       async () => {
         const key = `${op.verb} ${op.resource}`;
@@ -63,7 +67,12 @@ export function createKubePort(opts: KubePortOptions): KubePort {
           throw err;
         }
       },
-      { attempts: opts.attempts ?? 3, baseMs: opts.retryBaseMs ?? 200, ...(opts.clock ? { clock: opts.clock } : {}) },
+      {
+        attempts: opts.attempts ?? 3,
+        baseMs: opts.retryBaseMs ?? 200,
+        ...(opts.clock ? { clock: opts.clock } : {}),
+        ...(conflictFinal ? { isRetryable: (e: unknown) => isAppError(e) && e.retryable && kubeStatusCode(e) !== 409 } : {}),
+      },
     );
 
   const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => {
@@ -148,6 +157,18 @@ export function createKubePort(opts: KubePortOptions): KubePort {
       (await call({ verb: 'list', resource: 'secrets', namespace }, (c, o) => c.core.listNamespacedSecret({ namespace, ...(labelSelector ? { labelSelector } : {}) }, o))).items,
     listEvents: async (namespace, fieldSelector): Promise<CoreV1Event[]> =>
       (await call({ verb: 'list', resource: 'events', namespace }, (c, o) => c.core.listNamespacedEvent({ namespace, ...(fieldSelector ? { fieldSelector } : {}) }, o))).items,
+
+    getConfigMap: (namespace, name) => orUndefined(call({ verb: 'get', resource: 'configmaps', namespace, name }, (c, o) => c.core.readNamespacedConfigMap({ namespace, name }, o))),
+    createConfigMap: (cm: V1ConfigMap) => {
+      const namespace = cm.metadata?.namespace ?? 'default';
+      const name = cm.metadata?.name ?? '';
+      return createIfAbsent(
+        () => call({ verb: 'create', resource: 'configmaps', namespace, name }, (c, o) => c.core.createNamespacedConfigMap({ namespace, body: cm }, o)),
+        () => port.getConfigMap(namespace, name),
+      );
+    },
+    replaceConfigMap: (namespace, name, cm) =>
+      call({ verb: 'update', resource: 'configmaps', namespace, name }, (c, o) => c.core.replaceNamespacedConfigMap({ namespace, name, body: cm }, o), undefined, true),
   };
   return port;
 }

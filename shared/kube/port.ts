@@ -1,5 +1,5 @@
 import type { Clock } from '#shared/runtime/clock';
-import type { CoreV1Event, V1ObjectMeta, V1PersistentVolume, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Event, V1ConfigMap, V1ObjectMeta, V1PersistentVolume, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
 
 /** ImageCache CRD coordinates (facts/alibaba.md §6): cluster-scoped, with a status subresource. */
 export const IMAGECACHE_GROUP = 'eci.alibabacloud.com';
@@ -78,6 +78,16 @@ export interface KubePort {
   listSecrets(namespace: string, labelSelector?: string): Promise<V1Secret[]>;
   /** e.g. fieldSelector `involvedObject.name=gitlab-runner-cache-pvc`. */
   listEvents(namespace: string, fieldSelector?: string): Promise<CoreV1Event[]>;
+
+  /** undefined when absent. */
+  getConfigMap(namespace: string, name: string): Promise<V1ConfigMap | undefined>;
+  /** Create-if-absent: on AlreadyExists returns the existing object with `created: false`. */
+  createConfigMap(cm: V1ConfigMap): Promise<Created<V1ConfigMap>>;
+  /**
+   * PUT with the object's `metadata.resourceVersion`: a stale one fails with 409 Conflict, which is NOT retried here
+   * (replaying the same stale version cannot succeed) — the caller re-reads and merges (optimistic concurrency).
+   */
+  replaceConfigMap(namespace: string, name: string, cm: V1ConfigMap): Promise<V1ConfigMap>;
 
   /** Requests sent, by `"<verb> <resource>"` (retries count). */
   readonly calls: Readonly<Record<string, number>>;
