@@ -10,9 +10,12 @@ setupZod();
  * (~190 KB minified) into every cold start (docs/adr/0015-cold-start.md).
  */
 
+// One shared input schema for every key: schemas are immutable, and each instance costs construction time at cold
+// start (the env schema has ~60 keys; sharing saves ~120 instances).
+const maybeString = z.optional(z.string());
+
 /** `z.string().optional().transform(fn)` in the mini API. */
-const optionalString = <O>(fn: (v: string | undefined, ctx: ParsePayload) => O) =>
-  z.pipe(z.optional(z.string()), z.transform<string | undefined, O>(fn));
+const optionalString = <O>(fn: (v: string | undefined, ctx: ParsePayload) => O) => z.pipe(maybeString, z.transform<string | undefined, O>(fn));
 
 /** Report a custom issue, as classic's `ctx.addIssue({ code: 'custom', message })` does, and yield NEVER. */
 function fail(ctx: ParsePayload, message: string): never {
