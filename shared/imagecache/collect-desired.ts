@@ -1,14 +1,16 @@
+import { hasHttpStatus } from '#shared/gitlab/api/to-gitlab-error';
 import type { GitlabPort, ProjectInfo } from '#shared/gitlab/api/index';
 import { discoverProject, type InstanceFacts, type ProjectReport } from './discover-project';
+import { storedPodSets, toStored, type StoredProject } from './image-set-store';
 import { mapLimit } from './map-limit';
 import type { RunnerImages } from './read-runner-images';
 import type { PodSet } from './types';
 
-/** Per-project results kept for the warm instance: a hook run re-discovers only its projects (see ADR 0013). */
-export type PodSetMemo = Map<number, { key: string; sets: PodSet[]; report: ProjectReport }>;
-
 export interface CollectOptions extends InstanceFacts {
-  /** Hook run: re-discover these project ids; the others come from the memo when it still matches. */
+  /**
+   * Hook run against a trusted store: re-discover only these project ids and take every other project's sets from
+   * `stored` (no project list is read). Undefined = full walk of every active project.
+   */
   projects?: number[];
   /** GITLAB_PROJECTS: paths or ids to walk instead of every active project. */
   only?: string[];
@@ -17,48 +19,88 @@ export interface CollectOptions extends InstanceFacts {
   runner: RunnerImages;
   /** IMAGECACHE_BASELINE. */
   baseline: string[];
-  memo?: PodSetMemo;
+  /** Last stored sets per project: the fallback when GitLab fails for a project, and a hook run's other projects. */
+  stored?: ReadonlyMap<number, StoredProject>;
+  now: Date;
 }
 
-/** The desired state: every pod set with who uses it, plus the per-project report. */
+/** The desired state: every pod set with who uses it, the per-project report, and what the store should learn. */
 export interface DesiredState {
   podSets: PodSet[];
   projects: ProjectReport[];
   /** Projects whose discovery failed and for which no earlier result was known: their pod sets are unknown. */
   unknown: number[];
+  /** Entries discovered this run whose content differs from the stored one (to save). */
+  changed: Map<number, StoredProject>;
+  /** Stored projects that are gone: not listed by a full walk, or named by the hook and deleted/archived/out of scope. */
+  removed: number[];
 }
+
+interface One {
+  sets: PodSet[];
+  report: ProjectReport;
+  unknown?: boolean;
+}
+
+const sameContent = (a: StoredProject, b: StoredProject | undefined): boolean =>
+  b !== undefined && JSON.stringify({ ...a, discoveredAt: '' }) === JSON.stringify({ ...b, discoveredAt: '' });
+
+const inScope = (p: ProjectInfo, only: string[] | undefined): boolean => !only?.length || only.includes(String(p.id)) || only.includes(p.path_with_namespace);
 
 /**
  * Union of all job pod sets across active projects, the runner pod and the baseline (in ≤20-image chunks). One
- * project's failure is reported and never stops the others; failing to list projects fails the run (retryable).
+ * project's failure is reported and never stops the others (it keeps its stored sets); failing to list projects
+ * fails the run (retryable).
  */
 export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Promise<DesiredState> {
-  const list: ProjectInfo[] = o.only?.length
-    ? await Promise.all(o.only.map((ref) => gitlab.getProject(/^\d+$/.test(ref) ? Number(ref) : ref)))
-    : await gitlab.listActiveProjects();
-  const forced = new Set(o.projects ?? []);
-  const hookRun = o.projects !== undefined;
-  const runnerKey = `${o.runner.helperImage ?? ''}|${o.runner.defaultImage ?? ''}`;
-  const results = await mapLimit(list, o.concurrency, async (p) => {
-    // A memo entry is reused only on hook runs, for projects the hook did not name and whose activity and runner
-    // images are unchanged; timer and manual runs always walk everything.
-    const key = `${p.last_activity_at}|${p.ci_config_path ?? ''}|${runnerKey}`;
-    const hit = o.memo?.get(p.id);
-    if (hookRun && !forced.has(p.id) && hit?.key === key) return { sets: hit.sets, report: { ...hit.report, memo: true } };
+  const changed = new Map<number, StoredProject>();
+  const removed: number[] = [];
+  const discover = async (p: ProjectInfo): Promise<One> => {
+    const hit = o.stored?.get(p.id);
     try {
       const r = await discoverProject(gitlab, p, o.runner, o);
-      o.memo?.set(p.id, { key, ...r });
+      const entry = toStored(p.path_with_namespace, r.sets, o.now, { ...(p.default_branch ? { ref: p.default_branch } : {}), ...(r.report.errors.length ? { errors: r.report.errors } : {}) });
+      if (!sameContent(entry, hit)) changed.set(p.id, entry);
       return r;
     } catch (e) {
-      // Fall back to the last result this instance knows; without one the project's pod sets are unknown.
-      const report: ProjectReport = { id: p.id, path: p.path_with_namespace, podSets: hit?.sets.length ?? 0, unresolved: [], errors: [`discovery failed: ${(e as Error).message}`], ...(hit ? { memo: true } : {}) };
-      return { sets: hit?.sets ?? [], report, unknown: !hit };
+      // Keep the last stored result (its caches stay protected); without one the project's pod sets are unknown.
+      const report: ProjectReport = { id: p.id, path: p.path_with_namespace, podSets: hit?.podSets.length ?? 0, unresolved: [], errors: [`discovery failed: ${(e as Error).message}`], ...(hit ? { memo: true } : {}) };
+      return { sets: hit ? storedPodSets(p.id, hit) : [], report, unknown: !hit };
     }
-  });
+  };
+  const fromStore = (id: number, s: StoredProject): One => ({ sets: storedPodSets(id, s), report: { id, path: s.path, podSets: s.podSets.length, unresolved: [], errors: s.errors ?? [], memo: true } });
+
+  let results: One[];
+  if (o.projects) {
+    const named = new Set(o.projects);
+    const fresh = await mapLimit([...named], o.concurrency, async (id): Promise<One | undefined> => {
+      let p: ProjectInfo;
+      try {
+        p = await gitlab.getProject(id);
+      } catch (e) {
+        if (hasHttpStatus(e, 404)) return void removed.push(id); // deleted: its caches go once nothing else needs them
+        const hit = o.stored?.get(id);
+        const report: ProjectReport = { id, path: hit?.path ?? String(id), podSets: hit?.podSets.length ?? 0, unresolved: [], errors: [`discovery failed: ${(e as Error).message}`], ...(hit ? { memo: true } : {}) };
+        return { sets: hit ? storedPodSets(id, hit) : [], report, unknown: !hit };
+      }
+      if (p.archived || !inScope(p, o.only)) return void removed.push(id);
+      return discover(p);
+    });
+    const kept = [...(o.stored ?? [])].filter(([id]) => !named.has(id)).map(([id, s]) => fromStore(id, s));
+    results = [...fresh.filter((r): r is One => r !== undefined), ...kept].sort((a, b) => a.report.id - b.report.id);
+  } else {
+    const list: ProjectInfo[] = o.only?.length
+      ? await Promise.all(o.only.map((ref) => gitlab.getProject(/^\d+$/.test(ref) ? Number(ref) : ref)))
+      : await gitlab.listActiveProjects();
+    results = await mapLimit(list, o.concurrency, discover);
+    const listed = new Set(list.map((p) => p.id));
+    removed.push(...[...(o.stored?.keys() ?? [])].filter((id) => !listed.has(id)));
+  }
+
   const podSets = results.flatMap((r) => r.sets);
   if (o.runner.runnerImage) podSets.push({ images: [o.runner.runnerImage], sources: [{ kind: 'runner' }] });
   const baseline = [...new Set(o.baseline)].sort();
   for (let i = 0; i < baseline.length; i += 20) podSets.push({ images: baseline.slice(i, i + 20), sources: [{ kind: 'baseline' }] });
-  const unknown = results.filter((r) => 'unknown' in r && r.unknown).map((r) => r.report.id);
-  return { podSets, projects: results.map((r) => r.report), unknown };
+  const unknown = results.filter((r) => r.unknown).map((r) => r.report.id);
+  return { podSets, projects: results.map((r) => r.report), unknown, changed, removed };
 }

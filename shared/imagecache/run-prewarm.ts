@@ -5,7 +5,9 @@ import type { Logger } from '#shared/log/index';
 import type { Mailer } from '#shared/mail/index';
 import type { Clock } from '#shared/runtime/clock';
 import { applyImageCachePlan, type ApplyResult, type StepOutcome } from './apply-image-cache-plan';
-import { collectDesired, type PodSetMemo } from './collect-desired';
+import { collectDesired } from './collect-desired';
+import { trustStore } from './trust-store';
+import type { ImageSetStore, SaveResult } from './image-set-store';
 import type { ProjectReport } from './discover-project';
 import { plannedOptions } from './planned-options';
 import { planImageCaches } from './plan-image-caches';
@@ -24,9 +26,10 @@ export interface PrewarmInput {
   log: Logger;
   deadline: Date;
   dryRun: boolean;
-  /** Hook run: re-discover only these projects (others from the memo). */
+  /** Hook run: re-discover only these projects (the others from the image-set store when it can be trusted). */
   projects?: number[];
-  memo?: PodSetMemo;
+  /** Last discovered pod sets per project (ConfigMap in production); without it every run walks every project. */
+  store?: ImageSetStore;
   pollBaseMs?: number;
 }
 
@@ -38,6 +41,10 @@ export interface PrewarmReport {
   plan: ImageCachePlan;
   totals: { dropped: number; notCacheable: number };
   apply?: Omit<ApplyResult, 'outcomes'>;
+  /** How the desired state was gathered: `hook` = named projects only, the rest from the store; `full` = every project. */
+  walk: { mode: 'hook' | 'full'; why: string };
+  /** The store write (not in dryRun): entries written/removed, bytes, overflow. */
+  store?: { changed: number; removed: number } & SaveResult;
   mailed: boolean;
 }
 
@@ -70,8 +77,13 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
     ...(e.INFRA_PROJECT ? { helmfile: () => i.gitlab.readFile(e.INFRA_PROJECT!, `${e.INFRA_PATH.replace(/\/+$/, '')}/helmfile.yaml`, e.INFRA_REF) } : {}),
   });
   const url = new URL(e.GITLAB_URL ?? 'https://gitlab.invalid');
+  // One GET for every project's last sets; a hook run walks only its projects when the store can be trusted.
+  const stored = i.store ? await i.store.load() : undefined;
+  const trust = trustStore(stored, { runner, scope: e.GITLAB_PROJECTS, maxAgeHours: e.IMAGECACHE_MUTABLE_REFRESH_HOURS, now: i.clock.now(), hook: i.projects !== undefined });
   const desired = await collectDesired(i.gitlab, {
-    ...(i.projects ? { projects: i.projects } : {}),
+    ...(i.projects && trust.mode === 'hook' ? { projects: i.projects } : {}),
+    ...(stored ? { stored: stored.projects } : {}),
+    now: i.clock.now(),
     only: e.GITLAB_PROJECTS,
     concurrency: e.GITLAB_CONCURRENCY,
     runner,
@@ -82,16 +94,22 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
     dependencyProxy: Boolean(e.GITLAB_DEPENDENCY_PROXY_HOST),
     ciConfigPath: e.CI_CONFIG_PATH,
     remoteAllowlist: e.GITLAB_REMOTE_INCLUDE_ALLOWLIST,
-    ...(i.memo ? { memo: i.memo } : {}),
   });
   // One list per run, whatever the number of caches: the plan is recomputed from it, no local state.
   const observed = await i.kube.listImageCaches();
   const plan = planImageCaches(desired.podSets, observed, { ...plannedOptions(e, i.clock.now()), unknownSources: desired.unknown.map((id) => `p${id}`) });
-  const report: PrewarmReport = { runner, projects: desired.projects, plan: compact(plan), totals: { dropped: plan.budget.dropped.length, notCacheable: plan.notCacheable.length }, mailed: false };
+  const report: PrewarmReport = { runner, projects: desired.projects, plan: compact(plan), totals: { dropped: plan.budget.dropped.length, notCacheable: plan.notCacheable.length }, walk: { mode: trust.mode, why: trust.why }, mailed: false };
   const counts = `${desired.podSets.length} pod sets, ${plan.caches.length} caches`;
   if (i.dryRun) {
     const changes = plan.steps.filter((s) => s.kind !== 'keep').length;
     return { status: 'ok', summary: `dry run: ${counts}, ${changes} step(s) planned`, outcomes: plan.steps.map((step) => ({ step, outcome: 'skipped', detail: 'dry run' })), report };
+  }
+  // Saved before apply: the store records desired state, so a failed write fails the run (retryable) before any
+  // cache changes, and a later hook run never plans against sets older than the caches made from them.
+  if (i.store && (desired.changed.size || desired.removed.length || trust.mode === 'full')) {
+    const saved = await i.store.save(desired.changed, desired.removed, trust.mode === 'full' ? { ...trust.meta, complete: desired.unknown.length === 0 } : undefined);
+    report.store = { changed: desired.changed.size, removed: desired.removed.length, ...saved };
+    if (saved.overflow) i.log.warn('image-set store full: hook runs walk every project until it fits', { bytes: saved.bytes });
   }
   const applied = await applyImageCachePlan(plan, i.kube, { clock: i.clock, deadline: i.deadline, log: i.log, ...(i.pollBaseMs ? { pollBaseMs: i.pollBaseMs } : {}) });
   const { outcomes, ...rest } = applied;
@@ -101,8 +119,9 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const deleted = n('applied', ['delete-superseded']);
   const failed = n('failed') + n('blocked');
   const apiTrouble = desired.projects.filter((p) => p.errors.some((m) => m.startsWith('discovery failed'))).length;
-  const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble ? 'degraded' : created || deleted ? 'changed' : 'ok';
-  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not discovered` : ''}`;
+  const overflow = report.store?.overflow ? 1 : 0;
+  const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow ? 'degraded' : created || deleted ? 'changed' : 'ok';
+  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}`;
   if (created || deleted || failed || applied.errors.length || apiTrouble) {
     report.mailed = await sendPrewarmMail(i.mail, i.log, { status, summary, outcomes, report });
   }

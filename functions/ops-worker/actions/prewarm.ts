@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import { AppError } from '#shared/errors/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
-import type { PodSetMemo } from '#shared/imagecache/collect-desired';
+import type { ImageSetStore } from '#shared/imagecache/image-set-store';
+import { kubeImageSetStore } from '#shared/imagecache/kube-image-set-store';
 import type { ImageCacheStep } from '#shared/imagecache/types';
 import { runPrewarm } from '#shared/imagecache/run-prewarm';
 import type { KubePort } from '#shared/kube/port';
 import type { Mailer } from '#shared/mail/index';
 import type { ActionDefinition, PlanStep } from '../types';
-
-/** Per-project pod sets of this warm instance: hook runs re-discover only their projects (ADR 0013). */
-const memo: PodSetMemo = new Map();
 
 function port<T>(ports: Record<string, unknown>, name: string): T {
   const p = ports[name];
@@ -32,9 +30,14 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
   description: 'Keep one ECI ImageCache (≤20 images) for every CI job pod image set; dryRun = plan only.',
   params: z.object({ projects: z.array(z.number().int().positive()).max(1000).optional() }),
   run: async (ctx) => {
+    const kube = port<KubePort>(ctx.ports, 'kube');
+    // The durable per-project image sets (one ConfigMap in RUNNER_NAMESPACE): hook runs re-discover only their
+    // projects, even on a cold instance (ADR 0013). Tests may wire their own `imageSetStore` port.
+    const store = (ctx.ports.imageSetStore as ImageSetStore | undefined) ?? kubeImageSetStore(kube, { namespace: ctx.config.env.RUNNER_NAMESPACE });
     const r = await runPrewarm({
       gitlab: port<GitlabPort>(ctx.ports, 'gitlab'),
-      kube: port<KubePort>(ctx.ports, 'kube'),
+      kube,
+      store,
       mail: ctx.ports.mail as Mailer | undefined,
       env: ctx.config.env,
       clock: ctx.clock,
@@ -42,7 +45,6 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
       deadline: ctx.deadline,
       dryRun: ctx.dryRun,
       ...(ctx.params.projects ? { projects: ctx.params.projects } : {}),
-      memo,
     });
     const errors = r.report.apply?.errors ?? [];
     return {
