@@ -21,7 +21,9 @@ export const FUNCTION_RULES: Record<string, { forbid?: readonly string[]; stub?:
   // The webhook only verifies, classifies and hands off. @alicloud/fc2 requires ali-oss and ws at load time but uses
   // them only to upload code/layers and for instance exec over WebSocket, which the webhook never does, so they
   // are stubbed (a call would throw) rather than bundled: ~50 KB less to parse on every cold start.
-  'gitlab-webhook': { forbid: HEAVY_PACKAGES, stub: ['ali-oss', 'ws'] },
+  // axios likewise: fc2 calls it only to refresh STS keys for its ali-oss uploads (lib/client.js), and with axios goes
+  // follow-redirects (~30 KB together).
+  'gitlab-webhook': { forbid: HEAVY_PACKAGES, stub: ['ali-oss', 'ws', 'axios'] },
   // yaml and smol-toml serve prewarm and reconcile only (CI files, helmfile, runner config.toml); backup, watchdog and
   // ping never touch them, so they load on first use like the clients (docs/adr/0015-cold-start.md).
   'ops-worker': { lazy: [...HEAVY_PACKAGES, 'yaml', 'smol-toml'] },
@@ -93,7 +95,7 @@ export async function buildFunctions(opts: { root?: string; outDir?: string; nam
       sourcemap: true,
       metafile: true,
       external: OPTIONAL_EXTERNALS,
-      plugins: [zodEnglishOnlyPlugin(), lazyVendorPlugin(lazy, used), stubPlugin(rules.stub ?? [], `kept out of ${name} (scripts/build.ts)`)],
+      plugins: [zodEnglishOnlyPlugin(), fc2NativeAsyncPlugin(), lazyVendorPlugin(lazy, used), stubPlugin(rules.stub ?? [], `kept out of ${name} (scripts/build.ts)`)],
       outfile,
       logLevel: 'error',
     });
@@ -133,6 +135,23 @@ export function zodEnglishOnlyPlugin(): Plugin {
         resolveDir: dirname(args.path),
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * @alicloud/fc2's index.js picks `lib/client.js` when the runtime has async functions (every Node we run) and the
+ * babel `es5/` build otherwise; a bundler sees both requires and keeps both, so the bundle carried the never-run es5
+ * copy plus regenerator-runtime (~40 KB). Resolve the package to the file index.js would pick.
+ */
+export function fc2NativeAsyncPlugin(): Plugin {
+  return {
+    name: 'fc2-native-async',
+    setup(b) {
+      b.onResolve({ filter: /^@alicloud\/fc2$/ }, async (args) => {
+        const res = await b.resolve('@alicloud/fc2/lib/client.js', { kind: args.kind, resolveDir: args.resolveDir });
+        return res.errors.length ? undefined : { path: res.path };
+      });
     },
   };
 }
