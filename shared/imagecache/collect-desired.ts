@@ -1,7 +1,7 @@
 import { hasHttpStatus } from '#shared/gitlab/api/to-gitlab-error';
 import type { GitlabPort, ProjectInfo } from '#shared/gitlab/api/index';
 import { discoverProject, type InstanceFacts, type ProjectReport } from './discover-project';
-import { storedPodSets, toStored, type StoredProject } from './image-set-store';
+import { encodeProject, storedPodSets, toStored, type StoredProject } from './image-set-store';
 import { mapLimit } from './map-limit';
 import type { RunnerImages } from './read-runner-images';
 import type { PodSet } from './types';
@@ -42,8 +42,9 @@ interface One {
   unknown?: boolean;
 }
 
+/** Same pod sets, jobs, ref and errors (the canonical encoding, discovery time left out): no write needed. */
 const sameContent = (a: StoredProject, b: StoredProject | undefined): boolean =>
-  b !== undefined && JSON.stringify({ ...a, discoveredAt: '' }) === JSON.stringify({ ...b, discoveredAt: '' });
+  b !== undefined && encodeProject({ ...a, discoveredAt: '' }) === encodeProject({ ...b, discoveredAt: '' });
 
 const inScope = (p: ProjectInfo, only: string[] | undefined): boolean => !only?.length || only.includes(String(p.id)) || only.includes(p.path_with_namespace);
 

@@ -10,7 +10,7 @@ export interface ProjectReport {
   podSets: number;
   unresolved: CiUnresolved[];
   errors: string[];
-  /** Taken from this warm instance's memo instead of asking GitLab again. */
+  /** Not re-discovered this run: the pod sets come from the image-set store (ADR 0013). */
   memo?: boolean;
 }
 

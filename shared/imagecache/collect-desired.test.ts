@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '#shared/errors/index';
+import type { GitlabPort, ProjectInfo } from '#shared/gitlab/api/index';
+import { collectDesired, type CollectOptions } from './collect-desired';
+import type { StoredProject } from './image-set-store';
+
+const project = (id: number, path: string, extra: Partial<ProjectInfo> = {}): ProjectInfo =>
+  ({ id, path_with_namespace: path, default_branch: 'main', archived: false, namespace: { id: 1, full_path: path.split('/')[0]!, kind: 'group' }, ...extra }) as ProjectInfo;
+const gitlabError = (status: number) => new AppError('GITLAB_API', `GitLab get project failed: ${status}`, { status: 502, details: { httpStatus: status } });
+
+/** A GitLab with the given projects (id → CI file, or an error for getProject); listing is recorded. */
+function fakeGitlab(projects: Record<number, { info?: ProjectInfo; ci?: string; error?: AppError }>) {
+  const asked: string[] = [];
+  const gitlab = {
+    listActiveProjects: async () => (asked.push('list'), Object.values(projects).flatMap((p) => (p.info && !p.info.archived ? [p.info] : []))),
+    getProject: async (id: number | string) => {
+      asked.push(`project ${id}`);
+      const p = projects[Number(id)];
+      if (p?.error) throw p.error;
+      if (!p?.info) throw gitlabError(404);
+      return p.info;
+    },
+    readFile: async (id: number | string) => (asked.push(`file ${id}`), projects[Number(id)]?.ci),
+    lintMerged: async () => undefined,
+    projectVariables: async () => ({}),
+    readTemplate: async () => undefined,
+  } as unknown as GitlabPort;
+  return { gitlab, asked };
+}
+
+const opts = (o: Partial<CollectOptions>): CollectOptions => ({ serverHost: 'gitlab.example.com', ciConfigPath: '.gitlab-ci.yml', remoteAllowlist: [], concurrency: 2, runner: { helperImage: 'helper:1' } as CollectOptions['runner'], baseline: [], now: new Date('2026-11-27T11:00:00Z'), ...o });
+const stored = (path: string, image: string): StoredProject => ({ path, podSets: [[image, 'helper:1']], jobs: ['build'], discoveredAt: '2026-11-27T03:00:00.000Z', ref: 'main' });
+const ci = (image: string) => `build:\n  image: ${image}\n  script: [make]\n`;
+const images = (d: { podSets: Array<{ images: string[] }> }) => d.podSets.map((s) => [...s.images].sort().join(',')).sort();
+
+describe('collectDesired with the image-set store', () => {
+  it('hook run: reads GitLab only for the named project, takes the others from the store, no project list', async () => {
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: ci('a:2') }, 2: { info: project(2, 'g/b'), ci: ci('b:1') } });
+    const d = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map([[1, stored('g/a', 'a:1')], [2, stored('g/b', 'b:1')]]) }));
+    expect(f.asked.filter((a) => a.includes('2') || a === 'list')).toEqual([]);
+    expect(images(d)).toEqual(['a:2,helper:1', 'b:1,helper:1']);
+    expect(d.projects.map((p) => [p.id, p.memo ?? false])).toEqual([[1, false], [2, true]]);
+    expect([...d.changed.keys()]).toEqual([1]);
+    expect(d.removed).toEqual([]);
+  });
+
+  it('hook run: a named project that is gone, archived or out of GITLAB_PROJECTS is removed from the store', async () => {
+    const f = fakeGitlab({ 2: { info: project(2, 'g/b', { archived: true }) }, 3: { info: project(3, 'g/c'), ci: ci('c:1') } });
+    const s = new Map([[1, stored('g/a', 'a:1')], [2, stored('g/b', 'b:1')], [3, stored('g/c', 'c:1')], [4, stored('g/d', 'd:1')]]);
+    const d = await collectDesired(f.gitlab, opts({ projects: [1, 2, 3], only: ['g/d', 'g/a', '2'], stored: s }));
+    expect(d.removed.sort()).toEqual([1, 2, 3]);
+    expect(images(d)).toEqual(['d:1,helper:1']);
+  });
+
+  it('hook run: a GitLab failure keeps the stored sets (caches protected); without them the project is unknown', async () => {
+    const f = fakeGitlab({ 1: { error: gitlabError(500) }, 5: { error: gitlabError(500) } });
+    const d = await collectDesired(f.gitlab, opts({ projects: [1, 5], stored: new Map([[1, stored('g/a', 'a:1')]]) }));
+    expect(images(d)).toEqual(['a:1,helper:1']);
+    expect(d.unknown).toEqual([5]);
+    expect(d.changed.size + d.removed.length).toBe(0);
+    expect(d.projects.find((p) => p.id === 1)).toMatchObject({ memo: true, errors: [expect.stringMatching(/discovery failed/)] });
+  });
+
+  it('full walk: stored projects no longer listed are removed; unchanged ones are not rewritten', async () => {
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: ci('a:1') }, 2: { info: project(2, 'g/b'), ci: ci('b:2') } });
+    const d = await collectDesired(f.gitlab, opts({ stored: new Map([[1, stored('g/a', 'a:1')], [2, stored('g/b', 'b:1')], [9, stored('g/gone', 'x:1')]]) }));
+    expect(f.asked).toContain('list');
+    expect(d.removed).toEqual([9]);
+    expect([...d.changed.keys()]).toEqual([2]);
+    expect(images(d)).toEqual(['a:1,helper:1', 'b:2,helper:1']);
+  });
+});
