@@ -55,6 +55,9 @@ export interface PrewarmResult {
   report: PrewarmReport;
 }
 
+/** Slack over IMAGECACHE_MUTABLE_REFRESH_HOURS so a daily timer run that starts late or runs long keeps hooks cheap. */
+const STORE_GRACE_HOURS = 2;
+
 /** Long lists are cut in the report: the worker's result must stay small (FC async results, mails). */
 export const REPORT_LIST_MAX = 50;
 
@@ -79,7 +82,7 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const url = new URL(e.GITLAB_URL ?? 'https://gitlab.invalid');
   // One GET for every project's last sets; a hook run walks only its projects when the store can be trusted.
   const stored = i.store ? await i.store.load() : undefined;
-  const trust = trustStore(stored, { runner, scope: e.GITLAB_PROJECTS, maxAgeHours: e.IMAGECACHE_MUTABLE_REFRESH_HOURS, now: i.clock.now(), hook: i.projects !== undefined });
+  const trust = trustStore(stored, { runner, scope: e.GITLAB_PROJECTS, maxAgeHours: e.IMAGECACHE_MUTABLE_REFRESH_HOURS + STORE_GRACE_HOURS, now: i.clock.now(), hook: i.projects !== undefined });
   const desired = await collectDesired(i.gitlab, {
     ...(i.projects && trust.mode === 'hook' ? { projects: i.projects } : {}),
     ...(stored ? { stored: stored.projects } : {}),
