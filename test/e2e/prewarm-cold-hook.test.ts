@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { javaDemo } from '#local/gitlab/index';
 import { loadConfig } from '#shared/config/index';
 import { createGitlabPort } from '#shared/gitlab/api/index';
+import { memoryImageSetStore, type ImageSetStore } from '#shared/imagecache/image-set-store';
+import { IMAGE_SET_STORE_NAME } from '#shared/imagecache/kube-image-set-store';
 import type { PrewarmReport } from '#shared/imagecache/run-prewarm';
 import { createKubePort } from '#shared/kube/create-kube-port';
 import { memoryLogger } from '#shared/log/index';
@@ -21,14 +23,15 @@ describe('a cold hook run (fresh ports, nothing in memory) reads GitLab for its 
   afterAll(() => h.close());
 
   /** What a freshly started FC instance does: new clients, new worker deps, only the cluster remembers. */
-  const coldPrewarm = (params: Record<string, unknown>): Promise<ActionResult> => {
+  const coldPrewarm = (params: Record<string, unknown>, o: { dryRun?: boolean; store?: ImageSetStore } = {}): Promise<ActionResult> => {
     const config = loadConfig({ GITLAB_URL: h.gl.url, GITLAB_TOKEN: TOKEN, IMAGECACHE_BASELINE: 'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0' });
     const ports = {
       gitlab: createGitlabPort({ url: h.gl.url, token: TOKEN, concurrency: 4, baseBackoffMs: 1 }),
       kube: createKubePort({ kubeconfigYaml: h.kube.kubeconfig, retryBaseMs: 1, timeoutMs: 5_000 }),
       mail: { send: async () => ({ sent: true, envIds: [], recipients: 1 }) },
+      ...(o.store ? { imageSetStore: o.store } : {}),
     };
-    const event = Buffer.from(JSON.stringify({ action: 'prewarm', params, dryRun: false }));
+    const event = Buffer.from(JSON.stringify({ action: 'prewarm', params, dryRun: o.dryRun ?? false }));
     return handleWorker(event, { requestId: 'cold', function: { timeout: 60 } } as never, { config, log: memoryLogger('warn'), clock: quickClock, ports });
   };
 
@@ -67,5 +70,27 @@ describe('a cold hook run (fresh ports, nothing in memory) reads GitLab for its 
     for (const img of ['node:22-alpine', 'registry.cn-hangzhou.aliyuncs.com/eci/kubectl:1.0']) expect(after.some((c) => c.spec.images.includes(img))).toBe(true);
     expect(after.some((c) => c.spec.images.includes('postgres:17'))).toBe(true);
     expect(report.store).toMatchObject({ changed: 1, removed: 0 });
+  });
+
+  it('a dry-run hook run plans from the store but writes nothing to it', async () => {
+    const rv = async () => (await createKubePort({ kubeconfigYaml: h.kube.kubeconfig }).getConfigMap('default', IMAGE_SET_STORE_NAME))?.metadata?.resourceVersion;
+    const before = await rv();
+    h.gl.push('team/web', { branch: 'main', files: { '.gitlab-ci.yml': web.files['.gitlab-ci.yml'].replace('node:22-alpine', 'node:24-alpine') }, message: 'node 24' });
+    const r = await coldPrewarm({ projects: [3] }, { dryRun: true });
+    expect((r.report as PrewarmReport).walk.mode).toBe('hook');
+    expect((r.report as PrewarmReport).store).toBeUndefined();
+    expect((r.report as PrewarmReport).projects.find((p) => p.id === 3)).toMatchObject({ path: 'team/web', podSets: 1 });
+    expect(r.plan.some((s) => s.kind === 'create')).toBe(true);
+    expect(await rv()).toBe(before);
+  });
+
+  it('a store that would overflow: the run is degraded and says so, and hook runs fall back to full walks', async () => {
+    const store = memoryImageSetStore(300);
+    const full = await coldPrewarm({}, { store });
+    expect(full.status).toBe('degraded');
+    expect(full.summary).toMatch(/image-set store full/);
+    expect((full.report as PrewarmReport).store).toMatchObject({ overflow: true });
+    const hook = await coldPrewarm({ projects: [3] }, { store, dryRun: true });
+    expect((hook.report as PrewarmReport).walk).toMatchObject({ mode: 'full', why: expect.stringMatching(/did not record every project/) });
   });
 });
