@@ -125,7 +125,7 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const overflow = report.store?.overflow ? 1 : 0;
   const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow ? 'degraded' : created || deleted ? 'changed' : 'ok';
   const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}`;
-  if (created || deleted || failed || applied.errors.length || apiTrouble) {
+  if (created || deleted || failed || applied.errors.length || apiTrouble || overflow) {
     report.mailed = await sendPrewarmMail(i.mail, i.log, { status, summary, outcomes, report });
   }
   return { status, summary, outcomes, report };
