@@ -5,60 +5,67 @@ import { AppError } from '#shared/errors/app-error';
 // zod/mini, not classic `z`: the webhook bundle keeps only the zod it calls (docs/adr/0015-cold-start.md).
 setupZod();
 
+// Leaf schemas shared by every field that uses them: schemas are immutable, and each instance is built at cold start.
+const str = z.string();
+const int = z.int();
+const optStr = z.optional(str);
+const optInt = z.optional(int);
+const nullStr = z.nullish(str);
+
 /**
  * The payload fields the rules read, checked loosely (everything else passes through). Shapes from
  * facts/gitlab.md §1.2 and GitLab's documented examples; nullable where GitLab sends null.
  */
 export const hookProject = z.looseObject({
   /** Absent in system push/repository_update/merge_request payloads: use `project_id` / `target_project_id`. */
-  id: z.optional(z.int()),
-  path_with_namespace: z.optional(z.string()),
-  default_branch: z.nullish(z.string()),
+  id: optInt,
+  path_with_namespace: optStr,
+  default_branch: nullStr,
   /** Custom CI file path; "" means the default (facts/gitlab.md §1.2, last bullet). */
-  ci_config_path: z.nullish(z.string()),
+  ci_config_path: nullStr,
 });
 export type HookProject = z.infer<typeof hookProject>;
 
-const fileList = z.nullish(z.array(z.string()));
+const fileList = z.nullish(z.array(str));
 
 export const pushPayload = z.looseObject({
-  project_id: z.optional(z.int()),
+  project_id: optInt,
   project: z.optional(hookProject),
-  ref: z.string(),
-  before: z.optional(z.string()),
-  after: z.optional(z.string()),
-  commits: z.nullish(z.array(z.looseObject({ id: z.optional(z.string()), added: fileList, modified: fileList, removed: fileList }))),
-  total_commits_count: z.optional(z.int()),
+  ref: str,
+  before: optStr,
+  after: optStr,
+  commits: z.nullish(z.array(z.looseObject({ id: optStr, added: fileList, modified: fileList, removed: fileList }))),
+  total_commits_count: optInt,
 });
 export type PushPayload = z.infer<typeof pushPayload>;
 
 export const repositoryUpdatePayload = z.looseObject({
-  project_id: z.int(),
+  project_id: int,
   project: z.optional(hookProject),
-  changes: z.array(z.looseObject({ before: z.optional(z.string()), after: z.optional(z.string()), ref: z.string() })),
-  refs: z.optional(z.array(z.string())),
+  changes: z.array(z.looseObject({ before: optStr, after: optStr, ref: str })),
+  refs: z.optional(z.array(str)),
 });
 
 export const mergeRequestPayload = z.looseObject({
   project: z.optional(hookProject),
   object_attributes: z.looseObject({
-    id: z.optional(z.int()),
-    iid: z.optional(z.int()),
-    action: z.optional(z.string()),
-    target_branch: z.string(),
-    target_project_id: z.int(),
+    id: optInt,
+    iid: optInt,
+    action: optStr,
+    target_branch: str,
+    target_project_id: int,
     target: z.nullish(hookProject),
   }),
 });
 
 export const projectEventPayload = z.looseObject({
-  project_id: z.int(),
-  path_with_namespace: z.optional(z.string()),
+  project_id: int,
+  path_with_namespace: optStr,
 });
 
 export const pipelinePayload = z.looseObject({
   project: hookProject,
-  object_attributes: z.looseObject({ id: z.int(), ref: z.optional(z.string()), status: z.string() }),
+  object_attributes: z.looseObject({ id: int, ref: optStr, status: str }),
 });
 
 /** Parse or throw EVENT_INVALID (400) naming the event and the bad fields (never echoing values). */
