@@ -53,20 +53,22 @@ export const envList = (def: string[] = []) =>
           .filter(Boolean),
   );
 
+// Helpers without parameters hand every key the same instance (~25 keys; see maybeString).
+const strSchema = optionalString((v): string | undefined => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 /** Optional non-empty string (empty string counts as absent). */
-export const envStr = () => optionalString((v): string | undefined => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+export const envStr = () => strSchema;
 
 /** Non-empty string with a default. */
 export const envStrDef = (def: string) => optionalString((v): string => (v === undefined || v.trim() === '' ? def : v.trim()));
 
+const urlSchema = optionalString((v, ctx): string | undefined => {
+  if (v === undefined || v.trim() === '') return undefined;
+  const s = v.trim();
+  if (!/^https?:\/\/[^\s/]+/.test(s)) return fail(ctx, 'expected an http(s) URL');
+  return s.replace(/\/+$/, '');
+});
 /** http(s) URL, optional. Trailing slashes removed. */
-export const envUrl = () =>
-  optionalString((v, ctx): string | undefined => {
-    if (v === undefined || v.trim() === '') return undefined;
-    const s = v.trim();
-    if (!/^https?:\/\/[^\s/]+/.test(s)) return fail(ctx, 'expected an http(s) URL');
-    return s.replace(/\/+$/, '');
-  });
+export const envUrl = () => urlSchema;
 
 /** One of a fixed set of strings, with a default. */
 export const envEnum = <T extends string>(values: readonly [T, ...T[]], def: T) =>
