@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import type { Config } from '#shared/config/index';
 import type { Logger } from '#shared/log/index';
 import type { Clock, CloudCredentials, InvokeRequest } from '#shared/runtime/index';
@@ -45,6 +45,6 @@ export interface ActionDefinition<P = Record<string, unknown>> {
   name: string;
   description: string;
   /** Validates `request.params`; bad params → ACTION_INVALID listing the problems. */
-  params?: ZodType<P>;
+  params?: ZodMiniType<P>;
   run(ctx: ActionContext<P>): Promise<ActionResult>;
 }

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { setupZod } from '#shared/config/setup-zod';
 import { backupScriptConfigFromEnv } from '#shared/backup/script/index';
 import { runBackup, type BackupReport, type EcsPort } from '#shared/backup/index';
 import type { OssPort } from '#shared/cloud/oss/index';
@@ -6,14 +7,15 @@ import { requireKeys } from '#shared/config/index';
 import type { Mailer } from '#shared/mail/index';
 import type { ActionDefinition, ActionResult, PlanStep } from '../types';
 
-const params = z
-  .object({
-    /** ISO date of the night to back up (default now; the run name is its Asia/Seoul calendar day). */
-    runDate: z.iso.datetime().optional(),
-    /** Start a new run even if tonight's invocation or verified record exists (after fixing a failure). */
-    force: z.boolean().optional(),
-  })
-  .strict();
+// zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
+setupZod();
+
+const params = z.strictObject({
+  /** ISO date of the night to back up (default now; the run name is its Asia/Seoul calendar day). */
+  runDate: z.optional(z.iso.datetime()),
+  /** Start a new run even if tonight's invocation or verified record exists (after fixing a failure). */
+  force: z.optional(z.boolean()),
+});
 
 const STATUS: Record<BackupReport['status'], ActionResult['status']> = {
   planned: 'ok',

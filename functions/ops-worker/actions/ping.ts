@@ -1,11 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { setupZod } from '#shared/config/setup-zod';
+
+setupZod();
 import type { ActionDefinition } from '../types';
 
 /** Test action: proves the path webhook → FC async → worker end to end. Echoes its params; no effects. */
 export const ping: ActionDefinition<{ note?: string }> = {
   name: 'ping',
   description: 'No-op that echoes its params (end-to-end check of the hand-off).',
-  params: z.object({ note: z.string().max(200).optional() }).passthrough(),
+  params: z.looseObject({ note: z.optional(z.string().check(z.maxLength(200))) }),
   run: async (ctx) => ({
     action: 'ping',
     dryRun: ctx.dryRun,

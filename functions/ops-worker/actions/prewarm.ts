@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { setupZod } from '#shared/config/setup-zod';
 import { AppError } from '#shared/errors/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { ImageSetStore } from '#shared/imagecache/image-set-store';
@@ -8,6 +9,9 @@ import { runPrewarm } from '#shared/imagecache/run-prewarm';
 import type { KubePort } from '#shared/kube/port';
 import type { Mailer } from '#shared/mail/index';
 import type { ActionDefinition, PlanStep } from '../types';
+
+// zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
+setupZod();
 
 function port<T>(ports: Record<string, unknown>, name: string): T {
   const p = ports[name];
@@ -28,7 +32,7 @@ const asPlanStep = (s: ImageCacheStep): PlanStep => {
 export const prewarm: ActionDefinition<{ projects?: number[] }> = {
   name: 'prewarm',
   description: 'Keep one ECI ImageCache (≤20 images) for every CI job pod image set; dryRun = plan only.',
-  params: z.object({ projects: z.array(z.number().int().positive()).max(1000).optional() }),
+  params: z.object({ projects: z.optional(z.array(z.int().check(z.positive())).check(z.maxLength(1000))) }),
   run: async (ctx) => {
     const kube = port<KubePort>(ctx.ports, 'kube');
     // The durable per-project image sets (one ConfigMap in RUNNER_NAMESPACE): hook runs re-discover only their

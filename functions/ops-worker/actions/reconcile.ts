@@ -1,10 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { setupZod } from '#shared/config/setup-zod';
 import { AppError } from '#shared/errors/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
 import type { Mailer } from '#shared/mail/index';
 import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
 import type { ActionDefinition, ActionResult, PlanStep } from '../types';
+
+// zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
+setupZod();
 
 function port<T>(ports: Record<string, unknown>, name: string): T {
   const p = ports[name];
@@ -27,7 +31,7 @@ function status(r: ReconcileReport): ActionResult['status'] {
 export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
   name: 'reconcile',
   description: 'Reconcile NAS PV/PVCs and the gitlab-runner Helm release with infra/; dryRun = plan only.',
-  params: z.object({ verifyPipeline: z.number().int().positive().optional() }).passthrough(),
+  params: z.looseObject({ verifyPipeline: z.optional(z.int().check(z.positive())) }),
   run: async (ctx) => {
     const e = ctx.config.env;
     const needsGitlab = Boolean(e.INFRA_PROJECT);

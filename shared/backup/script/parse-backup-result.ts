@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { setupZod } from '#shared/config/setup-zod';
 
 /** Marker of the script's machine-readable last line. */
 export const RESULT_MARKER = 'GITLAB_BACKUP_RESULT ';
@@ -8,25 +9,28 @@ export const BACKUP_STEPS = ['params', 'lock', 'log', 'mount', 'space', 'backup'
 /** One step name of the script. */
 export type BackupStep = (typeof BACKUP_STEPS)[number];
 
+// zod/mini: this parser is in the worker's cold path (docs/adr/0015-cold-start.md).
+setupZod();
+
 const resultSchema = z.object({
   status: z.enum(['ok', 'failed']),
   step: z.enum(BACKUP_STEPS),
   name: z.string(),
-  exitCode: z.number().int(),
+  exitCode: z.int(),
   /** Failure cause: already_running, not_mounted, no_allow_other, mount_failed, mount_stale, disk_full, gitlab_backup_failed,
    * archive_missing, copy_failed, config_missing, checksum_mismatch, listing_failed, terminated, command_failed… */
-  error: z.string().default(''),
-  message: z.string().default(''),
+  error: z._default(z.string(), ''),
+  message: z._default(z.string(), ''),
   /** Object keys relative to the mount (= OSS keys when the bucket root is mounted); '' before they exist. */
-  archive: z.string().default(''),
-  manifest: z.string().default(''),
-  config: z.string().default(''),
+  archive: z._default(z.string(), ''),
+  manifest: z._default(z.string(), ''),
+  config: z._default(z.string(), ''),
   /** True when an earlier run with the same name had already verified this backup. */
-  reused: z.boolean().default(false),
-  pruned: z.array(z.string()).default([]),
-  kept: z.array(z.string()).default([]),
+  reused: z._default(z.boolean(), false),
+  pruned: z._default(z.array(z.string()), []),
+  kept: z._default(z.array(z.string()), []),
   /** Host path of the full log. */
-  log: z.string().default(''),
+  log: z._default(z.string(), ''),
 });
 
 /** The parsed result line of one backup run. */
