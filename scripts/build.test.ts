@@ -20,3 +20,14 @@ describe('webhook bundle footprint (docs/adr/0015-cold-start.md)', () => {
     expect(FUNCTION_RULES['gitlab-webhook']!.stub).toEqual(expect.arrayContaining(['ali-oss', 'ws', 'axios']));
   });
 });
+
+describe('worker bundle footprint (docs/adr/0015-cold-start.md, follow-up)', () => {
+  it('keeps classic zod, yaml and the heavy clients out of the ops-worker entry (they load on first use)', async () => {
+    const [report] = await buildFunctions({ root, outDir, names: ['ops-worker'] });
+    expect(report!.problems).toEqual([]);
+    const sources = (JSON.parse(readFileSync(join(outDir, 'ops-worker', 'index.js.map'), 'utf8')) as { sources: string[] }).sources;
+    for (const heavy of ['zod/v4/classic/', 'node_modules/yaml/', 'node_modules/@kubernetes/client-node/', 'node_modules/ali-oss/']) {
+      expect(sources.filter((s) => s.includes(heavy))).toEqual([]);
+    }
+  });
+});
