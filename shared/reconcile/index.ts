@@ -13,5 +13,5 @@ export { reconcileVolumes } from './reconcile-volumes';
 export { reconcileReleases, type Remediation } from './reconcile-releases';
 export { buildReport, type ReconcileReport } from './build-report';
 export { renderReportText, renderReportMail, renderFieldDiff, lineDiff } from './render-report';
-export { runReconcile, type ReconcilePorts, type ReconcileOptions, type ReconcileRun } from './run-reconcile';
+export { reconcileEnvOptions, runReconcile, type ReconcilePorts, type ReconcileOptions, type ReconcileRun } from './run-reconcile';
 export { BUNDLED_INFRA } from './bundled-infra';

@@ -1,26 +1,13 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { KubePort } from '#shared/kube/port';
-import { applyVolumePlan, type StepOutcome } from './apply-volume-plan';
+import { applyVolumePlan, type StepOutcome, type VolumeKube } from './apply-volume-plan';
 import { checkVolumeRules } from './check-volume-rules';
 import { anyPending, checkVolumeStatus } from './check-volume-status';
 import { planVolumes } from './plan-volumes';
 import type { DesiredState, Finding, ObservedVolumes } from './types';
 
 /** Kube calls of the volume half. */
-export type VolumesKube = Pick<
-  KubePort,
-  | 'listPersistentVolumes'
-  | 'listPersistentVolumeClaims'
-  | 'listEvents'
-  | 'getPersistentVolume'
-  | 'createPersistentVolume'
-  | 'patchPersistentVolume'
-  | 'deletePersistentVolume'
-  | 'getPersistentVolumeClaim'
-  | 'createPersistentVolumeClaim'
-  | 'patchPersistentVolumeClaim'
-  | 'deletePersistentVolumeClaim'
->;
+export type VolumesKube = VolumeKube & Pick<KubePort, 'listPersistentVolumes' | 'listPersistentVolumeClaims' | 'listEvents'>;
 
 export interface VolumeReconcileOptions {
   /** Perform safe steps (RECONCILE_APPLY and not dryRun). */

@@ -1,3 +1,4 @@
+import type { Env } from '#shared/config/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
@@ -32,6 +33,21 @@ export interface ReconcileOptions {
   infraProject?: string;
   infraRef: string;
   verifyPipeline?: number;
+}
+
+/** The env-derived part of ReconcileOptions (reconcileEnv), shared by the action and the CLI. */
+export function reconcileEnvOptions(
+  e: Env,
+): Pick<ReconcileOptions, 'apply' | 'allowRecreate' | 'nasCapacity' | 'pendingMinutes' | 'remediate' | 'infraProject' | 'infraRef'> {
+  return {
+    apply: e.RECONCILE_APPLY,
+    allowRecreate: e.RECONCILE_ALLOW_RECREATE,
+    nasCapacity: e.NAS_CAPACITY,
+    pendingMinutes: e.PVC_PENDING_MINUTES,
+    remediate: e.HELM_REMEDIATE,
+    ...(e.INFRA_PROJECT ? { infraProject: e.INFRA_PROJECT } : {}),
+    infraRef: e.INFRA_REF,
+  };
 }
 
 /** A report plus whether a mail went out. */

@@ -4,7 +4,7 @@ import { AppError } from '#shared/errors/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
 import type { Mailer } from '#shared/mail/index';
-import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
+import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, reconcileEnvOptions, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
 import type { ActionDefinition, ActionResult, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
@@ -40,15 +40,9 @@ export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
     const { report, mailed } = await runReconcile(
       { kube: port<KubePort>(ctx.ports, 'kube'), ...(gitlab ? { gitlab } : {}), ...(ctx.ports.mail ? { mail: ctx.ports.mail as Mailer } : {}), log: ctx.log, clock: ctx.clock },
       {
+        ...reconcileEnvOptions(e),
         source,
         dryRun: ctx.dryRun,
-        apply: e.RECONCILE_APPLY,
-        allowRecreate: e.RECONCILE_ALLOW_RECREATE,
-        nasCapacity: e.NAS_CAPACITY,
-        pendingMinutes: e.PVC_PENDING_MINUTES,
-        remediate: e.HELM_REMEDIATE,
-        ...(e.INFRA_PROJECT ? { infraProject: e.INFRA_PROJECT } : {}),
-        infraRef: e.INFRA_REF,
         ...(ctx.params.verifyPipeline !== undefined ? { verifyPipeline: ctx.params.verifyPipeline } : {}),
       },
     );

@@ -3,7 +3,7 @@ import { loadConfig } from '#shared/config/index';
 import { createGitlabPort } from '#shared/gitlab/api/index';
 import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
 import { createLogger } from '#shared/log/index';
-import { diskDesiredSource, gitlabDesiredSource, renderReportText, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
+import { diskDesiredSource, gitlabDesiredSource, renderReportText, reconcileEnvOptions, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
 import { systemClock } from '#shared/runtime/clock';
 import type { CliCommand, CliIo } from './index';
 import { invokeEnv } from './invoke';
@@ -35,15 +35,10 @@ export async function runReconcileCommand(args: string[], io: CliIo, mode: 'plan
   const { report } = await runReconcile(
     { kube: createKubePortFromConfig({ config, credentials }), ...(gitlab ? { gitlab } : {}), log, clock: systemClock },
     {
+      ...reconcileEnvOptions(e),
       source,
       dryRun: mode === 'plan',
       apply: mode === 'apply',
-      allowRecreate: e.RECONCILE_ALLOW_RECREATE,
-      nasCapacity: e.NAS_CAPACITY,
-      pendingMinutes: e.PVC_PENDING_MINUTES,
-      remediate: e.HELM_REMEDIATE,
-      ...(e.INFRA_PROJECT ? { infraProject: e.INFRA_PROJECT } : {}),
-      infraRef: e.INFRA_REF,
     },
   );
   io.out(json ? JSON.stringify(report, null, 2) : renderReportText(report));
