@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nextFireTimes } from '#local/runtime/timers';
+import { readSandbox } from '#local/cli/sandbox-state';
 import { bootSandbox, type BootOptions, type Sandbox } from '#local/sandbox/boot';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -38,6 +40,24 @@ function envFile(env: Record<string, string>): string {
     .concat('\n');
 }
 
+/** Why the sandbox cannot start here; thrown before anything is booted. */
+export class StartRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartRefused';
+  }
+}
+
+/** Resolves when nothing listens on 127.0.0.1:`port` (the HTTP trigger's address); rejects with the PORT hint. */
+export function ensurePortFree(port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new StartRefused(`port ${port} in use (set PORT)`) : e));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 /**
  * Boot the sandbox the way `npm start` does: WEBHOOK_SECRET from env or generated, connection details written to
  * `.sandbox/env` and `.sandbox/sandbox.json` (git-ignored), a banner with the webhook URL, secret and a curl example.
@@ -48,10 +68,15 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
   const generated = !o.env.WEBHOOK_SECRET?.trim();
   const secret = o.env.WEBHOOK_SECRET?.trim() || randomBytes(24).toString('hex');
   const stateDir = resolve(o.env.SANDBOX_DIR ?? join(REPO, '.sandbox'));
+  const port = o.port ?? Number(o.env.PORT ?? 9000);
+  // One sandbox per state dir: a second one would overwrite the first's .sandbox/env under the CLI's feet.
+  const other = await readSandbox(stateDir, process.cwd());
+  if (other?.running) throw new StartRefused(`a sandbox is already running from ${other.label}${other.pid ? ` (pid ${other.pid})` : ''}; stop it or set SANDBOX_DIR`);
+  await ensurePortFree(port);
   await mkdir(stateDir, { recursive: true });
   const sandbox = await bootSandbox({
     ...o,
-    port: o.port ?? Number(o.env.PORT ?? 9000),
+    port,
     timers: o.timers ?? o.env.SANDBOX_TIMERS !== 'false',
     stateDir,
     ...(o.env.S_YAML ? { sYamlPath: resolve(o.env.S_YAML) } : {}),
@@ -94,6 +119,14 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
   return { sandbox, webhookUrl, secret, stateDir, stop: () => sandbox.close() };
 }
 
+/** Remove `.sandbox/env` and `sandbox.json` if they are still this process's (the CLI then says "not running"). */
+async function forgetState(stateDir: string): Promise<void> {
+  const info = await readFile(join(stateDir, 'sandbox.json'), 'utf8').then((t) => JSON.parse(t) as { pid?: number }, () => undefined);
+  if (info?.pid !== process.pid) return;
+  await rm(join(stateDir, 'env'), { force: true });
+  await rm(join(stateDir, 'sandbox.json'), { force: true });
+}
+
 /** Run until SIGINT/SIGTERM, then stop timers and close every server; exit 0 without forcing the process. */
 async function main(): Promise<void> {
   const started = await startSandbox({ env: process.env });
@@ -102,7 +135,7 @@ async function main(): Promise<void> {
     if (stopping) return process.exit(130); // second Ctrl-C: give up waiting
     stopping = true;
     process.stdout.write(`\n${signal}: shutting down\n`);
-    started.stop().then(
+    started.stop().then(forgetState.bind(null, started.stateDir)).then(
       () => (process.exitCode = 0),
       (e: unknown) => {
         process.stderr.write(`shutdown failed: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -116,7 +149,10 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((e: unknown) => {
-    process.stderr.write(`npm start failed: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
+    const busy = (e as NodeJS.ErrnoException).code === 'EADDRINUSE'; // lost a race with ensurePortFree
+    const message = e instanceof StartRefused ? e.message : busy ? `port ${process.env.PORT ?? 9000} in use (set PORT)` : `npm start failed: ${e instanceof Error ? e.message : String(e)}`;
+    process.stderr.write(`${message}\n`);
+    // A half-booted sandbox may hold servers open; nothing is left to serve, so end the process here.
+    process.exit(1);
   });
 }

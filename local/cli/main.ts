@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { commands, type CliIo } from './commands/index';
+import { commands, type CliCommand, type CliIo } from './commands/index';
+import { unknownMessage } from './did-you-mean';
+import { columns, PROG } from './help';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -8,21 +10,30 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function usage(): string {
-  const lines = commands.map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`);
-  return ['usage: npm run -s ops -- <command> [args]', '', 'commands:', ...lines].join('\n');
+/** Top-level help: every command and subcommand with its summary, aligned. */
+export function usage(list: readonly CliCommand[] = commands): string {
+  const rows = list.flatMap((c) => [[c.name, c.summary] as const, ...(c.subcommands ?? []).map((s) => [`${c.name} ${s.name}`, s.summary] as const)]);
+  return [
+    `usage: ${PROG} <command> [options]`,
+    '',
+    'commands:',
+    ...columns(rows),
+    '',
+    `Run ${PROG} <command> --help for its options. Every command names what it talks to on stderr ("target: …").`,
+  ].join('\n');
 }
 
-/** Entry of `npm run -s ops`. Exit codes: 0 ok, 1 failed/drift, 2 usage error. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+/** Entry of `npm run -s ops`. Exit codes: 0 ok, 1 failed/drift, 2 usage error (`plan --detailed-exitcode`: 2 = drift). */
+export async function main(argv: string[], io: CliIo, list: readonly CliCommand[] = commands): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
+    if (name) io.out(usage(list));
+    else io.err(usage(list));
     return name ? 0 : 2;
   }
-  const cmd = commands.find((c) => c.name === name);
+  const cmd = list.find((c) => c.name === name);
   if (!cmd) {
-    io.err(`unknown command "${name}"\n\n${usage()}`);
+    io.err(`${unknownMessage('command', name, list.map((c) => c.name))}\n\n${usage(list)}`);
     return 2;
   }
   return cmd.run(rest, io);
@@ -34,6 +45,7 @@ const io: CliIo = {
   stdin: readStdin,
   env: process.env,
   cwd: process.cwd(),
+  errIsTTY: process.stderr.isTTY === true,
 };
 
 /** Run only when this file is the process entry (tests import `main` without side effects). */

@@ -16,8 +16,32 @@ interface Overview {
   links: Record<string, string>;
   projects: Array<{ id: number; path: string; url: string }>;
   imageCaches: Array<{ name: string; phase: string; images: string[]; created?: string }>;
-  tasks: Array<{ taskId: string; functionName: string; source: string; status: string; attempts: number; enqueuedAt: string; summary?: string; error?: string }>;
+  /** `source`: who queued it at FC (api, timer, http); `origin`: why — the webhook's hook, the timer's name. */
+  tasks: Array<{ taskId: string; functionName: string; source: string; origin: string; status: string; attempts: number; enqueuedAt: string; summary?: string; error?: string }>;
   errors: string[];
+}
+
+/** Where a task came from, from its payload: `webhook: <hook reason>`, `timer <name>`, else FC's source. */
+export function taskOrigin(source: string, payload: string): string {
+  try {
+    const p = JSON.parse(payload) as { source?: { kind?: string; reason?: string; id?: string }; triggerName?: string };
+    if (p.source?.kind === 'webhook') return `webhook: ${p.source.reason ?? p.source.id ?? 'hook'}`;
+    if (typeof p.triggerName === 'string') return `timer ${p.triggerName}`;
+    if (p.source?.kind) return `${p.source.kind}${p.source.id ? ` ${p.source.id}` : ''}`;
+  } catch {
+    return source; // not JSON: FC's own record is all there is
+  }
+  return source;
+}
+
+/**
+ * Only what answers a browser's GET is a link: the index, the outbox and the hook deliveries. The rest are API
+ * endpoints that want signed or authenticated requests (FC, CS, ECS, OSS, kube, GitLab API, the webhook's POST).
+ */
+function browsable(name: string, url: string): string | undefined {
+  if (name === 'index' || name === 'outbox' || name === 'outbox.json') return url;
+  if (name === 'gitlab-admin') return `${url}/deliveries`;
+  return undefined;
 }
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -35,7 +59,7 @@ async function overview(i: IndexPageInput, kube: ReturnType<typeof createKubePor
   const tasks = i.runtime.fc.tasks().map((t) => {
     const r = t.result as { summary?: unknown } | undefined;
     return {
-      taskId: t.taskId, functionName: t.functionName, source: t.source, status: t.status, attempts: t.attempts, enqueuedAt: t.enqueuedAt,
+      taskId: t.taskId, functionName: t.functionName, source: t.source, origin: taskOrigin(t.source, t.payload), status: t.status, attempts: t.attempts, enqueuedAt: t.enqueuedAt,
       ...(typeof r?.summary === 'string' ? { summary: r.summary } : {}),
       ...(t.error ? { error: `${t.error.errorType}: ${t.error.errorMessage}` } : {}),
     };
@@ -49,6 +73,9 @@ async function overview(i: IndexPageInput, kube: ReturnType<typeof createKubePor
   };
 }
 
+/** A task id cut to 24 characters, the full id on hover. */
+const shortId = (id: string): string => (id.length > 24 ? `<span title="${esc(id)}">${esc(id.slice(0, 23))}…</span>` : esc(id));
+
 function sendHtml(res: ServerResponse, o: Overview): void {
   const table = (head: string[], rows: string[][]): string =>
     rows.length ? `<table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>` : '<p>none yet</p>';
@@ -57,8 +84,8 @@ function sendHtml(res: ServerResponse, o: Overview): void {
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}.err{color:#b00}</style>
 </head><body><h1>gitlab-ask-ops sandbox</h1>
 ${o.errors.map((e) => `<p class="err">${esc(e)}</p>`).join('')}
-<h2>Links</h2><ul>${Object.entries(o.links).map(([k, v]) => `<li>${esc(k)}: ${a(v)}</li>`).join('')}</ul>
-<h2>FC async tasks (newest first)</h2>${table(['task', 'function', 'source', 'status', 'attempts', 'queued', 'result'], o.tasks.map((t) => [esc(t.taskId), esc(t.functionName), esc(t.source), esc(t.status), String(t.attempts), esc(t.enqueuedAt), esc(t.summary ?? t.error ?? '')]))}
+<h2>Links</h2><ul>${Object.entries(o.links).map(([k, v]) => { const href = browsable(k, v); return `<li>${esc(k)}: ${href ? a(href) : `<code>${esc(v)}</code> (API endpoint)`}</li>`; }).join('')}</ul>
+<h2>FC async tasks (newest first)</h2>${table(['task', 'function', 'source', 'status', 'attempts', 'queued', 'result'], o.tasks.map((t) => [shortId(t.taskId), esc(t.functionName), esc(t.origin), esc(t.status), String(t.attempts), esc(t.enqueuedAt), esc(t.summary ?? t.error ?? '')]))}
 <h2>ImageCaches (kube emulator)</h2>${table(['name', 'phase', 'images'], o.imageCaches.map((c) => [esc(c.name), esc(c.phase), c.images.map(esc).join('<br>')]))}
 <h2>GitLab projects</h2>${table(['id', 'path'], o.projects.map((p) => [String(p.id), esc(p.path)]))}
 <p>${a('/index.json', 'index.json')}</p></body></html>`;

@@ -1,52 +1,48 @@
 import { loadConfig } from '#shared/config/index';
 import { backupRunName, backupScriptConfigFromEnv, base64Size, RUN_COMMAND_MAX_BASE64_BYTES, renderBackupScript, RUN_NAME_PARAMETER, type BackupScriptConfig } from '#shared/backup/script/index';
-import type { CliCommand } from './index';
+import { parseArgs, str, UsageError, type CliFlag, type ParsedArgs } from '../args';
+import { defineCommand } from '../registry';
 
-const USAGE = 'backup-script [--run-name NAME|--today|--param] [--mode staged|direct] [--repair] [--comments] [--base64] [--size]';
+const FLAGS: CliFlag[] = [
+  { name: '--run-name', value: 'NAME', summary: 'run name <epoch>_<YYYY_MM_DD> (default: today\'s, as the backup action names it)' },
+  { name: '--today', summary: 'today\'s run name (the default)' },
+  { name: '--param', summary: 'leave the Cloud Assistant {{runName}} parameter in place' },
+  { name: '--mode', value: 'staged|direct', summary: 'staged: local disk then the mount; direct: write to the mount (default BACKUP_MODE)' },
+  { name: '--repair', summary: 'remount ossfs when the mount check fails' },
+  { name: '--comments', summary: 'keep the explanatory comments' },
+  { name: '--base64', summary: 'print the script Base64-encoded, as RunCommand sends it' },
+  { name: '--size', summary: 'print the size against the RunCommand limit; exit 1 if over' },
+];
 
-/** Parse the flags into config overrides plus output choices; throws a usage message on a bad flag. */
-export function parseBackupScriptArgs(args: string[], now: Date): { overrides: Partial<BackupScriptConfig>; base64: boolean; size: boolean; comments: boolean } {
+type Choice = { overrides: Partial<BackupScriptConfig>; base64: boolean; size: boolean; comments: boolean };
+
+function fromParsed(a: ParsedArgs, now: Date): Choice {
+  if (a.positionals.length) throw new UsageError(`unexpected argument "${a.positionals[0]}"`);
+  const names = ['run-name', 'today', 'param'].filter((k) => a.flags[k] !== undefined);
+  if (names.length > 1) throw new UsageError(`--${names.join(', --')} exclude each other`);
   // Default: the run name of today (UTC), the same name the backup action would use for a run today.
-  const overrides: Partial<BackupScriptConfig> = { runName: backupRunName(now) };
-  let base64 = false;
-  let size = false;
-  let comments = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--run-name') overrides.runName = value();
-    else if (a === '--today') overrides.runName = backupRunName(now);
-    else if (a === '--param') overrides.runName = undefined;
-    else if (a === '--mode') {
-      const m = value();
-      if (m !== 'staged' && m !== 'direct') throw new Error(`--mode must be staged or direct, got ${m}`);
-      overrides.mode = m;
-    } else if (a === '--repair') overrides.repairMount = true;
-    else if (a === '--base64') base64 = true;
-    else if (a === '--size') size = true;
-    else if (a === '--comments') comments = true;
-    else throw new Error(`unknown flag ${a}`);
-  }
-  return { overrides, base64, size, comments };
+  const overrides: Partial<BackupScriptConfig> = { runName: str(a, 'run-name') ?? backupRunName(now) };
+  if (a.flags.param) overrides.runName = undefined;
+  const mode = str(a, 'mode');
+  if (mode !== undefined && mode !== 'staged' && mode !== 'direct') throw new UsageError(`--mode must be staged or direct, got ${mode}`);
+  if (mode) overrides.mode = mode;
+  if (a.flags.repair) overrides.repairMount = true;
+  return { overrides, base64: a.flags.base64 === true, size: a.flags.size === true, comments: a.flags.comments === true };
+}
+
+/** Parse the flags into config overrides plus output choices; throws a UsageError on a bad flag. */
+export function parseBackupScriptArgs(args: string[], now: Date): Choice {
+  return fromParsed(parseArgs(args, FLAGS), now);
 }
 
 /** `backup-script`: print the script the backup action sends to the GitLab host (config from the environment). */
-export const backupScriptCommand: CliCommand = {
+export const backupScriptCommand = defineCommand({
   name: 'backup-script',
-  usage: USAGE,
   summary: 'print the backup script sent to the GitLab host via RunCommand',
-  async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseBackupScriptArgs(args, new Date());
-    } catch (e) {
-      io.err(`${e instanceof Error ? e.message : String(e)}\nusage: npm run -s ops -- ${USAGE}`);
-      return 2;
-    }
+  flags: FLAGS,
+  details: 'Config (BACKUP_MOUNT_DIR, BACKUP_KEEP_MIN, OSS_PREFIX, …) comes from the shell environment; nothing is contacted.',
+  async run({ args, io }) {
+    const parsed = fromParsed(args, new Date());
     const config = loadConfig(io.env);
     const script = renderBackupScript(backupScriptConfigFromEnv(config.env, parsed.overrides), { comments: parsed.comments });
     const b64 = base64Size(script);
@@ -58,4 +54,4 @@ export const backupScriptCommand: CliCommand = {
     io.out(parsed.base64 ? Buffer.from(script).toString('base64') : script);
     return 0;
   },
-};
+});

@@ -5,24 +5,18 @@ import { invokeCommand } from './invoke';
 import { planCommand } from './plan';
 import { sandboxCommand } from './sandbox';
 
+export type { CliCommand, CliIo } from '../registry';
+
 /**
- * CLI command registry: `npm run -s ops -- <command> [...args]`. Each command lives in its own file and is added here.
- * Forms are stable (ARCHITECTURE.md "CLI"): images, plan, apply, invoke, backup-script.
+ * CLI command registry: `npm run -s ops -- <command> [...args]`. Each command lives in its own file, is built with
+ * `defineCommand` (local/cli/registry.ts: the contract for help, did-you-mean and the target line) and listed here,
+ * one line each. Forms are stable (ARCHITECTURE.md "CLI"): images, plan, apply, invoke, backup-script.
  */
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  stdin: () => Promise<string>;
-  env: Record<string, string | undefined>;
-  cwd: string;
-}
-
-export interface CliCommand {
-  name: string;
-  usage: string;
-  summary: string;
-  /** Returns the process exit code. */
-  run(args: string[], io: CliIo): Promise<number>;
-}
-
-export const commands: CliCommand[] = [imagesCommand, invokeCommand, backupScriptCommand, sandboxCommand, planCommand, applyCommand];
+export const commands = [
+  imagesCommand,
+  invokeCommand,
+  backupScriptCommand,
+  sandboxCommand,
+  planCommand,
+  applyCommand,
+];

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from './index';
-import { invokeCommand, invokeEnv, parseEnvFile, readEvent } from './invoke';
+import { invokeCommand, parseEnvFile, readEvent } from './invoke';
+import { eventAction, invokeTargets } from './invoke-event';
 
 const dir = mkdtempSync(join(tmpdir(), 'invoke-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,14 +29,15 @@ describe('invoke helpers', () => {
     expect(parseEnvFile('A=1\nB=x=y\n# comment\nC=line1\\nline2\n\n')).toEqual({ A: '1', B: 'x=y', C: 'line1\nline2' });
   });
 
-  it('applies .sandbox/env only when nothing points at real services (unless forced)', () => {
-    const file = join(dir, 'env');
-    writeFileSync(file, 'GITLAB_URL=http://127.0.0.1:1\nWEBHOOK_SECRET=s\n');
-    expect(invokeEnv({ X: '1' }, file, 'auto')).toEqual({ env: { X: '1', GITLAB_URL: 'http://127.0.0.1:1', WEBHOOK_SECRET: 's' }, sandbox: true });
-    expect(invokeEnv({ GITLAB_URL: 'https://gitlab.example.com' }, file, 'auto')).toEqual({ env: { GITLAB_URL: 'https://gitlab.example.com' }, sandbox: false });
-    expect(invokeEnv({ ASK_CLUSTER_ID: 'c1' }, file, 'on').sandbox).toBe(true);
-    expect(invokeEnv({}, file, 'off').sandbox).toBe(false);
-    expect(invokeEnv({}, join(dir, 'missing'), 'on').sandbox).toBe(false);
+  it('names the targets of the action the event asks for (all of them when it cannot tell)', () => {
+    writeFileSync(join(dir, 'timer-backup.json'), JSON.stringify({ triggerName: 'nightly', payload: '{"action":"backup"}' }));
+    expect(eventAction('{"action":"prewarm"}')).toBe('prewarm');
+    expect(invokeTargets('ops-worker', '{"action":"ping"}', dir)).toEqual([]);
+    expect(invokeTargets('ops-worker', 'timer-backup.json', dir)).toEqual(['instance', 'bucket']);
+    expect(invokeTargets('ops-worker', '{"action":"reconcile"}', dir)).toEqual(['gitlab', 'cluster']);
+    expect(invokeTargets('ops-worker', '-', dir)).toEqual(['gitlab', 'cluster', 'instance', 'bucket']);
+    expect(invokeTargets('ops-worker', '{"action":"restore"}', dir)).toEqual(['gitlab', 'cluster', 'instance', 'bucket']);
+    expect(invokeTargets('gitlab-webhook', undefined, dir)).toEqual(['fc']);
   });
 
   it('reads the event inline, from a file, or from stdin, as bytes', async () => {
@@ -69,7 +71,10 @@ describe('invoke command', () => {
     expect(JSON.parse(o.stdout.join(''))).toMatchObject({ status: 'failed', errors: [{ code: 'UNKNOWN_ACTION' }] });
     expect(await invokeCommand.run([], io())).toBe(2);
     const bad = io();
-    expect(await invokeCommand.run(['no-such-fn'], bad)).toBe(2);
-    expect(bad.stderr.join('')).toMatch(/s\.yaml defines: .*ops-worker/);
+    expect(await invokeCommand.run(['ops-workr'], bad)).toBe(2);
+    expect(bad.stderr.join('')).toMatch(/unknown function "ops-workr" \(did you mean "ops-worker"\?\); s\.yaml defines: .*ops-worker/);
+    const flag = io();
+    expect(await invokeCommand.run(['ops-worker', '--evnt', '{}'], flag)).toBe(2);
+    expect(flag.stderr.join('')).toContain('unknown flag "--evnt" (did you mean "--event"?)');
   });
 });

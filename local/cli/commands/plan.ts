@@ -1,29 +1,22 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig } from '#shared/config/index';
 import { createGitlabPort } from '#shared/gitlab/api/index';
 import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
 import { createLogger } from '#shared/log/index';
 import { diskDesiredSource, gitlabDesiredSource, renderReportText, reconcileEnvOptions, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
 import { systemClock } from '#shared/runtime/clock';
-import type { CliCommand, CliIo } from './index';
-import { invokeEnv } from './invoke';
+import { str, type CliFlag, type ParsedArgs } from '../args';
+import { defineCommand, type CliIo, type CommandSpec } from '../registry';
+import type { TargetKind } from '../target';
 
 /**
- * Run one reconcile from the CLI against the configured cluster — `.sandbox/env` (the running `npm start`) unless the
- * shell names a real target — with the desired state from INFRA_PROJECT or `--infra DIR` (default `./infra`).
- * Mail is never sent from the CLI: the operator reads the output.
+ * Run one reconcile from the CLI against the target the dispatcher resolved (sandbox or shell, see local/cli/target.ts)
+ * with the desired state from INFRA_PROJECT or `--infra DIR` (default `./infra`). Mail is never sent from the CLI:
+ * the operator reads the output.
  */
-export async function runReconcileCommand(args: string[], io: CliIo, mode: 'plan' | 'apply'): Promise<{ code: number; report?: ReconcileReport }> {
-  const json = args.includes('--json');
-  const at = args.indexOf('--infra');
-  const infraDir = at >= 0 ? args[at + 1] : undefined;
-  const unknown = args.filter((a, i) => a.startsWith('-') && a !== '--json' && a !== '--infra' && args[i - 1] !== '--infra');
-  if (unknown.length || (at >= 0 && !infraDir)) {
-    io.err(`usage: npm run -s ops -- ${mode} [--json] [--infra DIR]`);
-    return { code: 2 };
-  }
-  const { env } = invokeEnv(io.env, join(io.cwd, '.sandbox', 'env'), 'auto');
-  const config = loadConfig(env);
+export async function runReconcileCommand(args: ParsedArgs, io: CliIo, mode: 'plan' | 'apply'): Promise<{ code: number; report?: ReconcileReport }> {
+  const infraDir = str(args, 'infra');
+  const config = loadConfig(io.env);
   const e = config.env;
   const credentials = () =>
     e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
@@ -34,21 +27,33 @@ export async function runReconcileCommand(args: string[], io: CliIo, mode: 'plan
   const source = gitlab && e.INFRA_PROJECT && !infraDir ? gitlabDesiredSource(gitlab, e.INFRA_PROJECT, e.INFRA_REF, e.INFRA_PATH) : diskDesiredSource(resolve(io.cwd, infraDir ?? 'infra'));
   const { report } = await runReconcile(
     { kube: createKubePortFromConfig({ config, credentials }), ...(gitlab ? { gitlab } : {}), log, clock: systemClock },
-    {
-      ...reconcileEnvOptions(e),
-      source,
-      dryRun: mode === 'plan',
-      apply: mode === 'apply',
-    },
+    { ...reconcileEnvOptions(e), source, dryRun: mode === 'plan', apply: mode === 'apply' },
   );
-  io.out(json ? JSON.stringify(report, null, 2) : renderReportText(report));
-  return { code: mode === 'apply' && report.drift ? 1 : 0, report };
+  io.out(args.flags.json ? JSON.stringify(report, null, 2) : renderReportText(report));
+  if (mode === 'plan') return { code: args.flags['detailed-exitcode'] && report.drift ? 2 : 0, report };
+  return { code: report.drift ? 1 : 0, report };
 }
 
-/** `plan [--json] [--infra DIR]` — what reconcile would do, printed like `helmfile diff`; changes nothing. */
-export const planCommand: CliCommand = {
-  name: 'plan',
-  usage: 'plan [--json] [--infra DIR]',
-  summary: 'show PV/PVC and Helm release drift against infra/ (no changes)',
-  run: async (args, io) => (await runReconcileCommand(args, io, 'plan')).code,
-};
+const FLAGS: CliFlag[] = [
+  { name: '--json', summary: 'print the report as JSON' },
+  { name: '--infra', value: 'DIR', summary: 'desired state from this directory (default: INFRA_PROJECT in GitLab, else ./infra)' },
+];
+
+/** GitLab is a target only when the desired state comes from INFRA_PROJECT (and no --infra). */
+const targets = (a: ParsedArgs, env: Record<string, string | undefined>): TargetKind[] => (env.INFRA_PROJECT && env.GITLAB_URL && !a.flags.infra ? ['gitlab', 'cluster'] : ['cluster']);
+
+/** The shared declaration of plan and apply (they differ in mode, summary and exit codes). */
+export function reconcileSpec(mode: 'plan' | 'apply'): CommandSpec {
+  return {
+    name: mode,
+    summary: mode === 'plan' ? 'show PV/PVC and Helm release drift against infra/ (no changes)' : 'apply the safe reconcile steps; exit 1 if drift remains',
+    flags: mode === 'plan' ? [...FLAGS, { name: '--detailed-exitcode', summary: 'exit 0 no drift, 2 drift, 1 error (as terraform plan)' }] : FLAGS,
+    targets,
+    ...(mode === 'plan' ? { usageExitCode: (a: ParsedArgs) => (a.flags['detailed-exitcode'] ? 1 : 2) } : {}),
+    details: mode === 'plan' ? 'exit: 0 (drift or not), 2 usage error; with --detailed-exitcode: 0 no drift, 2 drift, 1 error.' : 'exit: 0 in sync after the run, 1 drift remains or error, 2 usage error.',
+    run: async ({ args, io }) => (await runReconcileCommand(args, io, mode)).code,
+  };
+}
+
+/** `plan [--json] [--infra DIR] [--detailed-exitcode]` — what reconcile would do, printed like `helmfile diff`. */
+export const planCommand = defineCommand(reconcileSpec('plan'));
