@@ -60,9 +60,12 @@ export function createLogView(mode: LogMode, write: (line: string) => void, now:
       write(`${at()} ${'  '.repeat(open.length)}${mark} ${r.step} ${outcome}${took}`);
     } else if (r.msg === 'action start') {
       write(`${at()} ${indent}▸ ${String(r.action ?? 'action')}${r.dryRun === true ? ' (dry run)' : ''}`);
+      open.push('\0action');
     } else if (r.msg === 'action done') {
+      const i = open.lastIndexOf('\0action');
+      if (i >= 0) open.splice(i);
       const status = String(r.status ?? 'done');
-      write(`${at()} ${status === 'failed' ? '✗' : '✓'} ${String(r.action ?? 'action')} ${status}${typeof r.summary === 'string' ? ` — ${r.summary}` : ''}`);
+      write(`${at()} ${'  '.repeat(open.length)}${status === 'failed' ? '✗' : '✓'} ${String(r.action ?? 'action')} ${status}${typeof r.summary === 'string' ? ` — ${r.summary}` : ''}`);
     } else if (serious) write(`${at()} ${indent}! ${r.level}: ${String(r.msg)}${fields(r)}`);
   };
 }

@@ -58,6 +58,9 @@ export interface CommandSpec {
   run?: (ctx: CommandContext) => Promise<number>;
 }
 
+/** Marks commands built by `defineCommand` (the registry test requires it of every registered command). */
+export const DEFINED = Symbol('defineCommand');
+
 export const TARGET_FLAGS: CliFlag[] = [
   { name: '--sandbox', summary: 'use the running sandbox (.sandbox/env) even if the shell names real targets' },
   { name: '--no-sandbox', summary: 'use the shell\'s variables even if a sandbox is running' },
@@ -83,7 +86,8 @@ export function defineCommand(spec: CommandSpec): CliCommand {
     ...(spec.subcommands ? { subcommands: spec.subcommands } : {}),
     ...(spec.details ? { details: spec.details } : {}),
   });
-  const cmd: CliCommand & { path: string[] } = {
+  const cmd: CliCommand & { path: string[]; [DEFINED]: true } = {
+    [DEFINED]: true,
     name: spec.name,
     path,
     get usage() {
@@ -111,8 +115,10 @@ export function defineCommand(spec: CommandSpec): CliCommand {
         parsed = parseArgs(args, [...(cmd.flags ?? [])]);
         if (parsed.flags.sandbox && parsed.flags['no-sandbox']) throw new UsageError('--sandbox and --no-sandbox exclude each other');
       } catch (e) {
-        if (e instanceof UsageError) return usageError(e.message);
-        throw e;
+        if (!(e instanceof UsageError)) throw e;
+        // The flags did not parse: judge the exit code by the switches written (`plan --detailed-exitcode --bad`).
+        const written = Object.fromEntries(args.filter((a) => a.startsWith('--')).map((a) => [a.slice(2).split('=')[0]!, true as const]));
+        return usageError(e.message, spec.usageExitCode?.({ flags: written, lists: {}, positionals: [] }) ?? 2);
       }
       const failCode = spec.usageExitCode?.(parsed) ?? 2;
       try {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +90,48 @@ describe('npm start as a process', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(out).toContain('SIGTERM: shutting down');
+      // A clean stop takes its connection details along: the CLI then says "not running", not "fetch failed".
+      await expect(readFile(join(dir, 'env'), 'utf8')).rejects.toThrow(/ENOENT/);
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start on a busy port', () => {
+  it('exits non-zero with "port N in use (set PORT)" and boots nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-busy-'));
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const child = spawn(join(REPO, 'node_modules/.bin/tsx'), ['local/start.ts'], {
+        cwd: REPO,
+        env: { ...process.env, PORT: String(port), SANDBOX_DIR: dir, LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      expect(code).toBe(1);
+      expect(err.trim()).toBe(`port ${port} in use (set PORT)`);
+      expect(out).toBe('');
+      await expect(readFile(join(dir, 'env'), 'utf8')).rejects.toThrow(/ENOENT/);
+    } finally {
+      blocker.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a second sandbox on the same state directory, naming the running one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-twice-'));
+    const first = await startSandbox({ env: { SANDBOX_DIR: dir, LOG_LEVEL: 'error' }, port: 0, timers: false, parts: [], out: () => undefined });
+    try {
+      await expect(startSandbox({ env: { SANDBOX_DIR: dir }, port: 0, parts: [], out: () => undefined })).rejects.toThrow(`a sandbox is already running from ${dir} (pid ${process.pid}); stop it or set SANDBOX_DIR`);
+    } finally {
+      await first.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -63,7 +63,7 @@ describe('npm run -s ops -- images', () => {
     expect(await main(['images', 'nope/.gitlab-ci.yml'], io(CORPUS))).toBe(1);
     const t = io(CORPUS);
     expect(await main(['images'], t)).toBe(2);
-    expect(t.stderr.join('')).toContain('usage: npm run -s ops -- images [--json] FILE...');
+    expect(t.stderr.join('')).toContain('usage: npm run -s ops -- images [--json] [--root DIR] FILE...');
     expect(await main(['images', '--yaml', 'x'], io(CORPUS))).toBe(2);
   });
 

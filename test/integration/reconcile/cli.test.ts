@@ -16,7 +16,8 @@ beforeAll(async () => {
   seedReconcileState(kube.store);
   const dir = mkdtempSync(join(tmpdir(), 'reconcile-cli-'));
   writeFileSync(join(dir, 'kubeconfig'), kube.kubeconfig);
-  env = { KUBECONFIG_PATH: join(dir, 'kubeconfig'), LOG_LEVEL: 'error' };
+  // SANDBOX_DIR without an env file: a developer's running sandbox never makes the CLI refuse this shell target.
+  env = { KUBECONFIG_PATH: join(dir, 'kubeconfig'), LOG_LEVEL: 'error', SANDBOX_DIR: dir };
 });
 afterAll(() => kube?.close());
 

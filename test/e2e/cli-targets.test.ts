@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '#local/cli/main';
+import type { CliIo } from '#local/cli/commands/index';
+import { sandboxParts } from '#local/sandbox/boot';
+import { createKubePart } from '#local/sandbox/parts/kube-part';
+import { startSandbox, type Started } from '#local/start';
+
+/** `npm run -s ops -- …` in-process with the given shell environment. */
+async function ops(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), stdin: async () => '', env: { LOG_LEVEL: 'error', ...env }, cwd: process.cwd() };
+  const code = await main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+// One sandbox per file (handlers keep their cold-start config); stopped by the last test to prove the stale path.
+describe('CLI targets against a running sandbox (npm start wiring, random ports)', () => {
+  let s: Started;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cli-targets-'));
+    const parts = sandboxParts.map((p) => (p.name === 'kube' ? createKubePart({ readyAfterMs: 20 }) : p));
+    s = await startSandbox({ env: { SANDBOX_DIR: dir, LOG_LEVEL: 'warn' }, port: 0, timers: false, retryBaseMs: 1, parts, out: () => undefined });
+    env = { SANDBOX_DIR: dir };
+  });
+  afterAll(async () => {
+    await s?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('plan names the sandbox GitLab and cluster on one target line; --detailed-exitcode: 2 with drift, 0 after apply', async () => {
+    const plan = await ops(['plan', '--detailed-exitcode'], env);
+    expect(plan.err.split('\n')[0]).toBe(`target: sandbox (${dir}, pid ${process.pid}): gitlab ${s.sandbox.urls.gitlab} · cluster ASK ${s.sandbox.env.ASK_CLUSTER_ID} via ${s.sandbox.urls.cs}`);
+    expect(plan.out).toContain('OutOfSync');
+    expect(plan.code).toBe(2);
+    expect((await ops(['plan'], env)).code).toBe(0);
+    expect((await ops(['apply'], env)).code).toBe(0);
+    const clean = await ops(['plan', '--detailed-exitcode'], env);
+    expect(clean.out).toMatch(/0 out of sync, 0 degraded/);
+    expect(clean.code).toBe(0);
+    expect((await ops(['plan', '--detailed-exitcode', '--bogus'], env)).code).toBe(1);
+  });
+
+  it('a shell naming a real GitLab next to the running sandbox is refused, naming both; nothing runs', async () => {
+    const r = await ops(['apply'], { ...env, GITLAB_URL: 'https://gitlab.example.com' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('two targets: the shell names GITLAB_URL=https://gitlab.example.com; the running sandbox');
+    expect(r.err).toContain(`gitlab ${s.sandbox.urls.gitlab}`);
+    expect(r.out).toBe('');
+    expect((await ops(['plan', '--detailed-exitcode'], { ...env, OSS_BUCKET: 'prod-backups' })).code).toBe(1);
+  });
+
+  it('KUBECONFIG=/nonexistent is an error naming that file, never the sandbox', async () => {
+    for (const argv of [['apply'], ['apply', '--no-sandbox'], ['invoke', 'ops-worker', '--event', '{"action":"prewarm","dryRun":true}']]) {
+      const r = await ops(argv, { ...env, KUBECONFIG: '/nonexistent' });
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.err).toBe('error: KUBECONFIG=/nonexistent: no kubeconfig found (/nonexistent does not exist)');
+      expect(r.out).toBe('');
+    }
+  });
+
+  it('the index page: every link answers a GET; task ids are shortened with the full id on hover; a webhook task shows its hook', async () => {
+    const push = await ops(['sandbox', 'push', 'java-demo', '--wait'], env);
+    expect(push.err.split('\n')[0]).toBe(`target: sandbox (${dir}, pid ${process.pid}) index ${s.sandbox.urls.index}`);
+    expect(push.code).toBe(0);
+    const html = await (await fetch(s.sandbox.urls.index!)).text();
+    const hrefs = [...html.matchAll(/href="([^"]+)"/g)].map((m) => new URL(m[1]!.replace(/&amp;/g, '&'), s.sandbox.urls.index).href);
+    expect(hrefs.length).toBeGreaterThanOrEqual(4);
+    for (const h of hrefs) expect((await fetch(h)).status, h).toBe(200);
+    expect(html).toContain(`<code>${s.sandbox.urls.fc}</code> (API endpoint)`);
+    const task = /<span title="(wh_prewarm_[0-9a-f]+)">(wh_prewarm_[0-9a-f]+)…<\/span><\/td><td>ops-worker<\/td><td>([^<]+)<\/td>/.exec(html);
+    expect(task, 'a shortened webhook task row').not.toBeNull();
+    expect(task![1]!.startsWith(task![2]!)).toBe(true);
+    expect(task![3]).toMatch(/^webhook: (system push|repository_update) (to|of) demo\/java-demo@main/);
+  });
+
+  it('after the sandbox stops, commands say it is not running instead of "fetch failed"', async () => {
+    await s.stop();
+    for (const argv of [['sandbox', 'status'], ['plan'], ['invoke', 'ops-worker', '--event', '{"action":"backup"}']]) {
+      const r = await ops(argv, env);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.err).toBe('error: the sandbox is not running (start it with npm start)');
+    }
+    const shell = await ops(['invoke', 'ops-worker', '--event', '{"action":"ping"}'], { ...env, OSS_BUCKET: 'b' });
+    expect(shell.err).toContain('note: ');
+    expect(shell.err).toContain('/env ignored: the sandbox is not running');
+    expect(shell.code).toBe(0);
+  });
+});
