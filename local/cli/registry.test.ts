@@ -61,6 +61,10 @@ describe('command registry', () => {
       expect(o.stderr.join('\n')).toContain(message);
       expect(o.stdout).toEqual([]);
     }
+    // Argument checks come before any target is resolved: no target line for a command that cannot run.
+    const bare = io();
+    expect(await main(['invoke'], bare)).toBe(2);
+    expect(bare.stderr.join('\n')).toMatch(/^missing <function>\nusage: npm run -s ops -- invoke <function>/);
     const none = io();
     expect(await main(['sandbox'], none)).toBe(2);
     expect(none.stderr.join('')).toMatch(/missing subcommand \(push, status/);

@@ -53,6 +53,8 @@ export interface CommandSpec {
   targets?: readonly TargetKind[] | 'sandbox' | ((args: ParsedArgs, env: CliIo['env'], cwd: string) => readonly TargetKind[]);
   /** Text after the options in `--help` (examples, exit codes). */
   details?: string;
+  /** Checks of the arguments alone (positionals, combinations), before any target is resolved: throw a UsageError. */
+  check?: (args: ParsedArgs) => void;
   /** Exit code of a usage or target error (default 2; `plan --detailed-exitcode` needs 1). */
   usageExitCode?: (args: ParsedArgs) => number;
   run?: (ctx: CommandContext) => Promise<number>;
@@ -114,6 +116,7 @@ export function defineCommand(spec: CommandSpec): CliCommand {
       try {
         parsed = parseArgs(args, [...(cmd.flags ?? [])]);
         if (parsed.flags.sandbox && parsed.flags['no-sandbox']) throw new UsageError('--sandbox and --no-sandbox exclude each other');
+        spec.check?.(parsed);
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         // The flags did not parse: judge the exit code by the switches written (`plan --detailed-exitcode --bad`).
@@ -146,6 +149,7 @@ export function defineCommand(spec: CommandSpec): CliCommand {
         // Every other failure: one line, exit 1 (target refusals that need a flag: the usage code).
         const d = (e as { code?: string; details?: { feature?: string; usage?: boolean } }).details;
         io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+        if (io.env.LOG_LEVEL === 'debug' && e instanceof Error && e.stack) io.err(e.stack);
         return (e as { code?: string }).code === 'CONFIG_INVALID' && d?.feature === 'target' && d.usage ? failCode : 1;
       }
     },

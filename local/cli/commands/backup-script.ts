@@ -40,6 +40,7 @@ export const backupScriptCommand = defineCommand({
   name: 'backup-script',
   summary: 'print the backup script sent to the GitLab host via RunCommand',
   flags: FLAGS,
+  check: (a) => void fromParsed(a, new Date()),
   details: 'Config (BACKUP_MOUNT_DIR, BACKUP_KEEP_MIN, OSS_PREFIX, …) comes from the shell environment; nothing is contacted.',
   async run({ args, io }) {
     const parsed = fromParsed(args, new Date());

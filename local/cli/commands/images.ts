@@ -79,9 +79,11 @@ export const imagesCommand = defineCommand({
     { name: '--root', value: 'DIR', summary: 'repository root for include:local (default: each file\'s directory)' },
   ],
   details: 'include:project, include:template and include:remote need GitLab and are listed as unresolved.\nexit: 0 ok, 1 a file had errors, 2 usage error.',
+  check: (a) => {
+    if (a.positionals.length === 0) throw new UsageError('no FILE given');
+  },
   async run({ args, io }) {
     const files = args.positionals;
-    if (files.length === 0) throw new UsageError('no FILE given');
     const rootArg = str(args, 'root');
     const root = rootArg === undefined ? undefined : resolve(io.cwd, rootArg);
     if (root !== undefined && !(await stat(root).then((s) => s.isDirectory(), () => false))) throw new UsageError(`--root ${rootArg}: not a directory`);

@@ -37,6 +37,10 @@ export const invokeCommand = defineCommand({
     { name: '--event', alias: '-e', value: 'FILE|-|JSON', summary: 'the event: a file, - for stdin, or inline JSON (default {})' },
     { name: '--quiet', alias: '-q', summary: 'no progress on stderr; only the function\'s warnings and errors' },
   ],
+  check: (a) => {
+    if (!a.positionals[0]) throw new UsageError('missing <function>');
+    if (a.positionals.length > 1) throw new UsageError(`unexpected argument "${a.positionals[1]}"`);
+  },
   targets: (a, _env, cwd) => invokeTargets(a.positionals[0], str(a, 'event'), cwd),
   details: [
     'examples:',
@@ -45,9 +49,7 @@ export const invokeCommand = defineCommand({
     'exit: 0 ok, 1 a failed result (or HTTP status >= 400), 2 usage error.',
   ].join('\n'),
   async run({ args, io }) {
-    const [fn, ...extra] = args.positionals;
-    if (!fn) throw new UsageError('missing <function>');
-    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const fn = args.positionals[0]!;
     const env = io.env;
     const specs = await loadSYaml(env.S_YAML ?? join(REPO, 's.yaml'), { env, ...(env.FC_ACCOUNT_ID ? { accountId: env.FC_ACCOUNT_ID } : {}) });
     const spec = specs.find((s) => s.functionName === fn);

@@ -20,10 +20,12 @@ export const sandboxPushCommand = defineCommand({
     { name: '--wait', summary: 'follow the worker tasks the push causes; exit 1 if one failed' },
   ],
   targets: 'sandbox',
+  check: (a) => {
+    if (!a.positionals[0]) throw new UsageError('missing <project>');
+    if (a.positionals.length > 1) throw new UsageError(`unexpected argument "${a.positionals[1]}"`);
+  },
   async run({ args, io, sandbox }) {
-    const [project, ...extra] = args.positionals;
-    if (!project) throw new UsageError('missing <project>');
-    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const project = args.positionals[0]!;
     const files: Record<string, string> = {};
     for (const spec of args.lists.file ?? []) {
       const [path, local] = spec.split('=', 2);
