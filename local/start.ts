@@ -67,7 +67,7 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
   // Decide before booting: the runtime copies the function env into process.env, which may be `o.env`.
   const generated = !o.env.WEBHOOK_SECRET?.trim();
   const secret = o.env.WEBHOOK_SECRET?.trim() || randomBytes(24).toString('hex');
-  const stateDir = resolve(o.env.SANDBOX_DIR ?? join(REPO, '.sandbox'));
+  const stateDir = resolve(o.env.SANDBOX_DIR || join(REPO, '.sandbox')); // empty = unset, as the CLI reads it
   const port = o.port ?? Number(o.env.PORT ?? 9000);
   // One sandbox per state dir: a second one would overwrite the first's .sandbox/env under the CLI's feet.
   const other = await readSandbox(stateDir, process.cwd());
@@ -90,20 +90,22 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
   await writeFile(join(stateDir, 'sandbox.json'), `${JSON.stringify(info, null, 2)}\n`);
   const payload = existsSync(PUSH_FIXTURE) ? relative(process.cwd(), PUSH_FIXTURE) || PUSH_FIXTURE : '<push payload file>';
   const kubeconfig = sandbox.env.KUBE_SANDBOX_KUBECONFIG;
+  const rows: Array<[string, string]> = [
+    ['webhook', webhookUrl],
+    ['secret', `${secret}${generated ? ' (generated; set WEBHOOK_SECRET to choose one)' : ''}`],
+    ...(sandbox.urls.index ? [['index', `${sandbox.urls.index}  (links, FC tasks, ImageCaches, projects)`] as [string, string]] : []),
+    ...(sandbox.urls.gitlab ? [['gitlab', `${sandbox.urls.gitlab}  token ${sandbox.env.GITLAB_TOKEN ?? '-'} (sandbox only)`] as [string, string]] : []),
+    ...(sandbox.urls.outbox ? [['mail', sandbox.urls.outbox] as [string, string]] : []),
+    ...Object.entries(sandbox.urls).filter(([k]) => !['index', 'gitlab', 'outbox'].includes(k)),
+    ...timers.map((t): [string, string] => ['timer', `${t.function}/${t.trigger} next ${t.next ?? '-'}`]),
+    ...(kubeconfig ? [['kubeconfig', shortPath(kubeconfig)] as [string, string]] : []),
+    ['details', `${join(stateDir, 'env')}, ${join(stateDir, 'sandbox.json')}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
   out(
     [
       'gitlab-ask-ops sandbox is up',
-      `  webhook : ${webhookUrl}`,
-      `  secret  : ${secret}${generated ? ' (generated; set WEBHOOK_SECRET to choose one)' : ''}`,
-      ...(sandbox.urls.index ? [`  index   : ${sandbox.urls.index}  (links, FC tasks, ImageCaches, projects)`] : []),
-      ...(sandbox.urls.gitlab ? [`  gitlab  : ${sandbox.urls.gitlab}  token ${sandbox.env.GITLAB_TOKEN ?? '-'} (sandbox only)`] : []),
-      ...(sandbox.urls.outbox ? [`  mail    : ${sandbox.urls.outbox}`] : []),
-      ...Object.entries(sandbox.urls)
-        .filter(([k]) => !['index', 'gitlab', 'outbox'].includes(k))
-        .map(([k, v]) => `  ${k.padEnd(8)}: ${v}`),
-      ...timers.map((t) => `  timer   : ${t.function}/${t.trigger} next ${t.next ?? '-'}`),
-      ...(kubeconfig ? [`  kubeconfig: ${shortPath(kubeconfig)}`] : []),
-      `  details : ${join(stateDir, 'env')}, ${join(stateDir, 'sandbox.json')}`,
+      ...rows.map(([k, v]) => `  ${k.padEnd(width)} : ${v}`),
       '',
       'try it (a developer pushes a CI change → system hook → webhook 202 → prewarm → ImageCaches Ready → mail):',
       '  npm run -s ops -- sandbox push java-demo',

@@ -86,7 +86,7 @@ describe('npm start as a process', () => {
         child.stdout.on('data', () => out.includes('Ctrl-C stops it.') && resolve());
         void exited.then(() => reject(new Error(`exited early:\n${out}`)));
       });
-      expect(out).toMatch(/secret {2}: [0-9a-f]{48} \(generated/);
+      expect(out).toMatch(/\n {2}secret +: [0-9a-f]{48} \(generated/);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(out).toContain('SIGTERM: shutting down');
