@@ -50,7 +50,7 @@ describe('FC 3.0 API (raw ACS3 requests)', () => {
 
   it('ListAsyncTasks refuses out-of-range or malformed parameters with InvalidArgument', async () => {
     const list = (query: Record<string, string>) => call({ path: '/2023-03-30/functions/f/async-tasks', query });
-    for (const q of [{ limit: '0' }, { limit: '101' }, { limit: 'x' }, { sortOrderByTime: 'sideways' }, { status: 'Done' }, { nextToken: 'garbage' }, { startedTimeBegin: '-1' }]) {
+    for (const q of <Array<Record<string, string>>>[{ limit: '0' }, { limit: '101' }, { limit: 'x' }, { sortOrderByTime: 'sideways' }, { status: 'Done' }, { nextToken: 'garbage' }, { startedTimeBegin: '-1' }]) {
       expect(await list(q), JSON.stringify(q)).toMatchObject({ status: 400, body: { Code: 'InvalidArgument' } });
     }
     expect(await list({ limit: '100', qualifier: 'LATEST' })).toMatchObject({ status: 200, body: { tasks: expect.any(Array) } });
