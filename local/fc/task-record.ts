@@ -1,4 +1,4 @@
-/** Per-function async settings, as `asyncInvokeConfig` in s.yaml (facts: devsapp/fc3 `src/schema.json`). */
+/** Per-function async settings, as `asyncInvokeConfig` in s.yaml (devsapp/fc3 `src/schema.json`, `IAsyncInvokeConfig`). */
 export interface AsyncConfig {
   /** Retries after a failed attempt (0–8, default 3). */
   maxAsyncRetryAttempts?: number;
