@@ -16,6 +16,13 @@ describe('redact', () => {
     });
   });
 
+  it('copies an object shared by two branches in both; only a real cycle becomes [Circular]', () => {
+    const errors = [{ code: 'KUBE_API', message: 'boom' }];
+    const loop: Record<string, unknown> = { name: 'loop' };
+    loop.self = loop;
+    expect(redact({ report: { apply: { errors } }, errors, loop })).toEqual({ report: { apply: { errors } }, errors, loop: { name: 'loop', self: '[Circular]' } });
+  });
+
   it('cuts structures nested deeper than MAX_REDACT_DEPTH instead of overflowing the stack', () => {
     const deep = JSON.parse('['.repeat(10_000) + ']'.repeat(10_000)) as unknown;
     const out = JSON.stringify(redact(deep));

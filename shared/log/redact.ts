@@ -38,8 +38,9 @@ export function isSecretKey(key: string): boolean {
 export const MAX_REDACT_DEPTH = 64;
 
 /**
- * Deep copy of `value` with secret-looking keys and registered secret values replaced. Cycles become "[Circular]",
- * anything nested deeper than MAX_REDACT_DEPTH "[Truncated]"; Dates stay Dates (JSON turns them into ISO strings).
+ * Deep copy of `value` with secret-looking keys and registered secret values replaced. Cycles become "[Circular]" (an
+ * object shared by two branches is copied in both), anything nested deeper than MAX_REDACT_DEPTH "[Truncated]"; Dates
+ * stay Dates (JSON turns them into ISO strings).
  */
 export function redact(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
@@ -47,8 +48,16 @@ export function redact(value: unknown, seen = new WeakSet<object>(), depth = 0):
   if (value instanceof Date) return value;
   if (depth >= MAX_REDACT_DEPTH) return '[Truncated]';
   if (seen.has(value)) return '[Circular]';
+  // `seen` holds the ancestors only: an object reached twice through different paths (a shared array) is copied twice.
   seen.add(value);
-  const next = (v: unknown): unknown => redact(v, seen, depth + 1);
+  try {
+    return copy(value, (v) => redact(v, seen, depth + 1));
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function copy(value: object, next: (v: unknown) => unknown): unknown {
   if (value instanceof Error) {
     const e = value as Error & { code?: unknown; status?: unknown; details?: unknown };
     return {
