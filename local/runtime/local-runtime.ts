@@ -91,7 +91,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newRequestId();
     try {
-      await trigger(req, res, requestId);
+      await serveTrigger(req, res, requestId);
     } catch (e) {
       // Refusals FC's gateway makes before a function runs, in the FC 3.0 error shape (their exact codes and
       // statuses on HTTP triggers are UNCONFIRMED; the codes are the documented API ones).
@@ -101,7 +101,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     }
   }
 
-  async function trigger(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  async function serveTrigger(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const [pathPart, query = ''] = (req.url ?? '/').split(/\?(.*)/s, 2) as [string, string?];
     const m = /^\/([^/]+)(\/.*)?$/.exec(pathPart);
     let name: string | undefined;
