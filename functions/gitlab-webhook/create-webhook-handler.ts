@@ -3,8 +3,9 @@ import type { Config } from '#shared/config/index';
 import { AppError, isAppError, toAppError } from '#shared/errors/index';
 import { classifyHook, deliveryKey, hookLabel } from '#shared/gitlab/hooks/index';
 import { MemoryIdempotencyStore, type IdempotencyStore } from '#shared/idempotency/index';
-import type { Logger } from '#shared/log/index';
+import { clip, type Logger } from '#shared/log/index';
 import { decodeEvent, errorResponse, header, json, type Clock, type FcContext, type FcHttpEvent, type FcHttpResponse } from '#shared/runtime/index';
+import { boundReasons, MAX_LABEL_CHARS } from './bound-reasons';
 import { checkDelivery } from './check-delivery';
 import { handOff } from './hand-off';
 
@@ -44,12 +45,14 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
       deliveryId = header(ev, 'X-Gitlab-Webhook-UUID')?.slice(0, 64);
       log = log.child({ deliveryId });
       const { headerEvent, payload } = checkDelivery(ev, deps.config);
-      const c = classifyHook(headerEvent, payload, {
-        ciConfigPath: env.CI_CONFIG_PATH,
-        ...(env.INFRA_PROJECT ? { infraProject: env.INFRA_PROJECT } : {}),
-        ...(deliveryId ? { deliveryId } : {}),
-      });
-      const eventLabel = hookLabel(c.hook);
+      const c = boundReasons(
+        classifyHook(headerEvent, payload, {
+          ciConfigPath: env.CI_CONFIG_PATH,
+          ...(env.INFRA_PROJECT ? { infraProject: env.INFRA_PROJECT } : {}),
+          ...(deliveryId ? { deliveryId } : {}),
+        }),
+      );
+      const eventLabel = clip(hookLabel(c.hook), MAX_LABEL_CHARS);
       if (c.requests.length === 0) {
         log.info('no action', { event: eventLabel, scope: c.hook.scope, reason: c.reason });
         return json(202, { accepted: false, actions: [], reason: c.reason, deliveryId: deliveryId ?? null });

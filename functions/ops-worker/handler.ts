@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '#shared/config/index';
 import { isAppError, toAppError } from '#shared/errors/index';
-import { createLogger, type Logger } from '#shared/log/index';
-import { credentialsFrom, decodeEvent, systemClock, type Clock, type FcContext } from '#shared/runtime/index';
+import { clip, createLogger, redact, scrub, type Logger } from '#shared/log/index';
+import { credentialsFrom, decodeEvent, systemClock, type Clock, type FcContext, type InvokeRequest } from '#shared/runtime/index';
 import { createWorkerPorts, type WorkerPorts } from './deps';
 import { findAction, runAction } from './run-action';
 import type { ActionResult } from './types';
@@ -9,6 +9,15 @@ import './wiring';
 
 /** Margin kept before the FC timeout so an action can checkpoint and report instead of being killed. */
 const DEADLINE_MARGIN_MS = 15_000;
+/** `source.reason` / `source.id` are caller text (the webhook copies payload text into reasons): bounded here too. */
+const MAX_SOURCE_REASON = 200;
+const MAX_SOURCE_ID = 128;
+
+function boundSource(r: InvokeRequest): InvokeRequest {
+  if (!r.source) return r;
+  const { reason, id, ...rest } = r.source;
+  return { ...r, source: { ...rest, ...(id !== undefined ? { id: clip(id, MAX_SOURCE_ID) } : {}), ...(reason !== undefined ? { reason: clip(reason, MAX_SOURCE_REASON) } : {}) } };
+}
 
 export interface WorkerDeps {
   config: Config;
@@ -34,7 +43,7 @@ function coldStart(): { config: Config; log: Logger } {
 export async function handleWorker(event: Buffer | string | object, context: FcContext, deps: WorkerDeps): Promise<ActionResult> {
   const decoded = decodeEvent(event);
   if (decoded.kind === 'http') throw toAppError(new Error('ops-worker has no HTTP trigger'), 'EVENT_INVALID');
-  const request = decoded.request;
+  const request = boundSource(decoded.request);
   const requestId = context.requestId ?? 'local';
   const log = deps.log.child({ requestId, action: request.action, deliveryId: request.source?.id });
   const def = findAction(request.action);
@@ -56,7 +65,8 @@ export async function handleWorker(event: Buffer | string | object, context: FcC
     deadline: new Date(now.getTime() + Math.max(5_000, timeoutMs - DEADLINE_MARGIN_MS)),
   });
   log.info('action done', { status: result.status, summary: result.summary, steps: result.plan.length });
-  return result;
+  // A result leaves the function (FC keeps it as the async task's returnPayload, the CLI prints it): no secrets in it.
+  return redact(result) as ActionResult;
 }
 
 /** FC entry (`index.handler`). */
@@ -69,7 +79,8 @@ export async function handler(event: Buffer | string | object, context: FcContex
     log.error('invocation failed', { error: err, retryable: err.retryable });
     if (isAppError(e) && !err.retryable) {
       // A bad request or unknown action: return a clear failed result, FC must not retry it.
-      return { action: 'unknown', dryRun: false, status: 'failed', summary: err.message, plan: [], done: [], errors: [{ code: err.code, message: err.message }] };
+      const message = scrub(err.message);
+      return { action: 'unknown', dryRun: false, status: 'failed', summary: message, plan: [], done: [], errors: [{ code: err.code, message }] };
     }
     throw err;
   }

@@ -1,5 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { headerValues } from '#local/pop/acs3';
+import type { NonceWindow } from '#local/pop/nonce-window';
+import { verifyAcs3, type Acs3Refusal } from '#local/pop/verify-acs3';
 import { fcErrors, type FcApiError } from './fc-error';
 
 /** A key pair the emulator accepts; `securityToken` set = STS key, whose token must come in `x-fc-security-token`. */
@@ -20,6 +23,10 @@ export interface VerifyInput {
   now: Date;
   /** Allowed |server − Date| skew; FC's exact window is unconfirmed, 15 min is the common Alibaba value. */
   maxSkewMs?: number;
+  /** For ACS3 requests: the raw header lines (repeats kept), the decoded query and the replay window. */
+  rawHeaders: readonly string[];
+  query: Record<string, string>;
+  nonces: NonceWindow;
 }
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(',') : v);
@@ -51,6 +58,7 @@ export function verifyFcRequest(inp: VerifyInput): FcApiError | undefined {
   const h = inp.headers;
   const auth = one(h.authorization);
   if (!auth) return fcErrors.missingHeader('Authorization');
+  if (/^ACS3-/i.test(auth.trim())) return verifyFcAcs3(inp);
   const date = one(h.date);
   if (!date) return fcErrors.missingHeader('Date');
   const m = /^FC ([^:\s]+):(\S+)$/.exec(auth);
@@ -77,4 +85,43 @@ export function verifyFcRequest(inp: VerifyInput): FcApiError | undefined {
   const got = Buffer.from(sig);
   if (expected.length !== got.length || !timingSafeEqual(expected, got)) return fcErrors.signatureNotMatch();
   return undefined;
+}
+
+/**
+ * The official FC 3.0 SDK (@alicloud/fc20230330) signs with ACS3-HMAC-SHA256 (shared verifier, local/pop/verify-acs3.ts).
+ * Refusals use FC's documented codes (help.aliyun.com/zh/fc/developer-reference/error-codes): 403 SignatureNotMatch /
+ * InvalidAccessKeyID / AccessDenied, 400 MissingRequiredHeader / InvalidArgument. Which code FC gives a stale
+ * `x-acs-date`, a bad STS token or a replayed nonce is UNCONFIRMED; like the `FC ak:sig` branch we answer AccessDenied.
+ */
+function verifyFcAcs3(inp: VerifyInput): FcApiError | undefined {
+  const res = verifyAcs3(
+    { method: inp.method, rawPath: inp.path, query: inp.query, headers: headerValues(inp.rawHeaders) },
+    inp.body,
+    { credential: (ak) => inp.credentials.find((c) => c.accessKeyId === ak), nonces: inp.nonces, now: inp.now, ...(inp.maxSkewMs ? { maxSkewMs: inp.maxSkewMs } : {}) },
+  );
+  return res.ok ? undefined : fcAcs3Error(res.refusal);
+}
+
+export function fcAcs3Error(r: Acs3Refusal): FcApiError {
+  switch (r.kind) {
+    case 'missing-header':
+      return fcErrors.missingHeader(r.header);
+    case 'malformed':
+      return fcErrors.invalidArgument(r.detail);
+    case 'unknown-key':
+      return fcErrors.invalidAccessKeyId(r.accessKeyId);
+    case 'bad-date':
+      return fcErrors.invalidArgument(`invalid x-acs-date '${r.value}'`);
+    case 'stale-date':
+      return fcErrors.accessDenied(`the difference between the request time '${r.value}' and the server time is too large`);
+    case 'content-sha256':
+    case 'signature':
+      return fcErrors.signatureNotMatch();
+    case 'token-missing':
+    case 'token-mismatch':
+    case 'token-expired':
+      return fcErrors.accessDenied('invalid or missing x-acs-security-token for an STS access key');
+    case 'nonce-used':
+      return fcErrors.accessDenied(`signature nonce '${r.nonce.slice(0, 64)}' was used already`);
+  }
 }

@@ -12,6 +12,8 @@
  *   for an API error: the caller sees the real `{RequestId, HostId, Code, Message, Recommend}` JSON.
  * - ROA (`Authorization: acs AK:sig`, x-acs-* headers, as pop-core roa.js) is routed by method + `roaRoutes[].path`
  *   (`/k8s/:ClusterId/user_config`); the handler returns the JSON body.
+ * - Signature V3 (`Authorization: ACS3-HMAC-SHA256 …`, the official SDKs' default) is accepted for both: RPC comes to
+ *   `/` with `x-acs-action`/`x-acs-version` headers and its params in the query or a form body (verify-pop-acs3.ts).
  * - `pages` are unsigned helper pages (DirectMail's `/outbox`), not part of the real API.
  * - Gateway checks before any product code runs: unknown AK → InvalidAccessKeyId.NotFound (404), bad secret →
  *   SignatureDoesNotMatch (400), Timestamp/Date off by >15 min → InvalidTimeStamp.Expired, reused nonce →
@@ -26,6 +28,8 @@ import { findRoute } from './find-route';
 import { listen, readBody, sendJson } from '#local/sandbox/http-util';
 import { gatewayErrors as E, newRequestId, PopError, popErrorBody } from './pop-error';
 import type { PopCallContext, PopCallRecord, PopCredential, PopProduct } from './types';
+import { NonceWindow } from './nonce-window';
+import { isAcs3, verifyPopAcs3 } from './verify-pop-acs3';
 import { verifyRoa } from './verify-roa';
 import { verifyRpc, type VerifyState } from './verify-rpc';
 
@@ -41,8 +45,8 @@ export interface PopEmulator {
   url: string;
   close(): Promise<void>;
   faults: Faults;
-  /** Nonces seen so far. */
-  nonces: Set<string>;
+  /** Nonces seen within the 15-min replay window. */
+  nonces: NonceWindow;
   calls: PopCallRecord[];
   /** Answer the next `times` calls (of `action`, or all) with `Throttling.User`; returns a remover. */
   throttle(opts?: { action?: string; times?: number; status?: 400 | 503 }): () => void;
@@ -54,7 +58,7 @@ const COMMON = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature
 /** Start the emulator on 127.0.0.1 (port 0 = random). */
 export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmulator> {
   const faults = new Faults();
-  const nonces = new Set<string>();
+  const nonces = new NonceWindow();
   const calls: PopCallRecord[] = [];
   const credentials = new Map(opts.credentials.map((c) => [c.accessKeyId, c]));
   const now = opts.now ?? (() => new Date());
@@ -70,20 +74,20 @@ export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmu
   const applyFault = (req: IncomingMessage, res: ServerResponse, key: string, product: PopProduct): Promise<boolean> =>
     answerFault(faults, req, res, key, host(product));
 
-  const handleRpc = async (req: IncomingMessage, res: ServerResponse, params: Record<string, string>): Promise<void> => {
+  /** `verify(now)` checks the signature (v1 params or ACS3 headers) and returns the caller's key, or throws. */
+  type Verify = (st: VerifyState) => PopCredential;
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, action: string | undefined, version: string | undefined, params: Record<string, string>, verify: Verify): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
-    if (!params.Action) return fail(res, E.missingParameter('Action'));
-    if (!params.Version) return fail(res, E.missingParameter('Version'));
-    const byVersion = opts.products.filter((p) => p.version === params.Version);
+    if (!action) return fail(res, E.missingParameter('Action'));
+    if (!version) return fail(res, E.missingParameter('Version'));
+    const byVersion = opts.products.filter((p) => p.version === version);
     if (!byVersion.length) return fail(res, E.invalidVersion());
-    const product = byVersion.find((p) => p.actions?.[params.Action!]);
+    const product = byVersion.find((p) => p.actions?.[action]);
     if (!product) return fail(res, E.apiNotFound(), byVersion[0]);
-    const action = params.Action;
     const at = now();
-    const st: VerifyState = { credentials, nonces, now: at };
     let cred: PopCredential;
     try {
-      cred = verifyRpc(method, params, st);
+      cred = verify({ credentials, nonces, now: at });
     } catch (e) {
       return fail(res, e, product);
     }
@@ -102,7 +106,13 @@ export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmu
 
   const handleRoa = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
-    const found = findRoute(opts.products, method, url.pathname);
+    let found: ReturnType<typeof findRoute>;
+    try {
+      found = findRoute(opts.products, method, url.pathname);
+    } catch {
+      // A path segment that is not valid percent-encoding (decodeURIComponent throws URIError): a client error.
+      return fail(res, E.invalidParameter('path'));
+    }
     if (!found) return fail(res, E.apiNotFound());
     const { product, route, params } = found;
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
@@ -110,7 +120,8 @@ export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmu
     const at = now();
     let cred: PopCredential;
     try {
-      cred = verifyRoa(method, url.pathname, headers, query, body, { credentials, nonces, now: at });
+      const st = { credentials, nonces, now: at };
+      cred = isAcs3(req) ? verifyPopAcs3(req, url, body, st) : verifyRoa(method, url.pathname, headers, query, body, st);
     } catch (e) {
       return fail(res, e, product);
     }
@@ -132,10 +143,14 @@ export async function startPopEmulator(opts: PopEmulatorOptions): Promise<PopEmu
     if (page && req.method === 'GET') return page.handler(req, res);
     const body = await readBody(req);
     if (url.pathname === '/') {
-      // RPC: GET carries everything in the query; pop-core's POST sends a form body to `/` (rpc.js).
+      // RPC: GET carries everything in the query; POST adds a form body (pop-core rpc.js, and the V3 SDKs' formData).
       const params = Object.fromEntries(url.searchParams.entries());
       if (req.method === 'POST') Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8')).entries()));
-      return handleRpc(req, res, params);
+      if (isAcs3(req)) {
+        const h = (n: string): string | undefined => (typeof req.headers[n] === 'string' ? (req.headers[n] as string) : undefined);
+        return handleRpc(req, res, h('x-acs-action'), h('x-acs-version'), params, (st) => verifyPopAcs3(req, url, body, st));
+      }
+      return handleRpc(req, res, params.Action, params.Version, params, (st) => verifyRpc((req.method ?? 'GET').toUpperCase(), params, st));
     }
     return handleRoa(req, res, url, body);
   }, opts.port ?? 0);

@@ -41,6 +41,7 @@ export function newRequestId(): string {
 export const gatewayErrors = {
   missingParameter: (name: string) =>
     new PopError(400, 'MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`),
+  invalidParameter: (name: string) => new PopError(400, 'InvalidParameter', `The specified parameter "${name}" is not valid.`),
   invalidVersion: () => new PopError(400, 'InvalidVersion', 'Specified parameter Version is not valid.'),
   apiNotFound: () => new PopError(404, 'InvalidApi.NotFound', 'Specified api is not found, please check your url and method.'),
   accessKeyNotFound: () => new PopError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.'),
@@ -48,6 +49,11 @@ export const gatewayErrors = {
   timestampExpired: () => new PopError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'),
   signatureMismatch: (serverStringToSign: string) =>
     new PopError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${serverStringToSign}`),
+  /** ACS3 wording, as the gateway answers a V3 mismatch (seen in aliyun/alibabacloud-csharp-sdk#40). */
+  signatureMismatchV3: (serverStringToSign: string) =>
+    new PopError(400, 'SignatureDoesNotMatch', `Specified signature does not match our calculation. server StringToSign is [${serverStringToSign}]`),
+  /** A malformed V3 Authorization (fog/fog-aliyun#32 shows the code and text for a bad signature layout). */
+  incompleteSignature: (detail: string) => new PopError(400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards. ${detail}`),
   signatureMethod: () => new PopError(400, 'InvalidSignatureMethod', 'Specified signature method is not valid.'),
   nonceUsed: () => new PopError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.'),
   tokenMissing: () => new PopError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.'),

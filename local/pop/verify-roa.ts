@@ -31,6 +31,6 @@ export function verifyRoa(
   if (headers['x-acs-security-token'] && headers['x-acs-accesskey-id'] !== cred.accessKeyId) throw E.tokenMismatch();
   const nonce = headers['x-acs-signature-nonce'];
   if (!nonce) throw E.missingParameter('x-acs-signature-nonce');
-  useNonce(nonce, st.nonces);
+  useNonce(nonce, st);
   return cred;
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { gatewayErrors as E } from './pop-error';
 import { rpcSignature, rpcStringToSign } from './signing';
+import type { NonceWindow } from './nonce-window';
 import type { PopCredential } from './types';
 
 /** Window Alibaba allows between the request's Timestamp and the server clock (facts/alibaba.md §3.1). */
@@ -8,7 +9,7 @@ export const TIMESTAMP_SKEW_MS = 15 * 60_000;
 
 export interface VerifyState {
   credentials: Map<string, PopCredential>;
-  nonces: Set<string>;
+  nonces: NonceWindow;
   now: Date;
 }
 
@@ -27,7 +28,7 @@ export function verifyRpc(method: string, params: Record<string, string>, st: Ve
   const expected = rpcSignature(method, params, cred.accessKeySecret);
   if (!safeEqual(expected, params.Signature!)) throw E.signatureMismatch(rpcStringToSign(method, params));
   checkToken(cred, params.SecurityToken, st.now);
-  useNonce(params.SignatureNonce!, st.nonces);
+  useNonce(params.SignatureNonce!, st);
   return cred;
 }
 
@@ -47,10 +48,9 @@ export function checkToken(cred: PopCredential, token: string | undefined, now: 
   if (cred.expiresAt && cred.expiresAt.getTime() <= now.getTime()) throw E.tokenExpired();
 }
 
-/** Each nonce is good once (the real window is 15 min; the emulator remembers for its lifetime). */
-export function useNonce(nonce: string, nonces: Set<string>): void {
-  if (nonces.has(nonce)) throw E.nonceUsed();
-  nonces.add(nonce);
+/** Each nonce is good once within the 15-min replay window (NonceWindow). */
+export function useNonce(nonce: string, st: Pick<VerifyState, 'nonces' | 'now'>): void {
+  if (!st.nonces.use(nonce, st.now)) throw E.nonceUsed();
 }
 
 export function safeEqual(a: string, b: string): boolean {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody, sendJson } from '#local/sandbox/http-util';
+import { listen, sendJson } from '#local/sandbox/http-util';
 import type { FcCredential } from '#local/fc/fc-auth';
-import { newRequestId } from '#local/fc/fc-error';
-import { startFcEmulator, type FcEmulator } from '#local/fc/fc-emulator';
+import { FcApiError, fcErrors, newRequestId, sendFcError } from '#local/fc/fc-error';
+import { ASYNC_MAX_BYTES, startFcEmulator, SYNC_MAX_BYTES, type FcEmulator } from '#local/fc/fc-emulator';
+import { BodyTooLargeError, readBodyLimited } from '#local/fc/read-body';
 import { FunctionHost } from './function-host';
 import { toFcHttpEvent, writeFcHttpResponse } from './http-event';
 import { loadSYaml, type FunctionSpec } from './s-yaml';
@@ -23,6 +24,11 @@ export interface LocalRuntimeOptions {
   functionDirs?: Record<string, string>;
   fcPort?: number;
   retryBaseMs?: number;
+  /** Largest synchronous HTTP-trigger body (FC: 32 MB); async calls are held to FC's 128 KB. Enforced while reading. */
+  maxBodyBytes?: number;
+  /** Async queue bounds per function (local/fc/async-queue.ts). */
+  maxQueuedPerFunction?: number;
+  maxRetainedPerFunction?: number;
 }
 
 export interface LocalRuntime {
@@ -65,6 +71,9 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     invoke: (fn, payload, meta) => host.invoke(fn, Buffer.from(payload, 'utf8'), meta),
     ...(opts.fcPort !== undefined ? { port: opts.fcPort } : {}),
     ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}),
+    ...(opts.maxQueuedPerFunction !== undefined ? { maxQueuedPerFunction: opts.maxQueuedPerFunction } : {}),
+    ...(opts.maxRetainedPerFunction !== undefined ? { maxRetainedPerFunction: opts.maxRetainedPerFunction } : {}),
+    region: functions[0]?.region ?? 'ap-northeast-2',
   });
   // Both functions share one process, so one env: s.yaml values, then the sandbox's, then FC system variables
   // (facts §1.6). Set before the first handler import, because handlers parse config at cold start.
@@ -80,19 +89,40 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   Object.assign(process.env, env);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = newRequestId();
+    try {
+      await serveTrigger(req, res, requestId);
+    } catch (e) {
+      // Refusals FC's gateway makes before a function runs, in the FC 3.0 error shape (their exact codes and
+      // statuses on HTTP triggers are UNCONFIRMED; the codes are the documented API ones).
+      if (e instanceof BodyTooLargeError) return sendFcError(res, fcErrors.entityTooLarge(e.limit), requestId, { close: true });
+      if (e instanceof FcApiError) return sendFcError(res, e, requestId);
+      throw e;
+    }
+  }
+
+  async function serveTrigger(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const [pathPart, query = ''] = (req.url ?? '/').split(/\?(.*)/s, 2) as [string, string?];
     const m = /^\/([^/]+)(\/.*)?$/.exec(pathPart);
-    const spec = m ? host.spec(decodeURIComponent(m[1]!)) : undefined;
+    let name: string | undefined;
+    try {
+      name = m ? decodeURIComponent(m[1]!) : undefined;
+    } catch {
+      throw fcErrors.invalidArgument('the request path is not valid percent-encoding');
+    }
+    const spec = name !== undefined ? host.spec(name) : undefined;
     const trigger = spec?.triggers.find((t) => t.triggerType === 'http');
     if (!spec || !trigger) {
       return sendJson(res, 404, { message: 'no HTTP trigger here', triggers: functions.filter((f) => f.triggers.some((t) => t.triggerType === 'http')).map((f) => `/${f.functionName}`) });
     }
     const methods = (trigger.triggerConfig.methods as string[] | undefined)?.map((x) => x.toUpperCase());
     if (methods && !methods.includes(req.method ?? 'GET')) return sendJson(res, 405, { message: `method ${req.method} not allowed` });
-    const requestId = newRequestId();
-    const body = await readBody(req);
+    const isAsync = String(req.headers['x-fc-invocation-type'] ?? '').toLowerCase() === 'async';
+    // FC's limits (sync 32 MB, async 128 KB) hold while the body streams in: nothing past them is buffered.
+    const body = await readBodyLimited(req, isAsync ? ASYNC_MAX_BYTES : (opts.maxBodyBytes ?? SYNC_MAX_BYTES));
     const event = JSON.stringify(toFcHttpEvent(req, { rawPath: m![2] ?? '/', rawQuery: query, body, requestId, accountId, now: new Date() }));
-    if (String(req.headers['x-fc-invocation-type'] ?? '').toLowerCase() === 'async') {
+    if (isAsync) {
+      // Same queue, bounds and 429 as the API's async invocations (a full queue is refused, not grown).
       fc.enqueue(spec.functionName, event, { source: 'http' });
       res.writeHead(202, { 'x-fc-request-id': requestId, 'content-length': '0' });
       return void res.end();
@@ -107,7 +137,15 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   }
 
   const server = await listen(handle, opts.port ?? 9000);
-  const stopTimers = opts.timers ? startTimers(timers, (t, ev) => fc.enqueue(t.functionName, ev, { source: 'timer' })) : () => undefined;
+  const fire = (t: ScheduledTimer, ev: string): void => {
+    try {
+      fc.enqueue(t.functionName, ev, { source: 'timer' });
+    } catch (e) {
+      // A full queue refuses the event (429); the timer fires again on its schedule.
+      process.stderr.write(`timer ${t.triggerName} of ${t.functionName} not queued: ${(e as Error).message}\n`);
+    }
+  };
+  const stopTimers = opts.timers ? startTimers(timers, fire) : () => undefined;
   return {
     url: server.url,
     fcUrl: fc.url,

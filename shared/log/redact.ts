@@ -34,12 +34,30 @@ export function isSecretKey(key: string): boolean {
   return !SAFE_KEYS.has(key) && SECRET_KEY.test(key);
 }
 
-/** Deep copy of `value` with secret-looking keys and registered secret values replaced. Cycles become "[Circular]". */
-export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
+/** Deeper structures are cut here (a log line or a result is never that deep; a hostile payload could be). */
+export const MAX_REDACT_DEPTH = 64;
+
+/**
+ * Deep copy of `value` with secret-looking keys and registered secret values replaced. Cycles become "[Circular]" (an
+ * object shared by two branches is copied in both), anything nested deeper than MAX_REDACT_DEPTH "[Truncated]"; Dates
+ * stay Dates (JSON turns them into ISO strings).
+ */
+export function redact(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
   if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value;
+  if (depth >= MAX_REDACT_DEPTH) return '[Truncated]';
   if (seen.has(value)) return '[Circular]';
+  // `seen` holds the ancestors only: an object reached twice through different paths (a shared array) is copied twice.
   seen.add(value);
+  try {
+    return copy(value, (v) => redact(v, seen, depth + 1));
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function copy(value: object, next: (v: unknown) => unknown): unknown {
   if (value instanceof Error) {
     const e = value as Error & { code?: unknown; status?: unknown; details?: unknown };
     return {
@@ -47,15 +65,24 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
       message: scrub(e.message),
       ...(e.code !== undefined ? { code: e.code } : {}),
       ...(e.status !== undefined ? { status: e.status } : {}),
-      ...(e.details !== undefined ? { details: redact(e.details, seen) } : {}),
-      ...(e.cause !== undefined ? { cause: redact(e.cause, seen) } : {}),
+      ...(e.details !== undefined ? { details: next(e.details) } : {}),
+      ...(e.cause !== undefined ? { cause: next(e.cause) } : {}),
     };
   }
   if (Buffer.isBuffer(value)) return `<Buffer ${value.length} bytes>`;
-  if (Array.isArray(value)) return value.map((v) => redact(v, seen));
+  if (Array.isArray(value)) return value.map(next);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSecretKey(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v, seen);
+    out[k] = isSecretKey(k) && v !== undefined && v !== null && v !== '' ? REDACTED : next(v);
   }
   return out;
+}
+
+/** `text` cut to at most `max` UTF-16 units (never inside a surrogate pair), with "…" when something was cut. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const c = text.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--; // keep an emoji whole rather than half of it
+  return `${text.slice(0, end)}…`;
 }

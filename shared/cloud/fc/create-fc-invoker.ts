@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '#shared/errors/index';
 import type { CloudCredentials } from '#shared/runtime/credentials';
 import type { FcInvoker } from './fc-invoker';
+import { postRaw } from './post-raw';
+import { classifyFcFailure, readFcError } from './read-fc-error';
 
 export interface FcInvokerOptions {
   accountId: string;
@@ -28,16 +31,12 @@ function loadFc2(): Promise<Fc2Module['default']> {
   return fc2;
 }
 
-/** The HTTP status fc2 folds into its message ("POST /x failed with 409. requestid: ..."); it has no status field. */
-function statusOf(e: unknown): number | undefined {
-  const m = /failed with (\d{3})\b/.exec(e instanceof Error ? e.message : '');
-  return m ? Number(m[1]) : undefined;
-}
-
 /**
- * Build the `fc` port on @alicloud/fc2 with `client.version = '2023-03-30'`, so `POST /functions/<fn>/invocations`
- * is signed and sent as FC 3.0 InvokeFunction. Every failure is HANDOFF_FAILED (retryable: GitLab or the caller
- * tries again); a task id FC already holds (409) is reported as `duplicate`, not as an error.
+ * Build the `fc` port: FC 3.0 InvokeFunction (`POST /2023-03-30/functions/<fn>/invocations`, Async, with a task id),
+ * signed by @alicloud/fc2 (its headers and `FC ak:sig` signer with `client.version = '2023-03-30'`, ADR 0002) and sent
+ * by us, so the error body is ours to read: fc2 only parses the 2.0 `{ErrorCode}` shape and FC 3.0 answers
+ * `{Code, Message, RequestId}` (ADR 0017). A documented duplicate-task code is `{ duplicate: true }`; every other
+ * failure is HANDOFF_FAILED with FC's code and status in `details`, retryable only for throttling, 5xx and network.
  *
  * @example
  * const fc = createFcInvoker({ accountId, region, credentials: () => creds });
@@ -70,26 +69,44 @@ export function createFcInvoker(opts: FcInvokerOptions): FcInvoker {
         throw new AppError('HANDOFF_FAILED', `FC client rejected the credentials: ${(e as Error).message}`, { status: 500, cause: e });
       }
       client.version = FC3_API_VERSION;
-      const fn = encodeURIComponent(req.functionName);
+      const path = `/functions/${encodeURIComponent(req.functionName)}/invocations`;
+      const body = Buffer.from(req.payload, 'utf8');
+      // The headers fc2's own request() builds (date, host, account, STS token, user agent) plus fc2's body digests.
+      const headers: Record<string, string> = {
+        ...client.buildHeaders(),
+        'content-type': 'application/octet-stream',
+        'content-length': String(body.length),
+        'content-md5': Buffer.from(createHash('md5').update(body).digest('hex'), 'utf8').toString('base64'),
+        'x-fc-invocation-type': 'Async',
+        'x-fc-async-task-id': req.taskId,
+      };
+      headers.authorization = FCClient.getSignature(creds.accessKeyId, creds.accessKeySecret, 'POST', `/${FC3_API_VERSION}${path}`, headers, null);
+      const where = { functionName: req.functionName };
+      let res;
       try {
-        const res = await client.post(`/functions/${fn}/invocations`, req.payload, {
-          'x-fc-invocation-type': 'Async',
-          'x-fc-async-task-id': req.taskId,
-        });
-        const rid = res.headers['x-fc-request-id'];
-        return { duplicate: false, ...(typeof rid === 'string' ? { requestId: rid } : {}) };
+        res = await postRaw(`${client.endpoint}/${FC3_API_VERSION}${path}`, headers, body, { timeoutMs: opts.timeoutMs ?? 5_000 });
       } catch (e) {
-        const status = statusOf(e);
-        if (status === 409) return { duplicate: true };
-        const fcCode = (e as { code?: unknown }).code;
-        const code = typeof fcCode === 'string' ? fcCode : 'network';
-        throw new AppError('HANDOFF_FAILED', `async invoke of ${req.functionName} failed: ${code}${status ? ` (${status})` : ''}`, {
-          status: 502,
+        const net = String((e as { code?: unknown }).code ?? (e as Error).name);
+        throw new AppError('HANDOFF_FAILED', `async invoke of ${req.functionName} failed: network error (${net})`, {
+          status: 503,
           retryable: true,
           cause: e,
-          details: { functionName: req.functionName, fcCode: code, ...(status ? { fcStatus: status } : {}) },
+          details: { ...where, fcCode: 'network', network: net },
         });
       }
+      const rid = res.headers['x-fc-request-id'];
+      const requestId = typeof rid === 'string' ? rid : undefined;
+      if (res.status >= 200 && res.status < 300) return { duplicate: false, ...(requestId ? { requestId } : {}) };
+      const info = readFcError(res.text, requestId);
+      const failure = classifyFcFailure(res.status, info.code);
+      if (failure.kind === 'duplicate') return { duplicate: true };
+      const fcCode = info.code ?? `HTTP ${res.status}`;
+      // FC answered: 503 when it may work later (throttled, FC-side error), 502 when FC refused the request itself.
+      throw new AppError('HANDOFF_FAILED', `async invoke of ${req.functionName} refused by FC: ${fcCode} (${res.status})`, {
+        status: failure.retryable ? 503 : 502,
+        retryable: failure.retryable,
+        details: { ...where, fcCode, fcStatus: res.status, ...(info.requestId ? { fcRequestId: info.requestId } : {}) },
+      });
     },
   };
 }

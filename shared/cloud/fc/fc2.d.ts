@@ -25,6 +25,8 @@ declare module '@alicloud/fc2' {
     /** API version prefix of every signed path; '2016-08-15' by default. */
     version: string;
     endpoint: string;
+    /** The common headers of every fc2 request: accept, date, host, user-agent, x-fc-account-id[, x-fc-security-token]. */
+    buildHeaders(): Record<string, string>;
     post(path: string, body: string | Buffer | object, headers?: Record<string, string>, queries?: Record<string, string>): Promise<Fc2Response>;
     get(path: string, query?: Record<string, string> | null, headers?: Record<string, string>): Promise<Fc2Response>;
     static getSignature(

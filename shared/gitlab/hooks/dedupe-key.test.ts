@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hook, loadFixture } from '../../../test/fixtures/gitlab/index';
-import { asyncTaskId, deliveryKey, requestKey, stableStringify } from './dedupe-key';
+import { asyncTaskId, deliveryKey, MAX_KEY_DEPTH, requestKey, stableStringify } from './dedupe-key';
 import { identifyHook } from './identify-hook';
 
 const keyOf = (fx: { headerEvent: string; payload: Record<string, unknown> }, idem?: string) =>
@@ -51,5 +51,12 @@ describe('asyncTaskId', () => {
 describe('stableStringify', () => {
   it('sorts keys at every depth and drops undefined', () => {
     expect(stableStringify({ b: 1, a: { d: [2, { z: 1, y: undefined }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"z":1}]},"b":1}');
+  });
+  it('refuses a keyed field nested deeper than MAX_KEY_DEPTH with a 400, instead of overflowing the stack', () => {
+    const nest = (n: number): unknown => JSON.parse('['.repeat(n) + ']'.repeat(n));
+    expect(stableStringify(nest(MAX_KEY_DEPTH))).toBe('['.repeat(MAX_KEY_DEPTH) + ']'.repeat(MAX_KEY_DEPTH));
+    expect(() => stableStringify(nest(7_000))).toThrow(expect.objectContaining({ code: 'BAD_JSON', status: 400 }));
+    const payload = { ...loadFixture('system.push').payload, refs: nest(7_000) };
+    expect(() => keyOf({ headerEvent: 'System Hook', payload })).toThrow(expect.objectContaining({ code: 'BAD_JSON', status: 400 }));
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AppError } from '#shared/errors/app-error';
 import type { IdentifiedHook } from './identify-hook';
 
 /**
@@ -41,13 +42,20 @@ function at(o: unknown, path: string): unknown {
   return v;
 }
 
+/**
+ * Nesting allowed in a keyed field: far deeper than any GitLab payload, far shallower than the stack. A sender with a
+ * valid token could otherwise nest a keyed field thousands of levels deep and crash the recursion (a 500).
+ */
+export const MAX_KEY_DEPTH = 64;
+
 /** JSON with object keys sorted at every depth, so equal values hash equally whatever order GitLab used. */
-export function stableStringify(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+export function stableStringify(v: unknown, depth = 0): string {
+  if (depth > MAX_KEY_DEPTH) throw new AppError('BAD_JSON', `payload nested deeper than ${MAX_KEY_DEPTH} levels`, { status: 400 });
+  if (Array.isArray(v)) return `[${v.map((x) => stableStringify(x, depth + 1)).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`).join(',')}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(o[k], depth + 1)}`).join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
 }

@@ -64,11 +64,12 @@ describe('FC emulator + fc2 invoker', () => {
     expect(fc.tasks().filter((t) => t.taskId === 'dup_a')).toHaveLength(2);
   });
 
-  it('answers a wrong secret with 403 SignatureNotMatch in FC error shape; the invoker surfaces HANDOFF_FAILED', async () => {
+  it('answers a wrong secret with 403 SignatureNotMatch in the FC 3.0 shape; the invoker reports it, not as "network", not retryable', async () => {
     const err = await invoker({ ...STS, accessKeySecret: 'wrong' })
       .invokeAsync({ functionName: 'ops-worker', payload: '{}', taskId: 'bad_sig' })
       .catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'HANDOFF_FAILED', retryable: true, details: { fcCode: 'SignatureNotMatch', fcStatus: 403 } });
+    expect(err).toMatchObject({ code: 'HANDOFF_FAILED', status: 502, retryable: false, details: { fcCode: 'SignatureNotMatch', fcStatus: 403, fcRequestId: expect.stringMatching(/^1-/) } });
+    expect((err as Error).message).toBe('async invoke of ops-worker refused by FC: SignatureNotMatch (403)');
     expect(JSON.stringify(err)).not.toContain('wrong');
     const raw = await fetch(`${fc.url}/2023-03-30/functions/ops-worker/invocations`, {
       method: 'POST',
@@ -76,14 +77,31 @@ describe('FC emulator + fc2 invoker', () => {
       body: '{}',
     });
     expect(raw.status).toBe(403);
-    expect(await raw.json()).toMatchObject({ ErrorCode: 'SignatureNotMatch', ErrorMessage: expect.stringContaining('does not match'), RequestId: expect.any(String) });
+    expect(await raw.json()).toEqual({ Code: 'SignatureNotMatch', Message: expect.stringContaining('does not match'), RequestId: expect.any(String) });
     expect(fc.tasks().some((t) => t.taskId === 'bad_sig')).toBe(false);
+  });
+
+  it('maps FC 2.0 {ErrorCode} bodies too, keys "duplicate" on the documented code (not on any 409), retries only throttling/5xx', async () => {
+    const once = (status: number, body: unknown) => fc.faults.add({ path: 'invocations', status, body, times: 1 });
+    const call = () => invoker().invokeAsync({ functionName: 'ops-worker', payload: '{}', taskId: 'mapped_1' }).catch((e: unknown) => e);
+    once(403, { ErrorCode: 'AccessDenied', ErrorMessage: 'no permission' });
+    expect(await call()).toMatchObject({ retryable: false, status: 502, details: { fcCode: 'AccessDenied', fcStatus: 403 } });
+    once(409, { ErrorCode: 'StatefulAsyncInvocationAlreadyExists', ErrorMessage: 'exists' });
+    expect(await call()).toEqual({ duplicate: true });
+    once(409, { Code: 'ConcurrentUpdateError', Message: 'busy' });
+    expect(await call()).toMatchObject({ code: 'HANDOFF_FAILED', retryable: false, details: { fcCode: 'ConcurrentUpdateError', fcStatus: 409 } });
+    once(429, { Code: 'ResourceExhausted', Message: 'too many' });
+    expect(await call()).toMatchObject({ retryable: true, status: 503, details: { fcCode: 'ResourceExhausted' } });
+    once(503, { ErrorCode: 'ResourceThrottled', ErrorMessage: 'busy' });
+    expect(await call()).toMatchObject({ retryable: true, details: { fcCode: 'ResourceThrottled', fcStatus: 503 } });
+    once(502, '<html>bad gateway</html>');
+    expect(await call()).toMatchObject({ retryable: true, details: { fcCode: 'HTTP 502', fcStatus: 502 } });
   });
 
   it('rejects an unknown key, a wrong STS token, and a skewed Date', async () => {
     const c = (cfg: Partial<typeof STS>) => invoker({ ...STS, ...cfg }).invokeAsync({ functionName: 'ops-worker', payload: '{}', taskId: 'auth_x' });
-    await expect(c({ accessKeyId: 'STS.unknown' })).rejects.toMatchObject({ details: { fcCode: 'InvalidAccessKeyID', fcStatus: 403 } });
-    await expect(c({ securityToken: 'stale' })).rejects.toMatchObject({ details: { fcCode: 'AccessDenied', fcStatus: 403 } });
+    await expect(c({ accessKeyId: 'STS.unknown' })).rejects.toMatchObject({ retryable: false, details: { fcCode: 'InvalidAccessKeyID', fcStatus: 403 } });
+    await expect(c({ securityToken: 'stale' })).rejects.toMatchObject({ retryable: false, details: { fcCode: 'AccessDenied', fcStatus: 403 } });
     clock.advance(60 * 60_000);
     try {
       await expect(c({})).rejects.toMatchObject({ details: { fcCode: 'AccessDenied' } });
@@ -118,11 +136,15 @@ describe('FC emulator + fc2 invoker', () => {
     const sync = await client.post('/functions/ops-worker/invocations', '"hello"', { 'x-fc-invocation-type': 'Sync' });
     expect(JSON.parse(String(sync.data))).toEqual({ ok: true, fn: 'ops-worker', payload: '"hello"' });
     const st = await client.get('/functions/ops-worker/async-tasks/push_1');
-    expect(st.data).toMatchObject({ taskId: 'push_1', status: 'Succeeded' });
-    await expect(client.get('/functions/ops-worker/async-tasks/nope')).rejects.toMatchObject({ code: 'AsyncTaskNotFound' });
-    await expect(client.post('/functions/missing/invocations', '{}', {})).rejects.toMatchObject({ code: 'FunctionNotFound' });
+    expect(st.data).toMatchObject({ taskId: 'push_1', status: 'Succeeded', alreadyRetriedTimes: 0, functionArn: `acs:fc:ap-northeast-2:${ACCOUNT}:functions/ops-worker` });
+    // fc2 only reads the 2.0 `ErrorCode`: against FC 3.0 bodies its errors carry no code, just the status in the message.
+    // That is why the product's invoker reads the body itself.
+    await expect(client.get('/functions/ops-worker/async-tasks/nope')).rejects.toMatchObject({ code: undefined, message: expect.stringContaining('failed with 404') });
+    const raw = async (path: string) => (await fetch(`${fc.url}${path}`)).json();
+    expect(await raw('/2023-03-30/functions/missing/invocations')).toMatchObject({ Code: 'MissingRequiredHeader' });
+    await expect(client.post('/functions/missing/invocations', '{}', {})).rejects.toMatchObject({ message: expect.stringContaining('failed with 404') });
     client.version = '2016-08-15';
-    await expect(client.post('/services/s/functions/ops-worker/invocations', '{}', {})).rejects.toMatchObject({ code: 'PathNotSupported' });
+    await expect(client.post('/services/s/functions/ops-worker/invocations', '{}', {})).rejects.toMatchObject({ message: expect.stringContaining('failed with 400') });
   });
 
   it('requires async task mode for a task id, and maps a connection reset to retryable HANDOFF_FAILED', async () => {
