@@ -21,7 +21,10 @@ export interface HookSendRequest {
   /** X-Gitlab-Event: `System Hook` for every system hook, else e.g. `Push Hook`, `Pipeline Hook`. */
   event: string;
   payload: Record<string, unknown>;
-  /** X-Gitlab-Event-UUID, shared by all hooks one action triggers (recursion detection, facts §1.3). */
+  /**
+   * X-Gitlab-Event-UUID recycled from a hook-triggered request (recursion detection). Absent: a new UUID for this
+   * hook execution, as each WebHookWorker job draws its own.
+   */
   eventUuid?: string;
 }
 
@@ -77,7 +80,9 @@ export class HookSender {
         'X-Gitlab-Event': record.event,
         'X-Gitlab-Webhook-UUID': randomUUID(),
         'X-Gitlab-Instance': this.opts.instanceUrl(),
-        ...(token ? { 'X-Gitlab-Token': token } : {}),
+        // `Gitlab::Utils.remove_line_breaks(hook.token)`: `gsub(/\r?\n/, '')` — a pasted secret with a trailing
+        // newline still works; a lone CR stays and makes the request fail (gitlabhq app/services/web_hook_service.rb).
+        ...(token ? { 'X-Gitlab-Token': token.replace(/\r?\n/g, '') } : {}),
         'X-Gitlab-Event-UUID': record.eventUuid,
       };
       record.headers = headers;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand, CliIo } from './index';
+import { sandboxToken } from './sandbox-token';
 
 const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const USAGE = 'sandbox push <project> [--file PATH=LOCAL]... [--branch B] [--message M] [--wait] | sandbox status';
@@ -84,6 +85,7 @@ export const sandboxCommand: CliCommand = {
     try {
       const [sub, ...rest] = args;
       if (sub === 'push') return await push(rest, io);
+      if (sub === 'token') return await sandboxToken(rest, io);
       if (sub === 'status') {
         const urls = sandboxUrls(io);
         printOverview(io, await getJson<Overview>(`${urls.index}/index.json`));

@@ -74,7 +74,8 @@ describe('hook delivery', () => {
       expect(g.headers['x-gitlab-webhook-uuid']).toMatch(/^[0-9a-f-]{36}$/);
     }
     const one = (h: string): Set<unknown> => new Set(rx.got.map((g) => g.headers[h]));
-    expect(one('x-gitlab-event-uuid').size).toBe(1); // shared along the chain of one push
+    // Each hook execution is its own WebHookWorker job with its own recursion-detection UUID (uuid_for_hook).
+    expect(one('x-gitlab-event-uuid').size).toBe(3);
     expect(one('idempotency-key').size).toBe(3); // one per hook execution
     expect(one('x-gitlab-webhook-uuid').size).toBe(3); // one per request
 
@@ -143,7 +144,7 @@ describe('hook delivery', () => {
     expect(rx.got).toHaveLength(3);
   });
 
-  it('merging a merge request pushes the target and fires merge_request hooks in the same chain', async () => {
+  it('merging a merge request pushes the target and fires merge_request hooks, one Event-UUID per hook execution', async () => {
     const gl = await start();
     gl.push(1, { branch: 'ci-change', files: { '.gitlab-ci.yml': 'j:\n  image: alpine:3.20\n  script: [x]\n' }, message: 'ci' });
     gl.addSystemHook({ url: `${rx.url}/system`, token: SECRET, mergeRequestEvents: true });
@@ -159,7 +160,7 @@ describe('hook delivery', () => {
     await gl.hooks.idle();
     const kinds = rx.got.map((g) => `${g.headers['x-gitlab-event']}:${String(g.body.event_name ?? g.body.object_kind)}`).sort();
     expect(kinds).toEqual(['Merge Request Hook:merge_request', 'System Hook:merge_request', 'System Hook:push', 'System Hook:repository_update']);
-    expect(new Set(rx.got.map((g) => g.headers['x-gitlab-event-uuid'])).size).toBe(1);
+    expect(new Set(rx.got.map((g) => g.headers['x-gitlab-event-uuid'])).size).toBe(4);
     const mrHook = rx.got.find((g) => g.headers['x-gitlab-event'] === 'Merge Request Hook')!.body;
     expect(mrHook).toMatchObject({ object_kind: 'merge_request', event_type: 'merge_request', object_attributes: { iid: mr.iid, action: 'merge', state: 'merged', target_branch: 'main', source_branch: 'ci-change' } });
     const push = rx.got.find((g) => g.body.event_name === 'push')!.body;
