@@ -107,7 +107,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
   let base = '';
   let lintOn = opts.lint ?? true;
   const tokens = new TokenRegistry();
-  tokens.add({ admin: true, scopes: ['api'], ...opts.tokenAccess, token: opts.token });
+  tokens.add(opts.tokenAccess ? { ...opts.tokenAccess, token: opts.token } : { admin: true, scopes: ['api'], token: opts.token });
   for (const t of opts.tokens ?? []) tokens.add(t);
   const hooks = new HookSender({ instanceUrl: () => base, version, timeoutMs: opts.hookTimeoutMs, retries: opts.hookRetries, retryDelayMs: opts.hookRetryDelayMs });
   const fanout = new HookFanout(hooks, () => base);

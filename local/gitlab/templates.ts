@@ -23,6 +23,8 @@ export class CiTemplates {
 
   /** The stored path (key) a finder lookup lands on, or undefined. */
   find(key: string): string | undefined {
+    // `excluded?(key)` sees the key without suffix: `Jobs/Build.latest` stays findable (GitLab redirects to such
+    // keys itself), only the listing, which sees file names, leaves `*.latest.*` out.
     if (EXCLUDED.some((re) => re.test(key))) return undefined;
     // Gitlab::PathTraversal.check_path_traversal! raises on `..` segments; the API then answers 404 as for unknown.
     if (key.split('/').includes('..') || key.startsWith('/')) return undefined;
@@ -51,7 +53,7 @@ export class CiTemplates {
     return CATEGORY_DIRS.flatMap((dir) =>
       [...this.files.keys()]
         .filter((k) => (dir ? k.startsWith(`${dir}/`) && !k.slice(dir.length + 1).includes('/') : !k.includes('/')))
-        .filter((k) => !EXCLUDED.some((re) => re.test(k)))
+        .filter((k) => !EXCLUDED.some((re) => re.test(`${k}.gitlab-ci.yml`)))
         .map((k) => k.split('/').at(-1)!)
         .sort()
         .map((name) => ({ key: name, name })),

@@ -38,7 +38,9 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
   registerSecret(opts.token);
   const call = createCaller(opts);
   // POST lint needs the `api` scope; once GitLab said the token's scopes do not cover it, every project would say so.
-  let lintScopeDenied = false;
+  // Until the first POST has answered, concurrent ones wait for it instead of all collecting the same 403.
+  let lintScope: 'unknown' | 'ok' | 'denied' = 'unknown';
+  let lintProbe: Promise<unknown> | undefined;
 
   const toPipeline = (p: PipelineInfo): PipelineInfo => ({ id: p.id, status: p.status, web_url: p.web_url, ref: p.ref, sha: p.sha });
 
@@ -64,12 +66,17 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
       return orUndefined(call(`read ${project}:${path}@${ref}`, (c) => c.showRaw(project, path, ref)), 404);
     },
     async lintMerged(project, content, ref) {
-      if (lintScopeDenied && content !== undefined) return undefined;
+      const post = content !== undefined;
+      if (post && lintScope === 'unknown' && lintProbe) await lintProbe.catch(() => undefined);
+      if (post && lintScope === 'denied') return undefined;
+      const pending = call(`lint ${project}`, (c) => c.lint(project, content, ref));
+      if (post && lintScope === 'unknown') lintProbe ??= pending;
       let r: RawLint;
       try {
-        r = await call(`lint ${project}`, (c) => c.lint(project, content, ref));
+        r = await pending;
+        if (post) lintScope = 'ok';
       } catch (e) {
-        if (isInsufficientScope(e) && content !== undefined) lintScopeDenied = true;
+        if (post && isInsufficientScope(e)) lintScope = 'denied';
         if (hasHttpStatus(e, 404, 403)) return undefined;
         throw e;
       }

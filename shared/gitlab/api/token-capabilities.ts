@@ -23,6 +23,8 @@ export interface TokenFacts {
   infraProject?: string;
   infraArchived?: boolean;
   roles: Record<string, number>;
+  /** GitLab's reason when it rejected the token itself (401): then nothing works. */
+  rejected?: string;
 }
 
 export interface TokenCapabilities {
@@ -41,6 +43,10 @@ export interface TokenCapabilities {
  * role each ability needs). Administrators hold every role (with Admin Mode on, only through the `admin_mode` scope).
  */
 export function judgeCapabilities(f: TokenFacts): Record<Capability, CapabilityCheck> {
+  if (f.rejected !== undefined) {
+    const none: CapabilityCheck = { status: 'missing', why: `GitLab rejects the token: ${f.rejected}` };
+    return { discovery: none, variables: none, lint: none, remediation: none, commitStatuses: none };
+  }
   const api = f.scopes?.includes('api') ?? false;
   const readApi = api || (f.scopes?.includes('read_api') ?? false);
   const scopesKnown = f.scopes !== undefined;
@@ -92,18 +98,21 @@ export async function evaluateTokenCapabilities(
   o: { infraProject?: ProjectRef; projects?: ProjectRef[] } = {},
 ): Promise<TokenCapabilities> {
   const problems: string[] = [];
+  let rejected: string | undefined;
   const answered = async <T>(what: string, p: Promise<T>): Promise<T | undefined> => {
     try {
       return await p;
     } catch (e) {
       if (!hasHttpStatus(e, 400, 401, 403, 404)) throw e;
-      problems.push(`${what}: ${gitlabMessageOf(e) ?? (e as Error).message}`);
+      const reason = gitlabMessageOf(e) ?? (e as Error).message;
+      if (hasHttpStatus(e, 401)) rejected ??= reason;
+      problems.push(`${what}: ${reason}`);
       return undefined;
     }
   };
   const token = await answered('GET /personal_access_tokens/self', port.tokenSelf());
   const user = await answered('GET /user', port.currentUser());
-  const facts: TokenFacts = { ...(token ? { scopes: token.scopes } : {}), admin: user?.admin === true, roles: {} };
+  const facts: TokenFacts = { ...(token ? { scopes: token.scopes } : {}), admin: user?.admin === true, roles: {}, ...(rejected !== undefined ? { rejected } : {}) };
   const refs = [...(o.infraProject !== undefined ? [o.infraProject] : []), ...(o.projects ?? [])];
   for (const ref of refs) {
     const p = await answered(`GET /projects/${ref}`, port.getProject(ref));

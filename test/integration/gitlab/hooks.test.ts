@@ -167,4 +167,33 @@ describe('hook delivery', () => {
     expect((push.commits as Array<{ modified: string[] }>)[0]!.modified).toEqual(['.gitlab-ci.yml']);
     expect(gl.store.resolveRef(gl.store.findProject(1)!, 'main')!.files.get('.gitlab-ci.yml')).toContain('alpine:3.20');
   });
+
+  it('a pipeline created by a hook-triggered API call recycles that call\'s X-Gitlab-Event-UUID on its hooks', async () => {
+    const gl = await start();
+    gl.addProjectHook('demo/java-demo', { url: rx.url, events: ['pipeline'] });
+    const chain = '2b5a5b7e-2c4f-4a8e-9a0e-7d5e6f1a2b3c';
+    await fetch(`${gl.url}/api/v4/projects/1/pipeline`, {
+      method: 'POST', headers: { 'private-token': TOKEN, 'content-type': 'application/json', 'x-gitlab-event-uuid': chain }, body: JSON.stringify({ ref: 'main' }),
+    });
+    for (let i = 0; i < 200 && rx.got.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
+    await gl.hooks.idle();
+    expect(rx.got.map((g) => g.headers['x-gitlab-event-uuid'])).toEqual([chain, chain, chain]);
+  });
+
+  it("removes line breaks from the hook's secret token as GitLab does (remove_line_breaks)", async () => {
+    const gl = await start();
+    gl.addSystemHook({ url: `${rx.url}/crlf`, token: `${SECRET}\r\n` });
+    gl.addSystemHook({ url: `${rx.url}/lf`, token: `${SECRET}\n`, repositoryUpdateEvents: false });
+    gl.push(1, { branch: 'main', files: { 'a.txt': 'a' }, message: 'a' });
+    await gl.hooks.idle();
+    expect(rx.got.map((g) => g.headers['x-gitlab-token'])).toEqual([SECRET, SECRET, SECRET]);
+    // A carriage return inside the value is no line break for GitLab: Net::HTTP refuses the header, nothing is sent.
+    gl.addSystemHook({ url: `${rx.url}/cr`, token: `hook\rsecret`, repositoryUpdateEvents: false });
+    rx.got.length = 0;
+    gl.push(1, { branch: 'main', files: { 'b.txt': 'b' }, message: 'b' });
+    await gl.hooks.idle();
+    const cr = gl.deliveries().filter((d) => d.url.endsWith('/cr'));
+    expect(cr.map((d) => [d.ok, d.attempts[0]!.error])).toEqual([[false, 'header X-Gitlab-Token cannot include CR/LF']]);
+    expect(rx.got.some((g) => g.path === '/cr')).toBe(false);
+  });
 });
