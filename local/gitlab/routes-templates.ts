@@ -26,8 +26,7 @@ export function routeTemplates(r: ApiRequest, ctx: ApiContext): boolean {
     return true;
   }
   if (s[0] === 'projects' && s[2] === 'templates' && s[3] === 'gitlab_ci_ymls' && (s.length === 4 || s.length === 5)) {
-    if (s.length === 5 && !PROJECT_TEMPLATE_NAME.test(s[4]!)) return void sendJson(r.res, 404, { error: '404 Not Found' }), true;
-    const p = projectOr404(r, ctx, r.segs[1]!);
+    const p = s.length === 5 && !PROJECT_TEMPLATE_NAME.test(s[4]!) ? void sendJson(r.res, 404, { error: '404 Not Found' }) : projectOr404(r, ctx, r.segs[1]!);
     if (!p) return true;
     if (s.length === 4) sendPage(r, ctx.templates.list());
     else {
