@@ -1,3 +1,4 @@
+import { permissionsJson, visibilityOf, type Principal } from './access';
 import { ROOT_USER, type Project } from './repo-store';
 
 /**
@@ -5,7 +6,8 @@ import { ROOT_USER, type Project } from './repo-store';
  * fields, but every field the port or a hook consumer reads is present with GitLab's name and type.
  */
 
-export function projectJson(p: Project, base: string): Record<string, unknown> {
+/** API::Entities::ProjectWithAccess: with a caller, `permissions` shows its project and group access levels. */
+export function projectJson(p: Project, base: string, who?: Principal): Record<string, unknown> {
   const web = `${base}/${p.path_with_namespace}`;
   const host = new URL(base).host;
   const disabled = p.seed.repositoryDisabled === true;
@@ -38,7 +40,7 @@ export function projectJson(p: Project, base: string): Record<string, unknown> {
       avatar_url: null,
       web_url: `${base}/${p.namespace.kind === 'group' ? 'groups/' : ''}${p.namespace.full_path}`,
     },
-    visibility: 'private',
+    visibility: visibilityOf(p),
     archived: p.seed.archived === true,
     empty_repo: p.commits.size === 0,
     repository_access_level: disabled ? 'disabled' : 'enabled',
@@ -47,6 +49,7 @@ export function projectJson(p: Project, base: string): Record<string, unknown> {
     ci_config_path: p.seed.ciConfigPath ?? '',
     shared_runners_enabled: true,
     creator_id: ROOT_USER.id,
+    permissions: permissionsJson(who, p),
   };
 }
 
@@ -63,7 +66,7 @@ export function hookProjectJson(p: Project, base: string): Record<string, unknow
     git_ssh_url: ssh,
     git_http_url: `${web}.git`,
     namespace: p.namespace.path,
-    visibility_level: 0,
+    visibility_level: { private: 0, internal: 10, public: 20 }[visibilityOf(p)],
     path_with_namespace: p.path_with_namespace,
     default_branch: p.defaultBranch,
     ci_config_path: p.seed.ciConfigPath ?? '',

@@ -1,26 +1,38 @@
+import { randomBytes } from 'node:crypto';
 import { Faults } from '#local/sandbox/faults';
-import { listen, sendJson } from '#local/sandbox/http-util';
+import { listen } from '#local/sandbox/http-util';
+import { TokenRegistry } from './auth';
+import { dispatch, type DispatchContext } from './dispatch';
 import { HookFanout } from './hook-fanout';
 import { HookSender } from './hook-sender';
-import { RateLimiter, toApiRequest } from './http-support';
+import { RateLimiter } from './http-support';
 import { MergeRequests, type MergeRequest, type MergeRequestInput } from './merge-requests';
 import { Pipelines } from './pipelines';
 import { RepoStore, type Project } from './repo-store';
-import { routeCi, type CiContext } from './routes-ci';
-import { routeRepo } from './routes-repo';
-import type { DeliveryRecord, HookConfig, SeedProject, SeedVariable } from './types';
+import { CiTemplates } from './templates';
+import type { AccessSeed, DeliveryRecord, HookConfig, SeedProject, SeedVariable } from './types';
 
 export type { MergeRequest, MergeRequestAction, MergeRequestInput } from './merge-requests';
 
 export interface GitlabEmulatorOptions {
   port?: number;
-  /** Accepted as PRIVATE-TOKEN, `Authorization: Bearer` or `private_token` query. */
+  /**
+   * Accepted as PRIVATE-TOKEN, `Authorization: Bearer` or `private_token` query. By default the `root` admin's
+   * personal access token with the `api` scope; `tokenAccess` gives it another user, scopes and memberships.
+   */
   token: string;
+  tokenAccess?: Omit<AccessSeed, 'token'>;
+  /** More tokens (personal, project or group access tokens) with their scopes and roles. */
+  tokens?: AccessSeed[];
   projects: SeedProject[];
   /** Group full path → CI/CD variables. */
   groupVariables?: Record<string, SeedVariable[]>;
-  /** `templates/gitlab_ci_ymls` key (no suffix) → content. */
+  /** CI templates by path under lib/gitlab/ci/templates without the suffix (`Docker`, `Security/SAST`) → content. */
   templates?: Record<string, string>;
+  /** Plan limit `offset_pagination_limit` for `GET /projects` (default 50,000; 0 = none). */
+  offsetPaginationLimit?: number;
+  /** The instance's configured external URL, used in keyset `Link` headers (default: the URL the client called). */
+  externalUrl?: string;
   /** GitLab version (User-Agent, /version). Default 17.9.1-ee. */
   version?: string;
   /** Serve `projects/:id/ci/lint` (default true); false answers 404 like an instance without it. */
@@ -48,7 +60,7 @@ export interface GitlabEmulator {
   faults: Faults;
   hooks: HookSender;
   store: RepoStore;
-  /** Commit and fire system `push` + project `Push Hook` + system `repository_update` (sharing one Event-UUID). */
+  /** Commit and fire system `push` + project `Push Hook` + system `repository_update` (one Event-UUID per hook execution). */
   push(project: string | number, input: PushInput): string;
   /** Force a pipeline status ('failed', 'canceled', …); fires the Pipeline Hook. */
   setPipelineStatus(project: string | number, id: number, status: string): void;
@@ -66,6 +78,11 @@ export interface GitlabEmulator {
   addProjectHook(project: string | number, h: { url: string; token?: string; events: string[] }): HookConfig;
   deliveries(): DeliveryRecord[];
   setLintAvailable(on: boolean): void;
+  /**
+   * Register a new token (as an admin would through `POST /users/:id/personal_access_tokens` or a project's
+   * access token settings) and return it. Without `token` a random `glpat-` one is drawn.
+   */
+  mintToken(seed: Omit<AccessSeed, 'token'> & { token?: string }): string;
   /** Every request seen (method and path), for asserting retries. */
   requests(): Array<{ method: string; path: string }>;
   /** Most requests ever in flight at once (asserts a client's concurrency bound). */
@@ -89,14 +106,17 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit.requests, opts.rateLimit.windowMs) : undefined;
   let base = '';
   let lintOn = opts.lint ?? true;
+  const tokens = new TokenRegistry();
+  tokens.add(opts.tokenAccess ? { ...opts.tokenAccess, token: opts.token } : { admin: true, scopes: ['api'], token: opts.token });
+  for (const t of opts.tokens ?? []) tokens.add(t);
   const hooks = new HookSender({ instanceUrl: () => base, version, timeoutMs: opts.hookTimeoutMs, retries: opts.hookRetries, retryDelayMs: opts.hookRetryDelayMs });
   const fanout = new HookFanout(hooks, () => base);
   const pipelines = new Pipelines(store, { stepMs: opts.pipelineStepMs, onStatus: (p, pl) => fanout.pipeline(p, pl) });
   const mergeRequests = new MergeRequests(store, fanout, () => base);
-  const ctx: CiContext = { store, version, templates: new Map(Object.entries(opts.templates ?? {})), pipelines, lintAvailable: () => lintOn };
-  const authorized = (h: Record<string, string | string[] | undefined>, q: URLSearchParams): boolean => {
-    const bearer = /^Bearer\s+(.+)$/i.exec(String(h.authorization ?? ''))?.[1];
-    return [h['private-token'], bearer, q.get('private_token')].some((t) => t === opts.token);
+  const ctx: DispatchContext = {
+    store, version, tokens, pipelines, lintAvailable: () => lintOn, hooks: () => fanout.list(),
+    templates: new CiTemplates(new Map(Object.entries(opts.templates ?? {}))),
+    paging: { offsetLimit: opts.offsetPaginationLimit ?? 50_000, ...(opts.externalUrl ? { externalUrl: opts.externalUrl } : {}) },
   };
 
   let inFlight = 0;
@@ -107,11 +127,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     res.once('close', () => inFlight--);
     if (await faults.apply(req, res)) return;
     if (limiter && !limiter.admit(res)) return;
-    const r = toApiRequest(req, res, base);
-    if (!r) return sendJson(res, 404, { error: '404 Not Found' });
-    if (!authorized(req.headers, r.query)) return sendJson(res, 401, { message: '401 Unauthorized' });
-    if (routeRepo(r, ctx) || (await routeCi(r, ctx))) return;
-    sendJson(res, 404, { error: '404 Not Found' });
+    await dispatch(req, res, base, ctx);
   }, opts.port ?? 0);
   base = server.url;
 
@@ -120,9 +136,9 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     if (!p) throw new Error(`gitlab emulator: no project ${ref}`);
     return p;
   };
-  const push = (p: Project, branch: string, files: Record<string, string | null>, message: string, eventUuid?: string): string => {
+  const push = (p: Project, branch: string, files: Record<string, string | null>, message: string): string => {
     const { before, commit } = store.commit(p, branch, files, message);
-    fanout.push({ project: p, branch, before, commit, base }, eventUuid);
+    fanout.push({ project: p, branch, before, commit, base });
     return commit.id;
   };
   return {
@@ -132,7 +148,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
       if (!pipelines.setStatus(must(project), id, status)) throw new Error(`gitlab emulator: no pipeline ${id}`);
     },
     mergeRequest: (project, input) =>
-      mergeRequests.apply(must(project), input, (p, branch, files, message, uuid) => push(p, branch, files, message, uuid)),
+      mergeRequests.apply(must(project), input, push),
     addSystemHook: (h) =>
       fanout.addSystem(h, [
         ...(h.pushEvents === false ? [] : ['push']),
@@ -142,6 +158,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     addProjectHook: (project, h) => fanout.addProject(must(project).id, h),
     deliveries: () => hooks.deliveries(),
     setLintAvailable: (on) => void (lintOn = on),
+    mintToken: (seed) => tokens.add({ ...seed, token: seed.token ?? `glpat-${randomBytes(10).toString('hex')}` }).token,
     requests: () => [...seen],
     peakInFlight: () => peak,
     async close() {

@@ -19,7 +19,7 @@ function commitJson(p: Project, c: Commit, base: string): Record<string, unknown
 
 function repositoryJson(p: Project, base: string): Record<string, unknown> {
   const pj = hookProjectJson(p, base);
-  return { name: p.path, url: pj.url, description: pj.description, homepage: pj.homepage, git_http_url: pj.git_http_url, git_ssh_url: pj.git_ssh_url, visibility_level: 0 };
+  return { name: p.path, url: pj.url, description: pj.description, homepage: pj.homepage, git_http_url: pj.git_http_url, git_ssh_url: pj.git_ssh_url, visibility_level: pj.visibility_level };
 }
 
 export interface PushFacts {
@@ -88,6 +88,8 @@ export interface PipelineState {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Recycled X-Gitlab-Event-UUID when a hook-triggered API call created the pipeline (recursion detection). */
+  eventUuid?: string;
 }
 
 /** Project `Pipeline Hook` payload (`object_kind: pipeline`). */

@@ -21,7 +21,10 @@ export interface HookSendRequest {
   /** X-Gitlab-Event: `System Hook` for every system hook, else e.g. `Push Hook`, `Pipeline Hook`. */
   event: string;
   payload: Record<string, unknown>;
-  /** X-Gitlab-Event-UUID, shared by all hooks one action triggers (recursion detection, facts §1.3). */
+  /**
+   * X-Gitlab-Event-UUID recycled from a hook-triggered request (recursion detection). Absent: a new UUID for this
+   * hook execution, as each WebHookWorker job draws its own.
+   */
   eventUuid?: string;
 }
 
@@ -77,11 +80,17 @@ export class HookSender {
         'X-Gitlab-Event': record.event,
         'X-Gitlab-Webhook-UUID': randomUUID(),
         'X-Gitlab-Instance': this.opts.instanceUrl(),
-        ...(token ? { 'X-Gitlab-Token': token } : {}),
+        // `Gitlab::Utils.remove_line_breaks(hook.token)` = `gsub(/\r?\n/, '')` (app/services/web_hook_service.rb),
+        // then Net::HTTP strips the value: a pasted secret with a trailing newline still works.
+        ...(token ? { 'X-Gitlab-Token': token.replace(/\r?\n/g, '').trim() } : {}),
         'X-Gitlab-Event-UUID': record.eventUuid,
       };
       record.headers = headers;
-      const attempt = await this.attempt(record.url, headers, body);
+      // Net::HTTP refuses a header value that still holds a CR or LF (ArgumentError): the delivery fails unsent.
+      const bad = Object.entries(headers).find(([, v]) => /[\r\n]/.test(v));
+      const attempt = bad
+        ? { webhookUuid: headers['X-Gitlab-Webhook-UUID']!, error: `header ${bad[0]} cannot include CR/LF`, durationMs: 0 }
+        : await this.attempt(record.url, headers, body);
       record.attempts.push(attempt);
       record.ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 400;
       if (record.ok) break;

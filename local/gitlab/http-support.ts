@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '#local/sandbox/http-util';
+import type { Principal } from './access';
 
 /** One parsed v4 request: decoded path segments after `/api/v4`, query, lazy body. */
 export interface ApiRequest {
@@ -8,6 +9,10 @@ export interface ApiRequest {
   method: string;
   /** Path segments after /api/v4, each URL-decoded (so `group%2Fproject` is one segment `group/project`). */
   segs: string[];
+  /** The same segments as sent (still percent-encoded): what Grape's route requirements are matched against. */
+  rawSegs: string[];
+  /** Who the token acts as; undefined for an anonymous request to a public route. */
+  who?: Principal;
   query: URLSearchParams;
   /** Base URL the client used (for web_url and link headers). */
   base: string;
@@ -21,7 +26,7 @@ export function toApiRequest(req: IncomingMessage, res: ServerResponse, base: st
   if (raw[0] !== 'api' || raw[1] !== 'v4') return undefined;
   let cached: Record<string, unknown> | undefined;
   return {
-    req, res, method: (req.method ?? 'GET').toUpperCase(), segs: raw.slice(2).map(decodeURIComponent), query: url.searchParams, base,
+    req, res, method: (req.method ?? 'GET').toUpperCase(), segs: raw.slice(2).map(decodeURIComponent), rawSegs: raw.slice(2), query: url.searchParams, base,
     async body() {
       if (cached) return cached;
       const text = (await readBody(req)).toString('utf8');
@@ -49,6 +54,11 @@ export function matchPath(segs: string[], pattern: string): Record<string, strin
 /** GitLab's JSON error body: `{"message": "..."}` (Grape). */
 export function apiError(res: ServerResponse, status: number, message: unknown): void {
   sendJson(res, status, { message });
+}
+
+/** `authorize!` failing: `forbidden!` → `{"message":"403 Forbidden"}` (gitlabhq lib/api/helpers.rb). */
+export function forbidden(res: ServerResponse): void {
+  apiError(res, 403, '403 Forbidden');
 }
 
 /**

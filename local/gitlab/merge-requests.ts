@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { hookProjectJson, hookUserJson } from './api-json';
 import type { HookFanout } from './hook-fanout';
 import type { Commit, Project, RepoStore } from './repo-store';
@@ -28,8 +27,8 @@ export interface MergeRequestInput {
   title?: string;
 }
 
-/** Pushes a commit and fires its push hooks (the emulator's push), sharing `eventUuid`. */
-export type PushFn = (p: Project, branch: string, files: Record<string, string | null>, message: string, eventUuid: string) => string;
+/** Pushes a commit and fires its push hooks (the emulator's push). */
+export type PushFn = (p: Project, branch: string, files: Record<string, string | null>, message: string) => string;
 
 const STATE: Record<MergeRequestAction, MergeRequest['state']> = { open: 'opened', update: 'opened', reopen: 'opened', merge: 'merged', close: 'closed' };
 
@@ -75,17 +74,16 @@ export class MergeRequests {
       this.all.push(mr);
     }
     if (!mr) throw new Error(`gitlab emulator: no merge request !${input.iid}`);
-    const eventUuid = randomUUID(); // the merge's push hooks and the MR hook belong to one chain
     if (input.action === 'merge') {
       const src = this.store.resolveRef(p, mr.sourceBranch)!.files;
       const tgt = this.store.resolveRef(p, mr.targetBranch)?.files ?? new Map<string, string>();
       const changes: Record<string, string | null> = Object.fromEntries([...tgt.keys()].filter((k) => !src.has(k)).map((k) => [k, null]));
       for (const [k, v] of src) if (tgt.get(k) !== v) changes[k] = v;
-      push(p, mr.targetBranch, changes, `Merge branch '${mr.sourceBranch}' into '${mr.targetBranch}'`, eventUuid);
+      push(p, mr.targetBranch, changes, `Merge branch '${mr.sourceBranch}' into '${mr.targetBranch}'`);
     }
     Object.assign(mr, { state: STATE[input.action], updatedAt: now, ...(input.title ? { title: input.title } : {}) });
     const last = this.store.resolveRef(p, input.action === 'merge' ? mr.targetBranch : mr.sourceBranch);
-    this.fanout.mergeRequest(p.id, mergeRequestPayload(p, mr, input.action, last, this.base()), eventUuid);
+    this.fanout.mergeRequest(p.id, mergeRequestPayload(p, mr, input.action, last, this.base()));
     return { ...mr };
   }
 }

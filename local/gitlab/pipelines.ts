@@ -35,8 +35,11 @@ export class Pipelines {
 
   constructor(private readonly store: RepoStore, private readonly opts: PipelineOptions) {}
 
-  /** Create a pipeline at `ref` (branch or sha); undefined when the ref does not exist. */
-  create(p: Project, ref: string, variables: Array<{ key: string; value: string }>, source = 'api'): PipelineState | undefined {
+  /**
+   * Create a pipeline at `ref` (branch or sha); undefined when the ref does not exist. `eventUuid`: the
+   * X-Gitlab-Event-UUID of the hook-triggered request that created it, recycled on its Pipeline Hooks.
+   */
+  create(p: Project, ref: string, variables: Array<{ key: string; value: string }>, source = 'api', eventUuid?: string): PipelineState | undefined {
     const commit = this.store.resolveRef(p, ref);
     if (!commit) return undefined;
     const jobs = jobsOf(commit.files.get(p.seed.ciConfigPath || '.gitlab-ci.yml'));
@@ -45,7 +48,7 @@ export class Pipelines {
       id, iid: this.all.filter((x) => x.projectId === p.id).length + 1, projectId: p.id, ref, sha: commit.id,
       beforeSha: commit.parent ?? '0'.repeat(40), source, status: 'created', stages: [...new Set(jobs.map((j) => j.stage))],
       builds: jobs.map((j, i) => ({ id: id * 100 + i, ...j })), variables, createdAt: this.now(),
-      startedAt: null, finishedAt: null,
+      startedAt: null, finishedAt: null, ...(eventUuid ? { eventUuid } : {}),
     };
     this.all.push(pl);
     this.opts.onStatus(p, pl);

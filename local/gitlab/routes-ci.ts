@@ -3,6 +3,7 @@ import { hookUserJson } from './api-json';
 import { lintCi } from './ci-lint';
 import type { PipelineState } from './hook-payloads';
 import { apiError, matchPath, sendPage, type ApiRequest } from './http-support';
+import { createPipeline, lintSources } from './pipeline-create';
 import type { Pipelines } from './pipelines';
 import type { Project } from './repo-store';
 import { projectOr404, type ApiContext } from './routes-repo';
@@ -34,32 +35,14 @@ async function lint(r: ApiRequest, ctx: CiContext, p: Project): Promise<void> {
   const at = ctx.store.resolveRef(p, ref);
   const content = r.method === 'POST' ? body.content : at?.files.get(p.seed.ciConfigPath || '.gitlab-ci.yml');
   if (typeof content !== 'string') return void sendJson(r.res, 400, { error: 'content is missing' });
-  const answer = lintCi(content, {
-    local: (path) => at?.files.get(path),
-    project: (other, otherRef, file) => {
-      const q = ctx.store.findProject(other);
-      if (!q) return null;
-      const c = ctx.store.resolveRef(q, otherRef ?? q.defaultBranch ?? '');
-      return c?.files.get(file);
-    },
-    template: (name) => ctx.templates.get(name),
-  });
-  sendJson(r.res, 200, { ...answer, jobs: [] });
+  sendJson(r.res, 200, { ...lintCi(content, lintSources(ctx, at)), jobs: [] });
 }
 
-async function createPipeline(r: ApiRequest, ctx: CiContext, p: Project): Promise<void> {
-  const body = await r.body();
-  const ref = String(body.ref ?? r.query.get('ref') ?? '');
-  if (!ref) return void sendJson(r.res, 400, { error: 'ref is missing' });
-  const commit = ctx.store.resolveRef(p, ref);
-  if (!commit) return apiError(r.res, 400, { base: ['Reference not found'] });
-  if (!commit.files.has(p.seed.ciConfigPath || '.gitlab-ci.yml')) return apiError(r.res, 400, { base: ['Missing CI config file'] });
-  const vars = Array.isArray(body.variables) ? (body.variables as Array<{ key: string; value: string }>) : [];
-  const pl = ctx.pipelines.create(p, ref, vars.map((v) => ({ key: String(v.key), value: String(v.value) })))!;
-  sendJson(r.res, 201, pipelineJson(p, pl, r.base));
-}
-
-/** CI lint and pipeline endpoints. Returns false when no route matched. */
+/**
+ * CI lint and pipeline endpoints. Lint: GET needs `read_code` (Reporter on a private project), POST
+ * `authorize! :create_pipeline` (Developer) — lib/api/lint.rb. Pipelines: reading needs `read_pipeline`, creating
+ * see `createPipeline`. Returns false when no route matched.
+ */
 export async function routeCi(r: ApiRequest, ctx: CiContext): Promise<boolean> {
   let m: Record<string, string> | undefined;
   if ((m = matchPath(r.segs, 'projects/:id/ci/lint')) && (r.method === 'POST' || r.method === 'GET')) {
@@ -67,18 +50,19 @@ export async function routeCi(r: ApiRequest, ctx: CiContext): Promise<boolean> {
       sendJson(r.res, 404, { error: '404 Not Found' }); // Grape's answer for a route the instance does not have
       return true;
     }
-    const p = projectOr404(r, ctx, m.id!);
+    const p = projectOr404(r, ctx, m.id!, r.method === 'POST' ? 'create_pipeline' : 'download_code');
     if (p) await lint(r, ctx, p);
   } else if ((m = matchPath(r.segs, 'projects/:id/pipeline')) && r.method === 'POST') {
     const p = projectOr404(r, ctx, m.id!);
-    if (p) await createPipeline(r, ctx, p);
+    const pl = p && (await createPipeline(r, ctx, ctx.pipelines, p));
+    if (p && pl) sendJson(r.res, 201, pipelineJson(p, pl, r.base));
   } else if ((m = matchPath(r.segs, 'projects/:id/pipelines/:pid')) && r.method === 'GET') {
-    const p = projectOr404(r, ctx, m.id!);
+    const p = projectOr404(r, ctx, m.id!, 'read_pipeline');
     const pl = p && ctx.pipelines.get(p.id, Number(m.pid));
     if (p && !pl) apiError(r.res, 404, '404 Not found');
     else if (p && pl) sendJson(r.res, 200, pipelineJson(p, pl, r.base));
   } else if ((m = matchPath(r.segs, 'projects/:id/pipelines')) && r.method === 'GET') {
-    const p = projectOr404(r, ctx, m.id!);
+    const p = projectOr404(r, ctx, m.id!, 'read_pipeline');
     if (p) sendPage(r, ctx.pipelines.list(p.id).map((pl) => pipelineJson(p, pl, r.base)));
   } else return false;
   return true;

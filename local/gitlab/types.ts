@@ -1,5 +1,7 @@
 /** Seed and record types of the GitLab emulator. */
 
+import type { Role, Visibility } from './access';
+
 /** A CI/CD variable as GitLab stores it (fields as in GET /projects/:id/variables). */
 export interface SeedVariable {
   key: string;
@@ -34,6 +36,34 @@ export interface SeedProject {
   userNamespace?: boolean;
   variables?: SeedVariable[];
   description?: string;
+  /** Default `private`: only members (and admins) see it; `internal`/`public` projects are listed to everyone. */
+  visibility?: Visibility;
+  /**
+   * `ci_pipeline_variables_minimum_override_role` when the project restricts pipeline variables (Settings → CI/CD →
+   * Variables). Unset = unrestricted: whoever may create a pipeline may pass variables.
+   */
+  pipelineVariablesMinimumRole?: Role | 'no_one_allowed';
+}
+
+/**
+ * A token the emulator accepts. GitLab's project and group access tokens are personal access tokens of a bot user
+ * that is a member of that one project or group (doc/user/project/settings/project_access_tokens.md).
+ */
+export interface AccessSeed {
+  token: string;
+  /** Default `personal`. */
+  kind?: 'personal' | 'project' | 'group';
+  /** Default `['api']`. */
+  scopes?: string[];
+  /** Default: `root` for an admin, else a name derived from the token's id. */
+  username?: string;
+  admin?: boolean;
+  /** Group or project full path → role. A project or group token holds exactly one (its resource). */
+  memberships?: Record<string, Role>;
+  name?: string;
+  revoked?: boolean;
+  /** `YYYY-MM-DD`; the token stops working at the start of that day (UTC), as GitLab's `expires_at`. */
+  expiresAt?: string | null;
 }
 
 /** A registered hook. `events` for project hooks: 'push', 'pipeline' (GitLab's `*_events` flags). */

@@ -23,6 +23,7 @@ function fakeGitlab(projects: Record<number, { info?: ProjectInfo; ci?: string; 
     readFile: async (id: number | string) => (asked.push(`file ${id}`), projects[Number(id)]?.ci),
     lintMerged: async () => undefined,
     projectVariables: async () => ({}),
+    readCiVariables: async () => ({ variables: {}, denied: [] }),
     readTemplate: async () => undefined,
   } as unknown as GitlabPort;
   return { gitlab, asked };

@@ -1,5 +1,6 @@
 import { discoverImages, predefinedVariables, type CiUnresolved } from '#shared/ci/index';
-import { createCiFileSource, type GitlabPort, type ProjectInfo } from '#shared/gitlab/api/index';
+import { AppError } from '#shared/errors/index';
+import { createCiFileSource, gitlabMessageOf, hasHttpStatus, type GitlabPort, type ProjectInfo } from '#shared/gitlab/api/index';
 import type { RunnerImages } from './read-runner-images';
 import type { PodSet } from './types';
 
@@ -12,6 +13,11 @@ export interface ProjectReport {
   errors: string[];
   /** Not re-discovered this run: the pod sets come from the image-set store (ADR 0013). */
   memo?: boolean;
+  /**
+   * Discovery was incomplete because of what the token may not do (e.g. `token lacks Maintainer on project g/p: its
+   * CI/CD variables were not read`), and it mattered: some images stayed unresolved for it. The run is `degraded`.
+   */
+  degraded?: string[];
 }
 
 /** Instance facts discovery needs to expand predefined variables (from GITLAB_URL / GITLAB_REGISTRY_HOST / …). */
@@ -31,6 +37,19 @@ export interface InstanceFacts {
  * (after the port's retries) are thrown for the caller to report per project.
  */
 export async function discoverProject(gitlab: GitlabPort, p: ProjectInfo, runner: RunnerImages, facts: InstanceFacts): Promise<{ sets: PodSet[]; report: ProjectReport }> {
+  try {
+    return await discover(gitlab, p, runner, facts);
+  } catch (e) {
+    // A 403 on a call discovery cannot do without (the CI file, the project): name the role, keep GitLab's words.
+    if (!hasHttpStatus(e, 403)) throw e;
+    throw new AppError('GITLAB_API', `token cannot read the CI configuration of project ${p.path_with_namespace} (needs the read_api scope and Reporter on a private project): ${gitlabMessageOf(e) ?? (e as Error).message}`, { status: 403, cause: e, details: { httpStatus: 403 } });
+  }
+}
+
+/** Variable-less unresolved images get the token's missing rights appended: those variables might have named them. */
+const UNSUPPLIED = 'not defined in the file or the given variables';
+
+async function discover(gitlab: GitlabPort, p: ProjectInfo, runner: RunnerImages, facts: InstanceFacts): Promise<{ sets: PodSet[]; report: ProjectReport }> {
   const report: ProjectReport = { id: p.id, path: p.path_with_namespace, podSets: 0, unresolved: [], errors: [] };
   if (!p.default_branch) return { sets: [], report: { ...report, errors: ['empty repository (no default branch)'] } };
   const configured = p.ci_config_path || facts.ciConfigPath;
@@ -41,7 +60,7 @@ export async function discoverProject(gitlab: GitlabPort, p: ProjectInfo, runner
   const source = createCiFileSource(gitlab, otherPath ?? p.id, ref);
   const content = await source.readLocal(file);
   if (content === undefined) return { sets: [], report: { ...report, errors: [] } };
-  const variables = await gitlab.projectVariables(p.id);
+  const { variables, denied } = await gitlab.readCiVariables(p);
   const predefined = predefinedVariables({
     projectPath: p.path_with_namespace,
     defaultBranch: p.default_branch,
@@ -63,5 +82,7 @@ export async function discoverProject(gitlab: GitlabPort, p: ProjectInfo, runner
   const sets: PodSet[] = d.jobs.flatMap((j) =>
     (j.podSets ?? [j.images]).filter((s) => s.length > 0).map((images) => ({ images, sources: [{ kind: 'job' as const, projectId: p.id, project: p.path_with_namespace, job: j.name }] })),
   );
-  return { sets, report: { ...report, podSets: sets.length, unresolved: d.unresolved, errors: d.errors.map((e) => `${e.file}: ${e.message}`) } };
+  const unresolved = denied.length ? d.unresolved.map((u) => (u.reason.includes(UNSUPPLIED) ? { ...u, reason: `${u.reason} (${denied.join('; ')})` } : u)) : d.unresolved;
+  const mattered = denied.length > 0 && d.unresolved.some((u) => u.reason.includes(UNSUPPLIED));
+  return { sets, report: { ...report, podSets: sets.length, unresolved, errors: d.errors.map((e) => `${e.file}: ${e.message}`), ...(mattered ? { degraded: denied } : {}) } };
 }

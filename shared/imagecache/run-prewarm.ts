@@ -121,10 +121,11 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const created = n('applied', ['create', 'refresh']);
   const deleted = n('applied', ['delete-superseded']);
   const failed = n('failed') + n('blocked');
-  const apiTrouble = desired.projects.filter((p) => p.errors.some((m) => m.startsWith('discovery failed'))).length;
+  // A project GitLab would not (fully) show this token counts too: its images may be missing from the plan.
+  const apiTrouble = desired.projects.filter((p) => p.errors.some((m) => m.startsWith('discovery failed')) || p.degraded?.length).length;
   const overflow = report.store?.overflow ? 1 : 0;
   const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow ? 'degraded' : created || deleted ? 'changed' : 'ok';
-  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}`;
+  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}`;
   if (created || deleted || failed || applied.errors.length || apiTrouble || overflow) {
     report.mailed = await sendPrewarmMail(i.mail, i.log, { status, summary, outcomes, report });
   }

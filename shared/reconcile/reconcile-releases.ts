@@ -1,5 +1,5 @@
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import type { GitlabPort, PipelineInfo, ProjectRef } from '#shared/gitlab/api/index';
+import { gitlabMessageOf, hasHttpStatus, type GitlabPort, type PipelineInfo, type ProjectRef } from '#shared/gitlab/api/index';
 import { readHelmRelease } from '#shared/kube/helm-release';
 import type { KubePort } from '#shared/kube/port';
 import { checkRelease, type ReleaseCheck } from './check-release';
@@ -62,6 +62,14 @@ export async function reconcileReleases(
   if (!opts.remediate) return skip('HELM_REMEDIATE is off: report only');
   if (!project || !ports.gitlab) return skip('INFRA_PROJECT is not set: no pipeline to run helmfile apply');
   if (!opts.apply) return skip('dry run: pipeline not triggered');
-  const p = await ports.gitlab.createPipeline(project, opts.infraRef, { RECONCILE_REASON: 'drift' });
+  let p: PipelineInfo;
+  try {
+    p = await ports.gitlab.createPipeline(project, opts.infraRef, { RECONCILE_REASON: 'drift' });
+  } catch (e) {
+    // GitLab refused (400 workflow rules / invalid YAML / pipeline variables, 403 role, scope or archived): an
+    // answer, not an outage — reported in GitLab's words, never as triggered. 5xx and network failures propagate.
+    if (!hasHttpStatus(e, 400, 403, 404)) throw e;
+    return skip(`not started: ${gitlabMessageOf(e) ?? (e as Error).message}`);
+  }
   return { releases, findings, remediation: { kind: 'triggered', project, pipeline: p.id, url: p.web_url, releases: fixable } };
 }

@@ -1,6 +1,7 @@
 import { defineCommand } from '../registry';
 import { getJson, printOverview, type Overview } from './sandbox-client';
 import { sandboxPushCommand } from './sandbox-push';
+import { sandboxTokenCommand } from './sandbox-token';
 
 export { getJson, sandboxUrls } from './sandbox-client';
 
@@ -26,5 +27,6 @@ export const sandboxCommand = defineCommand({
   subcommands: [
     sandboxPushCommand,
     sandboxStatusCommand,
+    sandboxTokenCommand,
   ],
 });

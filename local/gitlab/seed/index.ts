@@ -1,9 +1,11 @@
 import type { GitlabEmulatorOptions } from '../emulator';
 import type { SeedProject } from '../types';
+import { minimumAccess } from './access';
 import { infraProject, javaDemo } from './java-demo';
 import { realWorldProjects, seedGroupVariables } from './real-world';
 import { seedTemplates } from './templates';
 
+export { minimumAccess, SANDBOX_USER } from './access';
 export { JAVA_DEMO_CI, infraProject, javaDemo } from './java-demo';
 export { realWorldProjects, seedGroupVariables } from './real-world';
 export { seedTemplates } from './templates';
@@ -17,9 +19,11 @@ export function seedProjects(infraFiles?: Record<string, string>): SeedProject[]
 }
 
 /**
- * Everything a seeded instance needs (the sandbox default): projects, group variables and CI templates.
+ * Everything a seeded instance needs (the sandbox default): projects, group variables, CI templates, and `token`
+ * as the sandbox's GITLAB_TOKEN with the documented minimum scopes and roles (`minimumAccess`), not an admin's.
  * @example const gl = await startGitlabEmulator(seededGitlabOptions(token, infraFiles));
  */
-export function seededGitlabOptions(token: string, infraFiles?: Record<string, string>): Pick<GitlabEmulatorOptions, 'token' | 'projects' | 'groupVariables' | 'templates'> {
-  return { token, projects: seedProjects(infraFiles), groupVariables: seedGroupVariables, templates: seedTemplates };
+export function seededGitlabOptions(token: string, infraFiles?: Record<string, string>): Pick<GitlabEmulatorOptions, 'token' | 'tokenAccess' | 'projects' | 'groupVariables' | 'templates'> {
+  const projects = seedProjects(infraFiles);
+  return { token, tokenAccess: minimumAccess(projects, seedGroupVariables), projects, groupVariables: seedGroupVariables, templates: seedTemplates };
 }

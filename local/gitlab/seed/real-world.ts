@@ -112,8 +112,10 @@ spark-jobs:
   },
 };
 
+// Shared CI templates are usually internal: every signed-in user may include them.
 const ciTemplates: SeedProject = {
   path: 'platform/ci-templates',
+  visibility: 'internal',
   files: {
     'templates/android.yml': `.android:
   image: cimg/android:2024.01

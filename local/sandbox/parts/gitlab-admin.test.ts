@@ -57,4 +57,20 @@ describe('sandbox GitLab admin endpoint', () => {
     expect(deliveries.every((d) => !Object.keys(d.headers).some((k) => k.toLowerCase() === 'x-gitlab-token'))).toBe(true);
     expect(JSON.stringify(deliveries)).not.toContain('hook-secret');
   });
+
+  it('mints tokens with the asked scopes and role, refusing bad input without minting', async () => {
+    const mint = (body: unknown) => fetch(`${admin.url}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await mint({ scopes: ['read_api'], role: 'reporter' });
+    expect(res.status).toBe(201);
+    const { token } = (await res.json()) as { token: string };
+    expect(token).toMatch(/^glpat-[0-9a-f]{20}$/);
+    const get = (path: string, init: RequestInit = {}) => fetch(`${gl.url}/api/v4/${path}`, { ...init, headers: { 'PRIVATE-TOKEN': token, 'content-type': 'application/json' } });
+    expect((await get('projects/demo%2Fjava-demo/repository/files/.gitlab-ci.yml/raw?ref=main')).status).toBe(200); // Reporter reads code
+    expect((await get('projects/demo%2Fjava-demo/variables')).status).toBe(403); // …but not variables
+    expect((await get('projects/1/pipeline', { method: 'POST', body: '{"ref":"main"}' })).status).toBe(403); // read_api: no POST
+    expect(await (await get('personal_access_tokens/self')).json()).toMatchObject({ scopes: ['read_api'], active: true });
+    const adminToken = ((await (await mint({ scopes: ['api'], admin: true })).json()) as { token: string }).token;
+    expect(await (await fetch(`${gl.url}/api/v4/user`, { headers: { 'PRIVATE-TOKEN': adminToken } })).json()).toMatchObject({ is_admin: true });
+    for (const bad of [{}, { scopes: [] }, { scopes: ['api; drop'] }, { scopes: ['api'], role: 'boss' }]) expect((await mint(bad)).status).toBe(400);
+  });
 });

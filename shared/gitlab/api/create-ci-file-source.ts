@@ -32,7 +32,10 @@ export function createCiFileSource(port: GitlabPort, project: ProjectRef, ref: s
       }
       return port.readFile(other, stripSlash(file), r);
     },
-    readTemplate: (name) => port.readTemplate(name.replace(/\.gitlab-ci\.yml$/, '')),
+    // Through the project templates route: GitLab's global route takes `[\w.-]+` names only, so nested templates
+    // (`Security/SAST`, `Jobs/Build`) are served by `GET /projects/:id/templates/gitlab_ci_ymls/:name` alone
+    // (lib/api/templates.rb vs lib/api/project_templates.rb). The project only gives the request its context.
+    readTemplate: (name) => port.readTemplate(name.replace(/\.gitlab-ci\.yml$/, ''), project),
     async lintMerged(content) {
       const r = await port.lintMerged(project, content, ref);
       // An invalid config has no trustworthy merge; discovery then reports its own, more specific errors.

@@ -1,11 +1,11 @@
 import { registerSecret } from '#shared/log/redact';
 import type { Logger } from '#shared/log/index';
-import { retry, systemClock, type Clock } from '#shared/runtime/index';
-import { createGitlabClient, type GitlabClient } from './gitlab-client';
-import { createLimiter } from './create-limiter';
-import { ancestorGroups, mergeVariables, type RawVariable } from './merge-variables';
+import type { Clock } from '#shared/runtime/index';
+import { createCaller, orUndefined } from './create-caller';
+import { readCiVariables } from './read-ci-variables';
 import { hasRepository, toProjectInfo, type RawProject } from './to-project-info';
-import { hasHttpStatus, retryAfterOf, toGitlabError } from './to-gitlab-error';
+import type { RawLint } from './gitlab-client';
+import { hasHttpStatus, isInsufficientScope } from './to-gitlab-error';
 import type { GitlabPort, LintResult, PipelineInfo } from './types';
 
 export interface GitlabPortOptions {
@@ -26,11 +26,6 @@ export interface GitlabPortOptions {
   log?: Logger;
 }
 
-interface CallOptions {
-  /** False for calls that create something: then only failures where GitLab surely did nothing are retried. */
-  idempotent?: boolean;
-}
-
 /**
  * The GitLab port over @gitbeaker/rest (loaded on first use). Every call is bounded by `concurrency`, retried with
  * backoff on 429/5xx/timeouts/resets (honouring Retry-After), and fails as AppError 'GITLAB_API'.
@@ -41,59 +36,11 @@ interface CallOptions {
  */
 export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
   registerSecret(opts.token);
-  const clock = opts.clock ?? systemClock;
-  const limiter = createLimiter(opts.concurrency ?? 4);
-  const maxRetryAfter = opts.maxRetryAfterMs ?? 60_000;
-  let client: Promise<GitlabClient> | undefined;
-  const api = async (): Promise<GitlabClient> => {
-    client ??= createGitlabClient({ url: opts.url, token: opts.token, timeoutMs: opts.timeoutMs ?? 15_000 });
-    try {
-      return await client;
-    } catch (e) {
-      client = undefined; // let the next call try the import again
-      throw toGitlabError(e, 'load @gitbeaker/rest');
-    }
-  };
-
-  async function call<T>(op: string, fn: (c: GitlabClient) => Promise<T>, co: CallOptions = {}): Promise<T> {
-    const c = await api();
-    let owed = 0; // the part of a Retry-After the backoff did not already cover
-    return retry(
-      async () => {
-        if (owed > 0) await clock.sleep(owed);
-        owed = 0;
-        try {
-          return await limiter.run(() => fn(c));
-        } catch (e) {
-          throw toGitlabError(e, op);
-        }
-      },
-      {
-        attempts: opts.attempts ?? 4,
-        baseMs: opts.baseBackoffMs ?? 200,
-        clock,
-        isRetryable: (e) => {
-          const ra = retryAfterOf(e);
-          if (ra !== undefined && ra > maxRetryAfter) return false;
-          if (co.idempotent === false) return hasHttpStatus(e, 429) || (e as { details?: { network?: string } }).details?.network === 'refused';
-          return (e as { retryable?: boolean }).retryable === true;
-        },
-        onRetry: (e, attempt, wait) => {
-          owed = Math.max(0, (retryAfterOf(e) ?? 0) - wait);
-          opts.log?.warn('gitlab call retried', { op, attempt, waitMs: Math.round(wait + owed), error: (e as Error).message });
-        },
-      },
-    );
-  }
-
-  const orUndefined = async <T>(p: Promise<T>, ...statuses: number[]): Promise<T | undefined> => {
-    try {
-      return await p;
-    } catch (e) {
-      if (hasHttpStatus(e, ...statuses)) return undefined;
-      throw e;
-    }
-  };
+  const call = createCaller(opts);
+  // POST lint needs the `api` scope; once GitLab said the token's scopes do not cover it, every project would say so.
+  // Until the first POST has answered, concurrent ones wait for it instead of all collecting the same 403.
+  let lintScope: 'unknown' | 'ok' | 'denied' = 'unknown';
+  let lintProbe: Promise<unknown> | undefined;
 
   const toPipeline = (p: PipelineInfo): PipelineInfo => ({ id: p.id, status: p.status, web_url: p.web_url, ref: p.ref, sha: p.sha });
 
@@ -101,11 +48,14 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
     async listActiveProjects(o = {}) {
       const perPage = Math.min(100, o.perPage ?? 100);
       const out: RawProject[] = [];
-      // Page by page (each page its own timeout and retries) instead of gitbeaker's follow-all-links in one signal.
-      for (let page: number | null = 1, n = 0; page && n < (o.maxPages ?? 1000); n++) {
-        const res = await call('list projects', (c) => c.listProjects(page!, perPage));
+      // Keyset pages one request at a time (each its own timeout and retries), cursor = the last id seen.
+      let after: number | null = null;
+      for (let n = 0; n < (o.maxPages ?? 1000); n++) {
+        const idAfter: number | null = after;
+        const res: { data: RawProject[]; next: number | null } = await call('list projects', (c) => c.listProjects(idAfter, perPage));
         out.push(...res.data);
-        page = res.next;
+        if (res.next === null || res.data.length === 0) break;
+        after = res.next;
       }
       return out.filter((p) => !p.archived && hasRepository(p)).map(toProjectInfo);
     },
@@ -116,27 +66,34 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
       return orUndefined(call(`read ${project}:${path}@${ref}`, (c) => c.showRaw(project, path, ref)), 404);
     },
     async lintMerged(project, content, ref) {
-      const r = await orUndefined(call(`lint ${project}`, (c) => c.lint(project, content, ref)), 404, 403);
-      if (!r) return undefined;
+      const post = content !== undefined;
+      if (post && lintScope === 'unknown' && lintProbe) await lintProbe.catch(() => undefined);
+      if (post && lintScope === 'denied') return undefined;
+      const pending = call(`lint ${project}`, (c) => c.lint(project, content, ref));
+      if (post && lintScope === 'unknown') lintProbe ??= pending;
+      let r: RawLint;
+      try {
+        r = await pending;
+        if (post) lintScope = 'ok';
+      } catch (e) {
+        if (post && isInsufficientScope(e)) lintScope = 'denied';
+        if (hasHttpStatus(e, 404, 403)) return undefined;
+        throw e;
+      }
       const errors = (r.errors ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
       const out: LintResult = { valid: r.valid === true, errors };
       if (typeof r.merged_yaml === 'string') out.mergedYaml = r.merged_yaml;
       return out;
     },
     async projectVariables(project, vo = {}) {
-      const p = await port.getProject(project);
-      const lists: RawVariable[][] = [];
-      if (p.namespace.kind === 'group') {
-        for (const g of ancestorGroups(p.namespace.full_path)) {
-          // A developer-level token may not read group variables (403); the project's still count.
-          lists.push((await orUndefined(call(`group variables ${g}`, (c) => c.groupVariables(g)), 403, 404)) ?? []);
-        }
-      }
-      lists.push(await call(`project variables ${project}`, (c) => c.projectVariables(project)));
-      return mergeVariables(lists, vo.includeProtected ?? true);
+      return (await readCiVariables(call, await port.getProject(project), { ...vo, strictProject: true })).variables;
     },
-    readTemplate(name) {
-      return orUndefined(call(`template ${name}`, (c) => c.template(name)), 404);
+    async readCiVariables(project, vo = {}) {
+      const p = typeof project === 'object' ? project : await port.getProject(project);
+      return readCiVariables(call, p, vo);
+    },
+    readTemplate(name, project) {
+      return orUndefined(call(`template ${name}`, (c) => c.template(name, project)), 404);
     },
     async createPipeline(project, ref, variables = {}) {
       const vars = Object.entries(variables).map(([key, value]) => ({ key, value }));
@@ -145,6 +102,14 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
     },
     async getPipeline(project, id) {
       return toPipeline(await call(`get pipeline ${project}#${id}`, (c) => c.showPipeline(project, id)));
+    },
+    async tokenSelf() {
+      const t = await call('read token', (c) => c.tokenSelf());
+      return { id: t.id, name: t.name, scopes: t.scopes ?? [], active: t.active !== false && t.revoked !== true, expiresAt: t.expires_at ?? null };
+    },
+    async currentUser() {
+      const u = await call('read user', (c) => c.currentUser());
+      return { id: u.id, username: u.username, admin: u.is_admin === true, bot: u.bot === true };
     },
   };
   return port;

@@ -5,15 +5,48 @@ import type { PipelineInfo } from './types';
 
 /** The handful of v4 calls the port makes, already shaped; one method = one HTTP request. */
 export interface GitlabClient {
-  listProjects(page: number, perPage: number): Promise<{ data: RawProject[]; next: number | null }>;
+  /** One keyset page of `GET /projects` after `idAfter`; `next` = the `id_after` of the `rel="next"` link, or null. */
+  listProjects(idAfter: number | null, perPage: number): Promise<{ data: RawProject[]; next: number | null }>;
   showProject(idOrPath: number | string): Promise<RawProject>;
   showRaw(project: number | string, path: string, ref: string): Promise<string>;
   lint(project: number | string, content: string | undefined, ref?: string): Promise<RawLint>;
   groupVariables(group: string): Promise<RawVariable[]>;
   projectVariables(project: number | string): Promise<RawVariable[]>;
-  template(name: string): Promise<string>;
+  /** With `project`: the project templates route, the only one that serves nested keys such as `Security/SAST`. */
+  template(name: string, project?: number | string): Promise<string>;
+  tokenSelf(): Promise<RawToken>;
+  currentUser(): Promise<RawUser>;
   createPipeline(project: number | string, ref: string, variables: Array<{ key: string; value: string }>): Promise<PipelineInfo>;
   showPipeline(project: number | string, id: number): Promise<PipelineInfo>;
+}
+
+/** `GET /personal_access_tokens/self` (doc/api/personal_access_tokens.md). */
+export interface RawToken {
+  id: number;
+  name: string;
+  scopes: string[];
+  active: boolean;
+  revoked: boolean;
+  expires_at: string | null;
+  user_id: number;
+}
+
+/** `GET /user`: `is_admin` is only present (true) for administrators (API::Entities::UserWithAdmin). */
+export interface RawUser {
+  id: number;
+  username: string;
+  is_admin?: boolean;
+  bot?: boolean;
+}
+
+/** The `rel="next"` target's `id_after` of a keyset page, or null on the last page. */
+export function nextIdAfter(link: string | undefined): number | null {
+  const next = /<([^>]+)>;\s*rel="next"/.exec(link ?? '')?.[1];
+  if (!next) return null;
+  // The link is built on the instance's configured external URL, which may not be the URL we call: take only the
+  // cursor from it and ask our own base URL again.
+  const v = new URL(next).searchParams.get('id_after');
+  return v !== null && /^\d+$/.test(v) ? Number(v) : null;
 }
 
 export interface RawLint {
@@ -26,7 +59,7 @@ export interface RawLint {
 // gitbeaker's resource methods are heavily generic; we call them through this loose shape and type the results above.
 type Fn = (...args: unknown[]) => Promise<unknown>;
 interface Loose {
-  Projects: { all: Fn; show: Fn; requester: { get(ep: string, o?: { signal?: AbortSignal }): Promise<{ body: unknown }> } };
+  Projects: { all: Fn; show: Fn; requester: { get(ep: string, o?: { signal?: AbortSignal; searchParams?: Record<string, unknown> }): Promise<{ body: unknown; headers: Record<string, string> }> } };
   RepositoryFiles: { showRaw: Fn };
   Lint: { check: Fn; lint: Fn };
   GroupVariables: { all: Fn };
@@ -52,12 +85,16 @@ export async function createGitlabClient(o: { url: string; token: string; timeou
     Pipelines: new rest.Pipelines(options),
   } as unknown as Loose;
   const asText = async (v: unknown): Promise<string> => (v instanceof Blob ? v.text() : String(v ?? ''));
+  const get = (ep: string, searchParams?: Record<string, unknown>) =>
+    api.Projects.requester.get(ep, { signal: AbortSignal.timeout(o.timeoutMs), ...(searchParams ? { searchParams } : {}) });
   return {
-    async listProjects(page, perPage) {
-      const r = (await api.Projects.all({
-        archived: false, orderBy: 'id', sort: 'asc', page, perPage, pagination: 'offset', showExpanded: true,
-      })) as { data: RawProject[]; paginationInfo: { next: number | null } };
-      return { data: r.data, next: r.paginationInfo.next };
+    // Keyset pagination (`pagination=keyset&order_by=id&sort=asc`): offset pagination is refused past 50,000 rows
+    // on instances that enforce the plan's offset limit (lib/api/helpers/pagination_strategies.rb).
+    async listProjects(idAfter, perPage) {
+      const r = await get('projects', {
+        pagination: 'keyset', order_by: 'id', sort: 'asc', per_page: perPage, archived: false, ...(idAfter !== null ? { id_after: idAfter } : {}),
+      });
+      return { data: r.body as RawProject[], next: nextIdAfter(r.headers.link) };
     },
     showProject: async (id) => (await api.Projects.show(id)) as RawProject,
     showRaw: async (project, path, ref) => asText(await api.RepositoryFiles.showRaw(project, path, ref)),
@@ -68,11 +105,14 @@ export async function createGitlabClient(o: { url: string; token: string; timeou
     groupVariables: async (group) => (await api.GroupVariables.all(group, { perPage: 100 })) as RawVariable[],
     projectVariables: async (project) => (await api.ProjectVariables.all(project, { perPage: 100 })) as RawVariable[],
     // GitLabCIYMLTemplates.show emits a DeprecationWarning on every call; the same GET through the requester does not.
-    async template(name) {
-      const signal = AbortSignal.timeout(o.timeoutMs);
-      const r = await api.Projects.requester.get(`templates/gitlab_ci_ymls/${encodeURIComponent(name)}`, { signal });
-      return (r.body as { content?: string }).content ?? '';
+    async template(name, project) {
+      const ep = project === undefined
+        ? `templates/gitlab_ci_ymls/${encodeURIComponent(name)}`
+        : `projects/${encodeURIComponent(String(project))}/templates/gitlab_ci_ymls/${encodeURIComponent(name)}`;
+      return ((await get(ep)).body as { content?: string }).content ?? '';
     },
+    tokenSelf: async () => (await get('personal_access_tokens/self')).body as RawToken,
+    currentUser: async () => (await get('user')).body as RawUser,
     createPipeline: async (project, ref, variables) => (await api.Pipelines.create(project, ref, { variables })) as PipelineInfo,
     showPipeline: async (project, id) => (await api.Pipelines.show(project, id)) as PipelineInfo,
   };

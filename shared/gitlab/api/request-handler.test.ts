@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GitlabHttpError, parseRetryAfter } from './request-handler';
+import { GitlabHttpError, gitlabMessage, parseRetryAfter } from './request-handler';
 import { toGitlabError } from './to-gitlab-error';
 
 describe('parseRetryAfter', () => {
@@ -24,5 +24,17 @@ describe('toGitlabError', () => {
     expect(e.code).toBe('GITLAB_API');
     expect(e.message).toMatch(/get project 1 failed: HTTP 401: 401 Unauthorized \(check GITLAB_TOKEN/);
     expect(toGitlabError(new GitlabHttpError(429, 'x', 2000), 'op').details).toMatchObject({ retryAfterMs: 2000, httpStatus: 429 });
+  });
+});
+
+describe('gitlabMessage', () => {
+  it("gives GitLab's own words for each body shape", () => {
+    expect(gitlabMessage({ message: '403 Forbidden' })).toBe('403 Forbidden');
+    expect(gitlabMessage({ error: '404 Not Found' })).toBe('404 Not Found');
+    expect(gitlabMessage({ message: { base: ['Pipeline filtered out by workflow rules.'] } })).toBe('Pipeline filtered out by workflow rules.');
+    expect(gitlabMessage({ message: { base: ['a'], ref: ['is invalid'] } })).toBe('a; ref is invalid');
+    expect(gitlabMessage({ error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: 'api read_api' }))
+      .toBe('insufficient_scope: The request requires higher privileges than provided by the access token. (accepted scopes: api read_api)');
+    expect(gitlabMessage('text')).toBeUndefined();
   });
 });

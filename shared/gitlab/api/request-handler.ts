@@ -47,13 +47,32 @@ async function decode(res: Response): Promise<unknown> {
   return await res.blob();
 }
 
-// GitLab's errors are `{"message": ...}` (Grape) or `{"error": ...}` (routing, OAuth); the message may be an object.
+/**
+ * GitLab's own words for a failure. Bodies are `{"message": ...}` (Grape), `{"error": ...}` (routing) or OAuth's
+ * `{"error":"insufficient_scope","error_description":…,"scope":…}`; a validation message is an object of arrays
+ * (`render_validation_error!` → `{"message":{"base":["Pipeline filtered out by workflow rules."]}}`), flattened
+ * here to its sentences (`base` bare, other attributes prefixed with their name).
+ */
+export function gitlabMessage(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const j = body as { message?: unknown; error?: unknown; error_description?: unknown; scope?: unknown };
+  if (typeof j.error === 'string' && typeof j.error_description === 'string') {
+    return `${j.error}: ${j.error_description}${typeof j.scope === 'string' && j.scope ? ` (accepted scopes: ${j.scope})` : ''}`;
+  }
+  const m = j.message ?? j.error;
+  if (typeof m === 'string') return m;
+  if (m && typeof m === 'object' && !Array.isArray(m)) {
+    return Object.entries(m as Record<string, unknown>)
+      .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => (k === 'base' ? String(x) : `${k} ${String(x)}`)))
+      .join('; ');
+  }
+  return m === undefined ? undefined : JSON.stringify(m);
+}
+
 async function describe(res: Response): Promise<string> {
   const text = await res.text().catch(() => '');
   try {
-    const j = JSON.parse(text) as { message?: unknown; error?: unknown };
-    const m = j.message ?? j.error ?? text;
-    return typeof m === 'string' ? m : JSON.stringify(m);
+    return gitlabMessage(JSON.parse(text)) ?? text;
   } catch {
     // not JSON (Rack::Attack answers "Retry later" as text/plain)
     return text.trim().slice(0, 200) || res.statusText;

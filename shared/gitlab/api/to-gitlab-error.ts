@@ -34,6 +34,8 @@ export function toGitlabError(e: unknown, op: string): AppError {
       details: {
         op,
         httpStatus: e.status,
+        // GitLab's own reason, for callers that report it as such ("not started: <reason>").
+        ...(e.status !== 0 ? { gitlabMessage: e.message } : {}),
         ...(e.network ? { network: e.network } : {}),
         ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
       },
@@ -42,6 +44,15 @@ export function toGitlabError(e: unknown, op: string): AppError {
   const msg = e instanceof Error ? e.message : String(e);
   return new AppError('GITLAB_API', `GitLab ${op} failed: ${msg}`, { status: 502, cause: e, details: { op } });
 }
+
+/** GitLab's own message of a failed call (undefined for network failures and non-GitLab errors). */
+export function gitlabMessageOf(e: unknown): string | undefined {
+  const v = isAppError(e) ? e.details?.gitlabMessage : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A 403 because the token's scopes do not cover the call (not a missing role): every such call will fail alike. */
+export const isInsufficientScope = (e: unknown): boolean => hasHttpStatus(e, 403) && (gitlabMessageOf(e) ?? '').startsWith('insufficient_scope');
 
 /** True when the AppError says GitLab answered with one of these statuses. */
 export function hasHttpStatus(e: unknown, ...statuses: number[]): boolean {

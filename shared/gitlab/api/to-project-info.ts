@@ -11,6 +11,8 @@ export interface RawProject {
   repository_access_level?: string;
   last_activity_at?: string;
   namespace?: { id: number; full_path: string; kind: string };
+  /** API::Entities::ProjectWithAccess: the caller's membership on the project and on its group. */
+  permissions?: { project_access?: { access_level?: number } | null; group_access?: { access_level?: number } | null };
 }
 
 /** Narrow GitLab's project JSON to ProjectInfo (GitLab returns ~80 fields; we keep what our features use). */
@@ -27,6 +29,7 @@ export function toProjectInfo(p: RawProject): ProjectInfo {
       kind: p.namespace?.kind === 'user' ? 'user' : 'group',
     },
     last_activity_at: p.last_activity_at ?? '',
+    ...(p.permissions ? { access_level: Math.max(p.permissions.project_access?.access_level ?? 0, p.permissions.group_access?.access_level ?? 0) } : {}),
   };
 }
 

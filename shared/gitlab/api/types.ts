@@ -14,6 +14,35 @@ export interface ProjectInfo {
   archived: boolean;
   namespace: { id: number; full_path: string; kind: 'group' | 'user' };
   last_activity_at: string;
+  /**
+   * The token's access level on the project (10 Guest, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner): the
+   * higher of `permissions.project_access` and `permissions.group_access`; 0 = not a member (internal/public
+   * project, or an admin). Absent when the answer had no `permissions` (older instances).
+   */
+  access_level?: number;
+}
+
+/** CI/CD variables for image names, and what could not be read (with the reason, e.g. the role the token lacks). */
+export interface CiVariables {
+  variables: Record<string, string>;
+  /** One line per list not read: `token lacks Maintainer on project g/p: project CI/CD variables not read`. */
+  denied: string[];
+}
+
+/** The token itself (`GET /personal_access_tokens/self`) and whom it acts as (`GET /user`). */
+export interface TokenInfo {
+  id: number;
+  name: string;
+  scopes: string[];
+  active: boolean;
+  expiresAt: string | null;
+}
+
+export interface UserInfo {
+  id: number;
+  username: string;
+  admin: boolean;
+  bot: boolean;
 }
 
 /** A project reference as GitLab accepts it: numeric id or full path (the client URL-encodes it). */
@@ -54,15 +83,31 @@ export interface GitlabPort {
   getProject(idOrPath: ProjectRef): Promise<ProjectInfo>;
   /** Raw file at ref; undefined when the file (or ref) does not exist. */
   readFile(project: ProjectRef, path: string, ref: string): Promise<string | undefined>;
-  /** Lint with includes merged; undefined when the instance does not offer the endpoint to us (404/403). */
+  /**
+   * Lint with includes merged; undefined when the instance does not offer the endpoint to us (404/403). A 403 for
+   * the token's scopes (`read_api`) is remembered: later calls answer undefined without asking again.
+   */
   lintMerged(project: ProjectRef, content: string | undefined, ref?: string): Promise<LintResult | undefined>;
   /**
    * CI/CD variables usable for image names: the namespace's groups (outermost first) overridden by the project's.
    * Masked, hidden and file-type variables and non-`*` environment scopes are left out (secrets never leave GitLab).
    */
   projectVariables(project: ProjectRef, opts?: VariableOptions): Promise<Record<string, string>>;
-  /** `GET /templates/gitlab_ci_ymls/:key` content; undefined when unknown. */
-  readTemplate(name: string): Promise<string | undefined>;
+  /**
+   * As `projectVariables`, but a list the token may not read (403: project variables need Maintainer, group
+   * variables Owner) is skipped and named in `denied` instead of failing the call.
+   */
+  readCiVariables(project: ProjectRef | ProjectInfo, opts?: VariableOptions): Promise<CiVariables>;
+  /**
+   * A CI template by key (`Docker`, `Security/SAST`, `Jobs/Build`); undefined when unknown. With `project`, through
+   * `GET /projects/:id/templates/gitlab_ci_ymls/:key`, the only route that serves nested keys; without, through the
+   * global `GET /templates/gitlab_ci_ymls/:key`, which takes `[\w.-]+` names only.
+   */
+  readTemplate(name: string, project?: ProjectRef): Promise<string | undefined>;
+  /** `GET /personal_access_tokens/self`: the token's scopes and state (project/group access tokens too). */
+  tokenSelf(): Promise<TokenInfo>;
+  /** `GET /user`: who the token acts as, and whether that user is an administrator. */
+  currentUser(): Promise<UserInfo>;
   createPipeline(project: ProjectRef, ref: string, variables?: Record<string, string>): Promise<PipelineInfo>;
   getPipeline(project: ProjectRef, id: number): Promise<PipelineInfo>;
 }

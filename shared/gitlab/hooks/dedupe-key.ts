@@ -4,8 +4,11 @@ import type { IdentifiedHook } from './identify-hook';
 
 /**
  * Payload fields that identify one logical event and do not change when GitLab re-sends it. Deliberately NOT
- * `X-Gitlab-Event-UUID`: a system push and its repository_update share it, and both must be acted on; and NOT
- * `X-Gitlab-Webhook-UUID`, which is new on every request (facts/gitlab.md §1.3). See docs/adr/0004.
+ * `X-Gitlab-Event-UUID`: it is drawn per hook execution (each WebHookWorker job), so it does not identify one event
+ * across hooks, and when the event was caused by a hook-triggered API call it is the recycled UUID of that whole
+ * chain, shared by distinct events that must each be acted on (gitlabhq
+ * lib/gitlab/web_hooks/recursion_detection/uuid.rb `uuid_for_hook`); and NOT `X-Gitlab-Webhook-UUID`, which is new
+ * on every request (app/services/web_hook_service.rb `build_headers`). See docs/adr/0004 and docs/adr/0018.
  */
 const KEY_PATHS = [
   'event_name',

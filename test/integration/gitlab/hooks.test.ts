@@ -74,7 +74,8 @@ describe('hook delivery', () => {
       expect(g.headers['x-gitlab-webhook-uuid']).toMatch(/^[0-9a-f-]{36}$/);
     }
     const one = (h: string): Set<unknown> => new Set(rx.got.map((g) => g.headers[h]));
-    expect(one('x-gitlab-event-uuid').size).toBe(1); // shared along the chain of one push
+    // Each hook execution is its own WebHookWorker job with its own recursion-detection UUID (uuid_for_hook).
+    expect(one('x-gitlab-event-uuid').size).toBe(3);
     expect(one('idempotency-key').size).toBe(3); // one per hook execution
     expect(one('x-gitlab-webhook-uuid').size).toBe(3); // one per request
 
@@ -143,7 +144,7 @@ describe('hook delivery', () => {
     expect(rx.got).toHaveLength(3);
   });
 
-  it('merging a merge request pushes the target and fires merge_request hooks in the same chain', async () => {
+  it('merging a merge request pushes the target and fires merge_request hooks, one Event-UUID per hook execution', async () => {
     const gl = await start();
     gl.push(1, { branch: 'ci-change', files: { '.gitlab-ci.yml': 'j:\n  image: alpine:3.20\n  script: [x]\n' }, message: 'ci' });
     gl.addSystemHook({ url: `${rx.url}/system`, token: SECRET, mergeRequestEvents: true });
@@ -159,11 +160,40 @@ describe('hook delivery', () => {
     await gl.hooks.idle();
     const kinds = rx.got.map((g) => `${g.headers['x-gitlab-event']}:${String(g.body.event_name ?? g.body.object_kind)}`).sort();
     expect(kinds).toEqual(['Merge Request Hook:merge_request', 'System Hook:merge_request', 'System Hook:push', 'System Hook:repository_update']);
-    expect(new Set(rx.got.map((g) => g.headers['x-gitlab-event-uuid'])).size).toBe(1);
+    expect(new Set(rx.got.map((g) => g.headers['x-gitlab-event-uuid'])).size).toBe(4);
     const mrHook = rx.got.find((g) => g.headers['x-gitlab-event'] === 'Merge Request Hook')!.body;
     expect(mrHook).toMatchObject({ object_kind: 'merge_request', event_type: 'merge_request', object_attributes: { iid: mr.iid, action: 'merge', state: 'merged', target_branch: 'main', source_branch: 'ci-change' } });
     const push = rx.got.find((g) => g.body.event_name === 'push')!.body;
     expect((push.commits as Array<{ modified: string[] }>)[0]!.modified).toEqual(['.gitlab-ci.yml']);
     expect(gl.store.resolveRef(gl.store.findProject(1)!, 'main')!.files.get('.gitlab-ci.yml')).toContain('alpine:3.20');
+  });
+
+  it('a pipeline created by a hook-triggered API call recycles that call\'s X-Gitlab-Event-UUID on its hooks', async () => {
+    const gl = await start();
+    gl.addProjectHook('demo/java-demo', { url: rx.url, events: ['pipeline'] });
+    const chain = '2b5a5b7e-2c4f-4a8e-9a0e-7d5e6f1a2b3c';
+    await fetch(`${gl.url}/api/v4/projects/1/pipeline`, {
+      method: 'POST', headers: { 'private-token': TOKEN, 'content-type': 'application/json', 'x-gitlab-event-uuid': chain }, body: JSON.stringify({ ref: 'main' }),
+    });
+    for (let i = 0; i < 200 && rx.got.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
+    await gl.hooks.idle();
+    expect(rx.got.map((g) => g.headers['x-gitlab-event-uuid'])).toEqual([chain, chain, chain]);
+  });
+
+  it("removes line breaks from the hook's secret token as GitLab does (remove_line_breaks)", async () => {
+    const gl = await start();
+    gl.addSystemHook({ url: `${rx.url}/crlf`, token: `${SECRET}\r\n` });
+    gl.addSystemHook({ url: `${rx.url}/lf`, token: `${SECRET}\n`, repositoryUpdateEvents: false });
+    gl.push(1, { branch: 'main', files: { 'a.txt': 'a' }, message: 'a' });
+    await gl.hooks.idle();
+    expect(rx.got.map((g) => g.headers['x-gitlab-token'])).toEqual([SECRET, SECRET, SECRET]);
+    // A carriage return inside the value is no line break for GitLab: Net::HTTP refuses the header, nothing is sent.
+    gl.addSystemHook({ url: `${rx.url}/cr`, token: `hook\rsecret`, repositoryUpdateEvents: false });
+    rx.got.length = 0;
+    gl.push(1, { branch: 'main', files: { 'b.txt': 'b' }, message: 'b' });
+    await gl.hooks.idle();
+    const cr = gl.deliveries().filter((d) => d.url.endsWith('/cr'));
+    expect(cr.map((d) => [d.ok, d.attempts[0]!.error])).toEqual([[false, 'header X-Gitlab-Token cannot include CR/LF']]);
+    expect(rx.got.some((g) => g.path === '/cr')).toBe(false);
   });
 });

@@ -27,7 +27,8 @@ describe('GitlabPort against the emulator (real @gitbeaker/rest)', () => {
     const list = await port.listActiveProjects({ perPage: 2 });
     const paths = list.map((p) => p.path_with_namespace);
     expect(paths).toEqual(['demo/java-demo', 'ops/infra', 'platform/web-app', 'platform/api-service', 'data/etl-jobs', 'platform/ci-templates', 'mobile/android-app']);
-    expect(countRequests(/^\/api\/v4\/projects$/) - before).toBe(4); // 8 unarchived (archived=false asked), 2 per page
+    // Keyset pages of 2 over 8 unarchived projects (archived=false asked): 4 full pages, then an empty one without a Link.
+    expect(countRequests(/^\/api\/v4\/projects$/) - before).toBe(5);
     expect(list[0]).toMatchObject({ id: 1, default_branch: 'main', ci_config_path: null, archived: false, namespace: { full_path: 'demo', kind: 'group' } });
   });
 
@@ -72,9 +73,13 @@ describe('GitlabPort against the emulator (real @gitbeaker/rest)', () => {
     expect(await port.projectVariables('demo/java-demo')).toEqual({}); // KUBE_CONFIG is masked
   });
 
-  it('reads CI templates by key', async () => {
-    expect(await port.readTemplate('Security/SAST')).toContain('semgrep');
-    expect(await port.readTemplate('No/Such')).toBeUndefined();
+  it('reads CI templates by key: nested ones only through a project, as GitLab serves them', async () => {
+    expect(await port.readTemplate('Docker')).toContain('docker:dind');
+    expect(await port.readTemplate('Security/SAST')).toBeUndefined(); // global route: name must match [\w.-]+
+    expect(await port.readTemplate('SAST')).toContain('semgrep'); // …but `SAST` is looked up in Security/ too
+    expect(await port.readTemplate('Security/SAST', 'platform/web-app')).toContain('semgrep');
+    expect(await port.readTemplate('Jobs/Build', 3)).toContain('auto-build-image');
+    expect(await port.readTemplate('No/Such', 3)).toBeUndefined();
   });
 
   it('creates a pipeline that runs to success', async () => {

@@ -6,7 +6,8 @@ import type { ImageCache } from '#shared/kube/port';
 import { memoryLogger } from '#shared/log/index';
 import type { Mailer, MailMessage } from '#shared/mail/index';
 import type { Clock } from '#shared/runtime/clock';
-import { startGitlabEmulator, type GitlabEmulator } from '#local/gitlab/index';
+import type { ImageSetStore } from '#shared/imagecache/image-set-store';
+import { startGitlabEmulator, type GitlabEmulator, type GitlabEmulatorOptions } from '#local/gitlab/index';
 import type { SeedProject } from '#local/gitlab/types';
 import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
 import type { KubeObject } from '#local/kube/store';
@@ -23,14 +24,19 @@ export interface Harness {
   mails: MailMessage[];
   /** Run the prewarm action through the worker handler with real clients against the emulators. */
   prewarm(params?: Record<string, unknown>, dryRun?: boolean): Promise<ActionResult>;
+  /** The same with another GITLAB_TOKEN (a fresh port: nothing learnt by earlier runs) and, optionally, an image-set store. */
+  prewarmAs(token: string, o?: { store?: ImageSetStore; env?: Record<string, string> }): Promise<ActionResult>;
   /** Our caches as the cluster holds them, by name. */
   caches(): Promise<ImageCache[]>;
   close(): Promise<void>;
 }
 
 /** GitLab + Kubernetes emulators, a deployed gitlab-runner Helm release (the seed's runners.config), the worker. */
-export async function startHarness(projects: SeedProject[], opts: { unpullable?: string[]; env?: Record<string, string>; kubeTimeoutMs?: number } = {}): Promise<Harness> {
-  const gl = await startGitlabEmulator({ token: 'glpat-prewarm-test', projects, pipelineStepMs: 1 });
+export async function startHarness(
+  projects: SeedProject[],
+  opts: { unpullable?: string[]; env?: Record<string, string>; kubeTimeoutMs?: number; gitlab?: Partial<GitlabEmulatorOptions> } = {},
+): Promise<Harness> {
+  const gl = await startGitlabEmulator({ token: 'glpat-prewarm-test', projects, pipelineStepMs: 1, ...opts.gitlab });
   const kube = await startKubeEmulator({ eci: { readyAfterMs: 30, unpullable: opts.unpullable ?? [] } });
   kube.store.put(helmReleaseSecret('gitlab-runner', 'default', { image: 'gitlab/gitlab-runner:alpine-v13.0.0', runners: { config: SEED_RUNNER_TOML } }) as unknown as KubeObject);
   const mails: MailMessage[] = [];
@@ -48,6 +54,11 @@ export async function startHarness(projects: SeedProject[], opts: { unpullable?:
     mails,
     prewarm: (params = {}, dryRun = false) =>
       handleWorker(Buffer.from(JSON.stringify({ action: 'prewarm', params, dryRun })), { requestId: 'e2e', function: { timeout: 60 } } as never, { config, log, clock: quickClock, ports }),
+    prewarmAs: (token, o = {}) => {
+      const cfg = loadConfig({ GITLAB_URL: gl.url, GITLAB_TOKEN: token, IMAGECACHE_BASELINE: 'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0', ...opts.env, ...o.env });
+      const p = { ...ports, gitlab: createGitlabPort({ url: gl.url, token, concurrency: 4, baseBackoffMs: 1 }), ...(o.store ? { imageSetStore: o.store } : {}) };
+      return handleWorker(Buffer.from(JSON.stringify({ action: 'prewarm' })), { requestId: 'e2e', function: { timeout: 60 } } as never, { config: cfg, log, clock: quickClock, ports: p });
+    },
     caches: () => ports.kube.listImageCaches(MANAGED_SELECTOR),
     close: async () => {
       await gl.close();

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minimumAccess, seededGitlabOptions, seedGroupVariables, seedProjects } from '#local/gitlab/index';
+import { decodeData, memoryImageSetStore } from '#shared/imagecache/image-set-store';
+import type { PrewarmReport } from '#shared/imagecache/run-prewarm';
+import { startHarness, type Harness } from './prewarm-harness';
+
+/**
+ * The product under each token on the sandbox's seeded instance (the documented minimum, a `read_api` one, a
+ * Developer one): the same images wherever the token allows it, and a per-project cause where it does not.
+ */
+const API = 'glpat-scopes-api'; // the sandbox token: api scope, Maintainer everywhere, Owner on platform
+const READ = 'glpat-scopes-read-api';
+const DEV = 'glpat-scopes-developer';
+let h: Harness;
+
+beforeAll(async () => {
+  const projects = seedProjects();
+  const minimum = minimumAccess(projects, seedGroupVariables);
+  const developer = Object.fromEntries(Object.keys(minimum.memberships!).filter((g) => !g.includes('/')).map((g) => [g, 'developer' as const]));
+  h = await startHarness(projects, {
+    gitlab: {
+      ...seededGitlabOptions(API),
+      tokens: [
+        { ...minimum, username: 'reader', token: READ, scopes: ['read_api'] },
+        { token: DEV, scopes: ['api'], memberships: developer },
+      ],
+    },
+  });
+});
+afterAll(() => h.close());
+
+/** Prewarm with `token`; the per-project images it found, as the image-set store recorded them. */
+async function run(token: string): Promise<{ status: string; report: PrewarmReport; images: Record<string, string[]>; lintPosts: number }> {
+  const store = memoryImageSetStore();
+  const before = h.gl.requests().length;
+  const r = await h.prewarmAs(token, { store });
+  const lintPosts = h.gl.requests().slice(before).filter((q) => q.method === 'POST' && q.path.endsWith('/ci/lint')).length;
+  const images: Record<string, string[]> = {};
+  for (const p of decodeData(store.data).projects.values()) images[p.path] = [...new Set(p.podSets.flat())].sort();
+  return { status: r.status, report: r.report as PrewarmReport, images, lintPosts };
+}
+
+describe('prewarm under lesser tokens', () => {
+  it('read_api finds the same images as api on every seeded project (lint refused → local resolution)', async () => {
+    const api = await run(API);
+    const read = await run(READ);
+    expect(Object.keys(api.images).sort()).toEqual(['data/etl-jobs', 'demo/java-demo', 'mobile/android-app', 'ops/infra', 'platform/api-service', 'platform/ci-templates', 'platform/web-app']);
+    expect(read.images).toEqual(api.images);
+    expect(api.images['platform/web-app']).toContain('registry.gitlab.com/security-products/semgrep:5'); // nested template
+    expect(api.images['platform/api-service']).toContain('mirror.example.com/dockerhub/library/golang:1.21-alpine'); // group variable
+    expect(api.lintPosts).toBe(5); // one per project with a CI file
+    expect(read.lintPosts).toBe(1); // insufficient_scope once, then remembered
+    expect(api.status).toBe('changed');
+    expect(read.status).toBe('ok'); // the caches the api run made already hold everything the read_api run found
+    for (const r of [api, read]) expect(r.report.projects.every((p) => p.errors.length === 0 && !p.degraded)).toBe(true);
+  });
+
+  it('a Developer token degrades the project whose images need CI/CD variables, with the cause; the others succeed', async () => {
+    const api = await run(API);
+    const dev = await run(DEV);
+    expect(dev.status).toBe('degraded');
+    expect(dev.report.projects.find((p) => p.path === 'platform/api-service')).toMatchObject({
+      degraded: [
+        'token lacks Owner on group platform: its CI/CD variables were not read',
+        'token lacks Maintainer on project platform/api-service: its CI/CD variables were not read',
+      ],
+      unresolved: expect.arrayContaining([
+        expect.objectContaining({ job: 'unit', reason: expect.stringContaining('BASE_REGISTRY not defined in the file or the given variables (token lacks Owner on group platform: its CI/CD variables were not read; token lacks Maintainer on project platform/api-service') }),
+      ]),
+    });
+    for (const p of dev.report.projects.filter((x) => x.path !== 'platform/api-service')) {
+      expect([p.path, p.errors, p.degraded]).toEqual([p.path, [], undefined]);
+      expect(dev.images[p.path]).toEqual(api.images[p.path]);
+    }
+    expect(dev.report.projects.filter((p) => p.errors.some((e) => e.startsWith('discovery failed')))).toEqual([]);
+  });
+});
