@@ -1,13 +1,16 @@
 import { loadConfig } from '#shared/config/index';
-import { backupRunName, backupScriptConfigFromEnv, base64Size, RUN_COMMAND_MAX_BASE64_BYTES, renderBackupScript, RUN_NAME_PARAMETER, type BackupScriptConfig } from '#shared/backup/script/index';
+import { backupRunName } from '#shared/backup/run-name';
+import { backupScriptConfigFromEnv, base64Size, RUN_COMMAND_MAX_BASE64_BYTES, renderBackupScript, RUN_NAME_PARAMETER, type BackupScriptConfig } from '#shared/backup/script/index';
 import type { CliCommand } from './index';
 
-const USAGE = 'backup-script [--run-name NAME|--today|--param] [--mode staged|direct] [--repair] [--comments] [--base64] [--size]';
+const USAGE = 'backup-script [--run-name NAME|--today|--param] [--label L] [--mode staged|direct] [--repair] [--comments] [--base64] [--size]';
 
 /** Parse the flags into config overrides plus output choices; throws a usage message on a bad flag. */
 export function parseBackupScriptArgs(args: string[], now: Date): { overrides: Partial<BackupScriptConfig>; base64: boolean; size: boolean; comments: boolean } {
-  // Default: the run name of today (UTC), the same name the backup action would use for a run today.
-  const overrides: Partial<BackupScriptConfig> = { runName: backupRunName(now) };
+  // Default: a run name of the shape the backup action gives a run started now (its id comes from this command).
+  const fresh = (): string => backupRunName({ at: now, key: `cli/backup-script/${now.toISOString()}`, ...(overrides.label ? { label: overrides.label } : {}) });
+  const overrides: Partial<BackupScriptConfig> = {};
+  let named = false;
   let base64 = false;
   let size = false;
   let comments = false;
@@ -18,9 +21,15 @@ export function parseBackupScriptArgs(args: string[], now: Date): { overrides: P
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--run-name') overrides.runName = value();
-    else if (a === '--today') overrides.runName = backupRunName(now);
-    else if (a === '--param') overrides.runName = undefined;
+    if (a === '--run-name') {
+      overrides.runName = value();
+      named = true;
+    } else if (a === '--today') named = false;
+    else if (a === '--param') {
+      overrides.runName = undefined;
+      named = true;
+    }
+    else if (a === '--label') overrides.label = value();
     else if (a === '--mode') {
       const m = value();
       if (m !== 'staged' && m !== 'direct') throw new Error(`--mode must be staged or direct, got ${m}`);
@@ -31,6 +40,7 @@ export function parseBackupScriptArgs(args: string[], now: Date): { overrides: P
     else if (a === '--comments') comments = true;
     else throw new Error(`unknown flag ${a}`);
   }
+  if (!named) overrides.runName = fresh();
   return { overrides, base64, size, comments };
 }
 
