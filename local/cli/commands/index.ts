@@ -1,5 +1,6 @@
 import { applyCommand } from './apply';
 import { backupScriptCommand } from './backup-script';
+import { backupsCommand } from './backups';
 import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
 import { planCommand } from './plan';
@@ -25,4 +26,4 @@ export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-export const commands: CliCommand[] = [imagesCommand, invokeCommand, backupScriptCommand, sandboxCommand, planCommand, applyCommand];
+export const commands: CliCommand[] = [imagesCommand, invokeCommand, backupScriptCommand, backupsCommand, sandboxCommand, planCommand, applyCommand];

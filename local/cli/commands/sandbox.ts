@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand, CliIo } from './index';
+import { sandboxFault } from './sandbox-fault';
 
 const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const USAGE = 'sandbox push <project> [--file PATH=LOCAL]... [--branch B] [--message M] [--wait] | sandbox status';
+const USAGE = 'sandbox push <project> [--file PATH=LOCAL]... [--branch B] [--message M] [--wait] | sandbox status | sandbox fault …';
 
 interface Overview {
   imageCaches: Array<{ name: string; phase: string; images: string[] }>;
@@ -12,7 +13,7 @@ interface Overview {
 }
 
 /** The running sandbox's URLs, from `.sandbox/sandbox.json` (local/start.ts writes it). */
-function sandboxUrls(io: CliIo): Record<string, string> {
+export function sandboxUrls(io: CliIo): Record<string, string> {
   const file = join(io.env.SANDBOX_DIR ? resolve(io.cwd, io.env.SANDBOX_DIR) : join(REPO, '.sandbox'), 'sandbox.json');
   if (!existsSync(file)) throw new Error(`${file} not found: start the sandbox first (npm start)`);
   return (JSON.parse(readFileSync(file, 'utf8')) as { urls: Record<string, string> }).urls;
@@ -84,6 +85,7 @@ export const sandboxCommand: CliCommand = {
     try {
       const [sub, ...rest] = args;
       if (sub === 'push') return await push(rest, io);
+      if (sub === 'fault') return await sandboxFault(rest, io);
       if (sub === 'status') {
         const urls = sandboxUrls(io);
         printOverview(io, await getJson<Overview>(`${urls.index}/index.json`));
