@@ -6,7 +6,7 @@ import { runInvocation, type AgentTiming, type Invocation } from './invocation';
 import { describeInvocationResults, describeInvocations } from './describe-invocations';
 import { describeCloudAssistantStatus } from './describe-cloud-assistant-status';
 
-/** RunCommand limit: CommandContent ≤ 24 KB after Base64, parameters included (facts/alibaba.md §5.1). */
+/** RunCommand limit: CommandContent ≤ 24 KB after Base64, parameters included (RunCommand API reference). */
 export const COMMAND_CONTENT_MAX_BYTES = 24 * 1024;
 
 /** The Cloud Assistant's state: hosts by instance id and every invocation made. Plug `product` into any POP emulator. */
@@ -70,7 +70,7 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
     if (!['RunShellScript', 'RunBatScript', 'RunPowerShellScript'].includes(type)) {
       throw new PopError(400, 'InvalidParameter.Type', 'The specified parameter "Type" is not valid.');
     }
-    // ContentEncoding defaults to PlainText for RunCommand; invalid values count as PlainText (facts §5.1).
+    // ContentEncoding defaults to PlainText for RunCommand; invalid values count as PlainText (RunCommand API reference).
     const base64 = (params.ContentEncoding ?? '').toLowerCase() === 'base64';
     const b64Size = base64 ? raw.length : Buffer.from(raw).toString('base64').length;
     // Error code for an oversized command is UNCONFIRMED; the 24 KB limit itself is documented.

@@ -1,9 +1,9 @@
 import type { RpcClient } from '#shared/cloud/pop/index';
 
-/** ECS API version of Cloud Assistant (facts/alibaba.md §5.1). */
+/** ECS API version of Cloud Assistant (RunCommand API reference: api-ecs-2014-05-26-runcommand). */
 export const ECS_API_VERSION = '2014-05-26';
 
-/** Per-instance statuses that will not change any more (facts/alibaba.md §5.2). */
+/** Per-instance statuses that will not change any more (aliyun/alibabacloud-typescript-sdk `ecs-20140526` DescribeInvocationResults models). */
 export const TERMINAL_STATUSES = ['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated', 'Stopped'] as const;
 
 /** One instance's result of an invocation (DescribeInvocationResults, ContentEncoding=PlainText). */

@@ -34,7 +34,7 @@ const SCRIPT_HINTS: Record<string, string> = {
 };
 
 /**
- * Cloud Assistant ErrorCodes (facts/alibaba.md §5.2) → cause. `{i}` is the instance id, `{t}` the timeout.
+ * Cloud Assistant ErrorCodes (aliyun/alibabacloud-typescript-sdk `ecs-20140526/src/models/DescribeInvocationResultsRequest.ts`) → cause. `{i}` is the instance id, `{t}` the timeout.
  */
 const ERROR_CODE_CAUSES: Record<string, [step: string, cause: string]> = {
   ClientNotRunning: ['agent', 'Cloud Assistant agent is not running on {i} (start aliyun-service on the host)'],

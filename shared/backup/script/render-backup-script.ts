@@ -5,7 +5,7 @@ import { validateBackupScriptConfig, type BackupScriptConfig } from './backup-sc
 /** Cloud Assistant parameter name used when the config carries no run name (send with EnableParameter=true). */
 export const RUN_NAME_PARAMETER = 'runName';
 
-/** RunCommand's limit on CommandContent after Base64 (facts/alibaba.md §5.1). */
+/** RunCommand's limit on CommandContent after Base64 (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-runcommand). */
 export const RUN_COMMAND_MAX_BASE64_BYTES = 24 * 1024;
 /** Older Cloud Assistant docs state 16 KB; the script we send stays under that too (comments stripped). */
 export const SCRIPT_TARGET_BASE64_BYTES = 16 * 1024;
