@@ -39,9 +39,8 @@ export interface BackupReport {
   verifiedRecord?: string;
   /** What retention kept and pruned this run; a run that was not verified prunes nothing. */
   retention?: RetentionOutcome;
-  /** Verified backups on OSS after this run, and their total size. */
+  /** Verified backups on OSS after this run. */
   backupsKept?: number;
-  totalBytes?: number;
   logTail?: string[];
   /** Mail outcome: sent, skipped (not configured) or the error, and how many sends were tried for this report. */
   mail?: { sent: boolean; failed?: boolean; attempts: number; detail?: string };

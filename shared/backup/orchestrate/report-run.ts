@@ -1,7 +1,7 @@
 import { AppError, toAppError } from '#shared/errors/index';
 import { inventory, isVerified, listPrefix } from '../inventory';
 import { applyRetention, type RetentionOutcome } from '../retention/apply-retention';
-import { RUN_RECORD_SCHEMA, saveRunRecord, type RunRecord } from '../run-record';
+import { findRunRecord, RUN_RECORD_SCHEMA, saveRunRecord, type RunRecord } from '../run-record';
 import { renderFailureMail, renderSuccessMail } from './backup-mail';
 import type { BackupReport } from './backup-report';
 import { fixFor } from './fix-hints';
@@ -18,6 +18,12 @@ const NOTHING = 'kept: a run that was not verified deletes nothing';
  */
 export async function reportRun(d: BackupDeps, o: BackupRunOptions, r: BackupReport, rec: RunRecord, saved: boolean): Promise<BackupReport> {
   const retention = { ...o.retention, now: d.clock.now() };
+  if (r.attached && r.status === 'verified') {
+    // Two attempts of one task followed the same invocation (an at-least-once re-delivery): the one that finds the
+    // run already reported stays quiet instead of mailing the same success twice.
+    const other = await findRunRecord(d.oss, o.script.ossPrefix, o.runKey).catch(() => undefined);
+    if (other?.kind === 'found' && other.record.state === 'reported' && other.record.report && !other.record.report.mail?.failed) return { ...other.record.report, replayed: true };
+  }
   if (r.status === 'verified') {
     r.retention = await step(d, 'retention', async () => {
       try {

@@ -6,6 +6,7 @@ import type { EcsPort } from '../ecs-port';
 import { runBackupPreflight } from '../preflight/run-preflight';
 import type { RetentionOptions } from '../retention/plan-retention';
 import { backupRunName } from '../run-name';
+import { RUN_RECORD_SCHEMA } from '../run-record';
 import { base64Size, renderBackupScript, type BackupScriptConfig } from '../script/index';
 import type { BackupReport } from './backup-report';
 import { executeRun } from './execute-run';
@@ -72,7 +73,7 @@ export async function runBackup(d: BackupDeps, o: BackupRunOptions): Promise<Bac
       return mailAndRecord(d, o, { ...resume.record.report!, replayed: true }, resume.record, true);
     case 'blocked': {
       const r: BackupReport = { name: resume.name, ...(o.label ? { label: o.label } : {}), status: 'failed', instanceId: o.instanceId, runKey: o.runKey, attached: false, step: 'resume', cause: resume.cause };
-      return reportRun(d, o, r, { schema: 'gitlab-ask-ops/backup-run@1', key: o.runKey, name: resume.name, createdAt: '', updatedAt: '', state: 'started' }, false);
+      return reportRun(d, o, r, { schema: RUN_RECORD_SCHEMA, key: o.runKey, name: resume.name, createdAt: '', updatedAt: '', state: 'started' }, false);
     }
     case 'run': {
       const r = await executeRun(d, o, resume.record, resume.saved);

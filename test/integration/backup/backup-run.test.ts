@@ -59,10 +59,16 @@ describe('backup orchestration against the OSS + ECS + DirectMail emulators', ()
     const runKey = newRunKey();
     const first = bed.run(host, { runKey });
     await expect.poll(() => backupRuns(bed, host).length).toBe(1);
+    const mails = bed.dm.outbox.length;
     const second = await bed.run(host, { runKey });
-    expect(second).toMatchObject({ attached: true, status: 'verified' });
-    expect((await first).invokeId).toBe(second.invokeId);
+    const done = await first;
+    expect(second).toMatchObject({ status: 'verified', name: done.name });
+    expect(done.invokeId).toBe(second.invokeId);
     expect(backupRuns(bed, host)).toHaveLength(1);
+    // Whichever attempt reports second stays quiet: one success mail for one backup.
+    expect([done.replayed, second.replayed].filter(Boolean)).toHaveLength(1);
+    expect(bed.dm.outbox.filter((m) => m.subject.includes(`Backup verified ${done.name}`))).toHaveLength(1);
+    expect(bed.dm.outbox.length).toBe(mails + 1);
   });
 
   it('at the worker deadline it throws (retryable) after a "not finished" mail; FC\'s retry follows the same invocation', async () => {
