@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fcFaults } from './fc-faults';
 import { Faults } from './faults';
 import { FaultRegistry, ruleFault, stateFault } from './named-faults';
 
@@ -55,5 +56,14 @@ describe('named faults', () => {
     expect(r.active().map((f) => f.name)).toEqual(['b']);
     r.clear();
     expect(r.active()).toEqual([]);
+  });
+
+  it('fc-handoff answers InvokeFunction (and only it) with 503 in FC\'s error shape', () => {
+    const raw = new Faults();
+    const [f] = fcFaults(raw);
+    f!.set({ times: 1 });
+    expect(raw.match('GET', '/2023-03-30/functions/ops-worker/async-tasks/t1')).toBeUndefined();
+    expect(raw.match('POST', '/2023-03-30/functions/ops-worker/invocations')).toMatchObject({ status: 503, body: { ErrorCode: 'ResourceThrottled' } });
+    expect(raw.match('POST', '/2023-03-30/functions/ops-worker/invocations')).toBeUndefined();
   });
 });
