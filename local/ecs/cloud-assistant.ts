@@ -4,8 +4,9 @@ import type { PopProduct } from '#local/pop/types';
 import { EmulatedHost, type EmulatedHostOptions } from './emulated-host';
 import { runInvocation, type AgentTiming, type Invocation } from './invocation';
 import { describeInvocationResults, describeInvocations } from './describe-invocations';
+import { describeCloudAssistantStatus } from './describe-cloud-assistant-status';
 
-/** RunCommand limit: CommandContent ≤ 24 KB after Base64, parameters included (facts/alibaba.md §5.1). */
+/** RunCommand limit: CommandContent ≤ 24 KB after Base64, parameters included (RunCommand API reference). */
 export const COMMAND_CONTENT_MAX_BYTES = 24 * 1024;
 
 /** The Cloud Assistant's state: hosts by instance id and every invocation made. Plug `product` into any POP emulator. */
@@ -17,6 +18,8 @@ export interface CloudAssistant {
   addHost(opts: EmulatedHostOptions): EmulatedHost;
   /** Resolves when every invocation so far reached a terminal status. */
   settled(): Promise<void>;
+  /** Called with each invocation when it reaches a terminal status (the sandbox's fault counters use it). */
+  onInvocationDone(listener: (inv: Invocation) => void): void;
   /** Wait for running scripts (bounded by their Timeout), then remove every scratch root. */
   dispose(): Promise<void>;
 }
@@ -58,6 +61,7 @@ function applyParameters(content: string, params: Record<string, string>, builti
 export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
   const hosts = new Map<string, EmulatedHost>();
   const invocations: Invocation[] = [];
+  const listeners: Array<(inv: Invocation) => void> = [];
 
   const RunCommand = (params: Record<string, string>): unknown => {
     const regionId = required(params, 'RegionId');
@@ -66,7 +70,7 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
     if (!['RunShellScript', 'RunBatScript', 'RunPowerShellScript'].includes(type)) {
       throw new PopError(400, 'InvalidParameter.Type', 'The specified parameter "Type" is not valid.');
     }
-    // ContentEncoding defaults to PlainText for RunCommand; invalid values count as PlainText (facts §5.1).
+    // ContentEncoding defaults to PlainText for RunCommand; invalid values count as PlainText (RunCommand API reference).
     const base64 = (params.ContentEncoding ?? '').toLowerCase() === 'base64';
     const b64Size = base64 ? raw.length : Buffer.from(raw).toString('base64').length;
     // Error code for an oversized command is UNCONFIRMED; the 24 KB limit itself is documented.
@@ -110,6 +114,7 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
       } else {
         runInvocation(inv, host, timing);
       }
+      void inv.done.then(() => listeners.forEach((l) => l(inv)));
     }
     return { CommandId: commandId, InvokeId: invokeId };
   };
@@ -127,6 +132,13 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
         required(params, 'RegionId');
         return describeInvocations(invocations, params);
       },
+      DescribeCloudAssistantStatus: (params, ctx) => {
+        required(params, 'RegionId');
+        return describeCloudAssistantStatus(hosts, params, ctx.now, (id) => {
+          const mine = invocations.filter((i) => i.instanceId === id);
+          return { count: mine.length, ...(mine.at(-1) ? { last: mine.at(-1)!.createdAt } : {}) };
+        });
+      },
     },
   };
   const settled = async (): Promise<void> => {
@@ -142,5 +154,5 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
     await settled();
     for (const h of hosts.values()) h.dispose();
   };
-  return { product, hosts, invocations, addHost, settled, dispose };
+  return { product, hosts, invocations, addHost, settled, dispose, onInvocationDone: (l) => void listeners.push(l) };
 }

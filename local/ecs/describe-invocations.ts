@@ -27,7 +27,7 @@ function filter(all: Invocation[], params: Record<string, string>): Invocation[]
 }
 
 /**
- * DescribeInvocationResults body (facts/alibaba.md §5.2): Output is Base64 unless ContentEncoding=PlainText, at most
+ * DescribeInvocationResults body (aliyun/alibabacloud-typescript-sdk `ecs-20140526/src/models/DescribeInvocationResultsResponseBody.ts`): Output is Base64 unless ContentEncoding=PlainText, at most
  * 24 KB (head + tail, see invocation.ts) with `Dropped` = bytes cut from the middle.
  */
 export function describeInvocationResults(all: Invocation[], params: Record<string, string>): unknown {

@@ -6,6 +6,7 @@ import type { Invocation } from './invocation';
 
 export { EmulatedHost, type EmulatedHostOptions, type HostFaults } from './emulated-host';
 export { createCloudAssistant, type CloudAssistant } from './cloud-assistant';
+export { hostFaults } from './host-faults';
 export type { Invocation, InvocationStatus } from './invocation';
 
 /** Options of the ECS Cloud Assistant emulator. */
@@ -32,6 +33,8 @@ export interface EcsEmulator {
   invocations: Invocation[];
   /** Resolves when every invocation so far reached a terminal status. */
   settled(): Promise<void>;
+  /** Called with each invocation when it reaches a terminal status. */
+  onInvocationDone(listener: (inv: Invocation) => void): void;
 }
 
 /** The sandbox's default key pair. */
@@ -60,6 +63,7 @@ export async function startEcsEmulator(opts: EcsEmulatorOptions = {}): Promise<E
     },
     invocations: ca.invocations,
     settled: ca.settled,
+    onInvocationDone: ca.onInvocationDone,
     close: async () => {
       await pop.close();
       await ca.dispose();

@@ -3,10 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmulatedHost } from './emulated-host';
 
-/** Per-instance status of a Cloud Assistant invocation (facts/alibaba.md §5.2). */
+/** Per-instance status of a Cloud Assistant invocation (DescribeInvocationResults API reference). */
 export type InvocationStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Timeout' | 'Aborted' | 'Invalid' | 'Error';
 
-/** DescribeInvocationResults keeps 24 KB of output; `Dropped` counts the bytes cut (facts/alibaba.md §5.2). */
+/** DescribeInvocationResults keeps 24 KB of output; `Dropped` counts the bytes cut (DescribeInvocationResults API reference). */
 export const OUTPUT_LIMIT_BYTES = 24 * 1024;
 /**
  * The agent keeps the beginning and the end of the output and drops the middle (aliyun/aliyun_assist_client

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SandboxPart } from '#local/sandbox/boot';
+import { hostFaults } from './host-faults';
 import { startEcsEmulator } from './index';
 
 /** Options of the ECS sandbox part. */
@@ -16,7 +17,8 @@ export interface EcsSandboxPartOptions {
 
 /**
  * The sandbox's GitLab ECS host + Cloud Assistant: sets ECS_ENDPOINT, ECS_REGION and BACKUP_INSTANCE_ID for the
- * functions. Register it in local/sandbox/boot.ts `sandboxParts` (after the OSS part, whose bucket it mounts).
+ * functions, and contributes the host's named faults (agent-offline, mount-missing, mount-allow-other, disk-full,
+ * oss-write, gitlab-backup). Register it in local/sandbox/boot.ts `sandboxParts` (after the OSS part, whose bucket it mounts).
  */
 export function createEcsSandboxPart(opts: EcsSandboxPartOptions = {}): SandboxPart {
   return {
@@ -36,6 +38,7 @@ export function createEcsSandboxPart(opts: EcsSandboxPartOptions = {}): SandboxP
       return {
         env: { ECS_ENDPOINT: ecs.url, ECS_REGION: ctx.region, BACKUP_INSTANCE_ID: instanceId },
         urls: { ecs: ecs.url },
+        faults: hostFaults(ecs.host(instanceId), ecs.onInvocationDone),
         close: () => ecs.close(),
       };
     },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Faults } from '#local/sandbox/faults';
 import { listen, readBody } from '#local/sandbox/http-util';
+import { lifecycleRoute, lifecycleXml, listPage, type LifecycleRuleSpec } from './bucket-config';
 import { BucketStore } from './object-store';
 import { verifyOssRequest, type OssCredential } from './oss-signature';
 import { errorXml, httpDate, listV2Xml, newOssRequestId, OssError } from './oss-xml';
@@ -32,7 +33,15 @@ export interface OssCallRecord {
 export interface OssEmulator {
   url: string;
   close(): Promise<void>;
+  /** Raw faults, answered before authentication (status codes, latency, resets). */
   faults: Faults;
+  /**
+   * Authorization faults, matched after a request authenticated: a matching rule answers 403 AccessDenied in OSS's
+   * error shape, as when the caller's RAM policy lacks the action (e.g. GET/HEAD of objects = no oss:GetObject).
+   */
+  denials: Faults;
+  /** Set (or with undefined remove) a bucket's lifecycle rules, as the console would. */
+  setLifecycle(bucket: string, rules: LifecycleRuleSpec[] | undefined): void;
   /** Directory holding the bucket's objects as files (point the ECS emulator's ossfs mount here). */
   bucketDir(bucket: string): string;
   calls: OssCallRecord[];
@@ -41,7 +50,8 @@ export interface OssEmulator {
 /**
  * OSS emulator for the object calls we use, as ali-oss 6.x makes them against an IP endpoint (virtual-host style:
  * the bucket comes from the Host header `<bucket>.oss-<region>.aliyuncs.com`, the path is the key): ListObjectsV2,
- * HEAD/GET/PUT/DELETE object, signature v1 verified, OSS XML errors (HEAD errors in `x-oss-err`, base64 XML).
+ * HEAD/GET/PUT/DELETE object, Get/Put/DeleteBucketLifecycle, signature v1 verified, OSS XML errors (HEAD errors in
+ * `x-oss-err`, base64 XML); `denials` answers AccessDenied for calls a RAM policy would refuse.
  *
  * @example
  * const oss = await startOssEmulator({ credentials: [sts], buckets: ['gitlab-backups'] });
@@ -54,6 +64,8 @@ export async function startOssEmulator(opts: OssEmulatorOptions): Promise<OssEmu
   const creds = new Map(opts.credentials.map((c) => [c.accessKeyId, c]));
   const stores = new Map(opts.buckets.map((b) => [b, new BucketStore(b, join(dataDir, b), join(dataDir, '.oss-meta', b))]));
   const faults = new Faults();
+  const denials = new Faults();
+  const lifecycles = new Map<string, string>();
   const calls: OssCallRecord[] = [];
   const now = opts.now ?? (() => new Date());
 
@@ -73,18 +85,21 @@ export async function startOssEmulator(opts: OssEmulatorOptions): Promise<OssEmu
       const store = stores.get(bucket);
       if (!store) throw new OssError(404, 'NoSuchBucket', 'The specified bucket does not exist.', { BucketName: bucket });
       verifyOssRequest(method, req.headers, `/${bucket}/${key}`, url.searchParams, creds, now());
+      // A real RAM message names the denied action; the exact text is UNCONFIRMED.
+      if (denials.match(method, `/${bucket}/${key}`)) throw new OssError(403, 'AccessDenied', 'You have no right to access this object because of the RAM policy.', { Key: key });
       const base = { 'x-oss-request-id': requestId, server: 'AliyunOSS', date: httpDate(now()) };
+      if (!key && url.searchParams.has('lifecycle')) {
+        const r = lifecycleRoute(lifecycles, bucket, method, body);
+        res.writeHead(r.status, { ...base, ...(r.xml ? { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(r.xml)) } : { 'content-length': '0' }) });
+        res.end(r.xml ?? '');
+        return record(r.status);
+      }
       if (!key) {
         if (method !== 'GET' || url.searchParams.get('list-type') !== '2') throw new OssError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
-        const prefix = url.searchParams.get('prefix') ?? '';
-        const maxKeys = Math.min(1000, Number(url.searchParams.get('max-keys') ?? 100) || 100);
-        const token = url.searchParams.get('continuation-token') ?? '';
-        const after = token ? Buffer.from(token, 'base64').toString('utf8') : (url.searchParams.get('start-after') ?? '');
-        const all = store.keys().filter((k) => k.startsWith(prefix) && k > after);
-        const page = all.slice(0, maxKeys).map((k) => store.stat(k)).filter((o) => o !== undefined);
-        const truncated = all.length > maxKeys;
+        const l = listPage(store.keys(), url.searchParams);
+        const page = l.page.map((k) => store.stat(k)).filter((o) => o !== undefined);
         const last = page.at(-1)?.key;
-        const xml = listV2Xml({ bucket, prefix, maxKeys, contents: page, truncated, ...(token ? { continuationToken: token } : {}), ...(truncated && last ? { nextToken: Buffer.from(last).toString('base64') } : {}) });
+        const xml = listV2Xml({ bucket, prefix: l.prefix, maxKeys: l.maxKeys, contents: page, truncated: l.truncated, ...(l.token ? { continuationToken: l.token } : {}), ...(l.truncated && last ? { nextToken: Buffer.from(last).toString('base64') } : {}) });
         res.writeHead(200, { ...base, 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(xml)) });
         res.end(xml);
         return record(200);
@@ -143,6 +158,8 @@ export async function startOssEmulator(opts: OssEmulatorOptions): Promise<OssEmu
   return {
     url: server.url,
     faults,
+    denials,
+    setLifecycle: (b, rules) => void (rules ? lifecycles.set(b, lifecycleXml(rules)) : lifecycles.delete(b)),
     calls,
     bucketDir: (b) => {
       const s = stores.get(b);

@@ -1,4 +1,5 @@
 import { sendOutboxHtml, sendOutboxJson } from './dm-outbox-page';
+import { queryMailAddressByParam } from './dm-query-mail-address';
 import { gatewayErrors, PopError } from './pop-error';
 import type { PopProduct } from './types';
 
@@ -46,6 +47,7 @@ export function dmProduct(opts: DmProductOptions): PopProduct & { outbox: DmMail
       { path: '/outbox.json', handler: (_req, res) => sendOutboxJson(res, outbox) },
     ],
     actions: {
+      QueryMailAddressByParam: queryMailAddressByParam(opts),
       SingleSendMail: (p, ctx) => {
         for (const k of ['AccountName', 'AddressType', 'ReplyToAddress', 'ToAddress', 'Subject'] as const) {
           if (p[k] === undefined || p[k] === '') throw gatewayErrors.missingParameter(k);

@@ -3,7 +3,9 @@ import type { FcCredential } from '#local/fc/fc-auth';
 import { sandboxCredentials, startLocalRuntime, type LocalRuntime } from '#local/runtime/local-runtime';
 import { ecsSandboxPart } from '#local/ecs/sandbox-part';
 import { ossSandboxPart } from '#local/oss/sandbox-part';
+import { fcFaults } from './fc-faults';
 import { startIndexPage } from './index-page';
+import { FaultRegistry, type NamedFault } from './named-faults';
 import { csPart } from './parts/cs-part';
 import { gitlabPart } from './parts/gitlab-part';
 import { kubePart } from './parts/kube-part';
@@ -30,6 +32,8 @@ export interface SandboxPartHandle {
    * (the GitLab part registers its hooks at `urls['gitlab-webhook']`, whose port is random under tests).
    */
   afterStart?(sandbox: Pick<Sandbox, 'urls' | 'env'>): Promise<void>;
+  /** Failures this part can rehearse (`sandbox fault <name>`), acting inside its emulator. */
+  faults?: NamedFault[];
   close(): Promise<void>;
 }
 
@@ -77,6 +81,8 @@ export interface Sandbox {
   urls: Record<string, string>;
   runtime: LocalRuntime;
   context: SandboxContext;
+  /** Every part's named faults (and the FC API's); also served by the index page at /faults. */
+  faults: FaultRegistry;
   close(): Promise<void>;
 }
 
@@ -128,10 +134,11 @@ export async function bootSandbox(opts: BootOptions = {}): Promise<Sandbox> {
       ...triggers.map((f) => ({ [f.functionName]: `${runtime.url}/${f.functionName}` })),
     );
     for (const { h } of started) await h.afterStart?.({ urls, env: runtime.env });
-    const index = await startIndexPage({ urls, env: runtime.env, runtime });
+    const faults = new FaultRegistry([...started.flatMap((s) => s.h.faults ?? []), ...fcFaults(runtime.fc.faults)]);
+    const index = await startIndexPage({ urls, env: runtime.env, runtime, faults });
     started.push({ name: 'index', h: index });
     urls.index = index.url;
-    return { env: runtime.env, urls, runtime, context, close: closeAll };
+    return { env: runtime.env, urls, runtime, context, faults, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;

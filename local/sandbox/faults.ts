@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface FaultRule {
   /** Upper-case method, or undefined for any. */
   method?: string;
+  /** Several upper-case methods (e.g. GET and HEAD for "reads"); combined with `method` when both are set. */
+  methods?: string[];
   /** Regex source matched against the request path (without query) — or against the RPC `Action` for POP. */
   path?: string;
   /** Respond with this status and body instead of the real handler. */
@@ -26,10 +28,19 @@ export class Faults {
 
   /** Add a rule; returns a function that removes it. */
   add(rule: FaultRule): () => void {
+    return this.track(rule).remove;
+  }
+
+  /** Add a rule and keep a handle on it: how often it fired, whether it is still live, how to remove it. */
+  track(rule: FaultRule): { remove(): void; fired(): number; live(): boolean } {
     const r = { ...rule, fired: 0 };
     this.rules.push(r);
-    return () => {
-      this.rules = this.rules.filter((x) => x !== r);
+    return {
+      remove: () => {
+        this.rules = this.rules.filter((x) => x !== r);
+      },
+      fired: () => r.fired,
+      live: () => this.rules.includes(r) && (r.times === undefined || r.fired < r.times),
     };
   }
 
@@ -42,6 +53,7 @@ export class Faults {
     for (const r of this.rules) {
       if (r.times !== undefined && r.fired >= r.times) continue;
       if (r.method && r.method !== method.toUpperCase()) continue;
+      if (r.methods && !r.methods.includes(method.toUpperCase())) continue;
       if (r.path && !new RegExp(r.path).test(path)) continue;
       r.fired++;
       return r;

@@ -3,13 +3,17 @@ import type { ServerResponse } from 'node:http';
 import type { LocalRuntime } from '#local/runtime/local-runtime';
 import { createKubePort } from '#shared/kube/create-kube-port';
 import type { ImageCache } from '#shared/kube/port';
+import { handleFaultRoute } from './fault-routes';
 import { listen, sendJson, type Listening } from './http-util';
+import type { FaultInfo, FaultRegistry } from './named-faults';
 
 /** What the index page reads: the sandbox's URLs and env (GITLAB_URL/TOKEN, KUBE_SANDBOX_KUBECONFIG) and FC tasks. */
 export interface IndexPageInput {
   urls: Record<string, string>;
   env: Record<string, string>;
   runtime: Pick<LocalRuntime, 'fc'>;
+  /** The sandbox's named faults: listed on the page and served at /faults. */
+  faults?: FaultRegistry;
 }
 
 interface Overview {
@@ -18,6 +22,8 @@ interface Overview {
   imageCaches: Array<{ name: string; phase: string; images: string[]; created?: string }>;
   /** `source`: who queued it at FC (api, timer, http); `origin`: why — the webhook's hook, the timer's name. */
   tasks: Array<{ taskId: string; functionName: string; source: string; origin: string; status: string; attempts: number; enqueuedAt: string; summary?: string; error?: string }>;
+  /** Active named faults (all of them: GET /faults). */
+  faults: FaultInfo[];
   errors: string[];
 }
 
@@ -69,6 +75,7 @@ async function overview(i: IndexPageInput, kube: ReturnType<typeof createKubePor
     projects,
     imageCaches: caches.map((c) => ({ name: c.metadata.name, phase: c.status?.phase ?? 'Pending', images: c.spec.images, ...(c.metadata.creationTimestamp ? { created: String(c.metadata.creationTimestamp) } : {}) })),
     tasks: tasks.reverse(),
+    faults: i.faults?.active() ?? [],
     errors,
   };
 }
@@ -84,6 +91,7 @@ function sendHtml(res: ServerResponse, o: Overview): void {
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}.err{color:#b00}</style>
 </head><body><h1>gitlab-ask-ops sandbox</h1>
 ${o.errors.map((e) => `<p class="err">${esc(e)}</p>`).join('')}
+<h2>Active faults</h2>${table(['fault', 'what breaks', 'left', 'arg', 'since'], o.faults.map((f) => [`<b class="err">${esc(f.name)}</b>`, esc(f.description), f.remaining === undefined ? 'until cleared' : String(f.remaining), esc(f.arg ?? ''), esc(f.since ?? '')]))}<p>Set and clear with <code>npm run -s ops -- sandbox fault</code> (list: ${a('/faults', '/faults')}).</p>
 <h2>Links</h2><ul>${Object.entries(o.links).map(([k, v]) => { const href = browsable(k, v); return `<li>${esc(k)}: ${href ? a(href) : `<code>${esc(v)}</code> (API endpoint)`}</li>`; }).join('')}</ul>
 <h2>FC async tasks (newest first)</h2>${table(['task', 'function', 'source', 'status', 'attempts', 'queued', 'result'], o.tasks.map((t) => [shortId(t.taskId), esc(t.functionName), esc(t.origin), esc(t.status), String(t.attempts), esc(t.enqueuedAt), esc(t.summary ?? t.error ?? '')]))}
 <h2>ImageCaches (kube emulator)</h2>${table(['name', 'phase', 'images'], o.imageCaches.map((c) => [esc(c.name), esc(c.phase), c.images.map(esc).join('<br>')]))}
@@ -96,13 +104,14 @@ ${o.errors.map((e) => `<p class="err">${esc(e)}</p>`).join('')}
 /**
  * The sandbox's front page: `GET /` links every emulator (outbox, GitLab, kube, ...) and shows the FC async tasks, the
  * ImageCaches the kube emulator holds (read through the same client-node port the worker uses) and GitLab's
- * projects; `GET /index.json` is the same as JSON.
+ * projects, plus the active named faults; `GET /index.json` is the same as JSON; `/faults` manages the faults.
  */
 export async function startIndexPage(i: IndexPageInput): Promise<Listening> {
   const path = i.env.KUBE_SANDBOX_KUBECONFIG;
   const kube = path ? createKubePort({ kubeconfigYaml: () => readFile(path, 'utf8'), timeoutMs: 5_000 }) : undefined;
   return listen(async (req, res) => {
-    const p = (req.url ?? '/').split('?')[0];
+    const p = (req.url ?? '/').split('?')[0] ?? '/';
+    if (i.faults && (await handleFaultRoute(i.faults, req, res, p))) return;
     if (req.method !== 'GET') return sendJson(res, 405, { message: 'GET only' });
     if (p === '/index.json') return sendJson(res, 200, await overview(i, kube));
     if (p === '/') return sendHtml(res, await overview(i, kube));

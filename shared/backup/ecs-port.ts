@@ -1,9 +1,9 @@
 import type { RpcClient } from '#shared/cloud/pop/index';
 
-/** ECS API version of Cloud Assistant (facts/alibaba.md §5.1). */
+/** ECS API version of Cloud Assistant (RunCommand API reference: api-ecs-2014-05-26-runcommand). */
 export const ECS_API_VERSION = '2014-05-26';
 
-/** Per-instance statuses that will not change any more (facts/alibaba.md §5.2). */
+/** Per-instance statuses that will not change any more (aliyun/alibabacloud-typescript-sdk `ecs-20140526` DescribeInvocationResults models). */
 export const TERMINAL_STATUSES = ['Success', 'Failed', 'Invalid', 'Aborted', 'Error', 'Timeout', 'Cancelled', 'Terminated', 'Stopped'] as const;
 
 /** One instance's result of an invocation (DescribeInvocationResults, ContentEncoding=PlainText). */
@@ -29,10 +29,21 @@ export interface InvocationSummary {
   createdAt?: Date;
 }
 
+/** The Cloud Assistant agent of one instance (DescribeCloudAssistantStatus). */
+export interface AgentStatus {
+  /** `CloudAssistantStatus` "true": the agent sent a heartbeat in the last 2 minutes. */
+  online: boolean;
+  /** Empty when the agent is not installed or not running. */
+  version: string;
+  lastHeartbeat?: Date;
+}
+
 /** The `ecs` port: Cloud Assistant calls the backup action makes. */
 export interface EcsPort {
   /** RunCommand (RunShellScript, Base64, root). Not idempotent: throttling/ServiceUnavailable are the only retries. */
-  runCommand(req: { instanceId: string; script: string; name: string; timeoutSec: number }): Promise<{ invokeId: string; commandId: string }>;
+  runCommand(req: { instanceId: string; script: string; name: string; timeoutSec: number; description?: string }): Promise<{ invokeId: string; commandId: string }>;
+  /** The agent's status on the instance; undefined when the service does not list the instance. */
+  agentStatus(instanceId: string): Promise<AgentStatus | undefined>;
   /** The instance's record of an invocation; undefined when the service does not know it (yet). */
   invocationResult(invokeId: string, instanceId: string): Promise<InvocationResultInfo | undefined>;
   /** Invocations on the instance whose command name is `name`, newest first. */
@@ -61,11 +72,24 @@ export function createEcsPort(rpc: RpcClient, regionId: string): EcsPort {
           Name: r.name,
           Timeout: r.timeoutSec,
           Username: 'root',
-          Description: 'gitlab-ask-ops nightly backup',
+          Description: r.description ?? 'gitlab-ask-ops nightly backup',
         },
         { method: 'POST', idempotent: false },
       );
       return { invokeId: out.InvokeId, commandId: out.CommandId };
+    },
+    async agentStatus(instanceId) {
+      // "Run commands … only when CloudAssistantStatus is true" (DescribeCloudAssistantStatus API reference).
+      const out = await rpc.request<{ InstanceCloudAssistantStatusSet?: { InstanceCloudAssistantStatus?: Array<Record<string, unknown>> } }>(
+        'DescribeCloudAssistantStatus',
+        { RegionId: regionId, InstanceId: [instanceId] },
+        { idempotent: true },
+      );
+      const row = out.InstanceCloudAssistantStatusSet?.InstanceCloudAssistantStatus?.find((r) => r.InstanceId === instanceId);
+      if (!row) return undefined;
+      const hb = date(row.LastHeartbeatTime);
+      // The API documents the status as the string "true"/"false"; samples show booleans too.
+      return { online: String(row.CloudAssistantStatus) === 'true', version: String(row.CloudAssistantVersion ?? ''), ...(hb ? { lastHeartbeat: hb } : {}) };
     },
     async invocationResult(invokeId, instanceId) {
       type Row = Record<string, unknown>;

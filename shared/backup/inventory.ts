@@ -1,56 +1,114 @@
 import type { OssObjectInfo } from '#shared/cloud/oss/index';
-import { backupTimeOf } from './run-name';
+import { backupTimeOf, labelOf } from './run-name';
 import { prefixDir } from './script/index';
 
-/** One backup found on OSS. */
+/** One backup found on OSS: its objects grouped by run name. */
 export interface BackupOnOss {
   name: string;
+  /** When the run started (the name's epoch; used for ordering only — ages come from verified records). */
   time: Date;
+  /** Label from the name (`…_pre-upgrade-k3f9`); records and manifests carry it too. */
+  label?: string;
   /** Archive + config bytes. */
   size: number;
   hasArchive: boolean;
-  /** The host's manifest exists (the host verified its copy). */
+  hasConfig: boolean;
+  /** The host's manifest exists (the host checked its own copy). */
   hasManifest: boolean;
-  /** Our independent verified record exists. */
+  /** Our verified record exists (`verified/<name>.json`): the worker checked it on OSS. */
   hasRecord: boolean;
+  /** Every object key of the backup, record first (the order retention deletes them in). */
+  keys: string[];
 }
 
-/** Key of the verified record of a run: `<prefix>/verified/<name>.json`, next to the backups. */
+/** A temp copy (`.<file>.partial`) a failed copy left on the mount. */
+export interface PartialOnOss {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+/** Objects under the backup prefix, grouped. */
+export interface Inventory {
+  /** Newest first. */
+  backups: BackupOnOss[];
+  partials: PartialOnOss[];
+  /** Run records (`runs/<digest>.json`) with their write time. */
+  runRecords: Array<{ key: string; lastModified: Date }>;
+}
+
+const dirOf = (ossPrefix: string): string => {
+  const d = prefixDir(ossPrefix);
+  return d ? `${d}/` : '';
+};
+
+/** Key of the verified record of a run: `<prefix>verified/<name>.json`, next to the backups. */
 export function verifiedRecordKey(ossPrefix: string, name: string): string {
-  const dir = prefixDir(ossPrefix);
-  return `${dir ? `${dir}/` : ''}verified/${name}.json`;
+  return `${dirOf(ossPrefix)}verified/${name}.json`;
+}
+
+/** The list prefix of the backups (`gitlab-backups/`, or '' for the bucket root). */
+export function listPrefix(ossPrefix: string): string {
+  return dirOf(ossPrefix);
+}
+
+/**
+ * A backup counts as verified only when our record and every file it names are on OSS. An unverified backup never
+ * counts toward BACKUP_KEEP_MIN (docs/adr/0016).
+ */
+export function isVerified(b: BackupOnOss): boolean {
+  return b.hasRecord && b.hasArchive && b.hasConfig && b.hasManifest;
 }
 
 const FILE_RE = /^(\d{10}[0-9A-Za-z_.-]*?)_gitlab_(backup\.tar|backup\.manifest\.json|config\.tar)$/;
 const RECORD_RE = /^verified\/(\d{10}[0-9A-Za-z_.-]*)\.json$/;
+const PARTIAL_RE = /^\.\d{10}[0-9A-Za-z_.-]*_gitlab_(backup\.tar|backup\.manifest\.json|config\.tar)\.partial$/;
+const RUN_RE = /^runs\/[0-9a-f]+\.json$/;
 
-/** Group the objects under the backup prefix into backups, newest first. Foreign objects are ignored. */
-export function inventoryBackups(objects: readonly OssObjectInfo[], ossPrefix: string): BackupOnOss[] {
-  const dir = prefixDir(ossPrefix);
-  const by = new Map<string, BackupOnOss>();
-  const get = (name: string): BackupOnOss | undefined => {
+/** Group the objects under the backup prefix into backups (newest first), partial copies and run records. */
+export function inventory(objects: readonly OssObjectInfo[], ossPrefix: string): Inventory {
+  const dir = dirOf(ossPrefix);
+  const by = new Map<string, BackupOnOss & { byKind: Record<string, string> }>();
+  const partials: PartialOnOss[] = [];
+  const runRecords: Inventory['runRecords'] = [];
+  const get = (name: string): (BackupOnOss & { byKind: Record<string, string> }) | undefined => {
     const time = backupTimeOf(name);
     if (!time) return undefined;
     let b = by.get(name);
-    if (!b) by.set(name, (b = { name, time, size: 0, hasArchive: false, hasManifest: false, hasRecord: false }));
+    const label = labelOf(name);
+    if (!b) by.set(name, (b = { name, time, ...(label ? { label } : {}), size: 0, hasArchive: false, hasConfig: false, hasManifest: false, hasRecord: false, keys: [], byKind: {} }));
     return b;
   };
   for (const o of objects) {
-    const rel = dir ? (o.key.startsWith(`${dir}/`) ? o.key.slice(dir.length + 1) : undefined) : o.key;
-    if (rel === undefined) continue;
+    if (!o.key.startsWith(dir)) continue;
+    const rel = o.key.slice(dir.length);
     const rec = RECORD_RE.exec(rel);
     if (rec) {
       const b = get(rec[1]!);
-      if (b) b.hasRecord = true;
+      if (b) Object.assign(b, { hasRecord: true }).byKind.record = o.key;
       continue;
     }
+    if (RUN_RE.test(rel)) runRecords.push({ key: o.key, lastModified: o.lastModified });
+    if (PARTIAL_RE.test(rel)) partials.push({ key: o.key, size: o.size, lastModified: o.lastModified });
     const m = FILE_RE.exec(rel);
     if (!m || rel.includes('/')) continue;
     const b = get(m[1]!);
     if (!b) continue;
+    b.byKind[m[2]!] = o.key;
     if (m[2] === 'backup.tar') b.hasArchive = true;
+    if (m[2] === 'config.tar') b.hasConfig = true;
     if (m[2] === 'backup.manifest.json') b.hasManifest = true;
-    if (m[2] !== 'backup.manifest.json') b.size += o.size;
+    else b.size += o.size;
   }
-  return [...by.values()].sort((a, b) => b.time.getTime() - a.time.getTime());
+  const backups = [...by.values()].map(({ byKind, ...b }) => ({
+    ...b,
+    // Record first: a half-deleted backup must never look verified.
+    keys: ['record', 'backup.manifest.json', 'backup.tar', 'config.tar'].map((k) => byKind[k]).filter((k): k is string => k !== undefined),
+  }));
+  return { backups: backups.sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : -1)), partials, runRecords };
+}
+
+/** The backups of `inventory`, newest first (shorthand). */
+export function inventoryBackups(objects: readonly OssObjectInfo[], ossPrefix: string): BackupOnOss[] {
+  return inventory(objects, ossPrefix).backups;
 }

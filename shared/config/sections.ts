@@ -89,6 +89,7 @@ export const backupEnv = {
   BACKUP_TIMEOUT_SECONDS: envInt(4 * 3600, 60, 86_400),
   BACKUP_MIN_FREE_GIB: envInt(10, 0, 1_000_000),
   BACKUP_RPO_HOURS: envInt(26, 1, 24 * 30),
+  BACKUP_KEEP_LABELLED: envBool(true),
   OSS_BUCKET: envStr(),
   OSS_REGION: envStr(),
   OSS_ENDPOINT: envUrl(),

@@ -4,3 +4,4 @@ export * from './mailer';
 export * from './create-mail-port';
 export * from './escape-html';
 export * from './mail-limits';
+export * from './query-sender';

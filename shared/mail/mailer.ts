@@ -4,6 +4,7 @@ import { scrub, type Logger } from '#shared/log/index';
 import { retry, type Clock } from '#shared/runtime/index';
 import { explainDmError } from './explain-dm-error';
 import { chunk, DM_MAX_FROM_ALIAS, DM_MAX_RECIPIENTS, DM_MAX_SUBJECT, fitBody, truncateChars } from './mail-limits';
+import { querySender, type SenderStatus } from './query-sender';
 
 /** One mail to send; `to` overrides the configured recipients. */
 export interface MailMessage {
@@ -27,6 +28,8 @@ export interface MailResult {
 /** The `mail` port. */
 export interface Mailer {
   send(msg: MailMessage): Promise<MailResult>;
+  /** Read-only: is MAIL_FROM a usable sender in this DirectMail region (preflight, `ops doctor`)? */
+  senderStatus?(): Promise<SenderStatus>;
 }
 
 export interface MailerOptions {
@@ -104,6 +107,7 @@ export function createMailer(opts: MailerOptions): Mailer {
       opts.log.info('mail sent', { subject, recipients: to.length, batches: batches.length, envIds });
       return { sent: true, envIds, recipients: to.length, ...(truncated.length ? { truncated } : {}) };
     },
+    senderStatus: () => querySender(opts.rpc, opts.from, region),
   };
 }
 
@@ -114,5 +118,6 @@ export function createSkippingMailer(log: Logger, reason: string): Mailer {
       log.info('mail skipped', { reason, subject: scrub(msg.subject) });
       return { sent: false, envIds: [], recipients: 0, skipped: reason };
     },
+    senderStatus: async () => ({ kind: 'skipped', reason }),
   };
 }

@@ -21,6 +21,7 @@ describe('decodeEvent', () => {
     expect(decodeEvent('{"action":"backup","dryRun":true}')).toEqual({ kind: 'invoke', request: { action: 'backup', dryRun: true } });
     expect(() => decodeEvent('{"action":"backup","dryRun":"yes"}')).toThrow(/dryRun/);
     expect(() => decodeEvent('{"action":"backup","bogus":1}')).toThrow(/bogus|Unrecognized/);
+    expect(decodeEvent('{"action":"backup","label":"pre-upgrade"}')).toEqual({ kind: 'invoke', request: { action: 'backup', label: 'pre-upgrade' } });
     expect(() => decodeEvent('not json')).toThrow(/not valid JSON/);
     expect(() => decodeEvent('[1]')).toThrow(/JSON object/);
   });

@@ -12,6 +12,8 @@ export const invokeRequestSchema = z.strictObject({
   dryRun: z.optional(z.boolean()),
   /** Action parameters (e.g. `{ projects: [12] }` for prewarm). */
   params: z.optional(z.record(z.string(), z.unknown())),
+  /** A label for this invocation, e.g. `{"action":"backup","label":"pre-upgrade"}` (the backup names it). */
+  label: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   /** Who asked: webhook delivery, timer name, or "manual". */
   source: z.optional(
     z.object({

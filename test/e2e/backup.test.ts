@@ -2,52 +2,138 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backupsCommand } from '#local/cli/commands/backups';
+import type { CliCommand, CliIo } from '#local/cli/commands/index';
 import { invokeCommand } from '#local/cli/commands/invoke';
-import type { CliIo } from '#local/cli/commands/index';
+import { sandboxCommand } from '#local/cli/commands/sandbox';
 import { ecsSandboxPart } from '#local/ecs/sandbox-part';
 import { ossSandboxPart } from '#local/oss/sandbox-part';
 import { mailSandboxPart } from '#local/sandbox/parts/mail-part';
 import { startSandbox, type Started } from '#local/start';
+import { commandNameFor, createEcsPort, ECS_API_VERSION } from '#shared/backup/index';
+import { createRpcClient } from '#shared/cloud/pop/index';
 
-/** `npm run -s ops -- invoke ops-worker --event …` in-process: returns the exit code and the printed JSON. */
-async function invoke(dir: string, event: string): Promise<{ code: number; result: Record<string, unknown> }> {
-  const out: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: () => undefined, stdin: async () => '', env: { SANDBOX_DIR: dir }, cwd: process.cwd() };
-  const code = await invokeCommand.run(['ops-worker', '--event', event], io);
-  return { code, result: JSON.parse(out.join('\n')) as Record<string, unknown> };
+interface Mail {
+  subject: string;
+  textBody?: string;
 }
 
 // One sandbox per file: the worker module is loaded once and keeps its cold-start config (as in FC).
-describe('e2e: backup through the sandbox (DirectMail + OSS + ECS parts, CLI invoke)', () => {
+describe('e2e: backups that survive bad nights (sandbox: DirectMail + OSS + ECS parts, CLI, FC async queue)', () => {
   let s: Started;
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sandbox-backup-'));
-    s = await startSandbox({ env: { SANDBOX_DIR: dir, LOG_LEVEL: 'warn' }, port: 0, timers: false, parts: [mailSandboxPart, ossSandboxPart, ecsSandboxPart], out: () => undefined });
+    s = await startSandbox({ env: { SANDBOX_DIR: dir, LOG_LEVEL: 'warn' }, port: 0, timers: false, parts: [mailSandboxPart, ossSandboxPart, ecsSandboxPart], retryBaseMs: 500, out: () => undefined });
   });
   afterAll(async () => {
     await s?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('invoke ops-worker {"action":"backup"}: the result says verified and the outbox holds the success mail', async () => {
-    const { code, result } = await invoke(dir, '{"action":"backup"}');
-    expect(code).toBe(0);
-    expect(result).toMatchObject({ action: 'backup', status: 'changed', report: { status: 'verified', verifiedRecord: expect.stringMatching(/^gitlab-backups\/verified\/\d{10}_\d{4}_\d{2}_\d{2}\.json$/) } });
-    const outbox = (await (await fetch(s.sandbox.urls['outbox.json']!)).json()) as unknown;
-    const mails = (Array.isArray(outbox) ? outbox : ((outbox as { mails?: unknown[] }).mails ?? [])) as Array<{ subject: string }>;
-    expect(mails.some((m) => m.subject.includes('Backup verified'))).toBe(true);
+  /** `npm run -s ops -- <command> …` in-process against this sandbox: exit code and stdout. */
+  async function cli(cmd: CliCommand, args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), stdin: async () => '', env: { SANDBOX_DIR: dir }, cwd: process.cwd() };
+    const code = await cmd.run(args, io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+  const invoke = async (event: object) => {
+    const r = await cli(invokeCommand, ['ops-worker', '--event', JSON.stringify(event)]);
+    return { code: r.code, result: JSON.parse(r.out) as { status: string; summary: string; report: Record<string, unknown> & { name: string } } };
+  };
+  const outbox = async (): Promise<Mail[]> => ((await (await fetch(s.sandbox.urls['outbox.json']!)).json()) as { mails: Mail[] }).mails;
+  /** Cloud Assistant invocations of a backup run on the sandbox host, read the way the worker reads them. */
+  const invocationsOf = async (name: string): Promise<number> => {
+    const e = s.sandbox.env;
+    const credentials = () => ({ accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID!, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET!, securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN! });
+    const ecs = createEcsPort(createRpcClient({ endpoint: e.ECS_ENDPOINT!, apiVersion: ECS_API_VERSION, credentials, retry: false }), e.ECS_REGION!);
+    return (await ecs.findInvocations(e.BACKUP_INSTANCE_ID!, commandNameFor(name))).length;
+  };
+
+  it('sandbox fault --list names every rehearsable failure, none active', async () => {
+    const r = await cli(sandboxCommand, ['fault', '--list']);
+    expect(r.code).toBe(0);
+    for (const n of ['oss-read', 'oss-write', 'oss-lifecycle', 'mount-allow-other', 'mount-missing', 'disk-full', 'gitlab-backup', 'agent-offline', 'dm-down', 'fc-handoff']) expect(r.out).toMatch(new RegExp(`^○ ${n} `, 'm'));
+    expect(r.out).not.toContain('ACTIVE');
   });
 
-  it('a second trigger the same night reports the verified backup instead of starting another', async () => {
-    const { code, result } = await invoke(dir, '{"action":"backup"}');
-    expect(code).toBe(0);
-    expect(result).toMatchObject({ status: 'ok', report: { status: 'already-verified' } });
+  const names: string[] = [];
+  it('3 good runs: three invocations on one day are three verified backups with three names', async () => {
+    for (let i = 0; i < 3; i++) {
+      const { code, result } = await invoke({ action: 'backup' });
+      expect(code, result.summary).toBe(0);
+      expect(result).toMatchObject({ status: 'changed', report: { status: 'verified' } });
+      names.push(result.report.name);
+      expect(await invocationsOf(result.report.name)).toBe(1);
+    }
+    expect(new Set(names).size).toBe(3);
   });
 
-  it('the watchdog is quiet right after a verified backup', async () => {
-    const { result } = await invoke(dir, '{"action":"watchdog"}');
-    expect(result).toMatchObject({ action: 'watchdog', status: 'ok', plan: [] });
-    expect(result.summary).toMatch(/newest verified backup \d{10}_\S+ is -?[\d.]+ h old \(RPO 26 h\)/);
+  it('the watchdog right after a backup: ok, the newest verified backup is minutes old, not hours', async () => {
+    const { code, result } = await invoke({ action: 'watchdog' });
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ status: 'ok' });
+    expect(result.report.newestVerifiedAgeHours as number).toBeLessThan(1);
+  });
+
+  it('3 runs with oss-read (set through the CLI): each fails at verify-oss, is mailed once with "pruned: none", deletes nothing', async () => {
+    expect((await cli(sandboxCommand, ['fault', 'oss-read'])).out).toMatch(/^● oss-read +ACTIVE/);
+    expect(((await (await fetch(`${s.sandbox.urls.index}/index.json`)).json()) as { faults: Array<{ name: string }> }).faults.map((f) => f.name)).toEqual(['oss-read']);
+    for (let i = 0; i < 3; i++) {
+      const before = (await outbox()).length;
+      const { code, result } = await invoke({ action: 'backup' });
+      expect(code).toBe(1);
+      expect(result).toMatchObject({ status: 'failed', report: { status: 'failed', step: 'verify-oss', retention: { pruned: [] } } });
+      expect(result.report.fix).toMatch(/oss:GetObject/);
+      const mails = (await outbox()).slice(0, (await outbox()).length - before);
+      expect(mails, 'one mail per failed night').toHaveLength(1);
+      expect(mails[0]!.subject).toContain(`Backup FAILED ${result.report.name}`);
+      expect(mails[0]!.textBody).toMatch(/^pruned: none \(a run that was not verified deletes nothing\)$/m);
+      expect(mails[0]!.textBody).toMatch(/^kept: 3 verified/m);
+    }
+    expect((await cli(sandboxCommand, ['fault', 'clear'])).code).toBe(0);
+  });
+
+  it('ops backups --json still lists the 3 verified backups (and the 3 unverified runs), newest first', async () => {
+    const r = await cli(backupsCommand, ['--json']);
+    expect(r.code, r.err).toBe(0);
+    const { backups } = JSON.parse(r.out) as { backups: Array<{ name: string; verified: boolean; createdAt: string; sizeBytes: number; gitlabVersion?: string; verifiedAt?: string; retention: string }> };
+    expect(backups.filter((b) => b.verified).map((b) => b.name).sort()).toEqual([...names].sort());
+    expect(backups).toHaveLength(6);
+    expect(backups.map((b) => b.createdAt)).toEqual([...backups.map((b) => b.createdAt)].sort().reverse());
+    for (const b of backups.filter((x) => x.verified)) expect(b).toMatchObject({ gitlabVersion: '17.5.1-ee', verifiedAt: expect.any(String), sizeBytes: expect.any(Number), retention: expect.stringMatching(/^keep: /) });
+    const text = await cli(backupsCommand, []);
+    expect(text.out).toMatch(/6 backup\(s\), 3 verified \(BACKUP_KEEP_MIN 3\)/);
+  });
+
+  it('a labelled backup is one command and carries its label', async () => {
+    const { result } = await invoke({ action: 'backup', label: 'pre-upgrade' });
+    expect(result).toMatchObject({ status: 'changed', report: { label: 'pre-upgrade' } });
+    const { backups } = JSON.parse((await cli(backupsCommand, ['--json'])).out) as { backups: Array<{ name: string; label?: string }> };
+    expect(backups.find((b) => b.name === result.report.name)).toMatchObject({ label: 'pre-upgrade' });
+  });
+
+  it('FC retries of one timer task are one backup: DirectMail down fails the task, the retry mails the report only', async () => {
+    await cli(sandboxCommand, ['fault', 'gitlab-backup', '--times', '1']);
+    await cli(sandboxCommand, ['fault', 'dm-down']);
+    const before = (await outbox()).length;
+    const fc = s.sandbox.runtime.fc;
+    const timer = { triggerTime: new Date().toISOString(), triggerName: 'nightly-backup', payload: '{"action":"backup"}' };
+    const task = fc.enqueue('ops-worker', JSON.stringify(timer), { source: 'timer' });
+    await expect.poll(() => fc.tasks().find((t) => t.taskId === task.taskId)?.status, { timeout: 30_000, interval: 50 }).toBe('Retrying');
+    expect(task.error?.errorMessage).toMatch(/could not be mailed.*re-send the report, not the backup/);
+    await cli(sandboxCommand, ['fault', 'clear', 'dm-down']);
+    await fc.idle();
+    const done = fc.tasks().find((t) => t.taskId === task.taskId)!;
+    expect(done).toMatchObject({ status: 'Succeeded', attempts: 2 });
+    const report = (done.result as { report: { name: string; status: string; replayed?: boolean } }).report;
+    expect(report).toMatchObject({ status: 'failed', replayed: true });
+    const mails = (await outbox()).slice(0, (await outbox()).length - before);
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringContaining(`Backup FAILED ${report.name}`)]);
+    expect(await invocationsOf(report.name)).toBe(1);
+    // `gitlab-backup --times 1` cleared itself after that one run.
+    expect((await cli(sandboxCommand, ['fault', '--list'])).out).not.toContain('ACTIVE');
   });
 });

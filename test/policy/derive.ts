@@ -37,6 +37,7 @@ const OSS_METHODS: Record<string, string> = {
   deleteMulti: 'oss:DeleteObject',
   list: 'oss:ListObjects',
   listV2: 'oss:ListObjects',
+  getBucketLifecycle: 'oss:GetBucketLifecycle',
 };
 
 /** Every Alibaba Cloud API action the production code calls, with where it was found. */

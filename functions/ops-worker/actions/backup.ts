@@ -1,75 +1,95 @@
 import * as z from 'zod/mini';
 import { setupZod } from '#shared/config/setup-zod';
-import { backupScriptConfigFromEnv } from '#shared/backup/script/index';
+import { backupScriptConfigFromEnv, LABEL_RE } from '#shared/backup/script/index';
 import { runBackup, type BackupReport, type EcsPort } from '#shared/backup/index';
 import type { OssPort } from '#shared/cloud/oss/index';
 import { requireKeys } from '#shared/config/index';
+import { AppError } from '#shared/errors/index';
 import type { Mailer } from '#shared/mail/index';
-import type { ActionDefinition, ActionResult, PlanStep } from '../types';
+import type { ActionContext, ActionDefinition, ActionResult, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
 setupZod();
 
 const params = z.strictObject({
-  /** ISO date of the night to back up (default now; the run name is its Asia/Seoul calendar day). */
-  runDate: z.optional(z.iso.datetime()),
-  /** Start a new run even if tonight's invocation or verified record exists (after fixing a failure). */
-  force: z.optional(z.boolean()),
+  /** A label for a hand-made backup (`pre-upgrade`): in the name and manifest; kept while BACKUP_KEEP_LABELLED. */
+  label: z.optional(z.string().check(z.regex(LABEL_RE, 'label: lower-case letters, digits and inner dashes, at most 32 characters'))),
 });
-
-const STATUS: Record<BackupReport['status'], ActionResult['status']> = {
-  planned: 'ok',
-  verified: 'changed',
-  'already-verified': 'ok',
-  running: 'degraded',
-  failed: 'failed',
-};
+type Params = z.infer<typeof params>;
 
 /**
- * `backup`: gitlab-backup on the GitLab host through Cloud Assistant, verified independently on OSS, retention
- * double-checked, mailed. Host and verification failures come back as `status: failed` (FC does not retry a
- * returned result); only transient API errors before RunCommand was accepted are thrown (retryable). See ADR 0012.
+ * The run key: what makes FC's retries of one task the same run and every other invocation a new one. A timer's
+ * retries re-deliver its event (same trigger name and triggerTime); an async task's retries keep the payload (the
+ * `source.id` a webhook hand-off sets) and, in FC, the request id (UNCONFIRMED for real FC; the local runtime's async
+ * queue keeps it). A synchronous `s invoke` is never retried: its request id is new every time.
  */
-export const backup: ActionDefinition<z.infer<typeof params>> = {
+export function runKeyOf(ctx: Pick<ActionContext, 'request' | 'requestId' | 'clock'>): { key: string; at: Date } {
+  const s = ctx.request.source;
+  if (s?.kind === 'timer' && s.time) return { key: `timer/${s.id ?? 'timer'}/${s.time}`, at: new Date(s.time) };
+  if (s?.id) return { key: `${s.kind}/${s.id}`, at: ctx.clock.now() };
+  return { key: `request/${ctx.requestId}`, at: ctx.clock.now() };
+}
+
+function statusOf(r: BackupReport): ActionResult['status'] {
+  if (r.status === 'failed') return 'failed';
+  if (r.status === 'planned' || r.replayed) return 'ok';
+  if (r.status === 'running' || r.retention?.errors.length || r.mail?.failed) return 'degraded';
+  return 'changed';
+}
+
+function summaryOf(r: BackupReport): string {
+  if (r.status === 'planned') return `preflight ok for backup ${r.name}: ${r.preflight?.map((c) => `${c.id} ${c.status}`).join(', ')}`;
+  if (r.status === 'failed' || r.status === 'running') return `backup ${r.name} ${r.status} at ${r.step}: ${r.cause}`;
+  return `backup ${r.name} verified${r.replayed ? ' (reported before)' : ''}, ${r.backupsKept ?? '?'} verified kept, ${r.retention?.pruned.length ?? 0} pruned`;
+}
+
+/**
+ * `backup`: gitlab-backup on the GitLab host through Cloud Assistant, verified independently on OSS, then retention,
+ * then mail. `dryRun` is a read-only preflight. One invocation = one backup (ADR 0016): host and verification
+ * failures come back as `status: failed`; it throws only when FC should retry this task (see runBackup).
+ * @example s ops-worker invoke -e '{"action":"backup","params":{"label":"pre-upgrade"}}'
+ */
+export const backup: ActionDefinition<Params> = {
   name: 'backup',
-  description: 'Nightly GitLab backup: RunCommand → poll → verify on OSS → retention → mail.',
+  description: 'GitLab backup: RunCommand → poll → verify on OSS → retention → mail; dryRun = read-only preflight.',
   params,
   async run(ctx) {
     requireKeys(ctx.config, 'backup', ['BACKUP_INSTANCE_ID', 'OSS_BUCKET']);
     const env = ctx.config.env;
-    const script = backupScriptConfigFromEnv(env);
+    const label = ctx.params.label ?? ctx.request.label;
+    if (label !== undefined && !LABEL_RE.test(label)) throw new AppError('ACTION_INVALID', `invalid label ${JSON.stringify(label)}: lower-case letters, digits and inner dashes, at most 32 characters`, { status: 400 });
     const plan: PlanStep[] = [
       { kind: 'run-command', target: env.BACKUP_INSTANCE_ID!, reason: `gitlab-backup via Cloud Assistant, Timeout ${env.BACKUP_TIMEOUT_SECONDS} s` },
       { kind: 'verify', target: `oss://${env.OSS_BUCKET}/${env.OSS_PREFIX}`, reason: 'independent check of sizes, checksums and write times' },
-      { kind: 'retention', target: env.OSS_PREFIX, reason: `keep ≥ ${env.BACKUP_KEEP_MIN} verified and all younger than ${env.BACKUP_KEEP_DAYS} days` },
-      { kind: 'mail', target: env.MAIL_TO.join(',') || '(mail not configured)', reason: 'report success or the failed step' },
+      { kind: 'retention', target: env.OSS_PREFIX, reason: `after verification only: keep ≥ ${env.BACKUP_KEEP_MIN} verified, all younger than ${env.BACKUP_KEEP_DAYS} days${env.BACKUP_KEEP_LABELLED ? ', labelled ones' : ''}` },
+      { kind: 'mail', target: env.MAIL_TO.join(',') || '(mail not configured)', reason: 'report success or the failed step, its fix and what was kept' },
     ];
+    const { key, at } = runKeyOf(ctx);
     const report = await runBackup(
       { ecs: ctx.ports.ecs as EcsPort, oss: ctx.ports.oss as OssPort, mail: ctx.ports.mail as Mailer, clock: ctx.clock, log: ctx.log },
       {
         instanceId: env.BACKUP_INSTANCE_ID!,
-        script,
+        script: backupScriptConfigFromEnv(env),
+        retention: { keepMin: env.BACKUP_KEEP_MIN, keepDays: env.BACKUP_KEEP_DAYS, keepLabelled: env.BACKUP_KEEP_LABELLED },
         timeoutSec: env.BACKUP_TIMEOUT_SECONDS,
-        // The night is named by the timer's triggerTime when there is one, so a late FC retry backs up the same night.
-        runDate: new Date(ctx.params.runDate ?? ctx.request.source?.time ?? ctx.clock.now().toISOString()),
+        runKey: key,
+        startedAt: at,
+        ...(label ? { label } : {}),
         deadline: ctx.deadline,
         dryRun: ctx.dryRun,
-        ...(ctx.params.force ? { force: true } : {}),
+        fix: { bucket: env.OSS_BUCKET!, ossRegion: env.OSS_REGION ?? env.FC_REGION },
       },
     );
-    const summary =
-      report.status === 'failed' || report.status === 'running'
-        ? `backup ${report.name} ${report.status} at ${report.step}: ${report.cause}`
-        : `backup ${report.name} ${report.status}${report.backupsKept !== undefined ? `, ${report.backupsKept} kept` : ''}`;
+    const failed = report.status === 'failed';
     return {
       action: 'backup',
       dryRun: ctx.dryRun,
-      status: STATUS[report.status],
-      summary,
+      status: statusOf(report),
+      summary: summaryOf(report),
       plan,
-      done: ctx.dryRun ? [] : plan.map((step) => ({ step, outcome: report.status === 'failed' ? 'failed' : report.status === 'already-verified' ? 'skipped' : 'applied' })),
+      done: ctx.dryRun || report.replayed ? [] : plan.map((step) => ({ step, outcome: failed ? 'failed' : 'applied' })),
       report,
-      ...(report.status === 'failed' ? { errors: [{ code: report.step === 'verify-oss' ? 'VERIFY_FAILED' : 'BACKUP_FAILED', message: report.cause ?? 'backup failed' }] } : {}),
+      ...(failed ? { errors: [{ code: report.step === 'verify-oss' ? 'VERIFY_FAILED' : 'BACKUP_FAILED', message: report.cause ?? 'backup failed' }] } : {}),
     };
   },
 };

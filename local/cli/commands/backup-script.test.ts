@@ -10,14 +10,14 @@ function io(env: Record<string, string> = {}): CliIo & { stdout: string[]; stder
 }
 
 describe('backup-script command', () => {
-  it('prints the script with config from the environment and today\'s run name', async () => {
-    const o = io({ BACKUP_MOUNT_DIR: '/mnt/oss', BACKUP_KEEP_MIN: '5', OSS_PREFIX: 'gl/' });
+  it('prints the script with config from the environment and a fresh run name', async () => {
+    const o = io({ BACKUP_MOUNT_DIR: '/mnt/oss', BACKUP_KEEP_DAYS: '45', OSS_PREFIX: 'gl/' });
     expect(await backupScriptCommand.run([], o)).toBe(0);
     const s = o.stdout.join('');
     expect(s).toMatch(/^#!\/bin\/bash\n/);
     expect(s).toContain("MOUNT_DIR_CFG='/mnt/oss'");
-    expect(s).toContain('KEEP_MIN=5');
-    expect(s).toMatch(/RUN_NAME='\d{10}_\d{4}_\d{2}_\d{2}'/);
+    expect(s).toContain('LOG_KEEP_DAYS=45');
+    expect(s).toMatch(/RUN_NAME='\d{10}_\d{4}_\d{2}_\d{2}_[0-9a-z]{4}'/);
     expect(parseBackupResult(s)).toBeUndefined();
     const c = io();
     expect(await backupScriptCommand.run(['--comments'], c)).toBe(0);
@@ -40,5 +40,6 @@ describe('backup-script command', () => {
     expect(await backupScriptCommand.run(['--mode', 'sideways'], o)).toBe(2);
     expect(o.stderr.join('')).toMatch(/--mode must be staged or direct.*\nusage:/s);
     expect(() => parseBackupScriptArgs(['--run-name'], new Date())).toThrow('--run-name needs a value');
+    expect(parseBackupScriptArgs(['--label', 'pre-upgrade'], new Date()).overrides).toMatchObject({ label: 'pre-upgrade', runName: expect.stringMatching(/_pre-upgrade-[0-9a-z]{4}$/) });
   });
 });

@@ -1,11 +1,13 @@
 import { loadConfig } from '#shared/config/index';
-import { backupRunName, backupScriptConfigFromEnv, base64Size, RUN_COMMAND_MAX_BASE64_BYTES, renderBackupScript, RUN_NAME_PARAMETER, type BackupScriptConfig } from '#shared/backup/script/index';
+import { backupRunName } from '#shared/backup/run-name';
+import { backupScriptConfigFromEnv, base64Size, RUN_COMMAND_MAX_BASE64_BYTES, renderBackupScript, RUN_NAME_PARAMETER, type BackupScriptConfig } from '#shared/backup/script/index';
 import { parseArgs, str, UsageError, type CliFlag, type ParsedArgs } from '../args';
 import { defineCommand } from '../registry';
 
 const FLAGS: CliFlag[] = [
-  { name: '--run-name', value: 'NAME', summary: 'run name <epoch>_<YYYY_MM_DD> (default: today\'s, as the backup action names it)' },
-  { name: '--today', summary: 'today\'s run name (the default)' },
+  { name: '--run-name', value: 'NAME', summary: 'run name <epoch>_<YYYY_MM_DD>_[<label>-]<id> (default: a fresh one, as the backup action names a run started now)' },
+  { name: '--today', summary: 'a fresh run name for now (the default)' },
+  { name: '--label', value: 'L', summary: 'label the run (e.g. pre-upgrade), as {"action":"backup","label":"…"} does' },
   { name: '--param', summary: 'leave the Cloud Assistant {{runName}} parameter in place' },
   { name: '--mode', value: 'staged|direct', summary: 'staged: local disk then the mount; direct: write to the mount (default BACKUP_MODE)' },
   { name: '--repair', summary: 'remount ossfs when the mount check fails' },
@@ -20,8 +22,10 @@ function fromParsed(a: ParsedArgs, now: Date): Choice {
   if (a.positionals.length) throw new UsageError(`unexpected argument "${a.positionals[0]}"`);
   const names = ['run-name', 'today', 'param'].filter((k) => a.flags[k] !== undefined);
   if (names.length > 1) throw new UsageError(`--${names.join(', --')} exclude each other`);
-  // Default: the run name of today (UTC), the same name the backup action would use for a run today.
-  const overrides: Partial<BackupScriptConfig> = { runName: str(a, 'run-name') ?? backupRunName(now) };
+  const label = str(a, 'label');
+  // Default: a run name of the shape the backup action gives a run started now (its id comes from this command).
+  const fresh = (): string => backupRunName({ at: now, key: `cli/backup-script/${now.toISOString()}`, ...(label ? { label } : {}) });
+  const overrides: Partial<BackupScriptConfig> = { runName: str(a, 'run-name') ?? fresh(), ...(label ? { label } : {}) };
   if (a.flags.param) overrides.runName = undefined;
   const mode = str(a, 'mode');
   if (mode !== undefined && mode !== 'staged' && mode !== 'direct') throw new UsageError(`--mode must be staged or direct, got ${mode}`);

@@ -1,5 +1,6 @@
 import { applyCommand } from './apply';
 import { backupScriptCommand } from './backup-script';
+import { backupsCommand } from './backups';
 import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
 import { planCommand } from './plan';
@@ -16,6 +17,7 @@ export const commands = [
   imagesCommand,
   invokeCommand,
   backupScriptCommand,
+  backupsCommand,
   sandboxCommand,
   planCommand,
   applyCommand,

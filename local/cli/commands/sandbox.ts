@@ -1,6 +1,7 @@
 import { defineCommand } from '../registry';
 import { getJson, printOverview, type Overview } from './sandbox-client';
 import { sandboxPushCommand } from './sandbox-push';
+import { sandboxFaultCommand } from './sandbox-fault';
 import { sandboxTokenCommand } from './sandbox-token';
 
 export { getJson, sandboxUrls } from './sandbox-client';
@@ -28,5 +29,6 @@ export const sandboxCommand = defineCommand({
     sandboxPushCommand,
     sandboxStatusCommand,
     sandboxTokenCommand,
+    sandboxFaultCommand,
   ],
 });

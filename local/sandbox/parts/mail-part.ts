@@ -1,5 +1,6 @@
 import { startDirectMailEmulator } from '#local/pop/start-product-emulators';
 import type { SandboxPart } from '../boot';
+import { ruleFault } from '../named-faults';
 
 /** The sender address the sandbox's DirectMail accepts (a verified sender in a real console). */
 export const SANDBOX_MAIL_FROM = 'ops@mail.sandbox.example';
@@ -7,7 +8,7 @@ export const SANDBOX_MAIL_TO = 'platform-team@sandbox.example';
 
 /**
  * DirectMail emulator: SingleSendMail with the real validation, and an outbox served at `/outbox` (HTML) and
- * `/outbox.json`, so `npm start` shows every mail the platform would send.
+ * `/outbox.json`, so `npm start` shows every mail the platform would send. Fault: `dm-down`.
  */
 export const mailSandboxPart: SandboxPart = {
   name: 'directmail',
@@ -16,6 +17,15 @@ export const mailSandboxPart: SandboxPart = {
     return {
       env: { DM_ENDPOINT: dm.url, MAIL_FROM: SANDBOX_MAIL_FROM, MAIL_TO: SANDBOX_MAIL_TO, MAIL_ENABLED: 'true' },
       urls: { outbox: `${dm.url}/outbox`, 'outbox.json': `${dm.url}/outbox.json` },
+      faults: [
+        ruleFault({
+          name: 'dm-down',
+          description: 'DirectMail answers every call with 503 ServiceUnavailable (POP error JSON); the mailer retries, then gives up',
+          faults: dm.faults,
+          // `times` counts calls: the mailer makes up to 4 attempts per mail.
+          rule: () => ({ status: 503, body: { Code: 'ServiceUnavailable', Message: 'The request has failed due to a temporary failure of the server.' } }),
+        }),
+      ],
       close: () => dm.close(),
     };
   },

@@ -1,26 +1,33 @@
-import type { RetentionCheck } from '../retention/check-retention';
+import type { CheckResult } from '#shared/checks/index';
+import type { RetentionOutcome } from '../retention/apply-retention';
 import type { VerifiedFile } from '../verify/verify-backup';
 
 /**
- * Outcome of one backup trigger:
- * - `planned`: dry run, nothing sent;
- * - `verified`: the host succeeded and OSS confirmed every file;
- * - `already-verified`: an earlier trigger tonight verified this run (nothing started);
- * - `running`: the worker's deadline came while the host was still working (the next trigger attaches to it);
- * - `failed`: see `step` and `cause`.
+ * Outcome of one backup invocation:
+ * - `planned`: dry run (a read-only preflight), nothing sent;
+ * - `verified`: the host succeeded, OSS confirmed every file, the verified record is written, retention applied;
+ * - `running`: the worker's deadline came while the host was still working (FC's retry of this task follows it);
+ * - `failed`: see `step`, `cause` and `fix`.
  */
-export type BackupStatus = 'planned' | 'verified' | 'already-verified' | 'running' | 'failed';
+export type BackupStatus = 'planned' | 'verified' | 'running' | 'failed';
 
-/** The backup action's report (the `report` of its ActionResult); secret-free, safe to return and mail. */
+/** The backup action's report (the `report` of its ActionResult); secret-free, safe to return, store and mail. */
 export interface BackupReport {
   name: string;
+  label?: string;
   status: BackupStatus;
   instanceId: string;
+  /** Identity of the invocation (timer firing, async task, request id): FC's retries of one task share it. */
+  runKey: string;
   invokeId?: string;
-  /** True when this trigger found tonight's invocation and followed it instead of starting another. */
+  /** This attempt found its run's invocation already started (an FC retry of the same task) and followed it. */
   attached: boolean;
+  /** This attempt found its run already reported: the stored report is returned again (no new backup). */
+  replayed?: boolean;
   step?: string;
   cause?: string;
+  /** What to do about a failure, in plain words (the fstab line, the RAM action, …). */
+  fix?: string;
   invocationStatus?: string;
   errorCode?: string;
   startedAt?: string;
@@ -29,14 +36,16 @@ export interface BackupReport {
   gitlabVersion?: string;
   files?: VerifiedFile[];
   verifyProblems?: string[];
-  retention?: RetentionCheck;
-  /** Backups kept on OSS and their total size. */
-  backupsKept?: number;
-  totalBytes?: number;
-  logTail?: string[];
   verifiedRecord?: string;
-  /** Mail outcome: sent, skipped (not configured) or the error. */
-  mail?: { sent: boolean; detail?: string };
-  /** dryRun: the script RunCommand would send, and its size. */
-  script?: { bytes: number; base64Bytes: number; text: string };
+  /** What retention kept and pruned this run; a run that was not verified prunes nothing. */
+  retention?: RetentionOutcome;
+  /** Verified backups on OSS after this run. */
+  backupsKept?: number;
+  logTail?: string[];
+  /** Mail outcome: sent, skipped (not configured) or the error, and how many sends were tried for this report. */
+  mail?: { sent: boolean; failed?: boolean; attempts: number; detail?: string };
+  /** Dry run: the read-only checks. */
+  preflight?: CheckResult[];
+  /** Dry run: the size of the script RunCommand would send (`ops backup-script` prints it). */
+  script?: { bytes: number; base64Bytes: number };
 }

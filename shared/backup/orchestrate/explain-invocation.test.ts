@@ -15,6 +15,7 @@ describe('explainInvocation', () => {
     ['ClientNeedUpgrade', 'Failed', /too old/],
   ])('%s → a cause a person understands', (errorCode, status, cause) => {
     expect(explainInvocation({ ...base, status, errorCode }, 600).cause).toMatch(cause);
+    if (errorCode === 'ClientNotRunning') expect(explainInvocation({ ...base, status, errorCode }, 600).fix).toMatch(/systemctl restart aliyun\.service/);
   });
 
   it('ExitCodeNonzero with a result line names the failed step, the message and what to check', () => {
@@ -22,6 +23,7 @@ describe('explainInvocation', () => {
     const o = explainInvocation({ ...base, errorCode: 'ExitCodeNonzero', exitCode: 1, output: out }, 600);
     expect(o).toMatchObject({ ok: false, step: 'mount', logTail: ['12:00:01 [mount] FAILED: x'] });
     expect(o.cause).toBe('step "mount" failed: /mnt/b is an ossfs mount without allow_other — the ossfs mount lacks allow_other, so the git user cannot write to it');
+    expect(o.fix).toMatch(/add allow_other to the ossfs line in \/etc\/fstab \(`<bucket> \/mnt\/gitlab-backups fuse\.ossfs _netdev,allow_other,url=.* 0 0`\).*BACKUP_REPAIR_MOUNT=true/);
   });
 
   it('the host lock (exit 75) reads as "already running", not as a broken backup', () => {

@@ -1,5 +1,6 @@
 import { parseBackupResult, RESULT_MARKER, type BackupResult } from '../script/index';
 import type { InvocationResultInfo } from '../ecs-port';
+import { fixFor, type FixContext } from './fix-hints';
 
 /** A host-side outcome in words a person on call understands. */
 export interface HostOutcome {
@@ -7,6 +8,8 @@ export interface HostOutcome {
   /** The failed step (a script step, or `deliver`/`agent`/`timeout` for Cloud Assistant failures). */
   step: string;
   cause: string;
+  /** What to do about it (fix-hints.ts), when we know. */
+  fix?: string;
   /** The script's result line, when it printed one. */
   result?: BackupResult;
   /** Last log lines the script echoed (result line removed). */
@@ -31,7 +34,7 @@ const SCRIPT_HINTS: Record<string, string> = {
 };
 
 /**
- * Cloud Assistant ErrorCodes (facts/alibaba.md §5.2) → cause. `{i}` is the instance id, `{t}` the timeout.
+ * Cloud Assistant ErrorCodes (aliyun/alibabacloud-typescript-sdk `ecs-20140526/src/models/DescribeInvocationResultsRequest.ts`) → cause. `{i}` is the instance id, `{t}` the timeout.
  */
 const ERROR_CODE_CAUSES: Record<string, [step: string, cause: string]> = {
   ClientNotRunning: ['agent', 'Cloud Assistant agent is not running on {i} (start aliyun-service on the host)'],
@@ -52,19 +55,23 @@ const ERROR_CODE_CAUSES: Record<string, [step: string, cause: string]> = {
   TaskConcurrencyLimit: ['deliver', 'too many Cloud Assistant tasks on {i}'],
 };
 
-/** Explain a terminal invocation record. */
-export function explainInvocation(r: InvocationResultInfo, timeoutSec: number): HostOutcome {
+/** Explain a terminal invocation record; `ctx` fills in the fix hints (paths, bucket). */
+export function explainInvocation(r: InvocationResultInfo, timeoutSec: number, ctx: FixContext = { mountDir: '/mnt/gitlab-backups', stagingDir: '/var/opt/gitlab/backups' }): HostOutcome {
   const result = parseBackupResult(r.output);
   const logTail = r.output.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith(RESULT_MARKER)).slice(-30);
   const fill = (s: string): string => s.replace('{i}', r.instanceId).replace('{t}', String(timeoutSec));
+  const withFix = (code: string): { fix?: string } => {
+    const fix = fixFor(code, { ...ctx, instanceId: r.instanceId });
+    return fix ? { fix } : {};
+  };
   if (r.status === 'Success' && result?.status === 'ok') return { ok: true, step: 'done', cause: '', result, logTail };
   if (result && result.status === 'failed') {
     const hint = SCRIPT_HINTS[result.error];
     const why = [result.message, hint].filter(Boolean).join(' — ');
-    return { ok: false, step: result.step, cause: `step "${result.step}" failed: ${why || result.error}`, result, logTail };
+    return { ok: false, step: result.step, cause: `step "${result.step}" failed: ${why || result.error}`, ...withFix(result.error), result, logTail };
   }
   const known = ERROR_CODE_CAUSES[r.errorCode];
-  if (known) return { ok: false, step: known[0], cause: fill(known[1]), ...(result ? { result } : {}), logTail };
+  if (known) return { ok: false, step: known[0], cause: fill(known[1]), ...withFix(r.errorCode), ...(result ? { result } : {}), logTail };
   if (r.status === 'Success') {
     return { ok: false, step: 'result', cause: `the script exited 0 but printed no valid result line${r.dropped ? ` (${r.dropped} output bytes dropped)` : ''}`, logTail };
   }

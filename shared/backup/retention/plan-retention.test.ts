@@ -4,30 +4,49 @@ import { planRetention, type RetentionBackup } from './plan-retention';
 
 const NOW = new Date('2026-11-27T18:00:00Z');
 const DAY = 86_400_000;
-const b = (name: string, daysAgo: number, verified: boolean): RetentionBackup => ({ name, time: new Date(NOW.getTime() - daysAgo * DAY), verified });
+const b = (name: string, daysAgo: number, verified: boolean, label?: string): RetentionBackup => ({ name, time: new Date(NOW.getTime() - daysAgo * DAY), verified, ...(label ? { label } : {}) });
 
 const history = fc
-  .uniqueArray(fc.record({ age: fc.integer({ min: 0, max: 60 * 24 }), verified: fc.boolean() }), { selector: (r) => r.age, maxLength: 40 })
-  .map((rs) => rs.map((r) => ({ name: `n${String(r.age).padStart(5, '0')}`, time: new Date(NOW.getTime() - r.age * 3_600_000), verified: r.verified })));
-const options = fc.record({ keepMin: fc.integer({ min: 1, max: 6 }), keepDays: fc.integer({ min: 0, max: 30 }) });
+  .uniqueArray(fc.record({ age: fc.integer({ min: 0, max: 60 * 24 }), verified: fc.boolean(), labelled: fc.boolean() }), { selector: (r) => r.age, maxLength: 40 })
+  .map((rs) => rs.map((r) => ({ name: `n${String(r.age).padStart(5, '0')}`, time: new Date(NOW.getTime() - r.age * 3_600_000), verified: r.verified, ...(r.labelled ? { label: 'pre-upgrade' } : {}) })));
+const options = fc.record({ keepMin: fc.integer({ min: 1, max: 6 }), keepDays: fc.integer({ min: 0, max: 30 }), keepLabelled: fc.boolean() });
 
 describe('planRetention', () => {
-  it('keeps the K newest verified, the young, and unverified newer than the newest verified', () => {
-    const p = planRetention([b('old-v', 30, true), b('mid-v', 12, true), b('new-v', 9, true), b('new-u', 8, false), b('young-u', 1, false), b('ancient-u', 40, false)], { keepMin: 2, keepDays: 7, now: NOW });
-    expect(p.keep.sort()).toEqual(['mid-v', 'new-u', 'new-v', 'young-u']);
+  it('keeps the K newest verified, labelled verified, the young, and leftovers newer than the newest verified', () => {
+    const p = planRetention(
+      [b('old-v', 30, true), b('old-label', 40, true, 'pre-upgrade'), b('mid-v', 12, true), b('new-v', 9, true), b('new-u', 8, false), b('young-u', 1, false), b('ancient-u', 40, false)],
+      { keepMin: 2, keepDays: 7, keepLabelled: true, now: NOW },
+    );
+    expect(p.keep.sort()).toEqual(['mid-v', 'new-u', 'new-v', 'old-label', 'young-u']);
     expect(p.delete.sort()).toEqual(['ancient-u', 'old-v']);
-    expect(p.reasons['new-u']).toMatch(/newer than the newest verified/);
+    expect(p.reasons['new-u']).toMatch(/unverified, not older than the newest verified/);
+    expect(p.reasons['old-label']).toMatch(/labelled "pre-upgrade"/);
+    expect(p.reasons['ancient-u']).toMatch(/leftover of a failed run/);
   });
 
-  it('property: never fewer than min(K, verified) verified kept', () => {
+  it('an unverified backup never counts toward K, and without any verified backup no leftover is deleted', () => {
+    const o = { keepMin: 2, keepDays: 0, keepLabelled: true, now: NOW };
+    const p = planRetention([b('u1', 1, false), b('u2', 2, false), b('v3', 3, true), b('v4', 4, true), b('v5', 5, true)], o);
+    expect(p.keep.sort()).toEqual(['u1', 'u2', 'v3', 'v4']);
+    expect(planRetention([b('u1', 10, false), b('u2', 20, false)], o).delete).toEqual([]);
+  });
+
+  it('a leftover older than the newest verified stays for the grace period', () => {
+    const p = planRetention([b('v', 0.1, true), b('u', 0.5, false), b('u-old', 2, false)], { keepMin: 1, keepDays: 0, keepLabelled: true, now: NOW });
+    expect(p.keep.sort()).toEqual(['u', 'v']);
+    expect(p.delete).toEqual(['u-old']);
+  });
+
+  it('property: never fewer than min(K, verified) verified kept; labelled verified kept while BACKUP_KEEP_LABELLED', () => {
     fc.assert(fc.property(history, options, (h, o) => {
       const p = planRetention(h, { ...o, now: NOW });
       const kept = h.filter((x) => x.verified && p.keep.includes(x.name)).length;
       expect(kept).toBeGreaterThanOrEqual(Math.min(o.keepMin, h.filter((x) => x.verified).length));
+      if (o.keepLabelled) for (const x of h.filter((y) => y.verified && y.label)) expect(p.keep).toContain(x.name);
     }));
   });
 
-  it('property: nothing younger than N days and no unverified newer than the newest verified is deleted', () => {
+  it('property: nothing younger than N days, and no leftover newer than the newest verified, is deleted', () => {
     fc.assert(fc.property(history, options, (h, o) => {
       const p = planRetention(h, { ...o, now: NOW });
       const newestVerified = Math.max(-Infinity, ...h.filter((x) => x.verified).map((x) => x.time.getTime()));

@@ -1,8 +1,10 @@
-/** A backup as retention sees it: its run name, when it was taken, and whether it was verified. */
+/** A backup as retention sees it: its run name, when it was taken, whether we verified it, its label. */
 export interface RetentionBackup {
   name: string;
   time: Date;
+  /** Our verified record and every file it names are on OSS (isVerified). */
   verified: boolean;
+  label?: string;
 }
 
 export interface RetentionOptions {
@@ -10,7 +12,11 @@ export interface RetentionOptions {
   keepMin: number;
   /** Keep anything younger than this many days (BACKUP_KEEP_DAYS; 0 = no age rule). */
   keepDays: number;
+  /** Keep labelled verified backups until removed by hand (BACKUP_KEEP_LABELLED). */
+  keepLabelled: boolean;
   now: Date;
+  /** An unverified leftover is deleted only after this long (default LEFTOVER_GRACE_MS). */
+  leftoverGraceMs?: number;
 }
 
 /** Names to keep and to delete, with the reason for every decision. */
@@ -21,20 +27,26 @@ export interface RetentionPlan {
 }
 
 const DAY_MS = 86_400_000;
+/** How long a failed run's leftovers stay for inspection at least, whatever BACKUP_KEEP_DAYS says. */
+export const LEFTOVER_GRACE_MS = DAY_MS;
 
 /**
  * Decide which backups to keep (pure, idempotent: planning again over `keep` deletes nothing). Rules, in order:
- * 1. the `keepMin` newest verified backups are kept — never fewer verified than that while they exist;
- * 2. anything younger than `keepDays` is kept;
- * 3. an unverified backup newer than the newest verified one is kept (it may be tonight's, still being verified, and
- *    must not be dropped while older ones survive);
+ * 1. the `keepMin` newest verified backups are kept — never fewer verified than that while they exist; an
+ *    unverified backup never counts;
+ * 2. labelled verified backups are kept while `keepLabelled`;
+ * 3. anything younger than `keepDays` is kept;
+ * 4. an unverified backup is a leftover: kept while it is newer than the newest verified one (it may still be
+ *    running, or be the last thing there is) or younger than the grace period;
  * everything else is deleted. Ties in time are ordered by name so the result does not depend on input order.
- * @example planRetention(backups, { keepMin: 3, keepDays: 7, now: new Date() }).delete
+ * Run it only after this run was verified: a failed run deletes nothing (docs/adr/0016).
+ * @example planRetention(backups, { keepMin: 3, keepDays: 7, keepLabelled: true, now: new Date() }).delete
  */
 export function planRetention(backups: readonly RetentionBackup[], opts: RetentionOptions): RetentionPlan {
   const sorted = [...backups].sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
   const reasons: Record<string, string> = {};
   const newestVerified = sorted.find((b) => b.verified)?.time.getTime() ?? -Infinity;
+  const grace = opts.leftoverGraceMs ?? LEFTOVER_GRACE_MS;
   let verifiedKept = 0;
   for (const b of sorted) {
     if (b.name in reasons) continue; // duplicate names: the first (newest) decision stands
@@ -42,12 +54,18 @@ export function planRetention(backups: readonly RetentionBackup[], opts: Retenti
     if (b.verified && verifiedKept < opts.keepMin) {
       verifiedKept++;
       reasons[b.name] = `keep: one of the ${opts.keepMin} newest verified`;
+    } else if (b.verified && b.label && opts.keepLabelled) {
+      reasons[b.name] = `keep: labelled "${b.label}" (BACKUP_KEEP_LABELLED; remove by hand)`;
     } else if (opts.keepDays > 0 && age < opts.keepDays * DAY_MS) {
       reasons[b.name] = `keep: younger than ${opts.keepDays} days`;
-    } else if (!b.verified && b.time.getTime() > newestVerified) {
-      reasons[b.name] = 'keep: unverified but newer than the newest verified';
+    } else if (!b.verified && b.time.getTime() >= newestVerified) {
+      reasons[b.name] = 'keep: unverified, not older than the newest verified backup';
+    } else if (!b.verified && age < grace) {
+      reasons[b.name] = `keep: unverified leftover within the ${Math.round(grace / 3_600_000)} h grace period`;
     } else {
-      reasons[b.name] = b.verified ? `delete: older than ${opts.keepDays} days and beyond the ${opts.keepMin} newest verified` : `delete: unverified, older than ${opts.keepDays} days and than a verified backup`;
+      reasons[b.name] = b.verified
+        ? `delete: older than ${opts.keepDays} days and beyond the ${opts.keepMin} newest verified`
+        : 'delete: unverified leftover of a failed run, older than the newest verified backup and past the grace period';
     }
   }
   const names = Object.keys(reasons);

@@ -3,17 +3,6 @@
  * same path under the mount. The orchestrator uses these keys to verify on OSS what the host reported.
  */
 
-/** The run name for a run date: `<epoch>_<YYYY_MM_DD>` of the UTC day (default) or of the exact second. */
-export function backupRunName(runDate: Date, granularity: 'day' | 'second' = 'day'): string {
-  const ms = runDate.getTime();
-  if (!Number.isFinite(ms)) throw new RangeError('backupRunName: invalid date');
-  // Day granularity makes a re-fired timer or a redelivered async event reuse the same name (idempotent rerun).
-  const t = granularity === 'day' ? ms - (ms % 86_400_000) : ms;
-  const d = new Date(t);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${Math.floor(t / 1000)}_${d.getUTCFullYear()}_${p(d.getUTCMonth() + 1)}_${p(d.getUTCDate())}`;
-}
-
 /** The mount sub-directory for an OSS prefix (`gitlab-backups/` → `gitlab-backups`; '' = bucket root). */
 export function prefixDir(ossPrefix: string): string {
   return ossPrefix.replace(/^\/+|\/+$/g, '');
@@ -41,6 +30,8 @@ export function backupKeys(ossPrefix: string, name: string): BackupKeys {
 export interface BackupManifest {
   schema: 'gitlab-ask-ops/backup-manifest@1';
   name: string;
+  /** '' or absent when the run had no label. */
+  label?: string;
   gitlabVersion: string;
   host: string;
   mode: 'staged' | 'direct';

@@ -6,8 +6,10 @@ export type BackupMode = 'staged' | 'direct';
 
 /** Everything the host-side backup script needs; paths are absolute paths on the GitLab host. */
 export interface BackupScriptConfig {
-  /** `<epoch>_<YYYY_MM_DD>` (see backupRunName). Absent: the Cloud Assistant parameter `{{runName}}` (EnableParameter). */
+  /** `<epoch>_<YYYY_MM_DD>_<suffix>` (see backupRunName). Absent: the Cloud Assistant parameter `{{runName}}` (EnableParameter). */
   runName?: string;
+  /** A label written into the manifest (`pre-upgrade`); the run name carries it too. */
+  label?: string;
   /** The ossfs mount point (its fstab entry is used for repair). */
   mountDir: string;
   /** Object prefix inside the bucket = sub-directory of the mount (the bucket root is mounted). */
@@ -17,10 +19,8 @@ export interface BackupScriptConfig {
   mode: BackupMode;
   /** Remount from fstab (umount + mount DIR) when the mount is missing or lacks allow_other. */
   repairMount: boolean;
-  /** Keep at least this many newest verified backups. */
-  keepMin: number;
-  /** Keep anything younger than this many days (0 = no age rule). */
-  keepDays: number;
+  /** Host logs (`backup-<name>.log`) older than this many days are deleted; backups never are (ADR 0016). */
+  logKeepDays: number;
   /** Minimum free space in the staging area before starting. */
   minFreeGiB: number;
   /** Full log goes to `<logDir>/backup-<name>.log` on the host. */
@@ -40,8 +40,7 @@ export const DEFAULT_BACKUP_SCRIPT_CONFIG: BackupScriptConfig = {
   stagingDir: '/var/opt/gitlab/backups',
   mode: 'staged',
   repairMount: false,
-  keepMin: 3,
-  keepDays: 7,
+  logKeepDays: 30,
   minFreeGiB: 10,
   logDir: '/var/log/gitlab-ask-ops',
   lockFile: '/run/lock/gitlab-ask-ops-backup.lock',
@@ -57,16 +56,18 @@ export function backupScriptConfigFromEnv(env: Env, overrides: Partial<BackupScr
     stagingDir: env.BACKUP_STAGING_DIR,
     mode: env.BACKUP_MODE,
     repairMount: env.BACKUP_REPAIR_MOUNT,
-    keepMin: env.BACKUP_KEEP_MIN,
-    keepDays: env.BACKUP_KEEP_DAYS,
+    // Logs describe backups: keep them at least as long as retention keeps young backups.
+    logKeepDays: Math.max(30, env.BACKUP_KEEP_DAYS),
     minFreeGiB: env.BACKUP_MIN_FREE_GIB,
     ossPrefix: env.OSS_PREFIX,
     ...overrides,
   };
 }
 
-/** Run names sort and age by their epoch prefix; GitLab's own prune regex accepts the same shape. */
+/** Run names sort and age by their epoch prefix (GitLab's backup id shape: `<epoch>[_YYYY_MM_DD[_suffix]]`). */
 export const RUN_NAME_RE = /^\d{10}(_\d{4}_\d{2}_\d{2})?(_[0-9A-Za-z.-]+)?$/;
+/** A backup label: lower-case letters, digits and inner dashes, ≤ 32 characters (it becomes part of the name). */
+export const LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 const PATH_RE = /^\/[A-Za-z0-9._/@+-]*$/;
 const PREFIX_RE = /^[A-Za-z0-9._/-]*$/;
 
@@ -77,15 +78,15 @@ const PREFIX_RE = /^[A-Za-z0-9._/-]*$/;
 export function validateBackupScriptConfig(cfg: BackupScriptConfig): void {
   const bad: string[] = [];
   if (cfg.runName !== undefined && !RUN_NAME_RE.test(cfg.runName)) bad.push(`runName ${JSON.stringify(cfg.runName)}`);
+  if (cfg.label !== undefined && !LABEL_RE.test(cfg.label)) bad.push(`label ${JSON.stringify(cfg.label)}`);
   for (const k of ['mountDir', 'stagingDir', 'logDir', 'lockFile', 'etcDir'] as const) {
     const v = cfg[k];
     if (!PATH_RE.test(v) || v.split('/').includes('..') || v === '/') bad.push(`${k} ${JSON.stringify(v)}`);
   }
   if (!PREFIX_RE.test(cfg.ossPrefix) || cfg.ossPrefix.split('/').includes('..')) bad.push(`ossPrefix ${JSON.stringify(cfg.ossPrefix)}`);
-  for (const k of ['keepMin', 'keepDays', 'minFreeGiB', 'tailLines'] as const) {
+  for (const k of ['logKeepDays', 'minFreeGiB', 'tailLines'] as const) {
     if (!Number.isSafeInteger(cfg[k]) || cfg[k] < 0) bad.push(`${k} ${cfg[k]}`);
   }
-  if (cfg.keepMin < 1) bad.push('keepMin must be ≥ 1');
   if (cfg.mode !== 'staged' && cfg.mode !== 'direct') bad.push(`mode ${String(cfg.mode)}`);
   if (bad.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid backup script config: ${bad.join(', ')}`, { details: { invalid: bad } });

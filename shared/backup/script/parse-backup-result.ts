@@ -5,7 +5,7 @@ import { setupZod } from '#shared/config/setup-zod';
 export const RESULT_MARKER = 'GITLAB_BACKUP_RESULT ';
 
 /** Step names in run order; `step` in a failed result names the one that failed, `done` when all succeeded. */
-export const BACKUP_STEPS = ['params', 'lock', 'log', 'mount', 'space', 'backup', 'copy', 'config', 'verify', 'manifest', 'prune', 'done'] as const;
+export const BACKUP_STEPS = ['params', 'lock', 'log', 'mount', 'space', 'backup', 'copy', 'config', 'verify', 'manifest', 'done'] as const;
 /** One step name of the script. */
 export type BackupStep = (typeof BACKUP_STEPS)[number];
 
@@ -25,10 +25,10 @@ const resultSchema = z.object({
   archive: z._default(z.string(), ''),
   manifest: z._default(z.string(), ''),
   config: z._default(z.string(), ''),
-  /** True when an earlier run with the same name had already verified this backup. */
+  /** True when an earlier attempt of this run (same name) had already written the manifest. */
   reused: z._default(z.boolean(), false),
-  pruned: z._default(z.array(z.string()), []),
-  kept: z._default(z.array(z.string()), []),
+  /** The run's label ('' for none). The script never prunes: retention is the worker's (docs/adr/0016). */
+  label: z._default(z.string(), ''),
   /** Host path of the full log. */
   log: z._default(z.string(), ''),
 });

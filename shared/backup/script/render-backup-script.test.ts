@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backupRunName, backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, SCRIPT_TARGET_BASE64_BYTES, shellQuote } from './index';
+import { backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, SCRIPT_TARGET_BASE64_BYTES, shellQuote } from './index';
 import { templatePaths, toTsModule } from './templates/generate';
 import type { Env } from '#shared/config/index';
 
-const cfg = { ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: '1795737600_2026_11_27' };
+const cfg = { ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: '1795737600_2026_11_27_k3f9' };
 
 describe('renderBackupScript', () => {
   it('fits RunCommand: ≤ 24 KB after Base64 (and the older 16 KB), in both modes and with the parameter placeholder', () => {
@@ -23,12 +23,13 @@ describe('renderBackupScript', () => {
   });
 
   it('renders the config block with quoted values and keeps no placeholder', () => {
-    const s = renderBackupScript({ ...cfg, mountDir: '/mnt/gitlab-backups/', ossPrefix: '/team/backups/', keepMin: 5, repairMount: true });
+    const s = renderBackupScript({ ...cfg, mountDir: '/mnt/gitlab-backups/', ossPrefix: '/team/backups/', label: 'pre-upgrade', logKeepDays: 45, repairMount: true });
     expect(s.startsWith('#!/bin/bash\n')).toBe(true);
-    expect(s).toContain("RUN_NAME='1795737600_2026_11_27'");
+    expect(s).toContain("RUN_NAME='1795737600_2026_11_27_k3f9'");
     expect(s).toContain("MOUNT_DIR_CFG='/mnt/gitlab-backups'");
     expect(s).toContain("DEST_SUBDIR='team/backups'");
-    expect(s).toContain('KEEP_MIN=5\n');
+    expect(s).toContain("LABEL='pre-upgrade'\n");
+    expect(s).toContain('LOG_KEEP_DAYS=45\n');
     expect(s).toContain('REPAIR_MOUNT=1\n');
     expect(s).not.toContain('@@CONFIG@@');
   });
@@ -38,14 +39,15 @@ describe('renderBackupScript', () => {
   });
 
   it('rejects config the script could misread, naming every bad key', () => {
-    expect(() => renderBackupScript({ ...cfg, runName: 'latest', mountDir: 'relative', stagingDir: '/var/../etc', keepMin: 0 })).toThrow(
-      /runName "latest".*mountDir "relative".*stagingDir "\/var\/..\/etc".*keepMin must be ≥ 1/,
+    expect(() => renderBackupScript({ ...cfg, runName: 'latest', label: 'Bad Label', mountDir: 'relative', stagingDir: '/var/../etc', logKeepDays: -1 })).toThrow(
+      /runName "latest".*label "Bad Label".*mountDir "relative".*stagingDir "\/var\/..\/etc".*logKeepDays -1/,
     );
   });
 
   it('maps the parsed environment', () => {
     const env = { BACKUP_MOUNT_DIR: '/mnt/b', BACKUP_STAGING_DIR: '/srv/stage', BACKUP_MODE: 'direct', BACKUP_REPAIR_MOUNT: true, BACKUP_KEEP_MIN: 4, BACKUP_KEEP_DAYS: 14, BACKUP_MIN_FREE_GIB: 50, OSS_PREFIX: 'p/' } as unknown as Env;
-    expect(backupScriptConfigFromEnv(env)).toMatchObject({ mountDir: '/mnt/b', stagingDir: '/srv/stage', mode: 'direct', repairMount: true, keepMin: 4, keepDays: 14, minFreeGiB: 50, ossPrefix: 'p/' });
+    expect(backupScriptConfigFromEnv(env)).toMatchObject({ mountDir: '/mnt/b', stagingDir: '/srv/stage', mode: 'direct', repairMount: true, logKeepDays: 30, minFreeGiB: 50, ossPrefix: 'p/' });
+    expect(backupScriptConfigFromEnv({ ...env, BACKUP_KEEP_DAYS: 90 } as Env).logKeepDays).toBe(90);
   });
 
   it('the generated template module matches backup.sh (run templates/generate.ts after editing)', () => {
@@ -59,10 +61,13 @@ describe('shellQuote', () => {
   });
 });
 
-describe('backupRunName', () => {
-  it('names the UTC day by default, so a re-fired run reuses it', () => {
-    expect(backupRunName(new Date('2026-11-27T09:30:12Z'))).toBe('1795737600_2026_11_27');
-    expect(backupRunName(new Date('2026-11-27T23:59:59Z'))).toBe('1795737600_2026_11_27');
-    expect(backupRunName(new Date('2026-11-27T09:30:12.900Z'), 'second')).toBe('1795771812_2026_11_27');
+describe('the host script never deletes a backup (docs/adr/0016)', () => {
+  it('has no prune step and no rm, mv or find -delete aimed at the mount', () => {
+    const lines = renderBackupScript(cfg).split('\n');
+    expect(lines.some((l) => /STEP=prune/.test(l))).toBe(false);
+    const deleting = lines.filter((l) => /\b(rm|find)\b.*(-delete|--|-f)/.test(l) || /\bmv -f\b/.test(l));
+    // What may delete: the scratch dir, local staging leftovers, host logs; the one mv renames this run's temp copy.
+    for (const l of deleting) expect(l, l).toMatch(/\$WORK|SRC_DIR|\$f"|LOG_DIR|mv -f -- "\$tmp" "\$DEST_DIR\/\$2"/);
+    expect(lines.filter((l) => /\brm\b/.test(l) && /DEST_DIR|MOUNT_DIR/.test(l))).toEqual([]);
   });
 });

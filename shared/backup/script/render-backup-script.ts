@@ -5,7 +5,7 @@ import { validateBackupScriptConfig, type BackupScriptConfig } from './backup-sc
 /** Cloud Assistant parameter name used when the config carries no run name (send with EnableParameter=true). */
 export const RUN_NAME_PARAMETER = 'runName';
 
-/** RunCommand's limit on CommandContent after Base64 (facts/alibaba.md §5.1). */
+/** RunCommand's limit on CommandContent after Base64 (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-runcommand). */
 export const RUN_COMMAND_MAX_BASE64_BYTES = 24 * 1024;
 /** Older Cloud Assistant docs state 16 KB; the script we send stays under that too (comments stripped). */
 export const SCRIPT_TARGET_BASE64_BYTES = 16 * 1024;
@@ -23,11 +23,12 @@ export function shellQuote(v: string): string {
 
 /**
  * The bash script the backup action sends with RunCommand (Type=RunShellScript). Steps: lock → ossfs mount check
- * (+repair) → free space → gitlab-backup → copy → config tar → verify → manifest → prune; the last stdout line is
+ * (+repair) → free space → gitlab-backup → copy → config tar → verify → manifest; it never deletes a backup
+ * (retention runs in the worker after OSS verification, docs/adr/0016). The last stdout line is
  * `GITLAB_BACKUP_RESULT {json}` (parseBackupResult).
  *
  * @example
- * const script = renderBackupScript({ ...backupScriptConfigFromEnv(config.env), runName: backupRunName(new Date()) });
+ * const script = renderBackupScript({ ...backupScriptConfigFromEnv(config.env), runName: '1795802400_2026_11_28_k3f9' });
  * const content = Buffer.from(script).toString('base64'); // ContentEncoding=Base64
  */
 export function renderBackupScript(cfg: BackupScriptConfig, opts: RenderOptions = {}): string {
@@ -44,8 +45,8 @@ export function renderBackupScript(cfg: BackupScriptConfig, opts: RenderOptions 
     `LOCK_FILE_CFG=${shellQuote(cfg.lockFile)}`,
     `MODE=${cfg.mode}`,
     `REPAIR_MOUNT=${cfg.repairMount ? 1 : 0}`,
-    `KEEP_MIN=${cfg.keepMin}`,
-    `KEEP_DAYS=${cfg.keepDays}`,
+    `LABEL=${shellQuote(cfg.label ?? '')}`,
+    `LOG_KEEP_DAYS=${cfg.logKeepDays}`,
     `MIN_FREE_GIB=${cfg.minFreeGiB}`,
     `TAIL_LINES=${cfg.tailLines}`,
   ];

@@ -1,12 +1,13 @@
 import type { OssPort } from '#shared/cloud/oss/index';
 import { renderMail, type RenderedMail } from '#shared/mail/index';
+import { describeBackups } from '../describe-backups';
 import { formatBytes } from '../orchestrate/backup-mail';
-import { inventoryBackups } from '../inventory';
-import { prefixDir } from '../script/index';
+import type { RetentionOptions } from '../retention/plan-retention';
 
 /** One backup as the watchdog reports it. */
 export interface WatchdogBackup {
   name: string;
+  createdAt: string;
   ageHours: number;
   bytes: number;
   verified: boolean;
@@ -17,35 +18,39 @@ export interface WatchdogReport {
   ok: boolean;
   rpoHours: number;
   newestVerified?: string;
+  newestVerifiedAt?: string;
   newestVerifiedAgeHours?: number;
   backups: WatchdogBackup[];
   totalBytes: number;
   cause?: string;
+  /** Records that could not be read (their age then comes from the record object's Last-Modified). */
+  problems?: string[];
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 /**
- * Is there a backup we verified ourselves (a `verified/<name>.json` record with its archive still on OSS) younger
- * than `rpoHours`? Age runs from the backup's run name (local midnight of its night), so a night that produced
- * nothing shows up even when an older run was verified late. Velero's lesson (facts/k8s-helm.md §5(d)): alert on the
- * last *successful* timestamp, not on failures alone.
+ * Is there a backup we verified ourselves (a `verified/<name>.json` record with every file still on OSS) younger
+ * than `rpoHours`? Ages come from the records' `createdAt` (when the backup was taken), never from the backup's
+ * name, so a backup taken a minute ago is a minute old. Velero's lesson: alert on the last *successful* time, not
+ * on failures alone (its `velero_backup_last_successful_timestamp` metric; notifications declined in velero#1528).
  */
-export async function checkRpo(oss: OssPort, o: { ossPrefix: string; rpoHours: number; now: Date }): Promise<WatchdogReport> {
-  const dir = prefixDir(o.ossPrefix);
-  const present = inventoryBackups(await oss.list(dir ? `${dir}/` : ''), o.ossPrefix).filter((b) => b.hasArchive);
-  const backups = present.map((b) => ({ name: b.name, ageHours: round1((o.now.getTime() - b.time.getTime()) / 3_600_000), bytes: b.size, verified: b.hasRecord }));
-  const newest = backups.find((b) => b.verified);
+export async function checkRpo(oss: OssPort, o: { ossPrefix: string; rpoHours: number; now: Date; retention: Omit<RetentionOptions, 'now'> }): Promise<WatchdogReport> {
+  const d = await describeBackups(oss, { ossPrefix: o.ossPrefix, retention: { ...o.retention, now: o.now } });
+  const backups = d.backups.map((b) => ({ name: b.name, createdAt: b.createdAt, ageHours: round1((o.now.getTime() - Date.parse(b.createdAt)) / 3_600_000), bytes: b.sizeBytes, verified: b.verified }));
+  const problems = d.backups.flatMap((b) => (b.problem ? [b.problem] : []));
+  const newest = backups.filter((b) => b.verified).sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
   const totalBytes = backups.reduce((s, b) => s + b.bytes, 0);
-  const base = { rpoHours: o.rpoHours, backups, totalBytes };
+  const base = { rpoHours: o.rpoHours, backups, totalBytes, ...(problems.length ? { problems } : {}) };
   if (!newest) return { ...base, ok: false, cause: backups.length ? `none of the ${backups.length} backups on OSS was verified` : 'no backup on OSS at all' };
   const ok = newest.ageHours <= o.rpoHours;
   return {
     ...base,
     ok,
     newestVerified: newest.name,
+    newestVerifiedAt: newest.createdAt,
     newestVerifiedAgeHours: newest.ageHours,
-    ...(ok ? {} : { cause: `the newest verified backup ${newest.name} is ${newest.ageHours} h old (RPO ${o.rpoHours} h)` }),
+    ...(ok ? {} : { cause: `the newest verified backup ${newest.name} was taken ${newest.ageHours} h ago (RPO ${o.rpoHours} h)` }),
   };
 }
 
@@ -56,9 +61,10 @@ export function renderWatchdogMail(r: WatchdogReport): RenderedMail {
     status: 'fail',
     summary: r.cause ?? 'RPO breached',
     sections: [
-      { heading: 'Newest verified', rows: [['backup', r.newestVerified], ['age (h)', r.newestVerifiedAgeHours], ['RPO (h)', r.rpoHours]] },
-      { heading: `Backups on OSS (${r.backups.length}, ${formatBytes(r.totalBytes)})`, table: { columns: ['backup', 'age (h)', 'size', 'verified'], rows: r.backups.map((b) => [b.name, b.ageHours, formatBytes(b.bytes), b.verified ? 'yes' : 'no']) } },
+      { heading: 'Newest verified', rows: [['backup', r.newestVerified], ['taken', r.newestVerifiedAt], ['age (h)', r.newestVerifiedAgeHours], ['RPO (h)', r.rpoHours]] },
+      { heading: `Backups on OSS (${r.backups.length}, ${formatBytes(r.totalBytes)})`, table: { columns: ['backup', 'taken', 'age (h)', 'size', 'verified'], rows: r.backups.map((b) => [b.name, b.createdAt, b.ageHours, formatBytes(b.bytes), b.verified ? 'yes' : 'no']) } },
+      ...(r.problems?.length ? [{ heading: 'Could not read', text: r.problems.join('\n') }] : []),
     ],
-    footer: 'Check the last backup mail and the ops-worker logs; run `s ops-worker invoke -e \'{"action":"backup"}\'` after fixing the cause.',
+    footer: 'Read the last backup mails and the ops-worker logs; `npm run -s ops -- backups` lists what is on OSS. After fixing the cause run `s ops-worker invoke -e \'{"action":"backup"}\'`.',
   });
 }

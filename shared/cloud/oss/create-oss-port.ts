@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type OSSClient from 'ali-oss';
 import { AppError } from '#shared/errors/index';
 import type { CloudCredentials } from '#shared/runtime/index';
-import type { OssObjectHead, OssObjectInfo, OssPort } from './oss-port';
+import type { OssLifecycleRule, OssObjectHead, OssObjectInfo, OssPort } from './oss-port';
 import { toOssError } from './to-oss-error';
 
 export interface OssPortOptions {
@@ -127,5 +127,29 @@ export function createOssPort(opts: OssPortOptions): OssPort {
       call(`delete ${key}`, async (c) => {
         await c.delete(key);
       }),
+    lifecycle: () =>
+      call('get lifecycle', async (c) => {
+        try {
+          const r = await c.getBucketLifecycle(opts.bucket);
+          return (r.rules ?? []).map(toRule);
+        } catch (e) {
+          // "With no rules: 404 NoSuchLifecycle" (GetBucketLifecycle API reference).
+          if ((e as { code?: string }).code === 'NoSuchLifecycle') return [];
+          throw e;
+        }
+      }),
+  };
+}
+
+/** ali-oss parses the XML with lower-cased first letters; values are strings. */
+function toRule(r: unknown): OssLifecycleRule {
+  const x = r as { id?: string; prefix?: string; status?: string; expiration?: { days?: string | number; createdBeforeDate?: string }; filter?: { prefix?: string } };
+  const days = x.expiration?.days === undefined ? undefined : Number(x.expiration.days);
+  return {
+    id: String(x.id ?? ''),
+    prefix: String(x.prefix ?? x.filter?.prefix ?? ''),
+    enabled: x.status === 'Enabled',
+    ...(days !== undefined && Number.isFinite(days) ? { expirationDays: days } : {}),
+    ...(x.expiration?.createdBeforeDate ? { expirationDate: x.expiration.createdBeforeDate } : {}),
   };
 }

@@ -12,6 +12,18 @@ export interface OssObjectHead extends OssObjectInfo {
   meta: Record<string, string>;
 }
 
+/** One bucket lifecycle rule (GetBucketLifecycle), reduced to what can delete objects. */
+export interface OssLifecycleRule {
+  id: string;
+  /** '' = the whole bucket. */
+  prefix: string;
+  enabled: boolean;
+  /** Expiration after this many days since last modification. */
+  expirationDays?: number;
+  /** Expiration of objects created before this date. */
+  expirationDate?: string;
+}
+
 /**
  * The `oss` port: the few object calls backup verification, retention and the watchdog need. Keys are full object
  * keys inside the configured bucket. Errors are AppError 'OSS_API' (`retryable` on 5xx/throttling/network).
@@ -30,4 +42,6 @@ export interface OssPort {
   putJson(key: string, value: unknown): Promise<void>;
   /** Delete; absent objects are fine (OSS answers 204 either way). */
   delete(key: string): Promise<void>;
+  /** The bucket's lifecycle rules; [] when it has none (OSS answers 404 NoSuchLifecycle). */
+  lifecycle(): Promise<OssLifecycleRule[]>;
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupScriptConfig } from '#shared/backup/script/index';
 import type { EmulatedHost, EmulatedHostOptions, HostFaults } from '#local/ecs/index';
@@ -22,7 +23,8 @@ interface Case {
   message: RegExp;
 }
 
-// Every failure must stop before prune: the older backups (one far past retention) are all still there.
+// No failure deletes anything: the older backups (far past any retention) are all still there, and this run's own
+// copies on the mount are left for the worker (it reports them and removes them only after a verified backup).
 const cases: Case[] = [
   { title: 'not mounted (no repair)', host: { mounted: false }, step: 'mount', error: 'not_mounted', message: /\/mnt\/gitlab-backups is not an ossfs mount \(found ext4\)/ },
   { title: 'mounted without allow_other (no repair)', host: { allowOther: false }, step: 'mount', error: 'no_allow_other', message: /without allow_other/ },
@@ -39,7 +41,7 @@ const cases: Case[] = [
   { title: 'listing check fails (corrupt tar)', faults: { corruptArchive: true }, step: 'verify', error: 'listing_failed', message: /tar -tf of the copied archive failed/ },
 ];
 
-describe.concurrent('each failure names its step, exits non-zero and prunes nothing', () => {
+describe.concurrent('each failure names its step, exits non-zero and deletes nothing on the mount', () => {
   it.each(cases.map((c, i) => [c.title, c, i] as const))('%s', async (_t, c, i) => {
     const prefix = `fail-${i}/`;
     const older = [nameDaysAgo(100), nameDaysAgo(90), nameDaysAgo(80), nameDaysAgo(70)];
@@ -47,14 +49,25 @@ describe.concurrent('each failure names its step, exits non-zero and prunes noth
     const host = addHost(bed, c.host);
     host.faults = c.faults ?? {};
     c.prepare?.(host);
-    const { row, output, result } = await runBackup(bed, host.instanceId, { ossPrefix: prefix, keepMin: 1, keepDays: 0, ...c.cfg });
+    const { row, output, result } = await runBackup(bed, host.instanceId, { ossPrefix: prefix, ...c.cfg });
 
-    expect(result, output).toMatchObject({ status: 'failed', step: c.step, error: c.error, pruned: [] });
+    expect(result, output).toMatchObject({ status: 'failed', step: c.step, error: c.error });
     expect(result!.message).toMatch(c.message);
     expect(row).toMatchObject({ InvocationStatus: 'Failed', ErrorCode: 'ExitCodeNonzero', ExitCode: result!.exitCode });
     expect(result!.exitCode).not.toBe(0);
     expect(output.trimEnd().split('\n').at(-1)).toMatch(/^GITLAB_BACKUP_RESULT /);
-    expect(backupsIn(bed, prefix)).toEqual([...older].sort());
+    expect(backupsIn(bed, prefix).filter((n) => older.includes(n))).toEqual([...older].sort());
+  });
+
+  it('a failure after the copy leaves this run\'s copy (no manifest, so nothing treats it as a backup) and says so', async () => {
+    const prefix = 'left-copies/';
+    const host = addHost(bed);
+    host.faults = { corruptArchive: true };
+    const { output, result } = await runBackup(bed, host.instanceId, { ossPrefix: prefix });
+    expect(result, output).toMatchObject({ status: 'failed', step: 'verify' });
+    expect(backupsIn(bed, prefix)).toEqual([result!.name]);
+    expect(existsSync(join(bed.bucketDir, prefix, `${result!.name}_gitlab_backup.manifest.json`))).toBe(false);
+    expect(output).toMatch(/left 2 unverified file\(s\) of this run on the mount for the worker's retention/);
   });
 
   it('repair fixes a mount without allow_other from its fstab entry, then backs up', async () => {

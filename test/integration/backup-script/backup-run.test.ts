@@ -36,25 +36,20 @@ describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)'
     expect(readFileSync(host.path(`/var/log/gitlab-ask-ops/backup-${name}.log`), 'utf8')).toContain('[verify] verified: sha256');
   });
 
-  it('prunes only beyond K newest verified and N days; keeps unverified backups newer than the newest kept', async () => {
+  it('never deletes a backup on the mount: old, unverified and foreign backups all survive a successful run', async () => {
     const host = addHost(bed);
+    const prefix = 'no-prune/';
     const old = [40, 30, 20, 10].map((d) => nameDaysAgo(d));
-    const prefix = 'prune-test/';
     for (const n of old) seedBackup(bed, prefix, n, true);
     const unverifiedOld = nameDaysAgo(50);
     seedBackup(bed, prefix, unverifiedOld, false);
-    const young = nameDaysAgo(2);
-    seedBackup(bed, prefix, young, true);
-    const future = nameDaysAgo(-1); // clock skew or another writer: unverified and newer than anything kept
-    seedBackup(bed, prefix, future, false);
-    const name = nameDaysAgo(0);
-    const { result, output } = await runBackup(bed, host.instanceId, { runName: name, keepMin: 3, keepDays: 7, ossPrefix: prefix });
-    expect(result, output).toMatchObject({ status: 'ok' });
-    // Newest verified: name, young, 10d (K=3); young is also < 7 d; 20/30/40 d and the unverified 50 d go.
-    expect(new Set(result!.kept)).toEqual(new Set([future, name, young, old[3]]));
-    expect(new Set(result!.pruned)).toEqual(new Set([old[2], old[1], old[0], unverifiedOld]));
-    expect(backupsIn(bed, prefix)).toEqual([...result!.kept].sort());
-    for (const n of result!.pruned) expect(existsSync(join(bed.bucketDir, prefix, `${n}_gitlab_backup.manifest.json`))).toBe(false);
+    const name = `${nameDaysAgo(0)}_pre-upgrade-ab12`;
+    const { result, output } = await runBackup(bed, host.instanceId, { runName: name, label: 'pre-upgrade', ossPrefix: prefix });
+    expect(result, output).toMatchObject({ status: 'ok', step: 'done', label: 'pre-upgrade' });
+    // Retention is the worker's, after it verified the run on OSS (docs/adr/0016).
+    expect(backupsIn(bed, prefix)).toEqual([...old, unverifiedOld, name].sort());
+    const manifest = JSON.parse(readFileSync(join(bed.bucketDir, result!.manifest), 'utf8')) as BackupManifest;
+    expect(manifest).toMatchObject({ name, label: 'pre-upgrade' });
   });
 
   it('a rerun with the same name reuses the verified backup instead of backing up again', async () => {
@@ -80,7 +75,7 @@ describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)'
   it('housekeeping: removes leftover staged archives of failed runs (not GitLab-named ones) and host logs past retention', async () => {
     const host = addHost(bed);
     const staging = (f: string) => host.path(`/var/opt/gitlab/backups/${f}`);
-    const leftover = `${nameDaysAgo(3)}_gitlab_backup.tar`;
+    const leftover = `${nameDaysAgo(3)}_x7k2_gitlab_backup.tar`;
     const gitlabOwn = `${nameDaysAgo(3)}_17.5.1-ee_gitlab_backup.tar`;
     for (const f of [leftover, gitlabOwn]) writeFileSync(staging(f), 'partial');
     const oldLog = host.path('/var/log/gitlab-ask-ops/backup-1700000000_2023_11_14.log');

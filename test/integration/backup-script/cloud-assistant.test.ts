@@ -2,6 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '#shared/errors/index';
 import { parseBackupResult } from '#shared/backup/script/index';
+import { hostFaults } from '#local/ecs/index';
+import { FaultRegistry } from '#local/sandbox/named-faults';
 import { addHost, nameDaysAgo, runCommand, startBed, waitResult, type Bed, type InvocationResultRow } from './harness';
 
 let bed: Bed;
@@ -113,5 +115,42 @@ describe('backup runs under Cloud Assistant', () => {
     expect(await code(bed.rpc.request('RunCommand', { ...region, Type: 'RunShellScript', InstanceId: ['i-x'] }, { method: 'POST' }))).toBe('MissingParameter');
     const host = addHost(bed);
     expect(await code(plainRun(host.instanceId, `# ${'x'.repeat(19 * 1024)}`))).toBe('InvalidCommandContent.LengthLimitExceeded');
+  });
+});
+
+describe('DescribeCloudAssistantStatus and the host\'s named faults', () => {
+  type Row = { InstanceId: string; CloudAssistantStatus: string; CloudAssistantVersion: string; LastHeartbeatTime: string; InvocationCount: number };
+  const status = async (id: string): Promise<Row | undefined> =>
+    (await bed.rpc.request<{ InstanceCloudAssistantStatusSet: { InstanceCloudAssistantStatus: Row[] } }>('DescribeCloudAssistantStatus', { ...region, InstanceId: [id] })).InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus.find((r) => r.InstanceId === id);
+
+  it('reports "true" with a version while the agent runs, "false" with no version when it is down or the instance stopped', async () => {
+    const host = addHost(bed);
+    expect(await status(host.instanceId)).toMatchObject({ CloudAssistantStatus: 'true', CloudAssistantVersion: expect.stringMatching(/^\d+\.\d+/), InvocationCount: 0 });
+    host.faults.agentNotRunning = true;
+    const down = await status(host.instanceId);
+    expect(down).toMatchObject({ CloudAssistantStatus: 'false', CloudAssistantVersion: '' });
+    expect(Date.now() - Date.parse(down!.LastHeartbeatTime)).toBeGreaterThan(2 * 60_000);
+    host.faults.agentNotRunning = false;
+    host.status = 'Stopped';
+    expect(await status(host.instanceId)).toMatchObject({ CloudAssistantStatus: 'false' });
+    expect(await status('i-nosuchhost')).toBeUndefined();
+  });
+
+  it('host faults act where the failure is, and `times` counts backup runs on that host (not other commands)', async () => {
+    const host = addHost(bed);
+    const faults = new FaultRegistry(hostFaults(host, bed.ecs.onInvocationDone));
+    faults.set('gitlab-backup', { times: 1, arg: '3' });
+    // A command that is not a backup run does not use the fault up.
+    await waitResult(bed, (await plainRun(host.instanceId, 'echo probe', { Name: 'gitlab-ask-ops-preflight' })).InvokeId);
+    expect(faults.active()).toMatchObject([{ name: 'gitlab-backup', remaining: 1, arg: '3' }]);
+    const failed = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'faults/' }, { name: 'gitlab-ask-ops-backup-x' }));
+    expect(failed.result).toMatchObject({ status: 'failed', step: 'backup', exitCode: 3 });
+    await expect.poll(() => faults.active()).toEqual([]);
+    faults.set('mount-allow-other');
+    expect(readFileSync(host.path('/proc/mounts'), 'utf8')).toMatch(/fuse\.ossfs rw,nosuid,nodev,relatime,user_id=0,group_id=0 0 0/);
+    faults.clear();
+    expect(readFileSync(host.path('/proc/mounts'), 'utf8')).toMatch(/fuse\.ossfs \S*allow_other/);
+    expect(() => faults.set('nope')).toThrow(/unknown fault "nope"; known: agent-offline, disk-full, gitlab-backup, mount-allow-other, mount-missing, oss-write/);
+    expect(() => faults.set('disk-full', { times: 0 })).toThrow(/times must be a positive integer/);
   });
 });

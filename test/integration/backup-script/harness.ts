@@ -80,7 +80,7 @@ export interface RunOutcome {
 }
 
 /** Start the backup script on a host via RunCommand (POST: the Base64 script is ~15 KB). */
-export async function runCommand(bed: Bed, instanceId: string, cfg: Partial<BackupScriptConfig> = {}, opts: { timeout?: number; params?: Record<string, string> } = {}): Promise<string> {
+export async function runCommand(bed: Bed, instanceId: string, cfg: Partial<BackupScriptConfig> = {}, opts: { timeout?: number; params?: Record<string, string>; name?: string } = {}): Promise<string> {
   const script = renderBackupScript({ ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: nameDaysAgo(0), ...cfg });
   const res = await bed.rpc.request<{ InvokeId: string; CommandId: string }>('RunCommand', {
     RegionId: 'ap-northeast-2',
@@ -89,7 +89,7 @@ export async function runCommand(bed: Bed, instanceId: string, cfg: Partial<Back
     ContentEncoding: 'Base64',
     InstanceId: [instanceId],
     Timeout: opts.timeout ?? 60,
-    Name: 'gitlab-ask-ops-backup',
+    Name: opts.name ?? 'gitlab-ask-ops-backup',
     Username: 'root',
     ...(opts.params ? { EnableParameter: true, Parameters: JSON.stringify(opts.params) } : {}),
   }, { method: 'POST' });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderProbeScript } from '#shared/backup/preflight/host-probe';
 import { DEFAULT_BACKUP_SCRIPT_CONFIG, renderBackupScript } from '#shared/backup/script/index';
 
 const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
@@ -19,15 +20,17 @@ function shellcheck(files: string[]): { status: number | null; out: string } {
 }
 
 describe.runIf(hasShellcheck || mustRun)('shellcheck', () => {
-  it('the rendered script is clean (staged, direct + repair, parameterised run name)', () => {
+  it('the rendered script is clean (staged + label, direct + repair, parameterised run name) and so is the preflight probe', () => {
     const variants = {
-      staged: { runName: '1795737600_2026_11_27' },
+      staged: { runName: '1795737600_2026_11_27_pre-upgrade-ab12', label: 'pre-upgrade' },
       direct: { runName: '1795737600_2026_11_27', mode: 'direct' as const, repairMount: true },
       param: {},
+      // The preflight's read-only probe is sent the same way.
+      probe: {},
     };
     const files = Object.entries(variants).map(([k, over]) => {
       const file = join(dir, `backup-${k}.sh`);
-      writeFileSync(file, renderBackupScript({ ...DEFAULT_BACKUP_SCRIPT_CONFIG, ...over }));
+      writeFileSync(file, k === 'probe' ? renderProbeScript(DEFAULT_BACKUP_SCRIPT_CONFIG) : renderBackupScript({ ...DEFAULT_BACKUP_SCRIPT_CONFIG, ...over }));
       return file;
     });
     const r = shellcheck(files);

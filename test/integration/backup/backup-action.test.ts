@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleWorker } from '../../../functions/ops-worker/handler';
+import type { BackupReport } from '#shared/backup/index';
 import { loadConfig } from '#shared/config/index';
 import { memoryLogger } from '#shared/log/index';
 import { systemClock } from '#shared/runtime/index';
 import type { EmulatedHost } from '#local/ecs/index';
-import { BUCKET, prefixOf, startBackupBed, type BackupBed } from './harness';
+import { BUCKET, backupRuns, prefixOf, startBackupBed, type BackupBed } from './harness';
 
 describe('backup action through the worker handler (result mapping for FC)', () => {
   let bed: BackupBed;
@@ -15,18 +17,26 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     await bed?.close();
   });
 
-  const invoke = (host: EmulatedHost, event: object) => {
-    const config = loadConfig({ BACKUP_INSTANCE_ID: host.instanceId, OSS_BUCKET: BUCKET, OSS_PREFIX: prefixOf(host), BACKUP_TIMEOUT_SECONDS: '60' });
-    return handleWorker(JSON.stringify(event), { requestId: 'bk', function: { timeout: 120 } }, { config, log: memoryLogger('warn'), clock: systemClock, ports: bed.ports });
+  // Each call is its own invocation (a new FC request id), unless the test passes one: FC retries keep it.
+  const invoke = (host: EmulatedHost, event: object, requestId = `1-${randomUUID()}`) => {
+    const config = loadConfig({ BACKUP_INSTANCE_ID: host.instanceId, OSS_BUCKET: BUCKET, OSS_PREFIX: prefixOf(host), BACKUP_TIMEOUT_SECONDS: '60', MAIL_FROM: 'ops@mail.example.com', MAIL_TO: 'team@example.com' });
+    return handleWorker(JSON.stringify(event), { requestId, function: { timeout: 120 } }, { config, log: memoryLogger('warn'), clock: systemClock, ports: bed.ports });
   };
 
-  it('dryRun returns the plan (run command, verify, retention, mail) and the script, and touches nothing', async () => {
+  it('dryRun is a read-only preflight: every check ok, the plan, the script size but not its text, nothing run or written', async () => {
     const host = bed.addHost();
+    const writes = bed.oss.calls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD').length;
+    const mails = bed.dm.outbox.length;
     const r = await invoke(host, { action: 'backup', dryRun: true });
+    const report = r.report as BackupReport;
     expect(r).toMatchObject({ action: 'backup', dryRun: true, status: 'ok', done: [] });
     expect(r.plan.map((s) => s.kind)).toEqual(['run-command', 'verify', 'retention', 'mail']);
-    expect((r.report as { script: { text: string } }).script.text).toMatch(/^#!\/bin\/bash/);
-    expect(bed.ecs.invocations.some((i) => i.instanceId === host.instanceId)).toBe(false);
+    expect(report.preflight?.map((c) => [c.id, c.status])).toEqual([['ecs.agent', 'ok'], ['host.mount', 'ok'], ['host.disk', 'ok'], ['oss.read', 'ok'], ['oss.lifecycle', 'ok'], ['mail.sender', 'ok']]);
+    expect(report.script).toEqual({ bytes: expect.any(Number), base64Bytes: expect.any(Number) });
+    expect(JSON.stringify(r)).not.toContain('#!/bin/bash');
+    expect(backupRuns(bed, host)).toEqual([]);
+    expect(bed.oss.calls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD').length).toBe(writes);
+    expect(bed.dm.outbox).toHaveLength(mails);
   });
 
   it('a host failure is a returned failed result with BACKUP_FAILED (not thrown, so FC does not re-run it)', async () => {
@@ -37,17 +47,36 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     expect(r.summary).toMatch(/^backup \d{10}_\S+ failed at agent: Cloud Assistant agent is not running on i-gitlabbk\d+/);
   });
 
-  it('a timer run (or a late FC retry of it) names the night by triggerTime, not by the clock at invocation', async () => {
+  it('a timer run is named by its triggerTime; FC\'s retry of that firing is the same run (one backup, no second mail)', async () => {
     const host = bed.addHost();
     // 18:00Z on the 20th is 03:00 on the 21st in Seoul: the nightly timer's own firing, a week before the clock.
-    const timer = { triggerTime: '2026-11-20T18:00:00Z', triggerName: 'nightly-backup', payload: '{"action":"backup","dryRun":true}' };
-    const r = await invoke(host, timer);
-    expect((r.report as { name: string }).name).toMatch(/^\d{10}_2026_11_21(_|$)/);
+    const timer = { triggerTime: '2026-11-20T18:00:00Z', triggerName: 'nightly-backup', payload: '{"action":"backup"}' };
+    const first = await invoke(host, timer, '1-first');
+    const name = (first.report as BackupReport).name;
+    expect(name).toMatch(/^1795197600_2026_11_21_[0-9a-z]{4}$/);
+    const mails = bed.dm.outbox.length;
+    const retry = await invoke(host, timer, '1-retry');
+    expect(retry).toMatchObject({ status: 'ok', report: { name, replayed: true } });
+    expect(backupRuns(bed, host)).toHaveLength(1);
+    expect(bed.dm.outbox).toHaveLength(mails);
   });
 
-  it('bad params are refused before anything runs', async () => {
+  it('two manual invocations on one day are two backups; the label goes into the name (top level or in params)', async () => {
     const host = bed.addHost();
-    await expect(invoke(host, { action: 'backup', params: { runDate: 'yesterday' } })).rejects.toMatchObject({ code: 'ACTION_INVALID' });
+    const a = (await invoke(host, { action: 'backup', label: 'pre-upgrade' })).report as BackupReport;
+    const b = (await invoke(host, { action: 'backup', params: { label: 'post-upgrade' } })).report as BackupReport;
+    expect([a.status, b.status]).toEqual(['verified', 'verified']);
+    expect(a.name).toMatch(/_pre-upgrade-[0-9a-z]{4}$/);
+    expect(b.name).toMatch(/_post-upgrade-[0-9a-z]{4}$/);
+    expect(backupRuns(bed, host)).toHaveLength(2);
+  });
+
+  it('bad params are refused before anything runs (force is gone; labels must be name-safe)', async () => {
+    const host = bed.addHost();
+    await expect(invoke(host, { action: 'backup', params: { force: true } })).rejects.toMatchObject({ code: 'ACTION_INVALID' });
+    await expect(invoke(host, { action: 'backup', params: { label: 'Pre Upgrade' } })).rejects.toMatchObject({ code: 'ACTION_INVALID' });
+    expect(await invoke(host, { action: 'backup', label: '../x' })).toMatchObject({ status: 'failed', errors: [{ code: 'ACTION_INVALID', message: expect.stringContaining('invalid label "../x"') }] });
+    expect(backupRuns(bed, host)).toEqual([]);
   });
 
   it('missing configuration names the keys', async () => {

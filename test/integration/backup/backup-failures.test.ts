@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backupNameFor, createEcsPort, ECS_API_VERSION, type BackupReport } from '#shared/backup/index';
+import { createEcsPort, ECS_API_VERSION, type BackupReport } from '#shared/backup/index';
 import { createOssPort } from '#shared/cloud/oss/index';
 import { createRpcClient } from '#shared/cloud/pop/index';
 import type { EmulatedHost } from '#local/ecs/index';
@@ -23,6 +23,8 @@ describe('backup failures: every Cloud Assistant outcome and every verification 
     const mail = bed.dm.outbox.at(-1)!;
     expect(mail.subject).toContain(`Backup FAILED ${r.name}`);
     expect(mail.textBody).toMatch(cause);
+    expect(mail.textBody).toMatch(/^pruned: none \(a run that was not verified deletes nothing\)$/m);
+    expect(r.retention?.pruned).toEqual([]);
     expect(bed.dm.outbox.filter((m) => m.subject.includes(`Backup verified ${r.name}`) && m.textBody?.includes(r.instanceId))).toHaveLength(0);
     expect(r.verifiedRecord).toBeUndefined();
   };
@@ -40,6 +42,15 @@ describe('backup failures: every Cloud Assistant outcome and every verification 
     const r = await bed.run(host);
     expect(r.step).toBe(step);
     expectFailureMail(r, cause);
+  });
+
+  it('the failure mail carries the fix: the fstab line with allow_other, or BACKUP_REPAIR_MOUNT', async () => {
+    const host = bed.addHost();
+    host.setMount({ mounted: true, allowOther: false });
+    const r = await bed.run(host);
+    expect(r.fix).toBe(`add allow_other to the ossfs line in /etc/fstab (\`${BUCKET} /mnt/gitlab-backups fuse.ossfs _netdev,allow_other,url=http://oss-ap-northeast-2-internal.aliyuncs.com 0 0\`) and remount with \`umount /mnt/gitlab-backups; mount /mnt/gitlab-backups\`, or set BACKUP_REPAIR_MOUNT=true so the script remounts it from fstab`);
+    expect(bed.dm.outbox.at(-1)!.textBody).toContain('fix:');
+    expect(bed.dm.outbox.at(-1)!.textBody).toContain('BACKUP_REPAIR_MOUNT=true');
   });
 
   it('a run longer than Timeout → ExecutionTimeout, killed on the host', async () => {
@@ -65,8 +76,7 @@ describe('backup failures: every Cloud Assistant outcome and every verification 
     ['manifest missing', (f: (s: string) => string) => rmSync(f('_gitlab_backup.manifest.json')), /manifest .* is missing on OSS/],
   ])('verification: %s → failure mail, no "success", no verified record', async (_label, mutate, cause) => {
     const host = bed.addHost();
-    const name = backupNameFor(new Date());
-    const ecs = mutateAfterHost(bed.ports.ecs, () => mutate((s) => file(host, name, s)));
+    const ecs = mutateAfterHost(bed, (name) => mutate((s) => file(host, name, s)));
     const report = await bed.run(host, { ecs });
     expect(report.step).toBe('verify-oss');
     expectFailureMail(report, cause);
@@ -89,7 +99,7 @@ describe('backup failures: every Cloud Assistant outcome and every verification 
 
   it('OSS 503 before RunCommand → retryable error (FC may retry: nothing started)', async () => {
     const host = bed.addHost();
-    const off = bed.oss.faults.add({ method: 'HEAD', status: 503, body: '<Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error>', headers: { 'content-type': 'application/xml' } });
+    const off = bed.oss.faults.add({ method: 'GET', status: 503, body: '<Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error>', headers: { 'content-type': 'application/xml' } });
     try {
       await expect(bed.run(host)).rejects.toMatchObject({ code: 'OSS_API', retryable: true });
     } finally {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backupNameFor } from '#shared/backup/index';
-import { BUCKET, prefixOf, startBackupBed, type BackupBed } from './harness';
+import { runRecordKey } from '#shared/backup/index';
+import { BUCKET, backupRuns, newRunKey, prefixOf, startBackupBed, type BackupBed } from './harness';
 
 describe('backup orchestration against the OSS + ECS + DirectMail emulators', () => {
   let bed: BackupBed;
@@ -12,66 +12,114 @@ describe('backup orchestration against the OSS + ECS + DirectMail emulators', ()
   afterAll(async () => {
     await bed?.close();
   });
+  const inBucket = (...p: string[]) => join(bed.oss.bucketDir(BUCKET), ...p);
 
-  it('runs the script, verifies on OSS, writes the verified record, mails success; a second trigger reports it', async () => {
+  it('runs the script, verifies on OSS, writes the verified record with its times, mails success', async () => {
     const host = bed.addHost();
+    const before = Date.now();
     const r = await bed.run(host);
-    expect(r).toMatchObject({ status: 'verified', name: backupNameFor(new Date()), attached: false, backupsKept: 1 });
+    expect(r).toMatchObject({ status: 'verified', attached: false, backupsKept: 1, retention: { pruned: [] } });
+    expect(r.name).toMatch(/^\d{10}_\d{4}_\d{2}_\d{2}_[0-9a-z]{4}$/);
     expect(r.files?.map((f) => [f.kind, f.sha256])).toEqual([['manifest', 'size-only'], ['archive', 'match'], ['config', 'match']]);
-    expect(r.files?.find((f) => f.kind === 'archive')?.crc64).toMatch(/^\d+$/);
-    const record = join(bed.oss.bucketDir(BUCKET), prefixOf(host), 'verified', `${r.name}.json`);
-    expect(JSON.parse(readFileSync(record, 'utf8'))).toMatchObject({ name: r.name, instanceId: host.instanceId });
+    const record = JSON.parse(readFileSync(inBucket(prefixOf(host), 'verified', `${r.name}.json`), 'utf8')) as Record<string, string>;
+    expect(record).toMatchObject({ name: r.name, instanceId: host.instanceId, schema: 'gitlab-ask-ops/verified@1' });
+    // createdAt is when the host started the backup (seconds), verifiedAt when we checked it: both just now.
+    expect(Date.parse(record.createdAt!)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(Date.parse(record.verifiedAt!)).toBeGreaterThanOrEqual(Date.parse(record.createdAt!));
     const mail = bed.dm.outbox.at(-1)!;
     expect(mail.subject).toContain(`Backup verified ${r.name}`);
-    expect(mail.textBody).toContain('_gitlab_backup.tar');
-
-    const invocations = bed.ecs.invocations.length;
-    const mails = bed.dm.outbox.length;
-    const again = await bed.run(host);
-    expect(again).toMatchObject({ status: 'already-verified', name: r.name });
-    expect(bed.ecs.invocations).toHaveLength(invocations);
-    expect(bed.dm.outbox).toHaveLength(mails);
+    expect(mail.textBody).toMatch(/^pruned: none$/m);
   });
 
-  it('a second trigger while the first still runs follows the same invocation instead of starting another', async () => {
+  it('one invocation = one backup: two invocations (two run keys) are two backups with two names', async () => {
+    const host = bed.addHost();
+    const a = await bed.run(host);
+    const b = await bed.run(host);
+    expect([a.status, b.status]).toEqual(['verified', 'verified']);
+    expect(a.name).not.toBe(b.name);
+    expect(backupRuns(bed, host)).toHaveLength(2);
+    expect(b.backupsKept).toBe(2);
+  });
+
+  it('an FC retry of the same task after it reported gets that report again: no RunCommand, no mail', async () => {
+    const host = bed.addHost();
+    const runKey = newRunKey();
+    const first = await bed.run(host, { runKey });
+    const mails = bed.dm.outbox.length;
+    const again = await bed.run(host, { runKey });
+    expect(again).toMatchObject({ status: 'verified', name: first.name, replayed: true, invokeId: first.invokeId });
+    expect(backupRuns(bed, host)).toHaveLength(1);
+    expect(bed.dm.outbox).toHaveLength(mails);
+    expect(existsSync(inBucket(runRecordKey(prefixOf(host), runKey)))).toBe(true);
+  });
+
+  it('an FC retry while the first attempt still runs follows the same invocation instead of starting another', async () => {
     const host = bed.addHost();
     host.faults.backupSleepSeconds = 1;
-    const first = bed.run(host);
-    await expect.poll(() => bed.ecs.invocations.filter((i) => i.instanceId === host.instanceId).length).toBe(1);
-    const second = await bed.run(host);
-    expect(second).toMatchObject({ attached: true, status: 'verified' });
-    expect((await first).invokeId).toBe(second.invokeId);
-    expect(bed.ecs.invocations.filter((i) => i.instanceId === host.instanceId)).toHaveLength(1);
+    const runKey = newRunKey();
+    const first = bed.run(host, { runKey });
+    await expect.poll(() => backupRuns(bed, host).length).toBe(1);
+    const mails = bed.dm.outbox.length;
+    const second = await bed.run(host, { runKey });
+    const done = await first;
+    expect(second).toMatchObject({ status: 'verified', name: done.name });
+    expect(done.invokeId).toBe(second.invokeId);
+    expect(backupRuns(bed, host)).toHaveLength(1);
+    // Whichever attempt reports second stays quiet: one success mail for one backup.
+    expect([done.replayed, second.replayed].filter(Boolean)).toHaveLength(1);
+    expect(bed.dm.outbox.filter((m) => m.subject.includes(`Backup verified ${done.name}`))).toHaveLength(1);
+    expect(bed.dm.outbox.length).toBe(mails + 1);
   });
 
-  it('dry run returns the plan and the script without calling anything', async () => {
-    const host = bed.addHost();
-    const before = bed.oss.calls.length;
-    const r = await bed.run(host, { dryRun: true });
-    expect(r.status).toBe('planned');
-    expect(r.script?.text).toContain(`RUN_NAME='${r.name}'`);
-    expect(r.script!.base64Bytes).toBeLessThanOrEqual(24 * 1024);
-    expect(bed.oss.calls.length).toBe(before);
-    expect(bed.ecs.invocations.some((i) => i.instanceId === host.instanceId)).toBe(false);
-  });
-
-  it('stops polling at the worker deadline and reports the run as still going (no throw, no retry)', async () => {
+  it('at the worker deadline it throws (retryable) after a "not finished" mail; FC\'s retry follows the same invocation', async () => {
     const host = bed.addHost();
     host.faults.backupSleepSeconds = 2;
-    const r = await bed.run(host, { deadline: new Date(Date.now() + 300) });
-    expect(r).toMatchObject({ status: 'running', step: 'poll' });
-    expect(r.cause).toMatch(/still (Pending|Running) on i-gitlabbk\d+ when the worker reached its deadline/);
+    const runKey = newRunKey();
+    await expect(bed.run(host, { runKey, deadline: new Date(Date.now() + 300) })).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
     expect(bed.dm.outbox.at(-1)!.subject).toContain('Backup not finished');
-    expect(existsSync(join(bed.oss.bucketDir(BUCKET), prefixOf(host), 'verified', `${r.name}.json`))).toBe(false);
+    const retry = await bed.run(host, { runKey });
+    expect(retry).toMatchObject({ status: 'verified', attached: true });
+    expect(backupRuns(bed, host)).toHaveLength(1);
   });
+
+  it('a label goes into the name, the manifest and the verified record', async () => {
+    const host = bed.addHost();
+    const r = await bed.run(host, { label: 'pre-upgrade' });
+    expect(r).toMatchObject({ status: 'verified', label: 'pre-upgrade' });
+    expect(r.name).toMatch(/_pre-upgrade-[0-9a-z]{4}$/);
+    expect(JSON.parse(readFileSync(inBucket(prefixOf(host), `${r.name}_gitlab_backup.manifest.json`), 'utf8'))).toMatchObject({ label: 'pre-upgrade' });
+    expect(JSON.parse(readFileSync(inBucket(prefixOf(host), 'verified', `${r.name}.json`), 'utf8'))).toMatchObject({ label: 'pre-upgrade' });
+  });
+
   it('a mail failure is recorded on the report and never turns a verified backup into a failure', async () => {
     const host = bed.addHost();
     const off = bed.dm.faults.add({ path: 'SingleSendMail', status: 400, body: { RequestId: 'R', HostId: 'dm.aliyuncs.com', Code: 'InvalidMailAddress.NotFound', Message: 'The specified mail address is not found.' } });
     try {
       const r = await bed.run(host);
-      expect(r).toMatchObject({ status: 'verified', mail: { sent: false, detail: expect.stringContaining('InvalidMailAddress.NotFound') } });
+      expect(r).toMatchObject({ status: 'verified', mail: { sent: false, failed: true, detail: expect.stringContaining('InvalidMailAddress.NotFound') } });
     } finally {
       off();
     }
+  });
+
+  it('when every mail attempt for a FAILED backup fails, it throws (retryable); the retry re-sends the report, not the backup', async () => {
+    const host = bed.addHost();
+    host.faults.gitlabBackupExit = 1;
+    const runKey = newRunKey();
+    const off = bed.dm.faults.add({ path: 'SingleSendMail', status: 400, body: { Code: 'InvalidMailAddress.NotFound', Message: 'The specified mail address is not found.' } });
+    await expect(bed.run(host, { runKey })).rejects.toMatchObject({ code: 'MAIL', retryable: true, message: expect.stringMatching(/failed and its report could not be mailed.*re-send the report, not the backup/) });
+    off();
+    const mails = bed.dm.outbox.length;
+    const retry = await bed.run(host, { runKey });
+    expect(retry).toMatchObject({ status: 'failed', step: 'backup', replayed: true, mail: { sent: true, attempts: 2 } });
+    expect(bed.dm.outbox).toHaveLength(mails + 1);
+    expect(bed.dm.outbox.at(-1)!.subject).toContain(`Backup FAILED ${retry.name}`);
+    expect(backupRuns(bed, host)).toHaveLength(1);
+    // A new invocation is a new backup, never the old failure replayed.
+    host.faults = {};
+    const fresh = await bed.run(host);
+    expect(fresh).toMatchObject({ status: 'verified' });
+    expect(fresh.name).not.toBe(retry.name);
+    expect(fresh.replayed).toBeUndefined();
   });
 });

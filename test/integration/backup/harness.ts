@@ -28,6 +28,10 @@ export interface BackupBed {
 }
 
 let seq = 0;
+let keySeq = 0;
+
+/** A fresh run key: every `run` is a new invocation unless the test passes the same key (an FC retry). */
+export const newRunKey = (): string => `request/test-${process.pid}-${++keySeq}`;
 
 /** Each host backs up under its own prefix (its instance id), so tests sharing the bucket never see each other's runs. */
 export const prefixOf = (host: EmulatedHost): string => `${host.instanceId}/`;
@@ -49,7 +53,19 @@ export async function startBackupBed(): Promise<BackupBed> {
     run: (host, o = {}) =>
       runBackup(
         { ecs: o.ecs ?? ports.ecs, oss: o.oss ?? ports.oss, mail: ports.mail, clock: systemClock, log },
-        { instanceId: host.instanceId, script: { ...DEFAULT_BACKUP_SCRIPT_CONFIG, ossPrefix: prefixOf(host) }, timeoutSec: 60, runDate: new Date(), deadline: new Date(Date.now() + 30_000), dryRun: false, pollFirstMs: 50, ...o },
+        {
+          instanceId: host.instanceId,
+          script: { ...DEFAULT_BACKUP_SCRIPT_CONFIG, ossPrefix: prefixOf(host) },
+          retention: { keepMin: 3, keepDays: 7, keepLabelled: true },
+          timeoutSec: 60,
+          runKey: newRunKey(),
+          startedAt: new Date(),
+          deadline: new Date(Date.now() + 30_000),
+          dryRun: false,
+          pollFirstMs: 50,
+          fix: { bucket: BUCKET, ossRegion: 'ap-northeast-2' },
+          ...o,
+        },
       ),
     close: async () => {
       await ecs.close();
@@ -59,18 +75,25 @@ export async function startBackupBed(): Promise<BackupBed> {
   };
 }
 
-/** An ECS port that runs `mutate` once, when the invocation is first seen finished: "the bucket changed after the host wrote it". */
-export function mutateAfterHost(ecs: EcsPort, mutate: () => void): EcsPort {
+/**
+ * An ECS port that runs `mutate(runName)` once, when the invocation is first seen finished: "the bucket changed after
+ * the host wrote it". The run name is read back from the invocation's command name.
+ */
+export function mutateAfterHost(bed: Pick<BackupBed, 'ports' | 'ecs'>, mutate: (runName: string) => void): EcsPort {
   let done = false;
+  const ecs = bed.ports.ecs;
   return {
     ...ecs,
     invocationResult: async (id, inst) => {
       const r = await ecs.invocationResult(id, inst);
       if (r?.status === 'Success' && !done) {
         done = true;
-        mutate();
+        mutate(bed.ecs.invocations.find((i) => i.invokeId === id)!.name.replace(/^gitlab-ask-ops-backup-/, ''));
       }
       return r;
     },
   };
 }
+
+/** Backup invocations (not preflight probes) on a host. */
+export const backupRuns = (bed: Pick<BackupBed, 'ecs'>, host: EmulatedHost) => bed.ecs.invocations.filter((i) => i.instanceId === host.instanceId && i.name.startsWith('gitlab-ask-ops-backup-'));

@@ -65,4 +65,36 @@ describe('OSS emulator as ali-oss 6.x sees it', () => {
     const bad = createOssPort({ bucket: 'bkt', region: 'ap-northeast-2', endpoint: oss.url, credentials: () => ({ ...STS, accessKeySecret: 'bad' }) });
     await expect(bad.putJson('k.json', {})).rejects.toMatchObject({ code: 'OSS_API', retryable: false, details: { ossCode: 'SignatureDoesNotMatch' } });
   });
+
+  it('bucket lifecycle: NoSuchLifecycle → [], rules written by ali-oss putBucketLifecycle read back through the port', async () => {
+    const c = client(oss.url);
+    const port = createOssPort({ bucket: 'bkt', region: 'ap-northeast-2', endpoint: oss.url, credentials: () => STS });
+    await expect(c.getBucketLifecycle('bkt')).rejects.toMatchObject({ code: 'NoSuchLifecycle', status: 404 });
+    expect(await port.lifecycle()).toEqual([]);
+    await c.putBucketLifecycle('bkt', [{ id: 'expire', prefix: 'gitlab-backups/', status: 'Enabled', expiration: { days: 30 } }] as unknown as OSS.LifecycleRule[]);
+    expect(await port.lifecycle()).toEqual([{ id: 'expire', prefix: 'gitlab-backups/', enabled: true, expirationDays: 30 }]);
+    oss.setLifecycle('bkt', [{ id: 'off', prefix: '', enabled: false, days: 1 }]);
+    expect(await port.lifecycle()).toEqual([{ id: 'off', prefix: '', enabled: false, expirationDays: 1 }]);
+    await c.deleteBucketLifecycle('bkt');
+    expect(await port.lifecycle()).toEqual([]);
+  });
+
+  it('denials answer authenticated reads with 403 AccessDenied (GET body, HEAD x-oss-err) while listing and writes go on', async () => {
+    const port = createOssPort({ bucket: 'bkt', region: 'ap-northeast-2', endpoint: oss.url, credentials: () => STS });
+    await port.putJson('d/a.json', { a: 1 });
+    const off = oss.denials.track({ methods: ['GET', 'HEAD'], path: '^/bkt/.+' });
+    try {
+      await expect(port.getText('d/a.json')).rejects.toMatchObject({ code: 'OSS_API', retryable: false, details: { ossCode: 'AccessDenied', httpStatus: 403 } });
+      await expect(port.head('d/a.json')).rejects.toMatchObject({ details: { ossCode: 'AccessDenied' } });
+      await expect(port.head('d/missing')).rejects.toMatchObject({ details: { ossCode: 'AccessDenied' } });
+      expect((await port.list('d/')).map((o) => o.key)).toEqual(['d/a.json']);
+      await port.putJson('d/b.json', { b: 2 });
+      // Authentication still comes first: a bad signature is SignatureDoesNotMatch, not AccessDenied.
+      await expect(client(oss.url, { accessKeySecret: 'nope' }).get('d/a.json')).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+    } finally {
+      off.remove();
+    }
+    expect(await port.getText('d/b.json')).toContain('"b": 2');
+  });
 });
+

@@ -2,7 +2,7 @@
 // `npx tsx shared/backup/script/templates/generate.ts`.
 /** The bash template of the backup script (see backup.sh for the commented source). */
 export const BACKUP_SH_TEMPLATE = `#!/bin/bash
-# gitlab-ask-ops: verified GitLab backup onto an ossfs mount. Rendered by renderBackupScript (docs/adr/0011);
+# gitlab-ask-ops: verified GitLab backup onto an ossfs mount. Rendered by renderBackupScript (docs/adr/0011, 0016);
 # do not edit on the host. The last stdout line is \`GITLAB_BACKUP_RESULT {json}\`; the full log stays on the host.
 set -Eeuo pipefail
 umask 077
@@ -21,10 +21,8 @@ LOCK_FILE=$ROOT$LOCK_FILE_CFG
 VERSION_MANIFEST=$ROOT/opt/gitlab/version-manifest.txt
 
 STEP=params ERROR='' MESSAGE='' REUSED=false
-LOG_FILE='' WORK='' ARCHIVE_KEY='' MANIFEST_KEY='' CONFIG_KEY=''
-PRUNED=() KEPT=() COPIED=()
+LOG_FILE='' WORK='' ARCHIVE_KEY='' MANIFEST_KEY='' CONFIG_KEY='' LEFT=0
 STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-NOW=$(date +%s)
 exec 3>&1 # the caller's stdout: only the log tail and the result line go there (Cloud Assistant keeps 24 KB)
 
 json_str() {
@@ -54,19 +52,16 @@ finish() {
   set +eE
   trap - ERR
   if [[ -n $WORK ]]; then rm -rf -- "$WORK"; fi
-  # A failed run must not leave files that look like a backup. Staged mode still has the archive locally; the
-  # list is emptied once the manifest is written, so a later (prune) failure never removes a verified backup.
-  if [[ $rc -ne 0 && $MODE == staged && \${#COPIED[@]} -gt 0 ]]; then
-    rm -f -- "\${COPIED[@]}"
-    log "removed this run's unverified copies from the mount"
-  fi
+  # This script never deletes anything on the mount (docs/adr/0016): a failed run's copies carry no manifest, so
+  # nothing treats them as a backup; the worker reports them and removes them only after a later verified backup.
+  if [[ $rc -ne 0 && $LEFT -gt 0 ]]; then log "left $LEFT unverified file(s) of this run on the mount for the worker's retention"; fi
   local status=failed
   if [[ $rc -eq 0 ]]; then status=ok STEP="done"; fi
   if [[ $rc -ne 0 && -z $ERROR ]]; then ERROR=command_failed MESSAGE="exit $rc"; fi
   line="GITLAB_BACKUP_RESULT {\\"status\\":$(json_str "$status"),\\"step\\":$(json_str "$STEP"),\\"name\\":$(json_str "$RUN_NAME")"
   line+=",\\"exitCode\\":$rc,\\"error\\":$(json_str "$ERROR"),\\"message\\":$(json_str "$MESSAGE")"
   line+=",\\"archive\\":$(json_str "$ARCHIVE_KEY"),\\"manifest\\":$(json_str "$MANIFEST_KEY"),\\"config\\":$(json_str "$CONFIG_KEY")"
-  line+=",\\"reused\\":$REUSED,\\"pruned\\":$(json_arr "\${PRUNED[@]}"),\\"kept\\":$(json_arr "\${KEPT[@]}")"
+  line+=",\\"reused\\":$REUSED,\\"label\\":$(json_str "$LABEL")"
   line+=",\\"log\\":$(json_str "\${LOG_FILE#"$ROOT"}")}"
   if [[ -n $LOG_FILE ]]; then
     tail -n "$TAIL_LINES" -- "$LOG_FILE" | tail -c 16384 >&3
@@ -97,7 +92,7 @@ STEP=log
 mkdir -p -- "$LOG_DIR"
 LOG_FILE=$LOG_DIR/backup-$RUN_NAME.log
 exec >>"$LOG_FILE" 2>&1
-log "run $RUN_NAME on $(hostname) mode=$MODE dest=$DEST_DIR staging=$STAGING_DIR keep=$KEEP_MIN/\${KEEP_DAYS}d"
+log "run $RUN_NAME\${LABEL:+ label=$LABEL} on $(hostname) mode=$MODE dest=$DEST_DIR staging=$STAGING_DIR"
 
 STEP=mount
 # -> "ok" | "not_mounted <fstype>" | "stale <fstype>" | "no_allow_other <options>" for the filesystem at MOUNT_DIR.
@@ -132,7 +127,7 @@ mkdir -p -- "$DEST_DIR"
 
 # Idempotent re-run (same run name): a manifest is written only after every check passed, so trust it.
 if [[ -f $DEST_DIR/$MANIFEST_NAME && -f $DEST_DIR/$ARCHIVE_NAME ]]; then
-  log "backup $RUN_NAME already verified on the mount; skipping to prune"
+  log "backup $RUN_NAME already has its manifest on the mount (an earlier attempt of this run); reporting it"
   REUSED=true
 else
   STEP=space
@@ -144,21 +139,22 @@ else
   last=''
   for f in "$DEST_DIR"/*_gitlab_backup.tar; do if [[ -f $f && $f > $last ]]; then last=$f; fi; done
   # STRATEGY=copy stages the data once more before tar: want twice the last archive when that is more.
-  if [[ -n $last ]]; then
-    last_kb=$(($(stat -c %s -- "$last") * 2 / 1024))
-    if ((last_kb > need_kb)); then need_kb=$last_kb; fi
-  fi
+  # ossfs may still list an archive the worker's retention just deleted through the API: stat failing is not fatal.
+  last_size=0
+  if [[ -n $last ]]; then last_size=$(stat -c %s -- "$last" 2>/dev/null) || last_size=0; fi
+  last_kb=$((last_size * 2 / 1024))
+  if ((last_kb > need_kb)); then need_kb=$last_kb; fi
   log "free \${avail_kb} KiB in $SRC_DIR, need \${need_kb} KiB"
   ((avail_kb >= need_kb)) || fail disk_full "only \${avail_kb} KiB free in $SRC_DIR, need \${need_kb} KiB"
 
   STEP=backup
-  rm -f -- "\${SRC_DIR:?}/$ARCHIVE_NAME" # a leftover of a failed run with the same name
   if [[ $MODE == staged ]]; then
-    # Staged archives of ours are removed after success, so any still here (our exact name shape, no GitLab
-    # version suffix) are leftovers of failed runs that would otherwise fill the local disk run after run.
+    rm -f -- "\${SRC_DIR:?}/$ARCHIVE_NAME" # a local leftover of an earlier attempt of this run
+    # Staged archives of ours are removed after success, so any still here (our name shape, no GitLab version
+    # suffix: it has dots) are leftovers of failed runs on the LOCAL disk that would fill it run after run.
     for f in "$SRC_DIR"/*_gitlab_backup.tar; do
       n=\${f##*/}
-      if [[ -f $f && $n =~ ^[0-9]{10}_[0-9]{4}_[0-9]{2}_[0-9]{2}_gitlab_backup\\.tar$ ]]; then
+      if [[ -f $f && $n =~ ^[0-9]{10}_[0-9]{4}_[0-9]{2}_[0-9]{2}(_[0-9a-z-]+)?_gitlab_backup\\.tar$ ]]; then
         rm -f -- "$f"
         log "removed leftover staged archive $n"
       fi
@@ -170,16 +166,16 @@ else
   ((rc == 0)) || fail gitlab_backup_failed "gitlab-backup exited with $rc" "$rc"
   [[ -s $SRC_DIR/$ARCHIVE_NAME ]] ||
     fail archive_missing "gitlab-backup succeeded but $SRC_DIR/$ARCHIVE_NAME is missing (is backup_path $SRC_DIR?)"
+  if [[ $MODE == direct ]]; then LEFT=1; fi
 
   WORK=$(mktemp -d)
   # copy_in SRC NAME: temp name + rename, so a half-written file never carries a backup's name.
   copy_in() {
     local tmp="$DEST_DIR/.$2.partial"
+    LEFT=$((LEFT + 1))
     if ! cp -- "$1" "$tmp" || ! mv -f -- "$tmp" "$DEST_DIR/$2"; then
-      rm -f -- "$tmp" || true
       fail copy_failed "copying $2 onto $DEST_DIR failed"
     fi
-    COPIED+=("$DEST_DIR/$2")
   }
   if [[ $MODE == staged ]]; then
     STEP=copy
@@ -221,61 +217,21 @@ else
   fi
   file_json() { printf '{"name":%s,"kind":"%s","size":%s,"sha256":"%s"}' "$(json_str "$1")" "$2" "$(stat -c %s -- "$DEST_DIR/$1")" "$3"; }
   {
-    printf '{"schema":"gitlab-ask-ops/backup-manifest@1","name":%s,"gitlabVersion":%s,' "$(json_str "$RUN_NAME")" "$(json_str "\${version:-unknown}")"
+    printf '{"schema":"gitlab-ask-ops/backup-manifest@1","name":%s,"label":%s,"gitlabVersion":%s,' "$(json_str "$RUN_NAME")" "$(json_str "$LABEL")" "$(json_str "\${version:-unknown}")"
     printf '"host":%s,"mode":"%s","startedAt":"%s","finishedAt":"%s",' "$(json_str "$(hostname)")" "$MODE" "$STARTED_AT" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     printf '"archiveEntries":%s,"files":[%s,%s]}\\n' "$(wc -l <"$WORK/archive.list")" \\
       "$(file_json "$ARCHIVE_NAME" archive "$archive_sum")" "$(file_json "$CONFIG_NAME" config "$config_sum")"
   } >"$WORK/$MANIFEST_NAME"
   copy_in "$WORK/$MANIFEST_NAME" "$MANIFEST_NAME"
-  COPIED=()
+  LEFT=0
   # BACKUP=<name> disables GitLab's own backup_keep_time pruning, so the staged copy is ours to remove.
   if [[ $MODE == staged ]]; then rm -f -- "$SRC_DIR/$ARCHIVE_NAME" || log "could not remove the staged archive"; fi
 fi
 ARCHIVE_KEY=$(key "$ARCHIVE_NAME") MANIFEST_KEY=$(key "$MANIFEST_NAME") CONFIG_KEY=$(key "$CONFIG_NAME")
 
-STEP=prune
-# Reached only when everything above succeeded. Keep: this run; the KEEP_MIN newest verified (with a manifest);
-# anything younger than KEEP_DAYS; any unverified backup newer than the newest kept one. Names sort by epoch.
-names=()
-for f in "$DEST_DIR"/*_gitlab_backup.tar; do
-  n=\${f##*/} n=\${n%_gitlab_backup.tar}
-  if [[ -f $f && $n =~ ^[0-9]{10} ]]; then names+=("$n"); fi
-done
-if ((\${#names[@]} > 0)); then mapfile -t names < <(printf '%s\\n' "\${names[@]}" | sort -r); fi
-declare -A keep=()
-verified=0 newest_kept=0
-for n in "\${names[@]}"; do
-  epoch=$((10#\${n:0:10})) has_manifest=0 reason=''
-  if [[ -f $DEST_DIR/\${n}_gitlab_backup.manifest.json ]]; then has_manifest=1; fi
-  if [[ $n == "$RUN_NAME" ]]; then
-    reason=current
-  elif ((has_manifest && verified < KEEP_MIN)); then
-    reason=newest-verified
-  elif ((NOW - epoch < KEEP_DAYS * 86400)); then
-    reason="younger than \${KEEP_DAYS}d"
-  fi
-  if [[ -n $reason ]]; then
-    keep[$n]=$reason
-    if ((has_manifest)); then verified=$((verified + 1)); fi
-    if ((epoch > newest_kept)); then newest_kept=$epoch; fi
-  fi
-done
-for n in "\${names[@]}"; do
-  if [[ -z \${keep[$n]:-} && ! -f $DEST_DIR/\${n}_gitlab_backup.manifest.json ]] && ((10#\${n:0:10} > newest_kept)); then
-    keep[$n]='unverified, newer than the newest kept'
-  fi
-  if [[ -n \${keep[$n]:-} ]]; then
-    KEPT+=("$n")
-    log "keep $n (\${keep[$n]})"
-    continue
-  fi
-  # Manifest first: a half-pruned backup must never look verified.
-  rm -f -- "$DEST_DIR/\${n}_gitlab_backup.manifest.json" "$DEST_DIR/\${n}_gitlab_backup.tar" "$DEST_DIR/\${n}_gitlab_config.tar"
-  PRUNED+=("$n")
-  log "pruned $n"
-done
-# Host logs: one per run name; keep them at least as long as the backups they describe (and 30 days).
-find "$LOG_DIR" -maxdepth 1 -name 'backup-*.log' -mtime +$((KEEP_DAYS > 30 ? KEEP_DAYS : 30)) -delete ||
+# Host logs: one per run; kept at least LOG_KEEP_DAYS (≥ 30). Backups themselves are never deleted here: retention
+# runs in the worker after it verified this run on OSS (docs/adr/0016).
+find "$LOG_DIR" -maxdepth 1 -name 'backup-*.log' -mtime +"$LOG_KEEP_DAYS" -delete ||
   log "could not prune old logs in $LOG_DIR"
-log "done: kept \${#KEPT[@]}, pruned \${#PRUNED[@]}"
+log "done: $RUN_NAME\${LABEL:+ (label $LABEL)} is on the mount with its manifest"
 `;

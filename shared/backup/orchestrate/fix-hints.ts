@@ -1,0 +1,54 @@
+/** What the fix texts may name: the host paths and the bucket behind the mount. */
+export interface FixContext {
+  mountDir: string;
+  stagingDir: string;
+  bucket?: string;
+  /** OSS region (`ap-northeast-2`), for the fstab line's internal endpoint. */
+  ossRegion?: string;
+  ossPrefix?: string;
+  instanceId?: string;
+}
+
+/** The seed's fstab line for the ossfs mount, with allow_other (ossfs README, `main-v1`). */
+export function fstabLine(c: FixContext): string {
+  const region = (c.ossRegion ?? '<region>').replace(/^oss-/, '');
+  return `${c.bucket ?? '<bucket>'} ${c.mountDir} fuse.ossfs _netdev,allow_other,url=http://oss-${region}-internal.aliyuncs.com 0 0`;
+}
+
+const remount = (c: FixContext): string => `\`umount ${c.mountDir}; mount ${c.mountDir}\``;
+
+/**
+ * Fix hints by failure: the script's error codes, Cloud Assistant's ErrorCodes and our own steps. Each names the
+ * concrete change (an fstab line, a setting, a RAM action), not just the symptom.
+ */
+export const FIXES: Record<string, (c: FixContext) => string> = {
+  not_mounted: (c) => `mount the bucket: put \`${fstabLine(c)}\` in /etc/fstab and run \`mount ${c.mountDir}\`, or set BACKUP_REPAIR_MOUNT=true so the script remounts it from fstab`,
+  no_allow_other: (c) => `add allow_other to the ossfs line in /etc/fstab (\`${fstabLine(c)}\`) and remount with ${remount(c)}, or set BACKUP_REPAIR_MOUNT=true so the script remounts it from fstab`,
+  mount_stale: (c) => `ossfs crashed: remount with \`umount -l ${c.mountDir}; mount ${c.mountDir}\`, or set BACKUP_REPAIR_MOUNT=true`,
+  mount_failed: (c) => `check the ossfs line in /etc/fstab (\`${fstabLine(c)}\`) and /etc/passwd-ossfs (mode 640, \`bucket:AK:SK\`), then \`mount ${c.mountDir}\` by hand to see the error`,
+  disk_full: (c) => `free space in ${c.stagingDir} (old archives, or give the disk more room); it needs BACKUP_MIN_FREE_GIB or twice the last archive, whichever is more`,
+  staging_missing: (c) => `create ${c.stagingDir} or set BACKUP_STAGING_DIR to gitlab_rails['backup_path']`,
+  gitlab_backup_failed: () => 'run `sudo gitlab-backup create` on the host to see the error (the log lines below show its end); common causes: disk full, database unreachable',
+  archive_missing: (c) => `set gitlab_rails['backup_path'] = "${c.stagingDir}" in /etc/gitlab/gitlab.rb (or BACKUP_STAGING_DIR to the path it names) and run gitlab-ctl reconfigure`,
+  copy_failed: (c) => `check that ${c.mountDir} is writable (ossfs mounted rw, its AccessKey may write to the bucket) and that OSS is reachable from the host`,
+  config_missing: () => 'restore /etc/gitlab/gitlab-secrets.json and gitlab.rb on the host; without the secrets a restore loses 2FA and CI variables',
+  checksum_mismatch: (c) => `the copy on ${c.mountDir} differs from the local archive: check the ossfs mount (kernel log, ossfs version) and run the backup again`,
+  listing_failed: () => 'the archive is not a readable tar: run the backup again; if it repeats, check the disk and gitlab-backup output',
+  already_running: () => 'wait for the running backup to finish (see its host log), then run again if needed',
+  ClientNotRunning: (c) => `start the Cloud Assistant agent on ${c.instanceId ?? 'the host'} (\`systemctl restart aliyun.service\`) and check its heartbeat in the ECS console`,
+  ClientNotResponse: (c) => `restart the Cloud Assistant agent on ${c.instanceId ?? 'the host'} (\`systemctl restart aliyun.service\`)`,
+  DeliveryTimeout: (c) => `make sure the agent on ${c.instanceId ?? 'the host'} is running and the instance can reach the Cloud Assistant endpoint (security group / routes)`,
+  InstanceNotRunning: (c) => `start instance ${c.instanceId ?? ''} (or point BACKUP_INSTANCE_ID at the running GitLab host)`,
+  ExecutionTimeout: () => 'raise BACKUP_TIMEOUT_SECONDS (and the function timeout in s.yaml) above the backup\'s real duration',
+  'oss-read': (c) => `grant the function's RAM role oss:GetObject on acs:oss:*:*:${c.bucket ?? '<bucket>'}/${c.ossPrefix ?? ''}* (infra/ram-policy.json) — the host wrote the backup, but it was not verified`,
+  'oss-write': (c) => `grant the function's RAM role oss:PutObject on acs:oss:*:*:${c.bucket ?? '<bucket>'}/${c.ossPrefix ?? ''}* (infra/ram-policy.json)`,
+  mail: () => 'check DirectMail: MAIL_FROM must be a sender address configured in DM_REGION; FC retries this task to re-send the report',
+};
+
+// The agent's systemd unit name `aliyun.service` is UNCONFIRMED (not in the stored docs); the ECS console's Cloud
+// Assistant page shows the agent status either way.
+
+/** The fix for a failure code, filled in; undefined when there is none. */
+export function fixFor(code: string | undefined, c: FixContext): string | undefined {
+  return code ? FIXES[code]?.(c) : undefined;
+}

@@ -1,0 +1,5 @@
+export * from './host-probe';
+export * from './host-checks';
+export * from './oss-checks';
+export * from './mail-check';
+export * from './run-preflight';

@@ -1,0 +1,61 @@
+import { failed, ok, type Check } from '#shared/checks/index';
+import type { OssObjectInfo, OssPort } from '#shared/cloud/oss/index';
+import { isAppError } from '#shared/errors/index';
+import { inventory, isVerified, listPrefix, verifiedRecordKey } from '../inventory';
+import { fixFor, type FixContext } from '../orchestrate/fix-hints';
+
+const code = (e: unknown): string | undefined => (isAppError(e) ? (e.details?.ossCode as string | undefined) : undefined);
+
+/**
+ * `oss.read`: the functions' credentials can list the backup prefix and read an object under it (the newest verified
+ * record; with none yet, a HEAD of a key that does not exist, which answers 404 to a reader and 403 to anyone else).
+ * Without this the worker cannot verify a backup, and unverified backups never count toward BACKUP_KEEP_MIN.
+ */
+export function ossReadCheck(oss: OssPort, listing: () => Promise<OssObjectInfo[]>, ctx: FixContext & { ossPrefix: string }): Check {
+  return {
+    id: 'oss.read',
+    service: 'oss',
+    async run() {
+      const where = `oss://${oss.bucket}/${listPrefix(ctx.ossPrefix)}`;
+      let objects: OssObjectInfo[];
+      try {
+        objects = await listing();
+      } catch (e) {
+        return failed(`cannot list ${where}: ${(e as Error).message}`, code(e) === 'AccessDenied' ? `grant the function's RAM role oss:ListObjects on acs:oss:*:*:${oss.bucket} with oss:Prefix ${listPrefix(ctx.ossPrefix)}* (infra/ram-policy.json)` : undefined);
+      }
+      const newest = inventory(objects, ctx.ossPrefix).backups.find(isVerified);
+      const key = newest ? verifiedRecordKey(ctx.ossPrefix, newest.name) : `${listPrefix(ctx.ossPrefix)}.gitlab-ask-ops-read-check`;
+      try {
+        if (newest) await oss.getText(key);
+        else await oss.head(key);
+      } catch (e) {
+        return failed(`cannot read ${key} with the function's credentials: ${(e as Error).message}`, code(e) === 'AccessDenied' ? fixFor('oss-read', ctx) : undefined);
+      }
+      return ok(`${where} is listable and readable (${objects.length} objects${newest ? `, newest verified ${newest.name}` : ', no verified backup yet'})`);
+    },
+  };
+}
+
+/**
+ * `oss.lifecycle`: no enabled lifecycle rule expires objects under the backup prefix — a rule would delete backups
+ * behind retention's back, verified or not. A rule's prefix overlaps when either prefix contains the other ('' = all).
+ */
+export function lifecycleCheck(oss: OssPort, ctx: { ossPrefix: string }): Check {
+  return {
+    id: 'oss.lifecycle',
+    service: 'oss',
+    async run() {
+      let rules;
+      try {
+        rules = await oss.lifecycle();
+      } catch (e) {
+        return failed(`cannot read the lifecycle rules of ${oss.bucket}: ${(e as Error).message}`, code(e) === 'AccessDenied' ? `grant the function's RAM role oss:GetBucketLifecycle on acs:oss:*:*:${oss.bucket} (infra/ram-policy.json)` : undefined);
+      }
+      const prefix = listPrefix(ctx.ossPrefix);
+      const bad = rules.filter((r) => r.enabled && (r.expirationDays !== undefined || r.expirationDate) && (prefix.startsWith(r.prefix) || r.prefix.startsWith(prefix)));
+      if (bad.length === 0) return ok(rules.length ? `${rules.length} lifecycle rule(s), none expires ${prefix || 'the bucket root'}` : `no lifecycle rules on ${oss.bucket}`);
+      const what = bad.map((r) => `rule "${r.id}" expires "${r.prefix || '(whole bucket)'}" ${r.expirationDays !== undefined ? `after ${r.expirationDays} days` : `created before ${r.expirationDate}`}`).join('; ');
+      return failed(`${what}: OSS would delete backups under ${prefix || 'the bucket root'} whether or not they are verified`, `remove or narrow the rule in the OSS console (Bucket → Lifecycle) so it does not cover ${prefix || 'the backup prefix'}; gitlab-ask-ops applies retention itself (BACKUP_KEEP_MIN/BACKUP_KEEP_DAYS)`);
+    },
+  };
+}

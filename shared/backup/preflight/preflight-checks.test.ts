@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { runChecks } from '#shared/checks/index';
+import type { OssLifecycleRule, OssPort } from '#shared/cloud/oss/index';
+import { diskCheck, mountCheck } from './host-checks';
+import { parseProbe, renderProbeScript, type HostProbe } from './host-probe';
+import { lifecycleCheck } from './oss-checks';
+
+const ctx = { mountDir: '/mnt/gitlab-backups', stagingDir: '/var/opt/gitlab/backups', bucket: 'gitlab-backups', ossRegion: 'ap-northeast-2' };
+const healthy: HostProbe = { fstype: 'fuse.ossfs', options: 'rw,nosuid,nodev,relatime,user_id=0,group_id=0,allow_other', answers: true, stagingExists: true, stagingFreeKiB: 50 * 1_048_576, fstab: 'fuse.ossfs _netdev,allow_other,url=http://oss' };
+const one = async (c: Parameters<typeof runChecks>[0][number]) => {
+  const [r] = await runChecks([{ ...c, needs: [] }]);
+  return r!;
+};
+
+describe('preflight checks', () => {
+  it('the probe script is read-only: no write, create, move or delete, and no redirect except to /dev/null', () => {
+    const s = renderProbeScript(ctx);
+    expect(s).not.toMatch(/\b(rm|mv|cp|mkdir|touch|tee|dd|truncate|chmod|chown|mount|umount|flock)\b/);
+    expect([...s.matchAll(/(\d?)>+\s*(\S+)/g)].map((m) => m[2])).toEqual(expect.arrayContaining(['/dev/null']));
+    for (const m of s.matchAll(/[^2&]>\s*(\S+)/g)) expect(m[1]).toBe('/dev/null');
+    expect(parseProbe(`noise\nGITLAB_ASK_OPS_PROBE ${JSON.stringify(healthy)}\n`)).toEqual(healthy);
+    expect(parseProbe('GITLAB_ASK_OPS_PROBE {cut')).toBeUndefined();
+  });
+
+  it.each([
+    [healthy, 'ok', /is fuse\.ossfs with allow_other/],
+    [{ ...healthy, fstype: 'ext4', options: 'rw' }, 'failed', /is not an ossfs mount \(found ext4; fstab: .*BACKUP_REPAIR_MOUNT=true would remount it/],
+    [{ ...healthy, options: 'rw,user_id=0' }, 'failed', /without allow_other/],
+    [{ ...healthy, options: 'rw,user_id=0', fstab: 'fuse.ossfs _netdev' }, 'failed', /^(?!.*would remount).*without allow_other/],
+    [{ ...healthy, answers: false }, 'failed', /does not answer/],
+    [{ ...healthy, fstype: 'fuse.ossfs2', options: 'rw,default_permissions,allow_other' }, 'ok', /fuse\.ossfs2 with allow_other/],
+  ])('mount check on %o → %s', async (probe, status, detail) => {
+    const r = await one(mountCheck(async () => probe, ctx));
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+    if (status === 'failed') expect(r.fix).toBeTruthy();
+  });
+
+  it('disk check: max(BACKUP_MIN_FREE_GIB, 2 × last archive), as the script; a missing staging dir is its own failure', async () => {
+    expect(await one(diskCheck(async () => healthy, async () => undefined, 10, ctx))).toMatchObject({ status: 'ok' });
+    expect(await one(diskCheck(async () => healthy, async () => 30 * 1024 ** 3, 10, ctx))).toMatchObject({ status: 'failed', detail: expect.stringContaining('need 62914560 KiB (max(BACKUP_MIN_FREE_GIB 10, 2 × last archive') });
+    expect(await one(diskCheck(async () => ({ ...healthy, stagingExists: false }), async () => undefined, 10, ctx))).toMatchObject({ status: 'failed', detail: '/var/opt/gitlab/backups does not exist on the host' });
+  });
+
+  it('lifecycle check flags enabled expiring rules whose prefix overlaps the backup prefix, and only those', async () => {
+    const port = (rules: OssLifecycleRule[]) => ({ bucket: 'gitlab-backups', lifecycle: async () => rules }) as unknown as OssPort;
+    const rule = (prefix: string, o: Partial<OssLifecycleRule> = {}): OssLifecycleRule => ({ id: `r-${prefix || 'all'}`, prefix, enabled: true, expirationDays: 30, ...o });
+    const check = async (rules: OssLifecycleRule[]) => one(lifecycleCheck(port(rules), { ossPrefix: 'gitlab-backups/' }));
+    expect(await check([])).toMatchObject({ status: 'ok', detail: 'no lifecycle rules on gitlab-backups' });
+    expect(await check([rule('logs/'), rule('gitlab-backups/', { enabled: false }), rule('gitlab-backups/', { expirationDays: undefined })])).toMatchObject({ status: 'ok' });
+    for (const p of ['', 'gitlab', 'gitlab-backups/', 'gitlab-backups/verified/']) expect((await check([rule(p)])).status, p).toBe('failed');
+    expect(await check([rule('', { expirationDays: undefined, expirationDate: '2027-01-01T00:00:00.000Z' })])).toMatchObject({ status: 'failed', detail: expect.stringContaining('created before 2027-01-01') });
+  });
+});
