@@ -18,6 +18,8 @@ describe('sandbox fault (CLI → index page /faults → registry)', () => {
   let index: Listening;
   beforeAll(async () => {
     index = await startIndexPage({ urls: {}, env: {}, runtime: { fc: { tasks: () => [] } } as never, faults });
+    // A running sandbox as the CLI sees one: an env file and an index URL that answers (no pid recorded).
+    writeFileSync(join(dir, 'env'), '');
     writeFileSync(join(dir, 'sandbox.json'), JSON.stringify({ urls: { index: index.url } }));
   });
   afterAll(async () => {
@@ -47,9 +49,9 @@ describe('sandbox fault (CLI → index page /faults → registry)', () => {
   });
 
   it('bad input is refused with the reason and changes nothing', async () => {
-    expect(await run('nope')).toMatchObject({ code: 1, err: 'unknown fault "nope"; known: agent-offline, disk-full' });
-    expect(await run('disk-full', '--times', '0')).toMatchObject({ code: 1, err: '--times wants a positive integer' });
-    expect(await run('disk-full', '--bogus')).toMatchObject({ code: 1, err: expect.stringContaining('unknown flag --bogus') });
+    expect(await run('nope')).toMatchObject({ code: 1, err: expect.stringContaining('unknown fault "nope"; known: agent-offline, disk-full') });
+    expect(await run('disk-full', '--times', '0')).toMatchObject({ code: 2, err: expect.stringContaining('--times wants a positive integer') });
+    expect(await run('disk-full', '--bogus')).toMatchObject({ code: 2, err: expect.stringContaining('unknown flag "--bogus"') });
     expect(await run()).toMatchObject({ code: 2, err: expect.stringContaining('usage:') });
     const r = await fetch(`${index.url}/faults/disk-full`, { method: 'POST', body: '{"times":"x"}' });
     expect([r.status, ((await r.json()) as { message: string }).message]).toEqual([400, 'times must be a number']);
