@@ -22,6 +22,22 @@ export const invokeRequestSchema = z.strictObject({
       reason: z.optional(z.string()),
       /** When the source fired (a timer's triggerTime): actions date their work by it, not by a late retry's clock. */
       time: z.optional(z.iso.datetime()),
+      /**
+       * What changed, as the webhook read it from the hook: for messages ("who pushed what") and commit statuses.
+       * Strings are bounded by the webhook; every field is optional (timers and manual runs carry none).
+       */
+      trigger: z.optional(
+        z.object({
+          /** e.g. `System Hook: repository_update`, `Push Hook`, `Merge Request Hook: merge`. */
+          hook: z.optional(z.string()),
+          project: z.optional(z.object({ id: z.number(), path: z.optional(z.string()), webUrl: z.optional(z.string()) })),
+          ref: z.optional(z.string()),
+          /** The new head of `ref` (the commit the run is about). */
+          sha: z.optional(z.string()),
+          author: z.optional(z.string()),
+          commitUrl: z.optional(z.string()),
+        }),
+      ),
     }),
   ),
 });
