@@ -14,6 +14,10 @@ export interface GitlabClient {
   template(name: string): Promise<string>;
   createPipeline(project: number | string, ref: string, variables: Array<{ key: string; value: string }>): Promise<PipelineInfo>;
   showPipeline(project: number | string, id: number): Promise<PipelineInfo>;
+  /** One page of `GET /projects/:id/repository/tree?recursive=true` (blobs and trees). */
+  tree(project: number | string, ref: string, page: number): Promise<{ data: Array<{ path: string; type: string }>; next: number | null }>;
+  /** One page of `GET /projects/:id/releases` (newest first). */
+  releases(project: number | string, page: number): Promise<{ data: Array<{ tag_name: string; commit?: { id?: string } }>; next: number | null }>;
 }
 
 export interface RawLint {
@@ -26,7 +30,11 @@ export interface RawLint {
 // gitbeaker's resource methods are heavily generic; we call them through this loose shape and type the results above.
 type Fn = (...args: unknown[]) => Promise<unknown>;
 interface Loose {
-  Projects: { all: Fn; show: Fn; requester: { get(ep: string, o?: { signal?: AbortSignal }): Promise<{ body: unknown }> } };
+  Projects: {
+    all: Fn;
+    show: Fn;
+    requester: { get(ep: string, o?: { signal?: AbortSignal; searchParams?: Record<string, unknown> }): Promise<{ body: unknown; headers?: Record<string, string> }> };
+  };
   RepositoryFiles: { showRaw: Fn };
   Lint: { check: Fn; lint: Fn };
   GroupVariables: { all: Fn };
@@ -75,5 +83,15 @@ export async function createGitlabClient(o: { url: string; token: string; timeou
     },
     createPipeline: async (project, ref, variables) => (await api.Pipelines.create(project, ref, { variables })) as PipelineInfo,
     showPipeline: async (project, id) => (await api.Pipelines.show(project, id)) as PipelineInfo,
+    // Through the requester: the Repositories/ProjectReleases resources would add two more gitbeaker classes.
+    tree: (project, ref, page) => pageOf(api, `projects/${encodeURIComponent(project)}/repository/tree`, { ref, recursive: true, perPage: 100, page }, o.timeoutMs),
+    releases: (project, page) => pageOf(api, `projects/${encodeURIComponent(project)}/releases`, { perPage: 100, page }, o.timeoutMs),
   };
+}
+
+/** One offset page through the requester; `next` from GitLab's `x-next-page` header (empty on the last page). */
+async function pageOf<T>(api: Loose, endpoint: string, searchParams: Record<string, unknown>, timeoutMs: number): Promise<{ data: T[]; next: number | null }> {
+  const r = await api.Projects.requester.get(endpoint, { searchParams, signal: AbortSignal.timeout(timeoutMs) });
+  const next = Number(r.headers?.['x-next-page'] ?? '');
+  return { data: Array.isArray(r.body) ? (r.body as T[]) : [], next: Number.isInteger(next) && next > 0 ? next : null };
 }

@@ -58,6 +58,6 @@ describe('CI image discovery through the GitLab port', () => {
     expect(await src.readProject('platform/ci-templates', undefined, '/templates/android.yml')).toContain('cimg/android');
     expect(await src.readProject('platform/ci-templates', 'no-branch', 'templates/android.yml')).toBeUndefined();
     expect(await src.readTemplate('Security/SAST.gitlab-ci.yml')).toContain('semgrep');
-    expect(await src.lintMerged('not: [valid')).toBeUndefined();
+    expect(await src.lintMerged!('not: [valid')).toBeUndefined();
   });
 });
