@@ -7,6 +7,7 @@ import { MergeRequests, type MergeRequest, type MergeRequestInput } from './merg
 import { Pipelines } from './pipelines';
 import { RepoStore, type Project } from './repo-store';
 import { routeCi, type CiContext } from './routes-ci';
+import { routeRefs } from './routes-refs';
 import { routeRepo } from './routes-repo';
 import type { DeliveryRecord, HookConfig, SeedProject, SeedVariable } from './types';
 
@@ -33,6 +34,8 @@ export interface GitlabEmulatorOptions {
   hookRetryDelayMs?: number;
   /** Throttle: at most `requests` per `windowMs`, then 429 + Retry-After. */
   rateLimit?: { requests: number; windowMs: number };
+  /** How lint reaches `include:remote` hosts (the https stand-in of local/gitlab/remote-host.ts); none = socket error. */
+  remote?: CiContext['remote'];
 }
 
 export interface PushInput {
@@ -93,7 +96,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
   const fanout = new HookFanout(hooks, () => base);
   const pipelines = new Pipelines(store, { stepMs: opts.pipelineStepMs, onStatus: (p, pl) => fanout.pipeline(p, pl) });
   const mergeRequests = new MergeRequests(store, fanout, () => base);
-  const ctx: CiContext = { store, version, templates: new Map(Object.entries(opts.templates ?? {})), pipelines, lintAvailable: () => lintOn };
+  const ctx: CiContext = { store, version, templates: new Map(Object.entries(opts.templates ?? {})), pipelines, lintAvailable: () => lintOn, ...(opts.remote ? { remote: opts.remote } : {}) };
   const authorized = (h: Record<string, string | string[] | undefined>, q: URLSearchParams): boolean => {
     const bearer = /^Bearer\s+(.+)$/i.exec(String(h.authorization ?? ''))?.[1];
     return [h['private-token'], bearer, q.get('private_token')].some((t) => t === opts.token);
@@ -110,7 +113,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     const r = toApiRequest(req, res, base);
     if (!r) return sendJson(res, 404, { error: '404 Not Found' });
     if (!authorized(req.headers, r.query)) return sendJson(res, 401, { message: '401 Unauthorized' });
-    if (routeRepo(r, ctx) || (await routeCi(r, ctx))) return;
+    if (routeRepo(r, ctx) || routeRefs(r, ctx) || (await routeCi(r, ctx))) return;
     sendJson(res, 404, { error: '404 Not Found' });
   }, opts.port ?? 0);
   base = server.url;

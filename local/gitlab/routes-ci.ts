@@ -1,6 +1,6 @@
 import { sendJson } from '#local/sandbox/http-util';
 import { hookUserJson } from './api-json';
-import { lintCi } from './ci-lint';
+import { lintCi, type RemoteAccess } from './ci-lint';
 import type { PipelineState } from './hook-payloads';
 import { apiError, matchPath, sendPage, type ApiRequest } from './http-support';
 import type { Pipelines } from './pipelines';
@@ -11,6 +11,8 @@ export interface CiContext extends ApiContext {
   pipelines: Pipelines;
   /** False = answer lint like an instance without the project lint endpoint (404). */
   lintAvailable: () => boolean;
+  /** How lint reaches `include:remote` hosts. */
+  remote?: RemoteAccess;
 }
 
 /** `GET /projects/:id/pipelines/:pipeline_id` JSON (API::Entities::Ci::PipelineWithMetadata subset). */
@@ -28,22 +30,15 @@ export function pipelineJson(p: Project, pl: PipelineState, base: string): Recor
 }
 
 async function lint(r: ApiRequest, ctx: CiContext, p: Project): Promise<void> {
-  // GET lints the project's own CI file (content_ref, older `ref`); POST lints the posted content.
+  // GET lints the project's CI file at content_ref (older: sha), default branch HEAD by default; POST the content.
+  // Includes are read at the default branch HEAD either way, unless dry_run simulates a pipeline on ref.
   const body = r.method === 'POST' ? await r.body() : {};
-  const ref = String(body.ref ?? r.query.get('content_ref') ?? r.query.get('ref') ?? p.defaultBranch ?? '');
-  const at = ctx.store.resolveRef(p, ref);
+  const at = ctx.store.resolveRef(p, String(r.query.get('content_ref') ?? r.query.get('sha') ?? p.defaultBranch ?? ''));
   const content = r.method === 'POST' ? body.content : at?.files.get(p.seed.ciConfigPath || '.gitlab-ci.yml');
   if (typeof content !== 'string') return void sendJson(r.res, 400, { error: 'content is missing' });
-  const answer = lintCi(content, {
-    local: (path) => at?.files.get(path),
-    project: (other, otherRef, file) => {
-      const q = ctx.store.findProject(other);
-      if (!q) return null;
-      const c = ctx.store.resolveRef(q, otherRef ?? q.defaultBranch ?? '');
-      return c?.files.get(file);
-    },
-    template: (name) => ctx.templates.get(name),
-  });
+  const dryRun = String(body.dry_run ?? r.query.get('dry_run')) === 'true';
+  const ref = String(body.ref ?? r.query.get('dry_run_ref') ?? r.query.get('ref') ?? p.defaultBranch ?? '');
+  const answer = await lintCi(content, { store: ctx.store, templates: ctx.templates, project: p, base: r.base, dryRun, ref, ...(ctx.remote ? { remote: ctx.remote } : {}) });
   sendJson(r.res, 200, { ...answer, jobs: [] });
 }
 
