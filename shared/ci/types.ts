@@ -68,6 +68,11 @@ export interface DiscoverInput {
   /** The runner's helper image; when given it joins every pod set (it is pulled for every job pod). */
   helperImage?: string;
   limits?: Partial<CiLimits>;
+  /**
+   * When to use the source's `lintMerged`: `fallback` (default) only when our own include resolution left an include
+   * unresolved or unreadable; `prefer` first (comparisons, tests); `off` never.
+   */
+  lint?: 'fallback' | 'prefer' | 'off';
 }
 
 /** Where a job's build image came from; `runner-default` means the job named none. */

@@ -20,6 +20,7 @@ async function discover(path: string): Promise<{ images: string[]; errors: unkno
     path: p.ci_config_path ?? '.gitlab-ci.yml',
     source: createCiFileSource(port, p.id, p.default_branch!),
     variables: await port.projectVariables(p.id),
+    lint: 'prefer', // this suite compares GitLab's merge with ours; production asks lint only to fill gaps (ADR 0019)
   });
   return { images: d.images, errors: d.errors };
 }
