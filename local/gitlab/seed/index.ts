@@ -1,9 +1,11 @@
 import type { GitlabEmulatorOptions } from '../emulator';
 import type { SeedProject } from '../types';
+import { componentProjects } from './components';
 import { infraProject, javaDemo } from './java-demo';
 import { realWorldProjects, seedGroupVariables } from './real-world';
 import { seedTemplates } from './templates';
 
+export { componentProjects } from './components';
 export { JAVA_DEMO_CI, infraProject, javaDemo } from './java-demo';
 export { realWorldProjects, seedGroupVariables } from './real-world';
 export { seedTemplates } from './templates';
@@ -17,9 +19,10 @@ export function seedProjects(infraFiles?: Record<string, string>): SeedProject[]
 }
 
 /**
- * Everything a seeded instance needs (the sandbox default): projects, group variables and CI templates.
+ * Everything a seeded instance needs (the sandbox default): projects (plus the CI/CD component projects), group
+ * variables and CI templates.
  * @example const gl = await startGitlabEmulator(seededGitlabOptions(token, infraFiles));
  */
 export function seededGitlabOptions(token: string, infraFiles?: Record<string, string>): Pick<GitlabEmulatorOptions, 'token' | 'projects' | 'groupVariables' | 'templates'> {
-  return { token, projects: seedProjects(infraFiles), groupVariables: seedGroupVariables, templates: seedTemplates };
+  return { token, projects: [...seedProjects(infraFiles), ...componentProjects], groupVariables: seedGroupVariables, templates: seedTemplates };
 }

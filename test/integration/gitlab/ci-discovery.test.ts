@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededGitlabOptions, startGitlabEmulator, type GitlabEmulator } from '#local/gitlab/index';
-import { discoverImages } from '#shared/ci/index';
+import { discoverImages, predefinedVariables } from '#shared/ci/index';
 import { createCiFileSource, createGitlabPort, type GitlabPort } from '#shared/gitlab/api/index';
 
 /** GitLab emulator → real port → CiFileSource → image discovery: the path the prewarm action takes. */
@@ -16,7 +16,9 @@ afterAll(() => gl.close());
 
 async function discover(path: string): Promise<{ images: string[]; errors: unknown[] }> {
   const p = await port.getProject(path);
+  const u = new URL(gl.url);
   const d = await discoverImages({
+    predefined: predefinedVariables({ projectPath: p.path_with_namespace, defaultBranch: p.default_branch!, serverHost: u.hostname, serverPort: Number(u.port) }),
     path: p.ci_config_path ?? '.gitlab-ci.yml',
     source: createCiFileSource(port, p.id, p.default_branch!),
     variables: await port.projectVariables(p.id),
@@ -36,6 +38,9 @@ const expected: Record<string, string[]> = {
   ],
   'data/etl-jobs': ['apache/spark:3.5.1', 'mysql:latest', 'postgres:latest', 'python:3.10-slim', 'python:3.11-slim', 'python:3.12-slim'],
   'mobile/android-app': ['cimg/android:2024.01'],
+  // Components: build@~latest is 1.1.0 (2.0.0-rc1 is a pre-release), lint@1.0.0 a directory component with a local
+  // include of its own; the merge-request-only include stays out (static lint semantics).
+  'platform/go-service': ['golang:1.23', 'golang:1.23-alpine', 'golangci/golangci-lint:v1.64.8', 'postgres:16-alpine'],
 };
 
 describe('CI image discovery through the GitLab port', () => {
