@@ -93,7 +93,11 @@ export function listing(ctx: IncludeContext, project: string | undefined, ref: s
   const key = `${project ?? ''}@${ref ?? ''}`;
   let p = ctx.listings.get(key);
   if (!p) {
-    p = list(project, ref).catch(() => undefined);
+    // A failed listing (after the port's retries) is reported once; the rules that needed it stay undecided.
+    p = list(project, ref).catch((e: unknown) => {
+      ctx.errors.push({ file: `${project ?? '(this project)'}@${ref ?? 'default'}`, message: `file listing failed: ${e instanceof Error ? e.message : String(e)}` });
+      return undefined;
+    });
     ctx.listings.set(key, p);
   }
   return p;

@@ -36,8 +36,15 @@ export async function loadComponent(
   const { project, name, version } = parsed;
   let picked: ComponentRelease | undefined;
   if (needsReleases(version)) {
-    const releases = ctx.source.listReleases ? await ctx.source.listReleases(project).catch(() => undefined) : undefined;
-    if (releases === undefined) return unresolved(address, `version ${version} needs the project's releases, which the source cannot list`);
+    let releases: ComponentRelease[] | undefined;
+    try {
+      releases = ctx.source.listReleases ? await ctx.source.listReleases(project) : undefined;
+    } catch (e) {
+      return void ctx.errors.push({ file: `component:${address}`, message: `listing releases failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    if (!ctx.source.listReleases) return unresolved(address, `version ${version} needs the project's releases, which the source cannot list`);
+    // The source lists releases but knows no such project (404/403): GitLab's answer is "content not found".
+    if (releases === undefined) return void ctx.errors.push({ file: where, message: componentError(address, 'content not found') });
     picked = pickReleasedVersion(version, releases);
     if (!picked) return void ctx.errors.push({ file: where, message: componentError(address, `no released version matches ${version}`) });
   }

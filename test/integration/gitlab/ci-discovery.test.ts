@@ -66,4 +66,41 @@ describe('CI image discovery through the GitLab port', () => {
     expect(await src.readTemplate('Security/SAST.gitlab-ci.yml')).toContain('semgrep');
     expect(await src.lintMerged!('not: [valid')).toBeUndefined();
   });
+
+  it('the adapter lists files and releases (tags with their commits) and reads component files at a tag', async () => {
+    const src = createCiFileSource(port, 'platform/go-service', 'main');
+    expect(await src.listFiles!(undefined, undefined)).toEqual(['.gitlab-ci.yml', 'ci/review.yml', 'go.mod']);
+    expect(await src.listFiles!('components/go', '1.0.0')).toContain('templates/lint/template.yml');
+    expect(await src.listFiles!('components/go', 'no-such-ref')).toBeUndefined();
+    const releases = await src.listReleases!('components/go');
+    expect(releases!.map((r) => r.tag)).toEqual(['2.0.0-rc1', '1.1.0', '1.0.0']);
+    expect(releases!.every((r) => /^[0-9a-f]{40}$/.test(r.sha))).toBe(true);
+    expect(await src.listReleases!('nope/none')).toBeUndefined();
+    expect(await src.readProject('components/go', '1.1.0', 'templates/build.yml')).toContain('default: "1.23"');
+  });
+
+  it('reports a releases or tree listing GitLab fails to serve, and says what the rules could not decide', async () => {
+    const p = await port.getProject('platform/go-service');
+    const u = new URL(gl.url);
+    const run = (content: string) => discoverImages({
+      path: '.gitlab-ci.yml', content, source: createCiFileSource(port, p.id, 'main', { lint: false }),
+      predefined: predefinedVariables({ projectPath: p.path_with_namespace, defaultBranch: 'main', serverHost: u.hostname, serverPort: Number(u.port) }),
+    });
+    const quick = createGitlabPort({ url: gl.url, token: TOKEN, attempts: 1 });
+    const off = gl.faults.add({ path: '/releases$|/repository/tree$', status: 500, body: { message: '500 Internal Server Error' } });
+    try {
+      const d = await discoverImages({
+        path: '.gitlab-ci.yml', content: 'include:\n  - component: $CI_SERVER_FQDN/components/go/build@~latest\n  - local: go.mod.yml\n    rules: [{ exists: ["*.go"] }]\nx:\n  image: x:1\n  script: [x]\n',
+        source: createCiFileSource(quick, p.id, 'main', { lint: false }),
+        predefined: predefinedVariables({ projectPath: p.path_with_namespace, defaultBranch: 'main', serverHost: u.hostname, serverPort: Number(u.port) }),
+      });
+      expect(d.images).toEqual(['x:1']);
+      expect(d.errors.map((e) => e.message).join('\n')).toMatch(/listing releases failed: .*500/);
+      expect(d.errors.map((e) => e.message).join('\n')).toMatch(/file listing failed: .*500/);
+      expect(d.unresolved.map((u2) => u2.reason)).toContainEqual(expect.stringMatching(/needs the repository file list.*included anyway/));
+    } finally {
+      off();
+    }
+    expect((await run('include:\n  - component: $CI_SERVER_FQDN/components/go/build@~latest\n')).images).toEqual(['golang:1.23-alpine']);
+  });
 });
