@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { lintCi, serverFqdn } from './ci-lint';
 import { ACCESS_LEVEL, type Principal } from './access';
-import { RepoStore } from './repo-store';
+import { RepoStore, type Commit } from './repo-store';
 import { CiTemplates } from './templates';
 import type { SeedProject } from './types';
 
@@ -11,7 +11,7 @@ const FQDN = serverFqdn(BASE);
 
 function setup(files: Record<string, string>, more: SeedProject[] = [], templates: Record<string, string> = {}) {
   const store = new RepoStore([{ path: 'g/app', files }, ...more]);
-  const lint = (content: string, o: { ref?: string; dryRun?: boolean; who?: Principal } = {}) =>
+  const lint = (content: string, o: { ref?: string; dryRun?: boolean; who?: Principal; at?: Commit } = {}) =>
     lintCi(content, { store, templates: new CiTemplates(new Map(Object.entries(templates))), project: store.findProject('g/app')!, base: BASE, ...o });
   return { store, lint };
 }
@@ -37,9 +37,11 @@ describe('lintCi: includes', () => {
 
   it('reads local includes at the default branch HEAD for static lint, whatever ref is posted; a dry run uses the ref', async () => {
     const { store, lint } = setup({ 'ci/build.yml': 'build:\n  image: main-image\n  script: [x]\n' });
-    store.commit(store.findProject('g/app')!, 'feature', { 'ci/build.yml': 'build:\n  image: feature-image\n  script: [x]\n' }, 'change');
+    const { commit: feature } = store.commit(store.findProject('g/app')!, 'feature', { 'ci/build.yml': 'build:\n  image: feature-image\n  script: [x]\n' }, 'change');
     expect(merged(await lint('include: ci/build.yml\n', { ref: 'feature' })).build!.image).toBe('main-image');
     expect(merged(await lint('include: ci/build.yml\n', { ref: 'feature', dryRun: true })).build!.image).toBe('feature-image');
+    // GET ci/lint?content_ref=: Gitlab::Ci::Lint.new(sha: commit.sha) reads the includes at that commit.
+    expect(merged(await lint('include: ci/build.yml\n', { at: feature })).build!.image).toBe('feature-image');
   });
 
   it('evaluates include:rules (if, exists, changes) as static lint does', async () => {

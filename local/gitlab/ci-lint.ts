@@ -8,7 +8,7 @@ import { fetchRemoteInclude, type RemoteAccess } from './lint/remote-fetch';
 import { injectEdgeStages, validateConfig } from './lint/validate';
 import { isHash, LintError, loadYaml } from './lint/yaml-load';
 import type { Principal } from './access';
-import type { Project, RepoStore } from './repo-store';
+import type { Commit, Project, RepoStore } from './repo-store';
 import type { CiTemplates } from './templates';
 
 export type { RemoteAccess } from './lint/remote-fetch';
@@ -25,6 +25,8 @@ export interface LintInput {
   /** `dry_run: true` simulates a pipeline on this ref; static lint ignores it and reads the default branch HEAD. */
   dryRun?: boolean;
   ref?: string;
+  /** Static lint's commit: `GET ci/lint` passes its `content_ref` commit (`sha:`); default the default branch HEAD. */
+  at?: Commit;
   /** How `include:remote` reaches its hosts; none = every remote include fails with a socket error. */
   remote?: RemoteAccess;
   /** `ci_max_includes` (default 150). */
@@ -59,7 +61,7 @@ export function serverFqdn(base: string): string {
 export async function lintCi(content: string, input: LintInput): Promise<LintAnswer> {
   const p = input.project;
   const ref = input.dryRun && input.ref ? input.ref : p.defaultBranch ?? undefined;
-  const commit = ref ? input.store.resolveRef(p, ref) : undefined;
+  const commit = (!input.dryRun && input.at) || (ref ? input.store.resolveRef(p, ref) : undefined);
   const fqdn = serverFqdn(input.base);
   const env: LintEnv = {
     store: input.store, templates: input.templates, fqdn, base: input.base, maxIncludes: input.maxIncludes ?? 150, includes: [],

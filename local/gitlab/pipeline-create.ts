@@ -12,10 +12,10 @@ import { workflowPasses } from './workflow-rules';
  * What one lint run in project `p` needs (lint and pipeline creation share it): the store, GitLab's template finder,
  * remote access, and the caller as `context.user`, so project includes and components need :download_code.
  */
-export function lintInput(ctx: CiContext, r: ApiRequest, p: Project, o: { dryRun: boolean; ref: string; variables?: Record<string, string> }): LintInput {
+export function lintInput(ctx: CiContext, r: ApiRequest, p: Project, o: { dryRun: boolean; ref: string; at?: Commit; variables?: Record<string, string> }): LintInput {
   return {
     store: ctx.store, templates: ctx.templates, project: p, base: r.base, dryRun: o.dryRun, ref: o.ref,
-    ...(ctx.remote ? { remote: ctx.remote } : {}), ...(r.who ? { who: r.who } : {}), ...(o.variables ? { variables: o.variables } : {}),
+    ...(ctx.remote ? { remote: ctx.remote } : {}), ...(r.who ? { who: r.who } : {}), ...(o.variables ? { variables: o.variables } : {}), ...(o.at ? { at: o.at } : {}),
   };
 }
 

@@ -31,15 +31,16 @@ export function pipelineJson(p: Project, pl: PipelineState, base: string): Recor
 }
 
 async function lint(r: ApiRequest, ctx: CiContext, p: Project): Promise<void> {
-  // GET lints the project's CI file at content_ref (older: sha), default branch HEAD by default; POST the content.
-  // Includes are read at the default branch HEAD either way, unless dry_run simulates a pipeline on ref.
+  // GET lints the project's CI file at content_ref (older: sha), default branch HEAD by default, and reads its includes
+  // at that commit (`Gitlab::Ci::Lint.new(sha: commit.sha)`); POST lints the content with includes at the default
+  // branch HEAD. dry_run simulates a pipeline on ref instead (lib/api/lint.rb).
   const body = r.method === 'POST' ? await r.body() : {};
   const at = ctx.store.resolveRef(p, String(r.query.get('content_ref') ?? r.query.get('sha') ?? p.defaultBranch ?? ''));
   const content = r.method === 'POST' ? body.content : at?.files.get(p.seed.ciConfigPath || '.gitlab-ci.yml');
   if (typeof content !== 'string') return void sendJson(r.res, 400, { error: 'content is missing' });
   const dryRun = String(body.dry_run ?? r.query.get('dry_run')) === 'true';
   const ref = String(body.ref ?? r.query.get('dry_run_ref') ?? r.query.get('ref') ?? p.defaultBranch ?? '');
-  const answer = await lintCi(content, lintInput(ctx, r, p, { dryRun, ref }));
+  const answer = await lintCi(content, lintInput(ctx, r, p, { dryRun, ref, ...(r.method === 'GET' && at ? { at } : {}) }));
   sendJson(r.res, 200, { ...answer, jobs: [] });
 }
 
