@@ -5,6 +5,7 @@
  */
 import { ecsPortFromConfig } from '#shared/backup/ecs-port-from-config';
 import { ossPortFromConfig } from '#shared/cloud/oss/index';
+import { createRemoteReader } from '#shared/ci/remote-reader';
 import { requireKeys } from '#shared/config/index';
 import { createGitlabPort } from '#shared/gitlab/api/index';
 import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
@@ -20,6 +21,10 @@ registerPort('gitlab', ({ config, log }) => {
   const e = config.env;
   return createGitlabPort({ url: e.GITLAB_URL!, token: e.GITLAB_TOKEN!, timeoutMs: e.GITLAB_TIMEOUT_MS, concurrency: e.GITLAB_CONCURRENCY, log });
 });
+
+// remoteIncludes: https fetcher for `include:remote` URLs on GITLAB_REMOTE_INCLUDE_ALLOWLIST (ADR 0019).
+registerPort('remoteIncludes', ({ config }) =>
+  createRemoteReader({ allowlist: config.env.GITLAB_REMOTE_INCLUDE_ALLOWLIST, timeoutMs: config.env.GITLAB_TIMEOUT_MS }));
 
 // kube: client-node behind KubePort; kubeconfig from CS (ASK_CLUSTER_ID), KUBE_CONFIG or KUBECONFIG_PATH, checked on first use.
 registerPort('kube', (d) => createKubePortFromConfig(d));

@@ -1,11 +1,40 @@
-import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, type Node } from 'yaml';
+import { Document } from 'yaml';
+import { configVariables, type IncludeMeta, type LintEnv } from './lint/context';
+import { applyExtends } from './lint/extends';
+import { interpolate } from './lint/interpolate';
+import { processIncludes } from './lint/processor';
+import { resolveReferences } from './lint/references';
+import { fetchRemoteInclude, type RemoteAccess } from './lint/remote-fetch';
+import { injectEdgeStages, validateConfig } from './lint/validate';
+import { isHash, LintError, loadYaml } from './lint/yaml-load';
+import type { Principal } from './access';
+import type { Commit, Project, RepoStore } from './repo-store';
+import type { CiTemplates } from './templates';
 
-/** Where the emulated lint reads included files from. Each returns undefined when missing. */
-export interface LintSources {
-  local(path: string): string | undefined;
-  /** `include: project`; returns `null` when the project itself is unknown. */
-  project(project: string, ref: string | undefined, file: string): string | undefined | null;
-  template(name: string): string | undefined;
+export type { RemoteAccess } from './lint/remote-fetch';
+
+/** What one lint call needs from the emulated instance. */
+export interface LintInput {
+  store: RepoStore;
+  /** GitLab's template finder: `include:template` reads `<key>.gitlab-ci.yml` through it (nested keys included). */
+  templates: CiTemplates;
+  /** The project the lint runs in (`POST /projects/:id/ci/lint`). */
+  project: Project;
+  /** Base URL of the instance (server_fqdn, blob/raw links). */
+  base: string;
+  /** `dry_run: true` simulates a pipeline on this ref; static lint ignores it and reads the default branch HEAD. */
+  dryRun?: boolean;
+  ref?: string;
+  /** Static lint's commit: `GET ci/lint` passes its `content_ref` commit (`sha:`); default the default branch HEAD. */
+  at?: Commit;
+  /** How `include:remote` reaches its hosts; none = every remote include fails with a socket error. */
+  remote?: RemoteAccess;
+  /** `ci_max_includes` (default 150). */
+  maxIncludes?: number;
+  /** Whom the lint runs as: project includes and components need :download_code for them. None = no checks. */
+  who?: Principal;
+  /** Pipeline variables over the static lint's config variables (pipeline creation: `CI_PIPELINE_SOURCE`, request's). */
+  variables?: Record<string, string>;
 }
 
 export interface LintAnswer {
@@ -13,103 +42,49 @@ export interface LintAnswer {
   errors: string[];
   warnings: string[];
   merged_yaml: string | null;
-  includes: Array<{ type: string; location: string; blob: null; raw: null; extra: Record<string, unknown> }>;
+  includes: IncludeMeta[];
 }
 
-// Top-level keywords that are not jobs (ci.json); anything else that is a map and not `.hidden` is a job.
-const RESERVED = new Set(['default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'spec', 'pages:deploy']);
-const MAX_INCLUDES = 150;
-
-const keyOf = (k: unknown): string => (isScalar(k) ? String(k.value) : String(k));
-
-/** GitLab's include merge: hashes merge recursively, the including file wins, other values are replaced. */
-function mergeInto(target: YAMLMap, src: YAMLMap): void {
-  for (const pair of src.items) {
-    const key = keyOf(pair.key);
-    if (key === 'include') continue;
-    const have = target.get(key, true) as Node | undefined;
-    const value = pair.value as Node | null;
-    if (isMap(have) && isMap(value)) mergeInto(have, value);
-    else target.set(key, isMap(value) || isSeq(value) || isScalar(value) ? value.clone() : value);
-  }
-}
-
-type Item = { type: string; location: string; read: () => string | undefined | null; missing: string; project?: string };
-
-function includeItems(include: unknown, src: LintSources): Item[] {
-  const list = Array.isArray(include) ? include : include === undefined || include === null ? [] : [include];
-  const out: Item[] = [];
-  for (const raw of list) {
-    const it: Record<string, unknown> = typeof raw === 'string' ? (/^https?:\/\//.test(raw) ? { remote: raw } : { local: raw }) : (raw as Record<string, unknown>);
-    if (typeof it.local === 'string') {
-      const path = it.local.replace(/^\/+/, '');
-      out.push({ type: 'local', location: it.local, read: () => src.local(path), missing: `Local file \`${it.local}\` does not exist!` });
-    } else if (typeof it.project === 'string') {
-      const files = Array.isArray(it.file) ? (it.file as string[]) : [String(it.file)];
-      for (const f of files) {
-        const ref = typeof it.ref === 'string' ? it.ref : undefined;
-        out.push({ type: 'file', location: f, read: () => src.project(String(it.project), ref, f.replace(/^\/+/, '')),
-          missing: `Project \`${String(it.project)}\` file \`${f}\` does not exist!`, project: String(it.project) });
-      }
-    } else if (typeof it.template === 'string') {
-      const name = it.template;
-      out.push({ type: 'template', location: name, read: () => src.template(name.replace(/\.gitlab-ci\.yml$/, '')),
-        missing: `Included file \`${name}\` is empty or does not exist!` });
-    } else {
-      const where = String(it.remote ?? it.component ?? JSON.stringify(it));
-      out.push({ type: it.remote ? 'remote' : 'component', location: where, read: () => undefined, missing: `Included file \`${where}\` could not be fetched (not emulated)` });
-    }
-  }
-  return out;
+/** `server_fqdn` (Settings.build_server_fqdn): host, then `:port` unless it is 80 or 443. */
+export function serverFqdn(base: string): string {
+  const u = new URL(base);
+  return u.port && u.port !== '80' && u.port !== '443' ? `${u.hostname}:${u.port}` : u.hostname;
 }
 
 /**
- * The emulated `POST /projects/:id/ci/lint`: YAML syntax, includes (local, project, template; nested) merged into
- * `merged_yaml` with `include` removed. `extends`, `!reference` and `default` are left as written — as in GitLab's
- * merged_yaml (facts/gitlab.md §2.3). Not a full validator: only what a caller of merged_yaml relies on.
+ * The emulated `POST /projects/:id/ci/lint` as GitLab's static lint runs it (lib/api/lint.rb, lib/gitlab/ci/lint.rb,
+ * lib/gitlab/ci/config.rb#build_config): the posted YAML in the project's context at its default branch HEAD (not the
+ * posted `ref`, which only a dry run uses) → includes (rules, components, remote, nested in their own project) →
+ * `extends` → `!reference` → `.pre`/`.post` stages, then the entry and stage validation. `merged_yaml` is that
+ * config re-serialised: anchors, `extends` and `!reference` resolved, `extends:` keys kept, nested arrays kept.
  */
-export function lintCi(content: string, src: LintSources): LintAnswer {
-  const errors: string[] = [];
-  const includes: LintAnswer['includes'] = [];
-  const fail = (): LintAnswer => ({ valid: false, errors, warnings: [], merged_yaml: null, includes });
-  const parse = (text: string, where: string): YAMLMap | undefined => {
-    const doc = parseDocument(text);
-    if (doc.errors.length > 0) {
-      errors.push(`${where}: ${doc.errors[0]!.message.split('\n')[0]}`);
-      return undefined;
-    }
-    if (doc.contents === null) return new YAMLMap();
-    if (!isMap(doc.contents)) errors.push(`${where}: Invalid configuration format`);
-    return isMap(doc.contents) ? doc.contents : undefined;
+export async function lintCi(content: string, input: LintInput): Promise<LintAnswer> {
+  const p = input.project;
+  const ref = input.dryRun && input.ref ? input.ref : p.defaultBranch ?? undefined;
+  const commit = (!input.dryRun && input.at) || (ref ? input.store.resolveRef(p, ref) : undefined);
+  const fqdn = serverFqdn(input.base);
+  const env: LintEnv = {
+    store: input.store, templates: input.templates, fqdn, base: input.base, maxIncludes: input.maxIncludes ?? 150, includes: [],
+    fetchRemote: (url) => fetchRemoteInclude(url, input.remote), ...(input.who ? { who: input.who } : {}),
   };
-  const root = parse(content, '(<unknown>)');
-  if (!root) return fail();
-  const merged = new YAMLMap();
-  const expand = (map: YAMLMap, depth: number): void => {
-    const inc = map.get('include', true) as Node | undefined;
-    for (const item of includeItems(inc ? inc.toJSON() : undefined, src)) {
-      if (includes.length >= MAX_INCLUDES || depth > 100) return void errors.push(`Maximum of ${MAX_INCLUDES} nested includes are allowed!`);
-      const text = item.read();
-      if (text === undefined || text === null || text.trim() === '') {
-        errors.push(text === null ? `Project \`${item.project}\` not found or access denied!` : item.missing);
-        continue;
-      }
-      includes.push({ type: item.type, location: item.location, blob: null, raw: null, extra: {} });
-      const sub = parse(text, `Included file \`${item.location}\``);
-      if (!sub) continue;
-      expand(sub, depth + 1);
-      mergeInto(merged, sub);
-    }
-  };
-  expand(root, 0);
-  mergeInto(merged, root);
-  if (errors.length > 0) return fail();
-  const jobs = merged.items.filter((p) => !keyOf(p.key).startsWith('.') && !RESERVED.has(keyOf(p.key)) && isMap(p.value));
-  if (jobs.length === 0) errors.push('jobs config should contain at least one visible job');
-  if (errors.length > 0) return fail();
+  const variables = { ...configVariables(input.store, p, commit, ref, input.base, fqdn), ...input.variables };
+  const invalid = (errors: string[], merged: string | null = null): LintAnswer => ({ valid: false, errors, warnings: [], merged_yaml: merged, includes: env.includes });
+  let config: Record<string, unknown>;
+  try {
+    const y = loadYaml(content);
+    const root = interpolate(y.header, y.content, undefined);
+    if (!isHash(root)) return invalid(['Invalid configuration format']);
+    const included = await processIncludes(root, { project: p, ...(commit ? { commit } : {}), variables }, env, 0);
+    config = injectEdgeStages(resolveReferences(applyExtends(included)));
+  } catch (e) {
+    if (e instanceof LintError) return invalid([e.message]);
+    throw e;
+  }
   const doc = new Document();
-  doc.contents = merged;
-  // Block style, no folding: the shape of a re-serialised hash, as GitLab's (Ruby) to_yaml produces it.
-  const text = doc.toString({ collectionStyle: 'block', lineWidth: 0 });
-  return { valid: true, errors: [], warnings: [], merged_yaml: `---\n${text}`, includes };
+  doc.contents = doc.createNode(config);
+  // Block style, no folding: the shape of Ruby's Hash#to_yaml.
+  const merged = `---\n${doc.toString({ collectionStyle: 'block', lineWidth: 0 })}`;
+  const errors = validateConfig(config);
+  if (errors.length) return invalid(errors, merged);
+  return { valid: true, errors: [], warnings: [], merged_yaml: merged, includes: env.includes };
 }

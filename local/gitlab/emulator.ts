@@ -45,6 +45,8 @@ export interface GitlabEmulatorOptions {
   hookRetryDelayMs?: number;
   /** Throttle: at most `requests` per `windowMs`, then 429 + Retry-After. */
   rateLimit?: { requests: number; windowMs: number };
+  /** How lint reaches `include:remote` hosts (the https stand-in of local/gitlab/remote-host.ts); none = socket error. */
+  remote?: DispatchContext['remote'];
 }
 
 export interface PushInput {
@@ -117,6 +119,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     store, version, tokens, pipelines, lintAvailable: () => lintOn, hooks: () => fanout.list(),
     templates: new CiTemplates(new Map(Object.entries(opts.templates ?? {}))),
     paging: { offsetLimit: opts.offsetPaginationLimit ?? 50_000, ...(opts.externalUrl ? { externalUrl: opts.externalUrl } : {}) },
+    ...(opts.remote ? { remote: opts.remote } : {}),
   };
 
   let inFlight = 0;

@@ -1,25 +1,21 @@
 import { parse } from 'yaml';
 import { sendJson } from '#local/sandbox/http-util';
 import { can } from './access';
-import { lintCi, type LintSources } from './ci-lint';
+import { lintCi, type LintInput } from './ci-lint';
 import { apiError, type ApiRequest } from './http-support';
 import type { PipelineState } from './hook-payloads';
-import type { Pipelines } from './pipelines';
 import type { Commit, Project } from './repo-store';
-import type { ApiContext } from './routes-repo';
+import type { CiContext } from './routes-ci';
 import { workflowPasses } from './workflow-rules';
 
-/** Where lint and pipeline creation read included files from: the project at `at`, other projects, templates. */
-export function lintSources(ctx: ApiContext, at: Commit | undefined): LintSources {
+/**
+ * What one lint run in project `p` needs (lint and pipeline creation share it): the store, GitLab's template finder,
+ * remote access, and the caller as `context.user`, so project includes and components need :download_code.
+ */
+export function lintInput(ctx: CiContext, r: ApiRequest, p: Project, o: { dryRun: boolean; ref: string; at?: Commit; variables?: Record<string, string> }): LintInput {
   return {
-    local: (path) => at?.files.get(path),
-    project: (other, otherRef, file) => {
-      const q = ctx.store.findProject(other);
-      if (!q) return null;
-      return ctx.store.resolveRef(q, otherRef ?? q.defaultBranch ?? '')?.files.get(file);
-    },
-    // include:template → GitlabCiYmlTemplate.find(key) (lib/gitlab/ci/config/external/file/template.rb).
-    template: (name) => ctx.templates.content(name),
+    store: ctx.store, templates: ctx.templates, project: p, base: r.base, dryRun: o.dryRun, ref: o.ref,
+    ...(ctx.remote ? { remote: ctx.remote } : {}), ...(r.who ? { who: r.who } : {}), ...(o.variables ? { variables: o.variables } : {}), ...(o.at ? { at: o.at } : {}),
   };
 }
 
@@ -46,7 +42,7 @@ function ruleVariables(p: Project, ref: string, commit: Commit, fileVars: unknow
  * lint error), `workflow:rules` ("Pipeline filtered out by workflow rules."). `X-Gitlab-Event-UUID` on the request
  * (a hook-triggered call) is recycled on the pipeline's hooks, as recursion detection does.
  */
-export async function createPipeline(r: ApiRequest, ctx: ApiContext, pipelines: Pipelines, p: Project): Promise<PipelineState | undefined> {
+export async function createPipeline(r: ApiRequest, ctx: CiContext, p: Project): Promise<PipelineState | undefined> {
   if (!r.who || !can(r.who, 'create_pipeline', p)) return void apiError(r.res, 403, '403 Forbidden');
   const body = await r.body();
   const ref = String(body.ref ?? r.query.get('ref') ?? '');
@@ -57,7 +53,9 @@ export async function createPipeline(r: ApiRequest, ctx: ApiContext, pipelines: 
   if (!commit) return void apiError(r.res, 400, { base: ['Reference not found'] });
   const content = commit.files.get(p.seed.ciConfigPath || '.gitlab-ci.yml');
   if (content === undefined) return void apiError(r.res, 400, { base: ['Missing CI config file'] });
-  const lint = lintCi(content, lintSources(ctx, commit));
+  // The configuration as the pipeline sees it: includes at the pipeline's commit (a dry run of the lint, not its static
+  // default-branch HEAD), include:rules with the pipeline's source and the request's variables.
+  const lint = await lintCi(content, lintInput(ctx, r, p, { dryRun: true, ref, variables: { CI_PIPELINE_SOURCE: 'api', ...Object.fromEntries(requested.map((v) => [v.key, v.value])) } }));
   if (!lint.valid || lint.merged_yaml === null) return void apiError(r.res, 400, { base: [lint.errors[0] ?? 'Invalid configuration format'] });
   const merged = (parse(lint.merged_yaml, { logLevel: 'silent', customTags: [{ tag: '!reference', collection: 'seq', resolve: (v: unknown) => v }] }) ?? {}) as Record<string, unknown>;
   const workflow = merged.workflow as { rules?: unknown } | undefined;
@@ -69,5 +67,5 @@ export async function createPipeline(r: ApiRequest, ctx: ApiContext, pipelines: 
   }
   if (!passes) return void apiError(r.res, 400, { base: ['Pipeline filtered out by workflow rules.'] });
   const uuid = r.req.headers['x-gitlab-event-uuid'];
-  return pipelines.create(p, ref, requested, 'api', typeof uuid === 'string' ? uuid : undefined);
+  return ctx.pipelines.create(p, ref, requested, 'api', typeof uuid === 'string' ? uuid : undefined);
 }

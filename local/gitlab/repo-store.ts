@@ -31,6 +31,10 @@ export interface Project {
   namespace: { id: number; path: string; full_path: string; kind: 'group' | 'user'; parent_id: number | null };
   defaultBranch: string | null;
   branches: Map<string, string>;
+  /** Tag name → commit id. */
+  tags: Map<string, string>;
+  /** Releases (tag names), oldest first. */
+  releases: string[];
   commits: Map<string, Commit>;
   seed: SeedProject;
   createdAt: string;
@@ -71,13 +75,25 @@ export class RepoStore {
     const at = this.now().toISOString();
     const p: Project = {
       id, path: parts.at(-1)!, path_with_namespace: s.path, namespace: ns, defaultBranch: null,
-      branches: new Map(), commits: new Map(), seed: s, createdAt: at, lastActivityAt: at,
+      branches: new Map(), tags: new Map(), releases: [...(s.releases ?? [])], commits: new Map(), seed: s, createdAt: at, lastActivityAt: at,
     };
     this.projects.push(p);
     if (s.repositoryDisabled) return;
     const main = s.defaultBranch ?? 'main';
     if (s.files) this.commit(p, main, s.files, 'Initial commit');
     for (const [b, files] of Object.entries(s.branches ?? {})) this.commit(p, b, files, `Seed ${b}`);
+    for (const [t, files] of Object.entries(s.tags ?? {})) this.tag(p, t, files);
+  }
+
+  /** Tag a new commit holding exactly `files` (parent: the default branch head), as a release commit would be. */
+  tag(p: Project, name: string, files: Record<string, string>): Commit {
+    const parent = p.defaultBranch ? p.branches.get(p.defaultBranch) ?? null : null;
+    const snapshot = new Map(Object.entries(files).map(([k, v]) => [k.replace(/^\/+/, ''), v]));
+    const id = createHash('sha1').update(`tag ${name}\n${++this.seq}\n${JSON.stringify([...snapshot])}`).digest('hex');
+    const c: Commit = { id, parent, message: `Release ${name}`, timestamp: this.now().toISOString(), files: snapshot, added: [...snapshot.keys()], modified: [], removed: [] };
+    p.commits.set(id, c);
+    p.tags.set(name, id);
+    return c;
   }
 
   /** By numeric id or full path (already URL-decoded). */
@@ -90,8 +106,10 @@ export class RepoStore {
     return /^\d+$/.test(ref) ? [...this.groups.values()].find((g) => g.id === Number(ref)) : this.groups.get(ref);
   }
 
-  /** A branch name, a full sha or a sha prefix of ≥ 7 characters. */
+  /** A tag, a branch name, a full sha or a sha prefix of ≥ 7 characters (git's order: a tag wins over a branch). */
   resolveRef(p: Project, ref: string): Commit | undefined {
+    const tag = p.tags.get(ref);
+    if (tag) return p.commits.get(tag);
     const branch = p.branches.get(ref);
     if (branch) return p.commits.get(branch);
     if (/^[0-9a-f]{7,40}$/.test(ref)) return [...p.commits.values()].find((c) => c.id.startsWith(ref));

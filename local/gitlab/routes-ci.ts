@@ -1,9 +1,9 @@
 import { sendJson } from '#local/sandbox/http-util';
 import { hookUserJson } from './api-json';
-import { lintCi } from './ci-lint';
+import { lintCi, type RemoteAccess } from './ci-lint';
 import type { PipelineState } from './hook-payloads';
 import { apiError, matchPath, sendPage, type ApiRequest } from './http-support';
-import { createPipeline, lintSources } from './pipeline-create';
+import { createPipeline, lintInput } from './pipeline-create';
 import type { Pipelines } from './pipelines';
 import type { Project } from './repo-store';
 import { projectOr404, type ApiContext } from './routes-repo';
@@ -12,6 +12,8 @@ export interface CiContext extends ApiContext {
   pipelines: Pipelines;
   /** False = answer lint like an instance without the project lint endpoint (404). */
   lintAvailable: () => boolean;
+  /** How lint reaches `include:remote` hosts. */
+  remote?: RemoteAccess;
 }
 
 /** `GET /projects/:id/pipelines/:pipeline_id` JSON (API::Entities::Ci::PipelineWithMetadata subset). */
@@ -29,13 +31,17 @@ export function pipelineJson(p: Project, pl: PipelineState, base: string): Recor
 }
 
 async function lint(r: ApiRequest, ctx: CiContext, p: Project): Promise<void> {
-  // GET lints the project's own CI file (content_ref, older `ref`); POST lints the posted content.
+  // GET lints the project's CI file at content_ref (older: sha), default branch HEAD by default, and reads its includes
+  // at that commit (`Gitlab::Ci::Lint.new(sha: commit.sha)`); POST lints the content with includes at the default
+  // branch HEAD. dry_run simulates a pipeline on ref instead (lib/api/lint.rb).
   const body = r.method === 'POST' ? await r.body() : {};
-  const ref = String(body.ref ?? r.query.get('content_ref') ?? r.query.get('ref') ?? p.defaultBranch ?? '');
-  const at = ctx.store.resolveRef(p, ref);
+  const at = ctx.store.resolveRef(p, String(r.query.get('content_ref') ?? r.query.get('sha') ?? p.defaultBranch ?? ''));
   const content = r.method === 'POST' ? body.content : at?.files.get(p.seed.ciConfigPath || '.gitlab-ci.yml');
   if (typeof content !== 'string') return void sendJson(r.res, 400, { error: 'content is missing' });
-  sendJson(r.res, 200, { ...lintCi(content, lintSources(ctx, at)), jobs: [] });
+  const dryRun = String(body.dry_run ?? r.query.get('dry_run')) === 'true';
+  const ref = String(body.ref ?? r.query.get('dry_run_ref') ?? r.query.get('ref') ?? p.defaultBranch ?? '');
+  const answer = await lintCi(content, lintInput(ctx, r, p, { dryRun, ref, ...(r.method === 'GET' && at ? { at } : {}) }));
+  sendJson(r.res, 200, { ...answer, jobs: [] });
 }
 
 /**
@@ -54,7 +60,7 @@ export async function routeCi(r: ApiRequest, ctx: CiContext): Promise<boolean> {
     if (p) await lint(r, ctx, p);
   } else if ((m = matchPath(r.segs, 'projects/:id/pipeline')) && r.method === 'POST') {
     const p = projectOr404(r, ctx, m.id!);
-    const pl = p && (await createPipeline(r, ctx, ctx.pipelines, p));
+    const pl = p && (await createPipeline(r, ctx, p));
     if (p && pl) sendJson(r.res, 201, pipelineJson(p, pl, r.base));
   } else if ((m = matchPath(r.segs, 'projects/:id/pipelines/:pid')) && r.method === 'GET') {
     const p = projectOr404(r, ctx, m.id!, 'read_pipeline');

@@ -27,6 +27,12 @@ export interface SeedProject {
   files?: Record<string, string>;
   /** More branches: name → files. */
   branches?: Record<string, Record<string, string>>;
+  /** Tags: name → the full file set of the tagged commit (made on no branch). */
+  tags?: Record<string, Record<string, string>>;
+  /** Tags that carry a release (`GET /projects/:id/releases`), oldest first. */
+  releases?: string[];
+  /** A CI/CD Catalog resource: only then do `~latest` and partial component versions resolve (InstancePath). */
+  catalog?: boolean;
   /** `ci_config_path` (empty = `.gitlab-ci.yml`). */
   ciConfigPath?: string;
   archived?: boolean;

@@ -26,18 +26,32 @@ describe('discoverImages', () => {
     expect(d.jobs).toEqual([{ name: 'web/test', images: ['node:22'], imageSource: 'job', unresolved: [] }]);
   });
 
-  it('prefers the lint merged_yaml (Ruby-symbol keys) and does not fetch includes itself', async () => {
-    const src = memoryCiSource({ lint: () => '---\n:include: []\n:build:\n  :image: merged:1\n  :script: [x]\n' });
-    const d = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: a.yml\n', source: src });
+  it("asks GitLab's lint only when its own include resolution leaves a gap, and then takes the whole merge", async () => {
+    const lint = () => '---\n:include: []\n:build:\n  :image: merged:1\n  :script: [x]\n';
+    const resolvable = memoryCiSource({ local: { 'a.yml': 'a:\n  image: own:1\n  script: [x]\n' }, lint });
+    expect((await discoverImages({ path: '.gitlab-ci.yml', content: 'include: a.yml\n', source: resolvable })).images).toEqual(['own:1']);
+    const gap = memoryCiSource({ lint });
+    const d = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: https://elsewhere.example/x.yml\n', source: gap });
     expect(d.images).toEqual(['merged:1']);
-    expect(src.reads).toEqual([]);
+    expect(d.unresolved).toEqual([]);
   });
 
-  it('falls back to its own include resolution when lint has no answer or fails', async () => {
+  it("prefers lint when told to (Ruby-symbol keys) and then fetches no include itself; `off` never asks", async () => {
+    const src = memoryCiSource({ lint: () => '---\n:include: []\n:build:\n  :image: merged:1\n  :script: [x]\n' });
+    const d = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: a.yml\n', source: src, lint: 'prefer' });
+    expect(d.images).toEqual(['merged:1']);
+    expect(src.reads).toEqual([]);
+    const off = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: https://elsewhere.example/x.yml\n', source: src, lint: 'off' });
+    expect(off.images).toEqual([]);
+  });
+
+  it('keeps its own resolution when lint has no answer or fails', async () => {
     for (const lint of [() => undefined, () => { throw new Error('429'); }]) {
       const src = memoryCiSource({ local: { 'a.yml': 'a:\n  image: own:1\n  script: [x]\n' }, lint });
-      const d = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: a.yml\n', source: src });
+      const d = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: [a.yml, missing.yml]\n', source: src, lint: 'prefer' });
       expect(d.images).toEqual(['own:1']);
+      const f = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: [a.yml, missing.yml]\n', source: src });
+      expect(f.errors.map((e) => e.file)).toEqual(['missing.yml']);
     }
   });
 

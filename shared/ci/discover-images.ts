@@ -7,7 +7,8 @@ import { DEFAULT_CI_LIMITS, type CiDiscovery, type CiJob, type CiMap, type Disco
 
 /**
  * Find the images every job pod of a CI configuration pulls, in GitLab's resolution order: includes → extends →
- * !reference → default (facts/gitlab.md §2.2). Prefers GitLab's CI Lint `merged_yaml` when the source offers it.
+ * !reference → default (lib/gitlab/ci/config.rb#build_config). Includes are resolved through the source; GitLab's
+ * CI Lint `merged_yaml` (when the source offers it) fills in when that leaves includes unresolved (`lint` option).
  * Never throws for bad CI content: problems are listed per file in `errors`, unknowable references in `unresolved`.
  * @example
  * const d = await discoverImages({ path: '.gitlab-ci.yml', source, predefined: predefinedVariables(facts) });
@@ -53,16 +54,37 @@ export async function discoverImages(input: DiscoverInput): Promise<CiDiscovery>
 }
 
 async function loadRoot(ctx: IncludeContext, input: DiscoverInput): Promise<CiMap | undefined> {
+  // Read once: lint and our own resolution both need the root file.
+  let text: Promise<string | undefined> | undefined;
   const read = (): Promise<string | undefined> =>
-    input.content !== undefined ? Promise.resolve(input.content) : input.source.readLocal(input.path);
-  if (input.source.lintMerged) {
+    (text ??= input.content !== undefined ? Promise.resolve(input.content) : input.source.readLocal(input.path));
+  const mode = input.lint ?? 'fallback';
+  if (input.source.lintMerged && mode === 'prefer') {
     const merged = await lintMerged(ctx, input, read);
     if (merged) return merged;
   }
-  return loadCiFile(ctx, { kind: 'self' }, input.path, read, input.inputs, []);
+  const own = await loadCiFile(ctx, { kind: 'self' }, input.path, read, input.inputs, []);
+  // GitLab's lint is asked only to fill gaps our own resolution left (ADR 0019): it costs two sequential round
+  // trips and GitLab-side work, and needs an `api` token; it sees what we cannot (remote includes off our
+  // allowlist, template names our port cannot read, repositories too big to list).
+  if (input.source.lintMerged && mode === 'fallback' && includeGaps(ctx)) {
+    const merged = await lintMerged(ctx, input, read);
+    if (merged) {
+      // Everything found so far came from resolving the root's includes, which GitLab has now done for us.
+      ctx.unresolved.length = 0;
+      ctx.errors.length = 0;
+      return merged;
+    }
+  }
+  return own;
 }
 
-// GitLab's merged_yaml has every include applied already; any failure falls back to our own resolution.
+// An include we could not follow (or read) that GitLab might: not another instance's component or an artifact.
+function includeGaps(ctx: IncludeContext): boolean {
+  return ctx.errors.length > 0 || ctx.unresolved.some((u) => u.job === INCLUDE_JOB && !/component path is not supported|exist only at pipeline time/.test(u.reason));
+}
+
+// GitLab's merged_yaml has every include applied already; any failure leaves our own resolution standing.
 async function lintMerged(ctx: IncludeContext, input: DiscoverInput, read: () => Promise<string | undefined>): Promise<CiMap | undefined> {
   try {
     const content = await read();
@@ -72,7 +94,7 @@ async function lintMerged(ctx: IncludeContext, input: DiscoverInput, read: () =>
     const { include: _done, ...config } = parseCiYaml(merged, input.path).config;
     return config;
   } catch {
-    return undefined; // lint unavailable or its answer unreadable: resolve includes ourselves
+    return undefined; // lint unavailable or its answer unreadable
   }
 }
 

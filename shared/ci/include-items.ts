@@ -1,13 +1,20 @@
 import { isMap } from './parse-ci-yaml';
 import type { CiMap } from './types';
 
-/** One `include:` entry, normalized (ci.json `include_item`). `rules:` on includes are not evaluated (ADR 0007). */
+/** Keys every include kind may carry besides its location (ci.json `include_item`). */
+interface ItemCommon {
+  inputs?: CiMap;
+  /** `include:rules`, evaluated before the file is read (lib/gitlab/ci/config/external/mapper/filter.rb). */
+  rules?: unknown;
+}
+
+/** One `include:` entry, normalized (ci.json `include_item`). */
 export type IncludeItem =
-  | { kind: 'local'; path: string; inputs?: CiMap }
-  | { kind: 'project'; project: string; ref?: string; files: string[]; inputs?: CiMap }
-  | { kind: 'template'; name: string; inputs?: CiMap }
-  | { kind: 'remote'; url: string; inputs?: CiMap }
-  | { kind: 'component'; location: string }
+  | ({ kind: 'local'; path: string } & ItemCommon)
+  | ({ kind: 'project'; project: string; ref?: string; files: string[] } & ItemCommon)
+  | ({ kind: 'template'; name: string } & ItemCommon)
+  | ({ kind: 'remote'; url: string } & ItemCommon)
+  | ({ kind: 'component'; location: string } & ItemCommon)
   | { kind: 'artifact'; location: string }
   | { kind: 'invalid'; reason: string };
 
@@ -18,24 +25,25 @@ export function normalizeIncludes(value: unknown): IncludeItem[] {
   return list.map(normalizeOne);
 }
 
+// Gitlab::UrlSanitizer.valid?: an http(s) URL is a remote include, anything else a local path (mapper/normalizer.rb).
+export const isRemoteLocation = (s: string): boolean => /^https?:\/\//i.test(s);
+
 function normalizeOne(v: unknown): IncludeItem {
-  if (typeof v === 'string') {
-    return /^https?:\/\//i.test(v) ? { kind: 'remote', url: v } : { kind: 'local', path: v };
-  }
+  if (typeof v === 'string') return isRemoteLocation(v) ? { kind: 'remote', url: v } : { kind: 'local', path: v };
   if (!isMap(v)) return { kind: 'invalid', reason: `include entry is not a string or mapping: ${JSON.stringify(v)}` };
   // `with:` was the experimental spelling of `inputs:`.
   const rawInputs = v.inputs ?? v.with;
-  const inputs = isMap(rawInputs) ? { inputs: rawInputs } : {};
-  if (typeof v.local === 'string') return { kind: 'local', path: v.local, ...inputs };
+  const common: ItemCommon = { ...(isMap(rawInputs) ? { inputs: rawInputs } : {}), ...(v.rules !== undefined ? { rules: v.rules } : {}) };
+  if (typeof v.local === 'string') return { kind: 'local', path: v.local, ...common };
   if (typeof v.project === 'string') {
     const files = Array.isArray(v.file) ? v.file.map(String) : typeof v.file === 'string' ? [v.file] : [];
     if (files.length === 0) return { kind: 'invalid', reason: `include:project ${v.project} names no file` };
     const ref = v.ref === undefined || v.ref === null ? {} : { ref: String(v.ref) };
-    return { kind: 'project', project: v.project, files, ...ref, ...inputs };
+    return { kind: 'project', project: v.project, files, ...ref, ...common };
   }
-  if (typeof v.template === 'string') return { kind: 'template', name: v.template, ...inputs };
-  if (typeof v.remote === 'string') return { kind: 'remote', url: v.remote, ...inputs };
-  if (typeof v.component === 'string') return { kind: 'component', location: v.component };
+  if (typeof v.template === 'string') return { kind: 'template', name: v.template, ...common };
+  if (typeof v.remote === 'string') return { kind: 'remote', url: v.remote, ...common };
+  if (typeof v.component === 'string') return { kind: 'component', location: v.component, ...common };
   if (typeof v.artifact === 'string') return { kind: 'artifact', location: v.artifact };
   return { kind: 'invalid', reason: `unknown include entry: ${JSON.stringify(v)}` };
 }

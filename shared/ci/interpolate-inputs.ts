@@ -2,8 +2,8 @@ import { isMap, setOwn } from './parse-ci-yaml';
 import type { CiMap } from './types';
 
 // Function lists are bounded so unclosed blocks cannot make matching quadratic.
-const BLOCK = /\$\[\[\s*inputs\.([A-Za-z0-9_-]{1,128})\s*((?:\|[^\]]{0,256})?)\]\]/g;
-const WHOLE = /^\$\[\[\s*inputs\.([A-Za-z0-9_-]{1,128})\s*((?:\|[^\]]{0,256})?)\]\]$/;
+const BLOCK = /\$\[\[\s*(inputs|component)\.([A-Za-z0-9_-]{1,128})\s*((?:\|[^\]]{0,256})?)\]\]/g;
+const WHOLE = /^\$\[\[\s*(inputs|component)\.([A-Za-z0-9_-]{1,128})\s*((?:\|[^\]]{0,256})?)\]\]$/;
 
 /** Result of input interpolation: the new configuration and the problems found (unknown or missing inputs). */
 export interface InterpolationResult {
@@ -15,9 +15,11 @@ export interface InterpolationResult {
  * Replace `$[[ inputs.name ]]` in keys and values with the includer's `inputs:` or the spec default
  * (docs.gitlab.com ci/inputs). A value that is exactly one block keeps the input's type (arrays, numbers, booleans).
  * Functions `truncate(off,len)` and `posix_escape` are applied; `expand_vars` is left to variable expansion.
- * Other `$[[ ... ]]` (e.g. `matrix.X` in `needs`) stay as written.
+ * `$[[ component.name|version|sha|reference ]]` takes `component` values the file's `spec:component:` declares
+ * (lib/gitlab/ci/config/header/component.rb); an undeclared or unknown one stays as written, as do other
+ * `$[[ ... ]]` (e.g. `matrix.X` in `needs`).
  */
-export function interpolateInputs(config: CiMap, spec: CiMap | undefined, given: CiMap | undefined): InterpolationResult {
+export function interpolateInputs(config: CiMap, spec: CiMap | undefined, given: CiMap | undefined, component?: Record<string, string>): InterpolationResult {
   const errors: string[] = [];
   const declared = isMap(spec?.inputs) ? (spec.inputs as CiMap) : {};
   const values: CiMap = {};
@@ -27,8 +29,12 @@ export function interpolateInputs(config: CiMap, spec: CiMap | undefined, given:
   }
   for (const name of Object.keys(given ?? {})) if (!Object.hasOwn(declared, name)) errors.push(`unknown input "${name}"`);
   const missing = new Set<string>();
+  const componentKeys = Array.isArray(spec?.component) ? spec.component.map(String) : [];
 
-  const lookup = (name: string, fns: string): unknown => {
+  const lookup = (scope: string, name: string, fns: string): unknown => {
+    if (scope === 'component') {
+      return componentKeys.includes(name) && component && Object.hasOwn(component, name) ? applyFunctions(component[name], fns) : undefined;
+    }
     if (!Object.hasOwn(values, name)) {
       if (!missing.has(name)) errors.push(`input "${name}" has no value and no default`);
       missing.add(name);
@@ -39,9 +45,9 @@ export function interpolateInputs(config: CiMap, spec: CiMap | undefined, given:
   const str = (s: string): unknown => {
     if (!s.includes('$[[')) return s;
     const whole = WHOLE.exec(s);
-    if (whole) return lookup(whole[1]!, whole[2] ?? '') ?? s;
-    return s.replace(BLOCK, (m, name: string, fns: string) => {
-      const v = lookup(name, fns);
+    if (whole) return lookup(whole[1]!, whole[2]!, whole[3] ?? '') ?? s;
+    return s.replace(BLOCK, (m, scope: string, name: string, fns: string) => {
+      const v = lookup(scope, name, fns);
       return v === undefined ? m : typeof v === 'string' ? v : JSON.stringify(v);
     });
   };

@@ -50,7 +50,9 @@ export function writtenImages(config: CiMap, job: CiMap, runnerDefault: string |
   if (job.services !== undefined && job.services !== null) svc = job.services;
   else if (inherits(job, 'services')) svc = def.services ?? config.services ?? [];
   const services: string[] = [];
-  for (const s of Array.isArray(svc) ? svc : [svc]) {
+  // Nested lists (a `!reference` inside `services:`) are flattened, as Entry::Services (ComposableArray) does;
+  // GitLab's lint `merged_yaml` keeps them nested.
+  for (const s of Array.isArray(svc) ? svc.flat(10) : [svc]) {
     const n = imageName(s);
     if (n === undefined) invalid.push(JSON.stringify(s));
     else services.push(n);

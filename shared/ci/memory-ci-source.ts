@@ -7,6 +7,10 @@ export interface MemoryCiFiles {
   projects?: Record<string, string>;
   templates?: Record<string, string>;
   remote?: Record<string, string>;
+  /** Project path → releases (tag and commit), for `include:component` `~latest` / partial versions. */
+  releases?: Record<string, Array<{ tag: string; sha: string }>>;
+  /** False = the source offers no file listing (`listFiles` absent), like a source without repository access. */
+  listing?: boolean;
   /** When set, acts as GitLab's CI Lint: returns `merged_yaml` for the given content. */
   lint?: (content: string) => string | undefined;
 }
@@ -37,6 +41,26 @@ export function memoryCiSource(files: MemoryCiFiles): CiFileSource & { reads: st
       return Promise.resolve(files.remote?.[url]);
     },
   };
+  if (files.listing !== false) {
+    // The listing is derived from the files given: the local ones, or `project:path[@ref]` keys of that project.
+    src.listFiles = (project, ref) => {
+      reads.push(`list:${project ?? ''}${ref ? `@${ref}` : ''}`);
+      if (project === undefined) return Promise.resolve(Object.keys(files.local ?? {}).sort());
+      const paths = new Set<string>();
+      for (const key of Object.keys(files.projects ?? {})) {
+        const m = /^([^:]+):([^@]+)(?:@(.+))?$/.exec(key);
+        if (m && m[1] === project && (m[3] === undefined || m[3] === ref)) paths.add(m[2]!);
+      }
+      return Promise.resolve([...paths].sort());
+    };
+  }
+  if (files.releases) {
+    const releases = files.releases;
+    src.listReleases = (project) => {
+      reads.push(`releases:${project}`);
+      return Promise.resolve(releases[project]);
+    };
+  }
   const lint = files.lint;
   if (lint) src.lintMerged = (content) => Promise.resolve(lint(content));
   return src;

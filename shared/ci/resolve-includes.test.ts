@@ -27,12 +27,15 @@ describe('include resolution', () => {
     expect(d.jobs).toEqual([{ name: 'build', images: ['two:1', 'redis:7'], imageSource: 'job', unresolved: [] }]);
   });
 
-  it('fetches remote only from allowlisted prefixes; components stay unresolved', async () => {
+  it('fetches remote only from allowlisted origins; a component without a known instance FQDN stays unresolved', async () => {
     const files = { remote: { 'https://ci.example.com/r.yml': 'r:\n  image: r:1\n  script: [x]\n', 'https://evil.example.net/x.yml': 'x:\n  image: x:1\n  script: [x]\n' } };
     const content = 'include:\n  - https://ci.example.com/r.yml\n  - remote: https://evil.example.net/x.yml\n  - component: $CI_SERVER_FQDN/grp/comp/build@1.0\n';
     const d = await run(content, files, { limits: { remoteAllowlist: ['https://ci.example.com/'] } });
     expect(d.images).toEqual(['r:1']);
-    expect(d.unresolved.map((u) => u.reason).sort()).toEqual(['CI/CD components are not resolved', 'remote include not on the allowlist']);
+    expect(d.unresolved.map((u) => u.reason).sort()).toEqual([
+      'remote include not on the allowlist (GITLAB_REMOTE_INCLUDE_ALLOWLIST)',
+      'unknown variables in component address: CI_SERVER_FQDN',
+    ]);
   });
 
   it('interpolates the includer inputs into a spec header file', async () => {

@@ -1,7 +1,7 @@
 import { isAppError } from '#shared/errors/index';
 import { deepMerge } from './deep-merge';
-import { expandOnce, lookupIn } from './expand-variables';
-import { normalizeIncludes, type IncludeItem } from './include-items';
+import { loadItem } from './include-loader';
+import { normalizeIncludes } from './include-items';
 import { interpolateInputs } from './interpolate-inputs';
 import { parseCiYamlCached } from './parse-cache';
 import type { CiFileError, CiFileSource, CiLimits, CiMap, CiUnresolved } from './types';
@@ -15,13 +15,26 @@ export interface IncludeContext {
   errors: CiFileError[];
   unresolved: CiUnresolved[];
   included: { count: number };
+  /** File listings per `project@ref` (one request each, however many rules and wildcards ask). */
+  listings?: Map<string, Promise<string[] | undefined>>;
 }
 
-/** Where a file lives: local includes inside a file from another project resolve against that project. */
-export type FileOrigin = { kind: 'self' } | { kind: 'project'; project: string; ref?: string };
+/**
+ * Where a file lives, which decides what its own includes resolve against (GitLab's `expand_context_attrs`):
+ * a file of another project or a component resolves `include:local` in that project at that ref; templates and
+ * remote files carry no project at all (File::Base#expand_context_attrs is `{}`), so a local include there fails.
+ */
+export type FileOrigin = { kind: 'self' } | { kind: 'project'; project: string; ref?: string } | { kind: 'none'; what: 'template' | 'remote' };
 
 /** Label used in `unresolved.job` for includes we could not follow. */
 export const INCLUDE_JOB = '(include)';
+
+/** Options of one file load: includer inputs, component context values, and the message when the file is absent. */
+export interface LoadOptions {
+  inputs?: CiMap | undefined;
+  component?: Record<string, string>;
+  missing?: string;
+}
 
 /**
  * Read, size-check, parse and input-interpolate one file, then resolve its own `include:` entries.
@@ -34,6 +47,7 @@ export async function loadCiFile(
   read: () => Promise<string | undefined>,
   inputs: CiMap | undefined,
   stack: string[],
+  opts: Omit<LoadOptions, 'inputs'> = {},
 ): Promise<CiMap | undefined> {
   if (stack.includes(label)) {
     ctx.errors.push({ file: label, message: `include loop: ${[...stack, label].join(' → ')}` });
@@ -50,7 +64,7 @@ export async function loadCiFile(
   }
   const from = stack.length ? ` (included from ${stack[stack.length - 1]})` : '';
   if (text === undefined) {
-    ctx.errors.push({ file: label, message: `file not found${from}` });
+    ctx.errors.push({ file: label, message: `${opts.missing ?? 'file not found'}${from}` });
     return undefined;
   }
   if (Buffer.byteLength(text, 'utf8') > ctx.limits.maxFileBytes) {
@@ -61,7 +75,7 @@ export async function loadCiFile(
     const parsed = parseCiYamlCached(text, label);
     let config = parsed.config;
     if (parsed.spec || inputs) {
-      const r = interpolateInputs(config, parsed.spec, inputs);
+      const r = interpolateInputs(config, parsed.spec, inputs, opts.component);
       config = r.config;
       for (const m of r.errors) ctx.errors.push({ file: label, message: m });
     }
@@ -84,60 +98,8 @@ export async function resolveIncludes(ctx: IncludeContext, config: CiMap, origin
     return rest;
   }
   // Fetch siblings in parallel (as GitLab does), merge in file order.
-  const loaded = await Promise.all(normalizeIncludes(include).flatMap((item) => loadItem(ctx, item, origin, stack)));
+  const loaded = await Promise.all(normalizeIncludes(include).map((item) => loadItem(ctx, item, origin, stack)));
   let merged: CiMap = {};
-  for (const part of loaded) if (part) merged = deepMerge(merged, part);
+  for (const part of loaded.flat()) if (part) merged = deepMerge(merged, part);
   return deepMerge(merged, rest);
-}
-
-function loadItem(ctx: IncludeContext, item: IncludeItem, origin: FileOrigin, stack: string[]): Promise<CiMap | undefined>[] {
-  const unresolved = (ref: string, reason: string): Promise<undefined>[] => {
-    ctx.unresolved.push({ job: INCLUDE_JOB, ref, reason });
-    return [Promise.resolve(undefined)];
-  };
-  if (item.kind === 'invalid') {
-    ctx.errors.push({ file: stack[stack.length - 1] ?? '', message: item.reason });
-    return [Promise.resolve(undefined)];
-  }
-  if (item.kind === 'component') return unresolved(item.location, 'CI/CD components are not resolved');
-  if (item.kind === 'artifact') return unresolved(item.location, 'artifact includes exist only at pipeline time');
-  if (++ctx.included.count > ctx.limits.maxIncludes) {
-    ctx.errors.push({ file: stack[stack.length - 1] ?? '', message: `more than ${ctx.limits.maxIncludes} includes` });
-    return [Promise.resolve(undefined)];
-  }
-  const x = (s: string): { value: string; missing: string[] } => expandOnce(s, lookupIn(ctx.vars));
-  const { source } = ctx;
-  switch (item.kind) {
-    case 'local': {
-      const p = x(item.path);
-      if (p.missing.length) return unresolved(item.path, `unknown variables in include path: ${p.missing.join(', ')}`);
-      const path = p.value.replace(/^\.?\//, '');
-      if (path.includes('*')) return unresolved(path, 'wildcard local includes need a file listing');
-      if (origin.kind === 'project') {
-        const label = `${origin.project}:${path}${origin.ref ? `@${origin.ref}` : ''}`;
-        return [loadCiFile(ctx, origin, label, () => source.readProject(origin.project, origin.ref, path), item.inputs, stack)];
-      }
-      return [loadCiFile(ctx, origin, path, () => source.readLocal(path), item.inputs, stack)];
-    }
-    case 'project': {
-      const proj = x(item.project);
-      const ref = item.ref === undefined ? undefined : x(item.ref);
-      const missing = [...proj.missing, ...(ref?.missing ?? [])];
-      if (missing.length) return unresolved(item.project, `unknown variables in include: ${missing.join(', ')}`);
-      const o: FileOrigin = { kind: 'project', project: proj.value, ...(ref ? { ref: ref.value } : {}) };
-      return item.files.map((f) => {
-        const file = f.replace(/^\//, '');
-        const label = `${o.project}:${file}${ref ? `@${ref.value}` : ''}`;
-        return loadCiFile(ctx, o, label, () => source.readProject(o.project, ref?.value, file), item.inputs, stack);
-      });
-    }
-    case 'template':
-      return [loadCiFile(ctx, origin, `template:${item.name}`, () => source.readTemplate(item.name), item.inputs, stack)];
-    case 'remote': {
-      const allowed = ctx.limits.remoteAllowlist.some((prefix) => item.url.startsWith(prefix));
-      if (!allowed || !source.readRemote) return unresolved(item.url, 'remote include not on the allowlist');
-      const readRemote = source.readRemote.bind(source);
-      return [loadCiFile(ctx, origin, item.url, () => readRemote(item.url), item.inputs, stack)];
-    }
-  }
 }

@@ -11,8 +11,15 @@ export interface CiFileSource {
   readProject(project: string, ref: string | undefined, file: string): Promise<string | undefined>;
   /** `include:template`, e.g. `Security/SAST.gitlab-ci.yml`. */
   readTemplate(name: string): Promise<string | undefined>;
-  /** `include:remote`; only called for URLs on the allowlist (`limits.remoteAllowlist`). */
+  /** `include:remote`; only called for https URLs on the allowlist (`limits.remoteAllowlist`, parsed origins). */
   readRemote?(url: string): Promise<string | undefined>;
+  /**
+   * Every file path of a project at a ref, for `include:rules:exists` and wildcard `include:local`. `project`
+   * undefined = the project under discovery at the ref under discovery. Undefined when no listing is available.
+   */
+  listFiles?(project: string | undefined, ref: string | undefined): Promise<string[] | undefined>;
+  /** Releases (tag → commit) of a project, for `include:component` versions `~latest`, `1` and `1.2`. */
+  listReleases?(project: string): Promise<Array<{ tag: string; sha: string }> | undefined>;
   /** GitLab's CI Lint `merged_yaml` for `content` (includes already merged), when the source can ask GitLab. */
   lintMerged?(content: string): Promise<string | undefined>;
 }
@@ -29,7 +36,7 @@ export interface CiLimits {
   maxMatrixJobs: number;
   /** Child pipelines nest at most this deep (GitLab: 2). */
   maxChildDepth: number;
-  /** URL prefixes that `include:remote` may fetch; empty = no remote includes. */
+  /** https URL prefixes (compared as parsed origin + path) that `include:remote` may fetch; empty = none. */
   remoteAllowlist: string[];
 }
 
@@ -61,6 +68,11 @@ export interface DiscoverInput {
   /** The runner's helper image; when given it joins every pod set (it is pulled for every job pod). */
   helperImage?: string;
   limits?: Partial<CiLimits>;
+  /**
+   * When to use the source's `lintMerged`: `fallback` (default) only when our own include resolution left an include
+   * unresolved or unreadable; `prefer` first (comparisons, tests); `off` never.
+   */
+  lint?: 'fallback' | 'prefer' | 'off';
 }
 
 /** Where a job's build image came from; `runner-default` means the job named none. */

@@ -53,6 +53,27 @@ export const envList = (def: string[] = []) =>
           .filter(Boolean),
   );
 
+/**
+ * Comma/newline separated https URL prefixes (GITLAB_REMOTE_INCLUDE_ALLOWLIST): each must parse as an https URL
+ * without credentials, query or fragment; one bad entry fails the whole config with the entry named.
+ */
+export const envHttpsPrefixList = () =>
+  optionalString((v, ctx): string[] => {
+    const list = v === undefined ? [] : v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+    for (const entry of list) {
+      let u: URL | undefined;
+      try {
+        u = new URL(entry);
+      } catch {
+        u = undefined;
+      }
+      if (!u || u.protocol !== 'https:' || u.username || u.password || u.search || u.hash) {
+        return fail(ctx, `"${entry}" is not an https URL prefix (no credentials, query or fragment)`);
+      }
+    }
+    return list;
+  });
+
 // Helpers without parameters hand every key the same instance (~25 keys; see maybeString).
 const strSchema = optionalString((v): string | undefined => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 /** Optional non-empty string (empty string counts as absent). */

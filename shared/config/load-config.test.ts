@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     expect((err as { details: { keys: string[] } }).details.keys).toEqual(['LOG_LEVEL', 'DRY_RUN', 'WEBHOOK_MAX_BODY_BYTES', 'GITLAB_URL', 'GITLAB_CONCURRENCY']);
   });
 
+  it('takes GITLAB_REMOTE_INCLUDE_ALLOWLIST as https URL prefixes only', () => {
+    expect(loadConfig({ GITLAB_REMOTE_INCLUDE_ALLOWLIST: 'https://gitlab.example.com/, https://raw.example.org/ci/\n' }).env.GITLAB_REMOTE_INCLUDE_ALLOWLIST)
+      .toEqual(['https://gitlab.example.com/', 'https://raw.example.org/ci/']);
+    expect(() => loadConfig({ GITLAB_REMOTE_INCLUDE_ALLOWLIST: 'https://ok.example/,http://plain.example/' })).toThrow(
+      /GITLAB_REMOTE_INCLUDE_ALLOWLIST: "http:\/\/plain\.example\/" is not an https URL prefix/,
+    );
+    expect(() => loadConfig({ GITLAB_REMOTE_INCLUDE_ALLOWLIST: 'gitlab.example.com' })).toThrow(/is not an https URL prefix/);
+  });
+
   it('does not echo a bad secret', () => {
     // A non-string value is the only way a secret key can fail; its value must not be quoted back.
     expect(() => loadConfig({ GITLAB_TOKEN: 42 as unknown as string })).toThrow(/^invalid configuration: GITLAB_TOKEN: Invalid input: expected string, received number$/);

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { envBool, envEnum, envInt, envList, envStr, envStrDef, envUrl } from './env-helpers';
+import { envBool, envEnum, envHttpsPrefixList, envInt, envList, envStr, envStrDef, envUrl } from './env-helpers';
 
 /**
  * The environment contract, one shape per concern. Keys a feature needs but the platform can run without (e.g.
@@ -36,8 +36,8 @@ export const gitlabEnv = {
   GITLAB_TOKEN: envStr(),
   GITLAB_CONCURRENCY: envInt(4, 1, 32),
   GITLAB_TIMEOUT_MS: envInt(15_000, 100, 300_000),
-  /** `remote:` includes are fetched only from these URL prefixes. */
-  GITLAB_REMOTE_INCLUDE_ALLOWLIST: envList([]),
+  /** `include:remote` is fetched only for https URLs on these prefixes (same origin, path prefix at `/`). */
+  GITLAB_REMOTE_INCLUDE_ALLOWLIST: envHttpsPrefixList(),
   /** Known value of CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX's host part, e.g. gitlab.example.com:443. */
   GITLAB_DEPENDENCY_PROXY_HOST: envStr(),
   /** Registry host for CI_REGISTRY / CI_REGISTRY_IMAGE, e.g. registry.example.com. */

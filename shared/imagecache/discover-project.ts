@@ -29,6 +29,8 @@ export interface InstanceFacts {
   /** CI_CONFIG_PATH: the file when a project sets none. */
   ciConfigPath: string;
   remoteAllowlist: string[];
+  /** `include:remote` fetcher for allowlisted URLs (shared/ci/remote-reader.ts); absent = remote includes unresolved. */
+  readRemote?: (url: string) => Promise<string | undefined>;
 }
 
 /**
@@ -57,7 +59,8 @@ async function discover(gitlab: GitlabPort, p: ProjectInfo, runner: RunnerImages
   const [file, other] = configured.split('@', 2) as [string, string | undefined];
   const [otherPath, otherRef] = other ? (other.split(':', 2) as [string, string | undefined]) : [undefined, undefined];
   const ref = otherPath ? (otherRef ?? (await gitlab.getProject(otherPath)).default_branch ?? p.default_branch) : p.default_branch;
-  const source = createCiFileSource(gitlab, otherPath ?? p.id, ref);
+  // GitLab's static lint reads includes at the default branch HEAD, so it only stands in for a default-branch file.
+  const source = createCiFileSource(gitlab, otherPath ?? p.id, ref, { lint: !otherRef, ...(facts.readRemote ? { readRemote: facts.readRemote } : {}) });
   const content = await source.readLocal(file);
   if (content === undefined) return { sets: [], report: { ...report, errors: [] } };
   const { variables, denied } = await gitlab.readCiVariables(p);

@@ -31,6 +31,8 @@ export interface PrewarmInput {
   /** Last discovered pod sets per project (ConfigMap in production); without it every run walks every project. */
   store?: ImageSetStore;
   pollBaseMs?: number;
+  /** `include:remote` fetcher (the `remoteIncludes` port) for URLs on GITLAB_REMOTE_INCLUDE_ALLOWLIST. */
+  readRemote?: (url: string) => Promise<string | undefined>;
 }
 
 /** The prewarm report (the action's `report`). */
@@ -97,6 +99,7 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
     dependencyProxy: Boolean(e.GITLAB_DEPENDENCY_PROXY_HOST),
     ciConfigPath: e.CI_CONFIG_PATH,
     remoteAllowlist: e.GITLAB_REMOTE_INCLUDE_ALLOWLIST,
+    ...(i.readRemote ? { readRemote: i.readRemote } : {}),
   });
   // One list per run, whatever the number of caches: the plan is recomputed from it, no local state.
   const observed = await i.kube.listImageCaches();

@@ -1,10 +1,12 @@
 import type { GitlabEmulatorOptions } from '../emulator';
 import type { SeedProject } from '../types';
 import { minimumAccess } from './access';
+import { componentProjects } from './components';
 import { infraProject, javaDemo } from './java-demo';
 import { realWorldProjects, seedGroupVariables } from './real-world';
 import { seedTemplates } from './templates';
 
+export { componentProjects } from './components';
 export { minimumAccess, SANDBOX_USER } from './access';
 export { JAVA_DEMO_CI, infraProject, javaDemo } from './java-demo';
 export { realWorldProjects, seedGroupVariables } from './real-world';
@@ -19,11 +21,12 @@ export function seedProjects(infraFiles?: Record<string, string>): SeedProject[]
 }
 
 /**
- * Everything a seeded instance needs (the sandbox default): projects, group variables, CI templates, and `token`
- * as the sandbox's GITLAB_TOKEN with the documented minimum scopes and roles (`minimumAccess`), not an admin's.
+ * Everything a seeded instance needs (the sandbox default): projects (plus the CI/CD component projects), group
+ * variables, CI templates, and `token` as the sandbox's GITLAB_TOKEN with the documented minimum scopes and roles
+ * (`minimumAccess` over every seeded project: it walks them all), not an admin's.
  * @example const gl = await startGitlabEmulator(seededGitlabOptions(token, infraFiles));
  */
 export function seededGitlabOptions(token: string, infraFiles?: Record<string, string>): Pick<GitlabEmulatorOptions, 'token' | 'tokenAccess' | 'projects' | 'groupVariables' | 'templates'> {
-  const projects = seedProjects(infraFiles);
+  const projects = [...seedProjects(infraFiles), ...componentProjects];
   return { token, tokenAccess: minimumAccess(projects, seedGroupVariables), projects, groupVariables: seedGroupVariables, templates: seedTemplates };
 }

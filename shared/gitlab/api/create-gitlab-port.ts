@@ -111,6 +111,30 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
       const u = await call('read user', (c) => c.currentUser());
       return { id: u.id, username: u.username, admin: u.is_admin === true, bot: u.bot === true };
     },
+    async listFiles(project, ref, lo = {}) {
+      const max = lo.maxFiles ?? 5000;
+      const paths: string[] = [];
+      for (let page: number | null = 1; page; ) {
+        const p: number = page;
+        const r = await orUndefined(call(`tree ${project}@${ref} page ${p}`, (c) => c.tree(project, ref, p)), 404);
+        if (!r) return undefined;
+        for (const e of r.data) if (e.type === 'blob') paths.push(e.path);
+        if (paths.length > max) return undefined; // too big to list cheaply: callers treat the answer as unknown
+        page = r.next;
+      }
+      return paths;
+    },
+    async listReleases(project) {
+      const out: Array<{ tag: string; sha: string }> = [];
+      for (let page: number | null = 1, n = 0; page && n < 10; n++) {
+        const p: number = page;
+        const r = await orUndefined(call(`releases ${project} page ${p}`, (c) => c.releases(project, p)), 404, 403);
+        if (!r) return undefined;
+        for (const x of r.data) if (x.commit?.id) out.push({ tag: x.tag_name, sha: x.commit.id });
+        page = r.next;
+      }
+      return out;
+    },
   };
   return port;
 }

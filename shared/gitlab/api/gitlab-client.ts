@@ -18,6 +18,10 @@ export interface GitlabClient {
   currentUser(): Promise<RawUser>;
   createPipeline(project: number | string, ref: string, variables: Array<{ key: string; value: string }>): Promise<PipelineInfo>;
   showPipeline(project: number | string, id: number): Promise<PipelineInfo>;
+  /** One page of `GET /projects/:id/repository/tree?recursive=true` (blobs and trees). */
+  tree(project: number | string, ref: string, page: number): Promise<{ data: Array<{ path: string; type: string }>; next: number | null }>;
+  /** One page of `GET /projects/:id/releases` (newest first). */
+  releases(project: number | string, page: number): Promise<{ data: Array<{ tag_name: string; commit?: { id?: string } }>; next: number | null }>;
 }
 
 /** `GET /personal_access_tokens/self` (doc/api/personal_access_tokens.md). */
@@ -59,7 +63,11 @@ export interface RawLint {
 // gitbeaker's resource methods are heavily generic; we call them through this loose shape and type the results above.
 type Fn = (...args: unknown[]) => Promise<unknown>;
 interface Loose {
-  Projects: { all: Fn; show: Fn; requester: { get(ep: string, o?: { signal?: AbortSignal; searchParams?: Record<string, unknown> }): Promise<{ body: unknown; headers: Record<string, string> }> } };
+  Projects: {
+    all: Fn;
+    show: Fn;
+    requester: { get(ep: string, o?: { signal?: AbortSignal; searchParams?: Record<string, unknown> }): Promise<{ body: unknown; headers?: Record<string, string> }> };
+  };
   RepositoryFiles: { showRaw: Fn };
   Lint: { check: Fn; lint: Fn };
   GroupVariables: { all: Fn };
@@ -94,7 +102,7 @@ export async function createGitlabClient(o: { url: string; token: string; timeou
       const r = await get('projects', {
         pagination: 'keyset', order_by: 'id', sort: 'asc', per_page: perPage, archived: false, ...(idAfter !== null ? { id_after: idAfter } : {}),
       });
-      return { data: r.body as RawProject[], next: nextIdAfter(r.headers.link) };
+      return { data: r.body as RawProject[], next: nextIdAfter(r.headers?.link) };
     },
     showProject: async (id) => (await api.Projects.show(id)) as RawProject,
     showRaw: async (project, path, ref) => asText(await api.RepositoryFiles.showRaw(project, path, ref)),
@@ -115,5 +123,15 @@ export async function createGitlabClient(o: { url: string; token: string; timeou
     currentUser: async () => (await get('user')).body as RawUser,
     createPipeline: async (project, ref, variables) => (await api.Pipelines.create(project, ref, { variables })) as PipelineInfo,
     showPipeline: async (project, id) => (await api.Pipelines.show(project, id)) as PipelineInfo,
+    // Through the requester: the Repositories/ProjectReleases resources would add two more gitbeaker classes.
+    tree: (project, ref, page) => pageOf(api, `projects/${encodeURIComponent(project)}/repository/tree`, { ref, recursive: true, perPage: 100, page }, o.timeoutMs),
+    releases: (project, page) => pageOf(api, `projects/${encodeURIComponent(project)}/releases`, { perPage: 100, page }, o.timeoutMs),
   };
+}
+
+/** One offset page through the requester; `next` from GitLab's `x-next-page` header (empty on the last page). */
+async function pageOf<T>(api: Loose, endpoint: string, searchParams: Record<string, unknown>, timeoutMs: number): Promise<{ data: T[]; next: number | null }> {
+  const r = await api.Projects.requester.get(endpoint, { searchParams, signal: AbortSignal.timeout(timeoutMs) });
+  const next = Number(r.headers?.['x-next-page'] ?? '');
+  return { data: Array.isArray(r.body) ? (r.body as T[]) : [], next: Number.isInteger(next) && next > 0 ? next : null };
 }

@@ -110,4 +110,11 @@ export interface GitlabPort {
   currentUser(): Promise<UserInfo>;
   createPipeline(project: ProjectRef, ref: string, variables?: Record<string, string>): Promise<PipelineInfo>;
   getPipeline(project: ProjectRef, id: number): Promise<PipelineInfo>;
+  /**
+   * Every file path of the repository at `ref` (`include:rules:exists`, wildcard `include:local`); undefined when the
+   * project or ref is unknown, or the tree has more than `maxFiles` entries. Optional for test doubles.
+   */
+  listFiles?(project: ProjectRef, ref: string, opts?: { maxFiles?: number }): Promise<string[] | undefined>;
+  /** Releases (tag, commit sha), newest first; undefined when the project is unknown (`include:component` versions). */
+  listReleases?(project: ProjectRef): Promise<Array<{ tag: string; sha: string }> | undefined>;
 }

@@ -108,7 +108,7 @@ describe('roles (ProjectPolicy / GroupPolicy)', () => {
 describe('visibility and membership', () => {
   it("a non-admin's /projects lists its own projects plus internal/public ones it is not a member of", async () => {
     const paths = ((await (await call(tok.outsider!, 'projects?per_page=100')).json()) as Array<{ path_with_namespace: string; permissions: unknown }>);
-    expect(paths.map((p) => p.path_with_namespace).sort()).toEqual(['data/etl-jobs', 'platform/ci-templates']);
+    expect(paths.map((p) => p.path_with_namespace).sort()).toEqual(['components/go', 'data/etl-jobs', 'platform/ci-templates']);
     expect(paths.find((p) => p.path_with_namespace === 'platform/ci-templates')!.permissions).toEqual({ project_access: null, group_access: null });
     // Files of the internal project are readable to any signed-in user; its variables are not.
     expect(await status(call(tok.outsider!, 'projects/platform%2Fci-templates/repository/files/templates%2Fandroid.yml/raw?ref=main'))).toBe(200);
@@ -119,6 +119,27 @@ describe('visibility and membership', () => {
   it('an admin lists every project; permissions show the caller\'s group access', async () => {
     expect(((await (await call('glpat-admin', 'projects?per_page=100')).json()) as unknown[]).length).toBe(gl.store.projects.length);
     expect(await (await call(tok.developer!, 'projects/platform%2Fweb-app')).json()).toMatchObject({ permissions: { project_access: null, group_access: { access_level: 30 } } });
+  });
+});
+
+describe('repository tree and releases (lib/api/repositories.rb, lib/api/releases.rb)', () => {
+  it('the tree needs :read_code (Reporter on a private project); the release list :read_release (Guest); one release both', async () => {
+    expect(await status(call(tok.guest!, 'projects/platform%2Fgo-service/repository/tree?recursive=true'))).toBe(403);
+    expect(await status(call(tok.reporter!, 'projects/platform%2Fgo-service/repository/tree?recursive=true'))).toBe(200);
+    expect(await status(call(tok.guest!, 'projects/platform%2Fgo-service/releases'))).toBe(200);
+    // authorize_read_code! runs before the release is looked up: a Guest gets 403 even for a tag without a release.
+    expect(await status(call(tok.guest!, 'projects/platform%2Fgo-service/releases/1.0.0'))).toBe(403);
+    expect(await status(call(tok.reporter!, 'projects/platform%2Fgo-service/releases/1.0.0'))).toBe(404);
+    expect(await status(call(tok.outsider!, 'projects/platform%2Fgo-service/repository/tree'))).toBe(404); // private, not a member
+    expect(await status(call(tok.outsider!, 'projects/platform%2Fgo-service/releases'))).toBe(404);
+  });
+
+  it('the internal component project serves its tree and releases to any signed-in user, read_api included', async () => {
+    const releases = (await (await call(tok.outsider!, 'projects/components%2Fgo/releases')).json()) as Array<{ tag_name: string }>;
+    expect(releases.map((r) => r.tag_name)).toEqual(['2.0.0-rc1', '1.1.0', '1.0.0']);
+    expect(await status(call(tok.outsider!, 'projects/components%2Fgo/releases/1.0.0'))).toBe(200);
+    expect(await status(call(tok.outsider!, 'projects/components%2Fgo/repository/tree?recursive=true&ref=1.0.0'))).toBe(200);
+    expect(await status(call(tok.readRepo!, 'projects/components%2Fgo/releases'))).toBe(403); // read_repository is for files only
   });
 });
 

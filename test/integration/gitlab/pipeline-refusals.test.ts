@@ -12,6 +12,10 @@ const ADMIN = 'glpat-refusals-admin';
 const DEV = 'glpat-refusals-developer';
 const READ = 'glpat-refusals-read-api';
 const ok = 'build:\n  script: [helmfile apply]\n';
+const apiInclude = (stage: string): Record<string, string> => ({
+  '.gitlab-ci.yml': `include:\n  - local: ci/api.yml\n    rules:\n      - if: $CI_PIPELINE_SOURCE == "api"\n${ok}`,
+  'ci/api.yml': `api-only:\n  stage: ${stage}\n  script: [x]\n`,
+});
 let gl: GitlabEmulator;
 let dev: GitlabPort;
 
@@ -31,6 +35,9 @@ beforeAll(async () => {
       { path: 'ops/gated', files: { '.gitlab-ci.yml': `workflow:\n  rules:\n    - if: $RECONCILE_REASON == "drift"\n    - when: never\n${ok}` } },
       { path: 'ops/broken', files: { '.gitlab-ci.yml': 'build:\n  script: [a\n' } },
       { path: 'ops/no-jobs', files: { '.gitlab-ci.yml': '.hidden:\n  script: [x]\n' } },
+      { path: 'ops/bad-key', files: { '.gitlab-ci.yml': 'build:\n  imagee: alpine\n  script: [x]\n' } },
+      // An include only `api` pipelines get; its job names a stage that exists only on the `fixed` branch's version.
+      { path: 'ops/api-include', files: apiInclude('nope'), branches: { fixed: apiInclude('test') } },
       { path: 'ops/restricted', files: { '.gitlab-ci.yml': ok }, pipelineVariablesMinimumRole: 'maintainer' },
       { path: 'ops/old', files: { '.gitlab-ci.yml': ok }, archived: true },
     ],
@@ -52,6 +59,14 @@ describe('POST /projects/:id/pipeline refusals', () => {
   it('invalid YAML or configuration → 400 with the configuration error', async () => {
     expect(await refusal(dev.createPipeline('ops/broken', 'main'))).toMatchObject({ status: 400, reason: expect.stringMatching(/^\(<unknown>\): /) });
     expect(await refusal(dev.createPipeline('ops/no-jobs', 'main'))).toEqual({ status: 400, reason: 'jobs config should contain at least one visible job' });
+    expect(await refusal(dev.createPipeline('ops/bad-key', 'main'))).toEqual({ status: 400, reason: 'jobs:build config contains unknown keys: imagee' });
+  });
+
+  it("validates the configuration at the pipeline's ref with its source: include:rules see `api`, includes come from that ref", async () => {
+    expect(await refusal(dev.createPipeline('ops/api-include', 'main'))).toEqual({
+      status: 400, reason: 'api-only job: chosen stage nope does not exist; available stages are .pre, build, test, deploy, .post',
+    });
+    expect((await dev.createPipeline('ops/api-include', 'fixed')).status).toBe('created');
   });
 
   it('variables below the minimum role → 400 "Insufficient permissions to set pipeline variables"; without them it runs', async () => {

@@ -12,14 +12,21 @@ const API = 'glpat-scopes-api'; // the sandbox token: api scope, Maintainer ever
 const READ = 'glpat-scopes-read-api';
 const DEV = 'glpat-scopes-developer';
 let h: Harness;
+// Two projects whose remote include is off the (empty) allowlist: a gap our own resolution leaves, so prewarm asks
+// GitLab's lint for them (ADR 0019); every other seeded project is resolved without lint.
+const GAPS = ['platform/remote-a', 'platform/remote-b'].map((path) => ({
+  path, files: { '.gitlab-ci.yml': 'include:\n  - remote: https://ci.example.com/shared.yml\nbuild:\n  image: alpine:3.20\n  script: [x]\n' },
+}));
 
 beforeAll(async () => {
   const projects = seedProjects();
+  const seeded = seededGitlabOptions(API);
   const minimum = minimumAccess(projects, seedGroupVariables);
   const developer = Object.fromEntries(Object.keys(minimum.memberships!).filter((g) => !g.includes('/')).map((g) => [g, 'developer' as const]));
   h = await startHarness(projects, {
     gitlab: {
-      ...seededGitlabOptions(API),
+      ...seeded,
+      projects: [...seeded.projects, ...GAPS],
       tokens: [
         { ...minimum, username: 'reader', token: READ, scopes: ['read_api'] },
         { token: DEV, scopes: ['api'], memberships: developer },
@@ -41,14 +48,19 @@ async function run(token: string): Promise<{ status: string; report: PrewarmRepo
 }
 
 describe('prewarm under lesser tokens', () => {
-  it('read_api finds the same images as api on every seeded project (lint refused → local resolution)', async () => {
+  it('read_api finds the same images as api on every seeded project (lint only for gaps, refused once → local resolution)', async () => {
     const api = await run(API);
     const read = await run(READ);
-    expect(Object.keys(api.images).sort()).toEqual(['data/etl-jobs', 'demo/java-demo', 'mobile/android-app', 'ops/infra', 'platform/api-service', 'platform/ci-templates', 'platform/web-app']);
+    expect(Object.keys(api.images).sort()).toEqual([
+      'components/go', 'data/etl-jobs', 'demo/java-demo', 'mobile/android-app', 'ops/infra', 'platform/api-service', 'platform/ci-templates',
+      'platform/go-service', 'platform/remote-a', 'platform/remote-b', 'platform/web-app',
+    ]);
     expect(read.images).toEqual(api.images);
     expect(api.images['platform/web-app']).toContain('registry.gitlab.com/security-products/semgrep:5'); // nested template
     expect(api.images['platform/api-service']).toContain('mirror.example.com/dockerhub/library/golang:1.21-alpine'); // group variable
-    expect(api.lintPosts).toBe(5); // one per project with a CI file
+    expect(api.images['platform/go-service']).toContain('golangci/golangci-lint:v1.64.8'); // component of the internal catalog project
+    expect(api.images['platform/remote-a']).toContain('alpine:3.20');
+    expect(api.lintPosts).toBe(2); // one per project our own resolution left a gap in
     expect(read.lintPosts).toBe(1); // insufficient_scope once, then remembered
     expect(api.status).toBe('changed');
     expect(read.status).toBe('ok'); // the caches the api run made already hold everything the read_api run found
