@@ -4,7 +4,7 @@ import { readHelmRelease } from '#shared/kube/helm-release';
 import type { KubePort } from '#shared/kube/port';
 import { checkRelease, releaseTarget, type ReleaseCheck } from './check-release';
 import { doctorRunner } from './doctor-runner';
-import { forbiddenFinding } from './forbidden';
+import { forbiddenFinding } from '#shared/kube/forbidden';
 import type { DesiredState, Finding } from './types';
 
 /** Remediation settings (HELM_REMEDIATE, INFRA_PROJECT, INFRA_REF) and the Pipeline Hook's pipeline id. */

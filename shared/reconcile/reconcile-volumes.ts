@@ -4,7 +4,7 @@ import type { Clock } from '#shared/runtime/clock';
 import { applyVolumePlan, type StepOutcome, type VolumeKube } from './apply-volume-plan';
 import { checkVolumeRules } from './check-volume-rules';
 import { checkVolumeStatus, pendingClaims } from './check-volume-status';
-import { forbiddenFinding, orForbidden } from './forbidden';
+import { forbiddenFinding, orForbidden } from '#shared/kube/forbidden';
 import { planVolumes } from './plan-volumes';
 import { targetOf, type DesiredState, type Finding, type ObservedVolumes } from './types';
 

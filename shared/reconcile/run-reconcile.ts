@@ -6,7 +6,7 @@ import { renderMail, type Mailer } from '#shared/mail/index';
 import type { Clock } from '#shared/runtime/clock';
 import { buildReport, type ReconcileReport } from './build-report';
 import { checkCaches } from './check-caches';
-import { orForbidden } from './forbidden';
+import { orForbidden } from '#shared/kube/forbidden';
 import { loadDesiredState, type DesiredSource } from './load-desired';
 import { reconcileReleases } from './reconcile-releases';
 import { reconcileVolumes, type VolumesKube } from './reconcile-volumes';

@@ -1,6 +1,14 @@
 import { isAppError } from '#shared/errors/index';
-import { kubeStatusCode } from '#shared/kube/kube-error';
-import type { Finding } from './types';
+import { kubeStatusCode } from './kube-error';
+
+/** A finding about one object (shape of the reconcile report's findings). */
+export interface KubeFinding {
+  rule: string;
+  target: string;
+  severity: 'error' | 'warn';
+  message: string;
+}
+type Finding = KubeFinding;
 
 /**
  * A 403 from the Kubernetes API as a finding, never a crash: it names the verb, the resource and the namespace (or
