@@ -53,7 +53,7 @@ export const BUILTIN_TYPES: ResourceType[] = [
   core('ConfigMap', 'configmaps', true, ['cm'], false),
   core('Event', 'events', true, ['ev'], false),
   // Pods are stored, not run: the PVC protection controller asks which pods use a claim (ECI runs them for real).
-  core('Pod', 'pods', true, ['po'], true),
+  { ...core('Pod', 'pods', true, ['po'], true), categories: ['all'] },
   inGroup('storage.k8s.io', core('StorageClass', 'storageclasses', false, ['sc'], false)),
   inGroup('rbac.authorization.k8s.io', core('Role', 'roles', true, [], false)),
   inGroup('rbac.authorization.k8s.io', core('RoleBinding', 'rolebindings', true, [], false)),
