@@ -99,7 +99,10 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   });
   const url = new URL(e.GITLAB_URL ?? 'https://gitlab.invalid');
   // One GET for every project's last sets; a hook run walks only its projects when the store can be trusted.
-  const stored = i.store ? await i.store.load().catch(forbidden(`ConfigMap/${e.RUNNER_NAMESPACE}/image-sets`, undefined)) : undefined;
+  const storeTarget = `ConfigMap/${e.RUNNER_NAMESPACE}/image-sets`;
+  const stored = i.store ? await i.store.load().catch(forbidden(storeTarget, undefined)) : undefined;
+  // Unreadable store (403): it is not written either — every run walks every project until it is granted.
+  const store = findings.some((f) => f.target === storeTarget) ? undefined : i.store;
   const trust = trustStore(stored, { runner, scope: e.GITLAB_PROJECTS, maxAgeHours: e.IMAGECACHE_MUTABLE_REFRESH_HOURS + STORE_GRACE_HOURS, now: i.clock.now(), hook: i.projects !== undefined });
   const desired = await collectDesired(i.gitlab, {
     ...(i.projects && trust.mode === 'hook' ? { projects: i.projects } : {}),
@@ -132,8 +135,8 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   }
   // Saved before apply: the store records desired state, so a failed write fails the run (retryable) before any
   // cache changes, and a later hook run never plans against sets older than the caches made from them.
-  if (i.store && (desired.changed.size || desired.removed.length || trust.mode === 'full')) {
-    const saved = await i.store.save(desired.changed, desired.removed, trust.mode === 'full' ? { ...trust.meta, complete: desired.unknown.length === 0 } : undefined).catch(forbidden(`ConfigMap/${e.RUNNER_NAMESPACE}/image-sets`, undefined));
+  if (store && (desired.changed.size || desired.removed.length || trust.mode === 'full')) {
+    const saved = await store.save(desired.changed, desired.removed, trust.mode === 'full' ? { ...trust.meta, complete: desired.unknown.length === 0 } : undefined).catch(forbidden(storeTarget, undefined));
     if (saved) report.store = { changed: desired.changed.size, removed: desired.removed.length, ...saved };
     if (saved?.overflow) i.log.warn('image-set store full: hook runs walk every project until it fits', { bytes: saved.bytes });
     if (findings.length) report.findings = findings;

@@ -158,7 +158,7 @@ describe('npm start demo: push → system hook → webhook 202 → async queue �
       'recreate PersistentVolumeClaim/default/gitlab-runner-maven-pvc',
       'patch PersistentVolumeClaim/default/gitlab-runner-maven-pvc',
     ]);
-    const claim = r.report.objects.find((o) => o.target === 'PersistentVolumeClaim/default/gitlab-runner-cache-pvc') as { diff?: unknown[]; reasons: string[] };
+    const claim = r.report.objects.find((o) => o.target === 'PersistentVolumeClaim/default/gitlab-runner-cache-pvc') as unknown as { diff?: unknown[]; reasons: string[] };
     expect(claim.diff).toContainEqual({ path: 'spec.storageClassName', live: 'alicloud-disk-alltype', desired: '' });
     expect(claim.reasons[0]).toMatch(/^recreate blocked: .*RECONCILE_ALLOW_RECREATE/);
     expect(r.report.objects.find((o) => o.target === 'HelmRelease/default/gitlab-runner')).toMatchObject({ state: 'Degraded', reasons: [expect.stringMatching(/gitlab-runner-cache-pvc" is Pending/), expect.stringMatching(/gitlab-runner-maven-pvc" is Pending/)] });

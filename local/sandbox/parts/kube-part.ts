@@ -34,11 +34,11 @@ export function grantFunctionsRole(kube: Pick<KubeEmulator, 'create'>, userName:
  *   functions get their kubeconfig the production way and are refused (403) what production would refuse.
  * The binder and protection controllers act 500 ms after a change (asynchronously, as a real cluster's do).
  */
-export function createKubePart(eci: EciOptions = { readyAfterMs: 2_000, unpullable: ['unpullable.example.com/'] }): SandboxPart {
+export function createKubePart(eci: EciOptions = { readyAfterMs: 2_000, unpullable: ['unpullable.example.com/'] }, volumes: { delayMs: number } = { delayMs: 500 }): SandboxPart {
   return {
     name: 'kube',
     async start(ctx) {
-      const kube = await startKubeEmulator({ eci, tls: true, users: [FUNCTIONS_USER], volumes: { delayMs: 500 } });
+      const kube = await startKubeEmulator({ eci, tls: true, users: [FUNCTIONS_USER], volumes });
       grantFunctionsRole(kube, FUNCTIONS_USER.name);
       mkdirSync(ctx.stateDir, { recursive: true });
       const path = join(ctx.stateDir, 'kubeconfig');
