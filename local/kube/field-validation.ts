@@ -1,4 +1,4 @@
-import { typedShape, unknownTypedFields } from '#shared/kube/typed-decode';
+import { typedShape, unknownTypedFields } from './api-shapes';
 import { prune } from './crd-validation';
 import { clone } from './patch';
 import type { ResourceType } from './resources';

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { DecodeError, roundTrip } from '#shared/kube/typed-decode';
+import { DecodeError } from '#shared/kube/typed-decode';
+import { roundTrip } from './api-shapes';
 import { serverSideApply } from './apply';
 import { deleteOrMark } from './deletion';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';

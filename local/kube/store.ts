@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IMAGECACHE_CRD } from './imagecache-crd';
 import { BUILTIN_TYPES, typesFromCrd, type ResourceType } from './resources';
-import { roundTrip } from '#shared/kube/typed-decode';
+import { roundTrip } from './api-shapes';
 import { clone } from './patch';
 
 /** A stored Kubernetes object (plain JSON). */

@@ -1,6 +1,7 @@
 /**
- * The Go shapes of the core/v1 kinds we write (PersistentVolume, PersistentVolumeClaim, ConfigMap, Secret, Event)
- * plus storage/v1 StorageClass: for every JSON field its Go type, whether it is a pointer and whether its tag says
+ * The Go shapes of the core/v1 kinds we reconcile (PersistentVolume, PersistentVolumeClaim; the emulator adds
+ * ConfigMap, Secret, Event and StorageClass in local/kube/api-shapes.ts): for every JSON field its Go type, whether
+ * it is a pointer and whether its tag says
  * `omitempty`. That is what decides what a real apiserver hands back after decoding into these types: a non-pointer
  * zero value with omitempty disappears (`nfs.readOnly: false`), a pointer keeps it (`spec.storageClassName: ""` on a
  * claim), a non-pointer struct is always there (`spec`, `status`), a zero metav1.Time is `null`.
@@ -23,20 +24,20 @@ export interface Field {
   ptr: boolean;
 }
 
-const S = (go: string, fields: Record<string, Field>): StructType => ({ kind: 'struct', go, fields });
+export const S = (go: string, fields: Record<string, Field>): StructType => ({ kind: 'struct', go, fields });
 /** `json:"x,omitempty"` on a value field. */
-const o = (type: TypeRef): Field => ({ type, omitempty: true, ptr: false });
+export const o = (type: TypeRef): Field => ({ type, omitempty: true, ptr: false });
 /** `json:"x,omitempty"` on a pointer field. */
-const p = (type: TypeRef): Field => ({ type, omitempty: true, ptr: true });
+export const p = (type: TypeRef): Field => ({ type, omitempty: true, ptr: true });
 /** `json:"x"` (no omitempty): always written, zero value included. */
-const r = (type: TypeRef): Field => ({ type, omitempty: false, ptr: false });
-const list = (of: TypeRef): TypeRef => ({ kind: 'list', of });
-const map = (of: TypeRef): TypeRef => ({ kind: 'map', of });
-const named = (go: string, base: Scalar = 'string'): TypeRef => ({ kind: 'named', go, base });
+export const r = (type: TypeRef): Field => ({ type, omitempty: false, ptr: false });
+export const list = (of: TypeRef): TypeRef => ({ kind: 'list', of });
+export const map = (of: TypeRef): TypeRef => ({ kind: 'map', of });
+export const named = (go: string, base: Scalar = 'string'): TypeRef => ({ kind: 'named', go, base });
 
 const ResourceList = map('quantity');
 const AccessModes = list(named('v1.PersistentVolumeAccessMode'));
-const Labels = map('string');
+export const Labels = map('string');
 
 const OwnerReference = S('v1.OwnerReference', { apiVersion: r('string'), kind: r('string'), name: r('string'), uid: r(named('types.UID')), controller: p('bool'), blockOwnerDeletion: p('bool') });
 const ManagedFieldsEntry = S('v1.ManagedFieldsEntry', {
@@ -65,9 +66,9 @@ export const ObjectMeta = S('v1.ObjectMeta', {
   finalizers: o(list('string')),
   managedFields: o(list(ManagedFieldsEntry)),
 });
-const top = (go: string, fields: Record<string, Field>): StructType => S(go, { apiVersion: o('string'), kind: o('string'), metadata: o(ObjectMeta), ...fields });
+export const top = (go: string, fields: Record<string, Field>): StructType => S(go, { apiVersion: o('string'), kind: o('string'), metadata: o(ObjectMeta), ...fields });
 
-const ObjectReference = S('v1.ObjectReference', {
+export const ObjectReference = S('v1.ObjectReference', {
   kind: o('string'),
   namespace: o('string'),
   name: o('string'),
@@ -107,7 +108,7 @@ const PV_SOURCES: Record<string, Field> = {
   ),
 };
 
-const PersistentVolume = top('v1.PersistentVolume', {
+export const PersistentVolume = top('v1.PersistentVolume', {
   spec: o(
     S('v1.PersistentVolumeSpec', {
       capacity: o(ResourceList),
@@ -126,7 +127,7 @@ const PersistentVolume = top('v1.PersistentVolume', {
 });
 
 const LocalRef = S('v1.TypedLocalObjectReference', { apiGroup: { type: 'string', omitempty: false, ptr: true }, kind: r('string'), name: r('string') });
-const PersistentVolumeClaim = top('v1.PersistentVolumeClaim', {
+export const PersistentVolumeClaim = top('v1.PersistentVolumeClaim', {
   spec: o(
     S('v1.PersistentVolumeClaimSpec', {
       accessModes: o(AccessModes),
@@ -158,41 +159,8 @@ const PersistentVolumeClaim = top('v1.PersistentVolumeClaim', {
   ),
 });
 
-const ConfigMap = top('v1.ConfigMap', { immutable: p('bool'), data: o(Labels), binaryData: o(map('bytes')) });
-const Secret = top('v1.Secret', { immutable: p('bool'), data: o(map('bytes')), stringData: o(Labels), type: o(named('v1.SecretType')) });
-const Event = top('v1.Event', {
-  metadata: r(ObjectMeta),
-  involvedObject: r(ObjectReference),
-  reason: o('string'),
-  message: o('string'),
-  source: o(S('v1.EventSource', { component: o('string'), host: o('string') })),
-  firstTimestamp: o('time'),
-  lastTimestamp: o('time'),
-  count: o('int32'),
-  type: o('string'),
-  eventTime: o('microtime'),
-  series: p(S('v1.EventSeries', { count: o('int32'), lastObservedTime: o('microtime') })),
-  action: o('string'),
-  related: p(ObjectReference),
-  reportingComponent: r('string'),
-  reportingInstance: r('string'),
-});
-const StorageClass = top('v1.StorageClass', {
-  provisioner: r('string'),
-  parameters: o(Labels),
-  reclaimPolicy: p(named('v1.PersistentVolumeReclaimPolicy')),
-  mountOptions: o(list('string')),
-  allowVolumeExpansion: p('bool'),
-  volumeBindingMode: p(named('v1.VolumeBindingMode')),
-  allowedTopologies: o(list('any')),
-});
-
-/** Go shapes by `<group>/<kind>` (core group: `/<kind>`). */
-export const TYPED_KINDS: Readonly<Record<string, StructType>> = {
+/** The shapes the product needs (its desired state is PVs and PVCs); the emulator adds more (local/kube/api-shapes.ts). */
+export const VOLUME_KINDS: Readonly<Record<string, StructType>> = {
   '/PersistentVolume': PersistentVolume,
   '/PersistentVolumeClaim': PersistentVolumeClaim,
-  '/ConfigMap': ConfigMap,
-  '/Secret': Secret,
-  '/Event': Event,
-  'storage.k8s.io/StorageClass': StorageClass,
 };

@@ -1,14 +1,11 @@
 import { canonicalQuantity } from './canonical-quantity';
-import { TYPED_KINDS, type Field, type StructType, type TypeRef } from './core-v1-schema';
+import type { Field, StructType, TypeRef } from './core-v1-schema';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A body a Go decoder would refuse; `message` is worded as encoding/json (or the type's own unmarshaller) words it. */
 export class DecodeError extends Error {}
-
-/** The shape of `<group>/<kind>` when we model it (see core-v1-schema.ts). */
-export const typedShape = (group: string, kind: string): StructType | undefined => TYPED_KINDS[`${group}/${kind}`];
 
 const QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
@@ -131,21 +128,17 @@ function struct(s: StructType, v: Obj, path: string[]): Obj {
 }
 
 /**
- * Round-trip an object through its Go type, as kube-apiserver's decoder and encoder do: unknown fields dropped,
- * zero values of non-pointer omitempty fields dropped, quantities canonical, times at the type's precision. Throws
- * DecodeError on a type mismatch. Objects of kinds we do not model come back unchanged.
- * @example roundTrip('', 'PersistentVolume', pv).spec.nfs.readOnly // undefined when it was false
+ * Round-trip an object through its Go type `shape`, as kube-apiserver's decoder and encoder do: unknown fields
+ * dropped, zero values of non-pointer omitempty fields dropped, quantities canonical, times at the type's precision.
+ * Throws DecodeError on a type mismatch.
+ * @example roundTrip(PersistentVolume, pv).spec.nfs.readOnly // undefined when it was false
  */
-export function roundTrip(group: string, kind: string, input: Obj): Obj {
-  const s = typedShape(group, kind);
-  if (!s) return input;
-  return struct(s, input, []);
+export function roundTrip(shape: StructType, input: Obj): Obj {
+  return struct(shape, input, []);
 }
 
 /** Paths of the fields a typed kind does not declare (`spec.nfss`, `metadata.lables`), for field validation. */
-export function unknownTypedFields(group: string, kind: string, input: Obj): string[] {
-  const s = typedShape(group, kind);
-  if (!s) return [];
+export function unknownTypedFields(s: StructType, input: Obj): string[] {
   const out: string[] = [];
   const walk = (t: TypeRef, v: unknown, path: string): void => {
     if (typeof t !== 'object' || v === null || v === undefined) return;

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseQuantity, isQuantity } from '#shared/kube/quantity';
+import { PersistentVolume, PersistentVolumeClaim } from '#shared/kube/core-v1-schema';
 import { roundTrip } from '#shared/kube/typed-decode';
 import type { FieldDiff } from './types';
 
@@ -91,7 +92,7 @@ function diffMeta(desired: { metadata?: Obj }, live: { metadata?: Obj }): FieldD
  */
 export function normalizeDesired<T extends object>(kind: 'PersistentVolume' | 'PersistentVolumeClaim', desired: T): T {
   try {
-    return roundTrip('', kind, plain(desired) as Obj) as T;
+    return roundTrip(kind === 'PersistentVolume' ? PersistentVolume : PersistentVolumeClaim, plain(desired) as Obj) as T;
   } catch {
     return desired;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError, roundTrip, unknownTypedFields } from './typed-decode';
+import { DecodeError } from '#shared/kube/typed-decode';
+import { roundTrip, unknownTypedFields } from './api-shapes';
 
 const pv = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'x', creationTimestamp: '2026-01-01T00:00:00.123Z' }, spec });
 const err = (f: () => unknown): string => {
