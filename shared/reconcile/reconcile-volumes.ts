@@ -50,7 +50,7 @@ async function observe(kube: VolumesKube, desired: DesiredState, findings: Findi
     const hidden: string[] = f.target.startsWith('PersistentVolume/')
       ? desired.pvs.map((p) => targetOf({ kind: 'PersistentVolume', name: p.metadata?.name ?? '' }))
       : desired.pvcs.filter((c) => `PersistentVolumeClaim/${nsOf(c)}/*` === f.target).map((c) => targetOf({ kind: 'PersistentVolumeClaim', name: c.metadata?.name ?? '', namespace: nsOf(c) }));
-    findings.push(...hidden.map((target) => ({ ...f, target })));
+    findings.push(...(hidden.length ? hidden.map((target) => ({ ...f, target })) : [f]));
   }
   const visible: DesiredState = { ...desired, pvs: pvs ? desired.pvs : [], pvcs: desired.pvcs.filter((c) => !blind.has(nsOf(c))) };
   return { observed: { pvs: (pvs ?? []) as V1PersistentVolume[], pvcs: claims.flatMap((c) => c ?? []) }, desired: visible };
