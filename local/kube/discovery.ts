@@ -63,8 +63,9 @@ export function apiResourceList(types: ResourceType[], group: string, version: s
       singularName: t.singular,
       namespaced: t.namespaced,
       kind: t.kind,
-      verbs: t.kind === 'Event' || t.kind === 'Namespace' ? VERBS.filter((v) => v !== 'deletecollection' || t.kind === 'Event') : VERBS,
+      verbs: t.verbs ?? (t.kind === 'Event' || t.kind === 'Namespace' ? VERBS.filter((v) => v !== 'deletecollection' || t.kind === 'Event') : VERBS),
       ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+      ...(t.categories ? { categories: t.categories } : {}),
     },
     ...(t.statusSubresource ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
   ]);

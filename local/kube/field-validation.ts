@@ -1,21 +1,28 @@
+import { typedShape, unknownTypedFields } from './api-shapes';
+import { prune } from './crd-validation';
+import { clone } from './patch';
 import type { ResourceType } from './resources';
 import { badRequest } from './status';
 import type { KubeObject } from './store';
 
 const META = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
-const PV_SOURCES = ['awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'glusterfs', 'hostPath', 'iscsi', 'local', 'nfs', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'];
 
-/** Known fields per kind (core/v1 types), top level and — where we reconcile — spec. Events and CRs are not checked. */
+/** Known top-level fields of the built-ins without a modelled Go shape. */
 const KNOWN: Record<string, { top: string[]; spec?: string[] }> = {
-  persistentvolumes: { top: ['spec', 'status'], spec: ['accessModes', 'capacity', 'claimRef', 'mountOptions', 'nodeAffinity', 'persistentVolumeReclaimPolicy', 'storageClassName', 'volumeMode', 'volumeAttributesClassName', ...PV_SOURCES] },
-  persistentvolumeclaims: { top: ['spec', 'status'], spec: ['accessModes', 'dataSource', 'dataSourceRef', 'resources', 'selector', 'storageClassName', 'volumeAttributesClassName', 'volumeMode', 'volumeName'] },
-  secrets: { top: ['data', 'stringData', 'type', 'immutable'] },
-  configmaps: { top: ['data', 'binaryData', 'immutable'] },
   namespaces: { top: ['spec', 'status'] },
 };
 
-/** Paths of fields the kind's schema does not declare (`spec.nfss`, `metadata.lables`). */
+/**
+ * Paths of fields the kind's schema does not declare (`spec.nfss`, `metadata.lables`): at any depth for the kinds
+ * with a Go shape (shared/kube/core-v1-schema.ts) and for custom resources with a structural schema (what pruning
+ * would drop); top level and spec for the other built-ins we serve.
+ */
 export function unknownFields(t: ResourceType, o: KubeObject): string[] {
+  if (t.schema) {
+    const { metadata, ...rest } = o;
+    return [...prune(t.schema, clone(rest)), ...Object.keys(metadata ?? {}).filter((f) => !META.includes(f)).map((f) => `metadata.${f}`)];
+  }
+  if (typedShape(t.group, t.kind)) return unknownTypedFields(t.group, t.kind, o);
   const k = KNOWN[t.plural];
   if (!k || !t.builtin) return [];
   const out = Object.keys(o).filter((f) => !['apiVersion', 'kind', 'metadata', ...k.top].includes(f));

@@ -1,8 +1,12 @@
 import { parse as parseYaml } from 'yaml';
+import { DecodeError } from '#shared/kube/typed-decode';
+import { roundTrip } from './api-shapes';
 import { serverSideApply } from './apply';
+import { deleteOrMark } from './deletion';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { checkFields } from './field-validation';
 import { decodeProtobuf } from './protobuf';
+import { selfSubjectAccessReview, type KubeUser } from './rbac';
 import { apiVersionOf } from './resources';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { badRequest, methodNotAllowed, notFound, StatusError, unsupportedMediaType } from './status';
@@ -17,6 +21,8 @@ export interface ResourceRequest extends Target {
   contentType: string;
   accept: string | undefined;
   body: Buffer;
+  /** Who asks (SelfSubjectAccessReview answers for them). */
+  user?: KubeUser;
 }
 
 /** Status code and JSON body of a response. */
@@ -99,14 +105,38 @@ function patchBody(store: KubeStore, r: ResourceRequest, old: KubeObject | undef
 function deleteCollection(store: KubeStore, r: ResourceRequest, dryRun: boolean): Reply {
   const listed = list(store, { ...r, accept: 'application/json' }).body as { items: KubeObject[] };
   const t = r.type;
-  const items = listed.items.map((o) => (dryRun ? o : store.delete(t.plural, o.metadata.name, o.metadata.namespace) ?? o));
+  const items = listed.items.map((o) => (dryRun ? o : deleteOrMark(store, t, { ...o, apiVersion: apiVersionOf(t), kind: t.kind }).object));
   return { status: 200, body: { apiVersion: apiVersionOf(t), kind: t.listKind, metadata: { resourceVersion: store.resourceVersion }, items } };
+}
+
+/**
+ * Decode through the kind's Go type, as kube-apiserver's codec does before anything else: a type mismatch is a 400
+ * `<Kind> in version "v1" cannot be handled as a <Kind>: json: cannot unmarshal …` (real answers:
+ * kubernetes-sigs/blob-csi-driver#2262, netbox-community/netbox-chart#1034); unknown fields and zero values go.
+ */
+function decode(r: ResourceRequest, body: KubeObject): KubeObject {
+  try {
+    return roundTrip(r.type.group, r.type.kind, body) as KubeObject;
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    throw badRequest(`${r.type.kind} in version "${r.type.version}" cannot be handled as a ${r.type.kind}: ${e.message}`);
+  }
+}
+
+/** Check unknown fields (fieldValidation), then decode. */
+function admitBody(r: ResourceRequest, body: KubeObject): { body: KubeObject; warnings: string[] } {
+  const warnings = checkFields(r.type, body, r.query.get('fieldValidation'));
+  return { body: decode(r, body), warnings };
 }
 
 /** Serve one resource request against the store (the controllers react through store.onChange). */
 export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
   const t = r.type;
   const dryRun = r.query.get('dryRun') === 'All';
+  if (t.plural === 'selfsubjectaccessreviews') {
+    if (r.method !== 'POST' || r.name) throw methodNotAllowed();
+    return { status: 201, body: selfSubjectAccessReview(store, r.user ?? { name: 'system:anonymous', groups: [] }, parseBody(r)) };
+  }
   const old = r.name ? store.get(t.plural, r.name, r.namespace) : undefined;
   if (r.sub && r.sub !== 'status') throw notFound(t, r.name ?? '');
   switch (r.method) {
@@ -118,21 +148,18 @@ export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
     }
     case 'POST': {
       if (r.name) throw methodNotAllowed();
-      const body = parseBody(r);
-      const warnings = checkFields(t, body, r.query.get('fieldValidation'));
+      const { body, warnings } = admitBody(r, parseBody(r));
       return { status: 201, body: createObject(store, r, body, dryRun), warnings };
     }
     case 'PUT': {
       if (!r.name) throw methodNotAllowed();
       if (!old) throw notFound(t, r.name);
-      const body = parseBody(r);
-      const warnings = checkFields(t, body, r.query.get('fieldValidation'));
+      const { body, warnings } = admitBody(r, parseBody(r));
       return { status: 200, body: updateObject(store, r, old, body, dryRun), warnings };
     }
     case 'PATCH': {
       if (!r.name) throw methodNotAllowed();
-      const next = patchBody(store, r, old);
-      const warnings = checkFields(t, next, r.query.get('fieldValidation'));
+      const { body: next, warnings } = admitBody(r, patchBody(store, r, old));
       if (!old) {
         if (r.sub) throw notFound(t, r.name);
         return { status: 201, body: createObject(store, r, next, dryRun), warnings };
@@ -144,8 +171,9 @@ export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
       if (!old) throw notFound(t, r.name);
       if (dryRun) return { status: 200, body: old };
       if (t.plural === 'namespaces') for (const nt of store.types().filter((x) => x.namespaced)) for (const o of store.list(nt.plural, r.name)) store.delete(nt.plural, o.metadata.name, r.name);
-      const gone = store.delete(t.plural, r.name, r.namespace)!;
-      if (t.plural === 'secrets' || t.plural === 'configmaps' || t.plural === 'events') {
+      // Finalizers (kubernetes.io/pv-protection, …) keep the object, marked, until their controller lets go.
+      const { gone: removed, object: gone } = t.plural === 'namespaces' ? { gone: true, object: store.delete(t.plural, r.name)! } : deleteOrMark(store, t, old);
+      if (removed && (t.plural === 'secrets' || t.plural === 'configmaps' || t.plural === 'events')) {
         return { status: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: r.name, kind: t.plural, uid: gone.metadata.uid } } };
       }
       return { status: 200, body: gone };

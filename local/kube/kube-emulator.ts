@@ -5,22 +5,31 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } 
 import { startEciController, type EciOptions } from './eci-controller';
 import { handleResource } from './handlers';
 import { openapi } from './openapi';
-import { syncVolumes } from './pv-binder';
-import { route } from './router';
+import { allowedBy, forbidden, type Attributes, type KubeUser } from './rbac';
+import { route, type Route } from './router';
 import { pathNotFound, StatusError, unauthorized } from './status';
-import { KubeStore } from './store';
+import { KubeStore, type KubeObject } from './store';
 import { listenTls } from './tls';
+import { startVolumeControllers, type VolumeControllerOptions } from './volume-controllers';
 import { isWatch, serveWatch } from './watch';
+import { createObject } from './write';
+
+/** kube-apiserver's request body limit (3 MiB, apiserver MaxRequestBodyBytes). */
+const MAX_BODY = 3 * 1024 * 1024;
 
 /** Options of startKubeEmulator. */
 export interface KubeEmulatorOptions {
   /** 0 (default) = random port. */
   port?: number;
-  /** Bearer token the server requires (default a fixed sandbox token). */
+  /** Bearer token of the all-powerful admin user (group system:masters; default a fixed sandbox token). */
   token?: string;
+  /** Further identities, authorized by RBAC objects in the store (the functions' restricted kubeconfig). */
+  users?: Array<{ token: string; name: string; groups?: string[] }>;
   eci?: EciOptions;
   /** Run the PV binder (default true). */
   binder?: boolean;
+  /** The binder and protection controllers: on/off and their asynchronous delay. */
+  volumes?: Omit<VolumeControllerOptions, 'binder'>;
   /**
    * Serve https with a self-signed certificate (kubeconfig keeps insecure-skip-tls-verify). Needed for kubectl and
    * helm, which send the bearer token only over TLS; client-node works either way.
@@ -31,12 +40,16 @@ export interface KubeEmulatorOptions {
 /** A running emulator. */
 export interface KubeEmulator {
   url: string;
-  /** Kubeconfig YAML pointing at this server (insecure-skip-tls-verify, bearer token). */
+  /** Kubeconfig YAML pointing at this server (insecure-skip-tls-verify, the admin's bearer token). */
   kubeconfig: string;
+  /** Kubeconfig for one of `users` (by token). */
+  kubeconfigFor(token: string, userName?: string): string;
   token: string;
   faults: Faults;
-  /** Direct access for tests: get/list/put/delete without HTTP. */
+  /** Direct access for tests: get/list/put/delete without HTTP (put skips admission and validation). */
   store: KubeStore;
+  /** Create as an admin's POST would (admission, validation, decoding), without HTTP; throws StatusError. */
+  create(o: KubeObject): KubeObject;
   /** Requests served, by `"<METHOD> <path>"` (faulted ones included). */
   calls: Record<string, number>;
   resetCalls(): void;
@@ -44,7 +57,7 @@ export interface KubeEmulator {
 }
 
 /** Kubeconfig for `server` with a bearer token; plain http needs insecure-skip-tls-verify for client-node (facts §1.2). */
-export function emulatorKubeconfig(server: string, token: string): string {
+export function emulatorKubeconfig(server: string, token: string, userName = 'sandbox-admin'): string {
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -54,14 +67,14 @@ export function emulatorKubeconfig(server: string, token: string): string {
     `    server: ${server}`,
     '    insecure-skip-tls-verify: true',
     'users:',
-    '- name: sandbox-admin',
+    `- name: ${userName}`,
     '  user:',
     `    token: ${token}`,
     'contexts:',
     '- name: sandbox',
     '  context:',
     '    cluster: sandbox',
-    '    user: sandbox-admin',
+    `    user: ${userName}`,
     '    namespace: default',
     'current-context: sandbox',
     '',
@@ -79,19 +92,9 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
   const faults = new Faults();
   const calls: Record<string, number> = {};
   const stopEci = startEciController(store, opts.eci);
-  let syncing = false;
-  const offBinder =
-    opts.binder === false
-      ? () => undefined
-      : store.onChange((c) => {
-          if (syncing || (c.resource.plural !== 'persistentvolumes' && c.resource.plural !== 'persistentvolumeclaims')) return;
-          syncing = true;
-          try {
-            syncVolumes(store);
-          } finally {
-            syncing = false;
-          }
-        });
+  const stopVolumes = startVolumeControllers(store, { ...opts.volumes, ...(opts.binder === false ? { binder: false } : {}) });
+  const users = new Map<string, KubeUser>([[token, { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] }]]);
+  for (const u of opts.users ?? []) users.set(u.token, { name: u.name, groups: [...(u.groups ?? []), 'system:authenticated'] });
   let hostPort = '';
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -100,9 +103,12 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
     const k = `${method} ${url.pathname}`;
     calls[k] = (calls[k] ?? 0) + 1;
     try {
-      if (req.headers.authorization !== `Bearer ${token}`) throw unauthorized();
+      const user = users.get(String(req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if (!user) throw unauthorized();
       if (await faults.apply(req, res)) return;
       const r = route(url.pathname, store.types());
+      const attrs = attributesOf(r, method, url);
+      if (!allowedBy(store, user, attrs)) throw forbidden(user, attrs);
       if (r.kind === 'root') {
         const body = r.path === '/version' ? SERVER_VERSION : r.path === '/api' ? apiVersions(hostPort) : r.path === '/apis' ? apiGroupList(store.types()) : openapi(r.path, store.types());
         if (body === undefined) throw pathNotFound();
@@ -111,7 +117,9 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       if (r.kind === 'group') return reply(res, apiGroup(store.types(), r.group));
       if (r.kind === 'resources') return reply(res, apiResourceList(store.types(), r.group, r.version));
       if (r.kind === 'unknown') throw pathNotFound();
-      const rr = { ...r, method, query: url.searchParams, contentType: String(req.headers['content-type'] ?? 'application/json'), accept: req.headers.accept, body: await readBody(req) };
+      const body = await readBody(req);
+      if (body.length > MAX_BODY) throw new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY}`);
+      const rr = { ...r, method, query: url.searchParams, contentType: String(req.headers['content-type'] ?? 'application/json'), accept: req.headers.accept, body, user };
       if (isWatch(rr)) return serveWatch(store, rr, res);
       const out = handleResource(store, rr);
       // The apiserver's RFC 7234 warning form; kubectl prints each as "Warning: <text>".
@@ -128,19 +136,36 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
   return {
     url: l.url,
     kubeconfig: emulatorKubeconfig(l.url, token),
+    kubeconfigFor: (t, userName) => emulatorKubeconfig(l.url, t, userName ?? users.get(t)?.name ?? 'sandbox-user'),
     token,
     faults,
     store,
+    create: (o) => {
+      const [group, version] = o.apiVersion?.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
+      const type = store.types().find((t) => t.group === group && t.version === version && t.kind === o.kind);
+      if (!type) throw new Error(`no resource type for ${o.apiVersion} ${o.kind}`);
+      return createObject(store, { type, ...(type.namespaced ? { namespace: o.metadata.namespace ?? 'default' } : {}) }, o, false);
+    },
     calls,
     resetCalls: () => {
       for (const key of Object.keys(calls)) delete calls[key];
     },
     close: async () => {
       stopEci();
-      offBinder();
+      stopVolumes();
       await l.close();
     },
   };
+}
+
+/** The authorizer's view of a request (apiserver RequestInfo): verb from method and path, resource or plain path. */
+function attributesOf(r: Route, method: string, url: URL): Attributes {
+  if (r.kind !== 'resource') return { path: url.pathname, verb: method.toLowerCase() };
+  const collection = r.name === undefined;
+  const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+  const verbs: Record<string, string> = { GET: collection ? (watch ? 'watch' : 'list') : 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: collection ? 'deletecollection' : 'delete' };
+  const namespace = r.type.plural === 'namespaces' ? r.name : r.namespace;
+  return { verb: verbs[method] ?? method.toLowerCase(), group: r.type.group, resource: r.type.plural, ...(r.sub ? { subresource: r.sub } : {}), ...(namespace ? { namespace } : {}), ...(r.name ? { name: r.name } : {}) };
 }
 
 function reply(res: ServerResponse, body: unknown): void {

@@ -1,7 +1,8 @@
 /**
  * Decoding of the Kubernetes protobuf wire format (`application/vnd.kubernetes.protobuf`) for the few built-in kinds
  * clients send that way to us: helm's release storage writes Secrets (or ConfigMaps) through a typed client-go
- * clientset, which encodes request bodies as protobuf. Responses stay JSON, which that client also accepts.
+ * clientset, and `kubectl auth can-i` posts SelfSubjectAccessReviews, both encoding request bodies as protobuf.
+ * Responses stay JSON, which those clients also accept.
  * Envelope: `k8s\0` + runtime.Unknown{typeMeta=1, raw=2}; messages per k8s.io/api/core/v1/generated.proto.
  */
 type Field = { no: number; wire: number; value: bigint | Buffer };
@@ -64,10 +65,32 @@ function objectMeta(buf: Buffer): Record<string, unknown> {
   return m;
 }
 
-/** Message layouts: field number → [json name, 'meta' | 'string' | 'bool' | map of string|bytes]. */
-const LAYOUT: Record<string, Record<number, [string, 'meta' | 'string' | 'bool' | 'map' | 'bytesmap']>> = {
+/** A message of string fields only, by field number. */
+function strings(buf: Buffer, names: Record<number, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fields(buf)) if (names[f.no] && f.wire === 2) out[names[f.no]!] = str(f.value);
+  return out;
+}
+
+/**
+ * SelfSubjectAccessReviewSpec (k8s.io/api/authorization/v1/generated.proto): resourceAttributes = 1
+ * {namespace 1, verb 2, group 3, version 4, resource 5, subresource 6, name 7}, nonResourceAttributes = 2
+ * {path 1, verb 2}. `kubectl auth can-i` posts it as protobuf.
+ */
+function ssarSpec(buf: Buffer): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields(buf)) {
+    if (f.no === 1) out.resourceAttributes = strings(f.value as Buffer, { 1: 'namespace', 2: 'verb', 3: 'group', 4: 'version', 5: 'resource', 6: 'subresource', 7: 'name' });
+    if (f.no === 2) out.nonResourceAttributes = strings(f.value as Buffer, { 1: 'path', 2: 'verb' });
+  }
+  return out;
+}
+
+/** Message layouts: field number → [json name, 'meta' | 'string' | 'bool' | map of string|bytes | 'ssarspec']. */
+const LAYOUT: Record<string, Record<number, [string, 'meta' | 'string' | 'bool' | 'map' | 'bytesmap' | 'ssarspec']>> = {
   Secret: { 1: ['metadata', 'meta'], 2: ['data', 'bytesmap'], 3: ['type', 'string'], 4: ['stringData', 'map'], 5: ['immutable', 'bool'] },
   ConfigMap: { 1: ['metadata', 'meta'], 2: ['data', 'map'], 3: ['binaryData', 'bytesmap'], 4: ['immutable', 'bool'] },
+  SelfSubjectAccessReview: { 1: ['metadata', 'meta'], 2: ['spec', 'ssarspec'] },
 };
 
 /** Decode a protobuf request body into the JSON object shape; throws for kinds we have no layout for. */
@@ -93,6 +116,7 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
     if (!spec) continue;
     const [name, type] = spec;
     if (type === 'meta') out[name] = objectMeta(f.value as Buffer);
+    else if (type === 'ssarspec') out[name] = ssarSpec(f.value as Buffer);
     else if (type === 'string') out[name] = str(f.value);
     else if (type === 'bool') out[name] = f.value === 1n;
     else {

@@ -1,3 +1,5 @@
+import type { Schema } from './crd-validation';
+
 /**
  * The resource types the emulator serves. Built-in kinds are fixed; custom kinds come from the
  * CustomResourceDefinition objects in the store (the ImageCache CRD is pre-installed, as ack-virtual-node does).
@@ -19,6 +21,12 @@ export interface ResourceType {
   generation: boolean;
   /** additionalPrinterColumns of a CRD (Table output). */
   printerColumns?: Array<{ name: string; type: string; jsonPath: string; description?: string }>;
+  /** A CRD version's structural openAPIV3Schema (validation and pruning). */
+  schema?: Schema;
+  /** Discovery categories (`kubectl get all`). */
+  categories?: string[];
+  /** Verbs served when not the usual CRUD set (SelfSubjectAccessReview: create only). */
+  verbs?: string[];
 }
 
 const core = (kind: string, plural: string, namespaced: boolean, shortNames: string[], status: boolean): ResourceType => ({
@@ -35,6 +43,8 @@ const core = (kind: string, plural: string, namespaced: boolean, shortNames: str
   generation: false,
 });
 
+const inGroup = (group: string, t: ResourceType, extra: Partial<ResourceType> = {}): ResourceType => ({ ...t, group, ...extra });
+
 export const BUILTIN_TYPES: ResourceType[] = [
   core('Namespace', 'namespaces', false, ['ns'], true),
   core('PersistentVolume', 'persistentvolumes', false, ['pv'], true),
@@ -42,6 +52,14 @@ export const BUILTIN_TYPES: ResourceType[] = [
   core('Secret', 'secrets', true, [], false),
   core('ConfigMap', 'configmaps', true, ['cm'], false),
   core('Event', 'events', true, ['ev'], false),
+  // Pods are stored, not run: the PVC protection controller asks which pods use a claim (ECI runs them for real).
+  { ...core('Pod', 'pods', true, ['po'], true), categories: ['all'] },
+  inGroup('storage.k8s.io', core('StorageClass', 'storageclasses', false, ['sc'], false)),
+  inGroup('rbac.authorization.k8s.io', core('Role', 'roles', true, [], false)),
+  inGroup('rbac.authorization.k8s.io', core('RoleBinding', 'rolebindings', true, [], false)),
+  inGroup('rbac.authorization.k8s.io', core('ClusterRole', 'clusterroles', false, [], false)),
+  inGroup('rbac.authorization.k8s.io', core('ClusterRoleBinding', 'clusterrolebindings', false, [], false)),
+  inGroup('authorization.k8s.io', core('SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, [], false), { verbs: ['create'] }),
   {
     group: 'apiextensions.k8s.io',
     version: 'v1',
@@ -67,10 +85,11 @@ interface CrdLike {
   spec?: {
     group?: string;
     scope?: string;
-    names?: { kind?: string; listKind?: string; plural?: string; singular?: string; shortNames?: string[] };
+    names?: { kind?: string; listKind?: string; plural?: string; singular?: string; shortNames?: string[]; categories?: string[] };
     versions?: Array<{
       name?: string;
       served?: boolean;
+      schema?: { openAPIV3Schema?: Schema };
       subresources?: { status?: unknown };
       additionalPrinterColumns?: Array<{ name: string; type: string; jsonPath: string; description?: string }>;
     }>;
@@ -96,35 +115,7 @@ export function typesFromCrd(crd: CrdLike): ResourceType[] {
       builtin: false,
       generation: true,
       ...(v.additionalPrinterColumns ? { printerColumns: v.additionalPrinterColumns } : {}),
+      ...(v.schema?.openAPIV3Schema ? { schema: v.schema.openAPIV3Schema } : {}),
+      ...(s.names!.categories ? { categories: s.names!.categories } : {}),
     }));
 }
-
-/**
- * The ImageCache CRD as the emulator pre-installs it (facts/alibaba.md §6: cluster scope, short name `ic`, status
- * subresource). The printer columns are our guess at a useful `kubectl get ic` — the real CRD's are unconfirmed.
- */
-export const IMAGECACHE_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'imagecaches.eci.alibabacloud.com' },
-  spec: {
-    group: 'eci.alibabacloud.com',
-    scope: 'Cluster',
-    names: { kind: 'ImageCache', listKind: 'ImageCacheList', plural: 'imagecaches', singular: 'imagecache', shortNames: ['ic'] },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-        additionalPrinterColumns: [
-          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          { name: 'CacheId', type: 'string', jsonPath: '.status.imageCacheId' },
-          { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-          { name: 'Progress', type: 'string', jsonPath: '.status.progress' },
-        ],
-      },
-    ],
-  },
-};

@@ -59,7 +59,9 @@ export const conflict = (t: ResourceType, name: string, why = 'the object has be
 export function invalid(t: ResourceType, name: string, causes: StatusCause[]): StatusError {
   const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
   const list = parts.length === 1 ? parts[0]! : `[${parts.join(', ')}]`;
-  return new StatusError(422, 'Invalid', `${t.kind} "${name}" is invalid: ${list}`, det({ ...t, plural: t.kind }, name, { causes }));
+  // apimachinery NewInvalid prints the qualified kind: `ImageCache.eci.alibabacloud.com "x" is invalid: …`.
+  const kind = t.group ? `${t.kind}.${t.group}` : t.kind;
+  return new StatusError(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, det({ ...t, plural: t.kind }, name, { causes }));
 }
 
 export const badRequest = (message: string): StatusError => new StatusError(400, 'BadRequest', message);

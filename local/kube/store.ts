@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { BUILTIN_TYPES, IMAGECACHE_CRD, typesFromCrd, type ResourceType } from './resources';
+import { IMAGECACHE_CRD } from './imagecache-crd';
+import { BUILTIN_TYPES, typesFromCrd, type ResourceType } from './resources';
+import { roundTrip } from './api-shapes';
 import { clone } from './patch';
 
 /** A stored Kubernetes object (plain JSON). */
@@ -91,12 +93,15 @@ export class KubeStore {
   }
 
   /**
-   * Write an object as-is (fills uid, creationTimestamp, a new resourceVersion) and notify controllers. Tests use it
-   * to plant state directly; the HTTP handlers call it after validation.
+   * Write an object (fills uid, creationTimestamp, a new resourceVersion; typed kinds round-trip through their Go
+   * shape) and notify controllers. Tests use it to plant state directly; the HTTP handlers call it after admission
+   * and validation.
    */
   put(input: KubeObject): KubeObject {
-    const obj = clone(input);
-    const t = this.typeOf(obj);
+    const t = this.typeOf(input);
+    // What etcd holds is what the Go types encode (zero values dropped, quantities canonical): ../../shared/kube/typed-decode.ts.
+    const obj = clone(roundTrip(t.group, t.kind, input) as KubeObject);
+    if (Array.isArray(obj.metadata.finalizers) && obj.metadata.finalizers.length === 0) delete obj.metadata.finalizers;
     const k = key(t.plural, t.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
     const old = this.objects.get(k);
     if (!t.namespaced) delete obj.metadata.namespace;

@@ -25,6 +25,8 @@ const age = (o: KubeObject, now: Date) => humanAge(o.metadata.creationTimestamp,
 const nameCol: Col = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 };
 const ageCol: Col = { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0 };
 const c = (name: string, priority = 0): Col => ({ name, type: 'string', priority });
+/** printPersistentVolume/printPersistentVolumeClaim show "Terminating" instead of the phase once deletion began. */
+const volumePhase = (o: KubeObject) => (o.metadata.deletionTimestamp ? 'Terminating' : str(get(o, 'status.phase')));
 
 /** Columns as kube-apiserver's printers (pkg/printers/internalversion) define them for our kinds. */
 const BUILTIN: Record<string, [Col[], Cells]> = {
@@ -32,12 +34,12 @@ const BUILTIN: Record<string, [Col[], Cells]> = {
     [nameCol, c('Capacity'), c('Access Modes'), c('Reclaim Policy'), c('Status'), c('Claim'), c('StorageClass'), c('VolumeAttributesClass'), c('Reason'), ageCol, c('VolumeMode', 1)],
     (o, now) => {
       const ref = get(o, 'spec.claimRef') as Obj | undefined;
-      return [o.metadata.name, str(get(o, 'spec.capacity.storage')), modes(get(o, 'spec.accessModes')), str(get(o, 'spec.persistentVolumeReclaimPolicy')), str(get(o, 'status.phase')), ref ? `${str(ref.namespace)}/${str(ref.name)}` : '', str(get(o, 'spec.storageClassName')), '<unset>', str(get(o, 'status.reason')), age(o, now), str(get(o, 'spec.volumeMode'))];
+      return [o.metadata.name, str(get(o, 'spec.capacity.storage')), modes(get(o, 'spec.accessModes')), str(get(o, 'spec.persistentVolumeReclaimPolicy')), volumePhase(o), ref ? `${str(ref.namespace)}/${str(ref.name)}` : '', str(get(o, 'spec.storageClassName')), '<unset>', str(get(o, 'status.reason')), age(o, now), str(get(o, 'spec.volumeMode'))];
     },
   ],
   persistentvolumeclaims: [
     [nameCol, c('Status'), c('Volume'), c('Capacity'), c('Access Modes'), c('StorageClass'), c('VolumeAttributesClass'), ageCol, c('VolumeMode', 1)],
-    (o, now) => [o.metadata.name, str(get(o, 'status.phase')), str(get(o, 'spec.volumeName')), str(get(o, 'status.capacity.storage')), modes(get(o, 'status.accessModes')), str(get(o, 'spec.storageClassName')), '<unset>', age(o, now), str(get(o, 'spec.volumeMode'))],
+    (o, now) => [o.metadata.name, volumePhase(o), str(get(o, 'spec.volumeName')), str(get(o, 'status.capacity.storage')), modes(get(o, 'status.accessModes')), str(get(o, 'spec.storageClassName')), '<unset>', age(o, now), str(get(o, 'spec.volumeMode'))],
   ],
   secrets: [[nameCol, c('Type'), { name: 'Data', type: 'string', priority: 0 }, ageCol], (o, now) => [o.metadata.name, str(o.type), Object.keys((o.data as Obj | undefined) ?? {}).length, age(o, now)]],
   configmaps: [[nameCol, { name: 'Data', type: 'string', priority: 0 }, ageCol], (o, now) => [o.metadata.name, Object.keys((o.data as Obj | undefined) ?? {}).length + Object.keys((o.binaryData as Obj | undefined) ?? {}).length, age(o, now)]],
@@ -47,6 +49,14 @@ const BUILTIN: Record<string, [Col[], Cells]> = {
     (o, now) => [humanAge(o.lastTimestamp ?? o.metadata.creationTimestamp, now), str(o.type), str(o.reason), `${str(get(o, 'involvedObject.kind')).toLowerCase()}/${str(get(o, 'involvedObject.name'))}`, str(o.message)],
   ],
   customresourcedefinitions: [[nameCol, c('Created At')], (o) => [o.metadata.name, str(o.metadata.creationTimestamp)]],
+  storageclasses: [
+    [nameCol, c('Provisioner'), c('ReclaimPolicy'), c('VolumeBindingMode'), c('AllowVolumeExpansion'), ageCol],
+    (o, now) => {
+      const dflt = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'].some((a) => get(o, `metadata.annotations`) && (o.metadata.annotations as Obj)[a] === 'true');
+      return [`${o.metadata.name}${dflt ? ' (default)' : ''}`, str(o.provisioner), str(o.reclaimPolicy ?? 'Delete'), str(o.volumeBindingMode ?? 'Immediate'), String(o.allowVolumeExpansion ?? false), age(o, now)];
+    },
+  ],
+  pods: [[nameCol, c('Ready'), c('Status'), c('Restarts'), ageCol], (o, now) => [o.metadata.name, '0/0', str(get(o, 'status.phase') ?? 'Pending') || 'Pending', 0, age(o, now)]],
 };
 
 /** Columns and cell function for a type: built-in printers, or Name + the CRD's additionalPrinterColumns. */

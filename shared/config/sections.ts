@@ -121,6 +121,8 @@ export const reconcileEnv = {
   HELM_REMEDIATE: envBool(false),
   RUNNER_RELEASE: envStrDef('gitlab-runner'),
   RUNNER_NAMESPACE: envStrDef('default'),
+  /** How long a recreate waits for the deleted PV/PVC to be gone (finalizers) before reporting it Terminating. */
+  RECONCILE_DELETE_WAIT_SECONDS: envInt(60, 0, 600),
 };
 
 /** Every env key whose value is a secret: never printed, registered for scrubbing. */

@@ -2,6 +2,7 @@ import { toAppError } from '#shared/errors/index';
 import type { ImageCache, KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
 import type { Clock } from '#shared/runtime/clock';
+import { cacheHealth } from './cache-status';
 import type { ImageCachePlan, ImageCacheStep } from './types';
 
 /** Options of the executor. */
@@ -30,9 +31,16 @@ export interface ApplyResult {
   errors: Array<{ code: string; message: string }>;
 }
 
+/** `phases` holds the phase as shown, or `Failed` for any cache cacheHealth finds failed (phase strings vary). */
+const phaseOf = (ic: ImageCache): string => {
+  const h = cacheHealth(ic);
+  return h.state === 'failed' ? 'Failed' : h.phase;
+};
 const SETTLED = new Set(['Ready', 'Failed', 'UpdateFailed']);
-const failedWhy = (ic: ImageCache | undefined): string =>
-  [...(ic?.status?.events ?? [])].reverse().find((e) => e.type === 'Warning')?.message ?? `phase ${ic?.status?.phase ?? '?'}`;
+const failedWhy = (ic: ImageCache | undefined): string => {
+  const h = cacheHealth(ic);
+  return h.state === 'failed' ? h.why : `phase ${ic?.status?.phase ?? '?'}`;
+};
 
 /**
  * Apply a plan: create-if-absent every new cache, follow `status.phase` with backoff until the deadline, then delete
@@ -55,7 +63,7 @@ export async function applyImageCachePlan(plan: ImageCachePlan, kube: Pick<KubeP
     try {
       const ic = await kube.createImageCache(step.manifest);
       last.set(step.target, ic);
-      phases[step.target] = ic.status?.phase ?? 'Creating';
+      phases[step.target] = ic.status ? phaseOf(ic) : 'Creating';
       done.set(step, { step, outcome: 'applied' });
     } catch (e) {
       done.set(step, { step, outcome: 'failed', detail: fail(e) });
@@ -71,7 +79,7 @@ export async function applyImageCachePlan(plan: ImageCachePlan, kube: Pick<KubeP
       try {
         const ic = await kube.getImageCache(name);
         if (ic) last.set(name, ic);
-        phases[name] = ic?.status?.phase ?? 'absent';
+        phases[name] = ic ? phaseOf(ic) : 'absent';
         if (!ic || SETTLED.has(phases[name]!)) pending.delete(name);
         if (!ic) fail(new Error(`image cache ${name} disappeared while waiting for it`));
       } catch (e) {

@@ -1,4 +1,5 @@
 import type { ImageCache } from '#shared/kube/port';
+import { cacheHealth } from './cache-status';
 import { isMutableRef } from './mutable-tag';
 import type { PlanOptions } from './types';
 
@@ -14,19 +15,18 @@ export interface ObservedCache {
 }
 
 const HOUR = 3_600_000;
-const FAILED = new Set(['Failed', 'UpdateFailed']);
 
 /**
  * Classify a managed cache. Stale: retention ends within `refreshBeforeDays` (status.expireDateTime), or it holds a
  * moving tag and is older than `mutableRefreshHours` (ECI never re-pulls a moved tag into an existing cache).
  */
 export function classifyObserved(ic: ImageCache, opts: Pick<PlanOptions, 'now' | 'refreshBeforeDays' | 'mutableRefreshHours'>): ObservedCache {
-  const phase = ic.status?.phase ?? 'Pending';
+  const health = cacheHealth(ic);
+  // A failed cache is `Failed` to the planner whatever ECI's phase string (cache-status.ts): deletes and supersedes
+  // key on it.
+  const phase = health.state === 'failed' ? 'Failed' : health.phase;
   const base = { ic, name: ic.metadata.name, images: new Set(ic.spec?.images ?? []), phase };
-  if (FAILED.has(phase)) {
-    const last = [...(ic.status?.events ?? [])].reverse().find((e) => e.type === 'Warning' || e.reason === 'Failed');
-    return { ...base, state: 'failed', why: last?.message ?? `phase ${phase}` };
-  }
+  if (health.state === 'failed') return { ...base, state: 'failed', why: health.why };
   const now = opts.now.getTime();
   const expire = Date.parse(ic.status?.expireDateTime ?? '');
   // A window as long as the retention would refresh every new cache at once: keep at least one day of use.

@@ -1,5 +1,6 @@
 import type { Env } from '#shared/config/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
+import { forbiddenFinding, type KubeFinding } from '#shared/kube/forbidden';
 import type { KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
 import type { Mailer } from '#shared/mail/index';
@@ -47,6 +48,8 @@ export interface PrewarmReport {
   walk: { mode: 'hook' | 'full'; why: string };
   /** The store write (not in dryRun): entries written/removed, bytes, overflow. */
   store?: { changed: number; removed: number } & SaveResult;
+  /** Calls the functions' identity may not make (403), each naming verb, resource and namespace. */
+  findings?: KubeFinding[];
   mailed: boolean;
 }
 
@@ -74,7 +77,22 @@ function compact(plan: ImageCachePlan): ImageCachePlan {
  */
 export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const e = i.env;
-  const runner = await resolveRunnerImages(i.kube, {
+  // A 403 is a finding, never a crash: the run goes on without what it may not read (docs/deploy.md §2).
+  const findings: KubeFinding[] = [];
+  const forbidden = <T>(target: string, fallback: T) => (err: unknown): T => {
+    const f = forbiddenFinding(err, target);
+    if (!f) throw err;
+    findings.push(f);
+    return fallback;
+  };
+  const secrets = {
+    listSecrets: (ns: string, sel?: string) =>
+      i.kube.listSecrets(ns, sel).catch((err: unknown) => {
+        forbidden(`Secret/${ns}/*`, undefined)(err);
+        throw err; // resolveRunnerImages records it as a problem and falls back to helmfile / RUNNER_HELPER_IMAGE
+      }),
+  };
+  const runner = await resolveRunnerImages(secrets, {
     namespace: e.RUNNER_NAMESPACE,
     release: e.RUNNER_RELEASE,
     ...(e.RUNNER_HELPER_IMAGE ? { helperOverride: e.RUNNER_HELPER_IMAGE } : {}),
@@ -83,7 +101,10 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   });
   const url = new URL(e.GITLAB_URL ?? 'https://gitlab.invalid');
   // One GET for every project's last sets; a hook run walks only its projects when the store can be trusted.
-  const stored = i.store ? await i.store.load() : undefined;
+  const storeTarget = `ConfigMap/${e.RUNNER_NAMESPACE}/image-sets`;
+  const stored = i.store ? await i.store.load().catch(forbidden(storeTarget, undefined)) : undefined;
+  // Unreadable store (403): it is not written either — every run walks every project until it is granted.
+  const store = findings.some((f) => f.target === storeTarget) ? undefined : i.store;
   const trust = trustStore(stored, { runner, scope: e.GITLAB_PROJECTS, maxAgeHours: e.IMAGECACHE_MUTABLE_REFRESH_HOURS + STORE_GRACE_HOURS, now: i.clock.now(), hook: i.projects !== undefined });
   const desired = await collectDesired(i.gitlab, {
     ...(i.projects && trust.mode === 'hook' ? { projects: i.projects } : {}),
@@ -102,9 +123,14 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
     ...(i.readRemote ? { readRemote: i.readRemote } : {}),
   });
   // One list per run, whatever the number of caches: the plan is recomputed from it, no local state.
-  const observed = await i.kube.listImageCaches();
+  const observed = await i.kube.listImageCaches().catch(forbidden('ImageCache/*', undefined));
+  if (!observed) {
+    const empty = planImageCaches([], [], plannedOptions(e, i.clock.now()));
+    const report: PrewarmReport = { runner, projects: desired.projects, plan: empty, totals: { dropped: 0, notCacheable: 0 }, walk: { mode: trust.mode, why: trust.why }, findings, mailed: false };
+    return { status: 'failed', summary: `cannot list ImageCaches: ${findings.at(-1)!.message}`, outcomes: [], report };
+  }
   const plan = planImageCaches(desired.podSets, observed, { ...plannedOptions(e, i.clock.now()), unknownSources: desired.unknown.map((id) => `p${id}`) });
-  const report: PrewarmReport = { runner, projects: desired.projects, plan: compact(plan), totals: { dropped: plan.budget.dropped.length, notCacheable: plan.notCacheable.length }, walk: { mode: trust.mode, why: trust.why }, mailed: false };
+  const report: PrewarmReport = { runner, projects: desired.projects, plan: compact(plan), totals: { dropped: plan.budget.dropped.length, notCacheable: plan.notCacheable.length }, walk: { mode: trust.mode, why: trust.why }, ...(findings.length ? { findings } : {}), mailed: false };
   const counts = `${desired.podSets.length} pod sets, ${plan.caches.length} caches`;
   if (i.dryRun) {
     const changes = plan.steps.filter((s) => s.kind !== 'keep').length;
@@ -112,10 +138,11 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   }
   // Saved before apply: the store records desired state, so a failed write fails the run (retryable) before any
   // cache changes, and a later hook run never plans against sets older than the caches made from them.
-  if (i.store && (desired.changed.size || desired.removed.length || trust.mode === 'full')) {
-    const saved = await i.store.save(desired.changed, desired.removed, trust.mode === 'full' ? { ...trust.meta, complete: desired.unknown.length === 0 } : undefined);
-    report.store = { changed: desired.changed.size, removed: desired.removed.length, ...saved };
-    if (saved.overflow) i.log.warn('image-set store full: hook runs walk every project until it fits', { bytes: saved.bytes });
+  if (store && (desired.changed.size || desired.removed.length || trust.mode === 'full')) {
+    const saved = await store.save(desired.changed, desired.removed, trust.mode === 'full' ? { ...trust.meta, complete: desired.unknown.length === 0 } : undefined).catch(forbidden(storeTarget, undefined));
+    if (saved) report.store = { changed: desired.changed.size, removed: desired.removed.length, ...saved };
+    if (saved?.overflow) i.log.warn('image-set store full: hook runs walk every project until it fits', { bytes: saved.bytes });
+    if (findings.length) report.findings = findings;
   }
   const applied = await applyImageCachePlan(plan, i.kube, { clock: i.clock, deadline: i.deadline, log: i.log, ...(i.pollBaseMs ? { pollBaseMs: i.pollBaseMs } : {}) });
   const { outcomes, ...rest } = applied;
@@ -127,9 +154,10 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   // A project GitLab would not (fully) show this token counts too: its images may be missing from the plan.
   const apiTrouble = desired.projects.filter((p) => p.errors.some((m) => m.startsWith('discovery failed')) || p.degraded?.length).length;
   const overflow = report.store?.overflow ? 1 : 0;
-  const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow ? 'degraded' : created || deleted ? 'changed' : 'ok';
-  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}`;
-  if (created || deleted || failed || applied.errors.length || apiTrouble || overflow) {
+  const denied = findings.length;
+  const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow || denied ? 'degraded' : created || deleted ? 'changed' : 'ok';
+  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}${denied ? `, ${denied} call(s) forbidden (${findings.map((f) => f.target).join(', ')})` : ''}`;
+  if (created || deleted || failed || applied.errors.length || apiTrouble || overflow || denied) {
     report.mailed = await sendPrewarmMail(i.mail, i.log, { status, summary, outcomes, report });
   }
   return { status, summary, outcomes, report };

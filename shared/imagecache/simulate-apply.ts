@@ -18,7 +18,7 @@ export function simulateApply(plan: ImageCachePlan, observed: readonly ImageCach
     const days = ic.spec.retentionDays ?? 0;
     ic.metadata.creationTimestamp = iso as unknown as Date;
     ic.status = failed
-      ? { phase: 'Failed', startTime: iso, events: [{ type: 'Warning', reason: 'Failed', message: 'Failed to pull image' }], expireDateTime: new Date(now.getTime() + DAY).toISOString() }
+      ? { phase: 'Failed', startTime: iso, events: [{ type: 'Warning', message: 'Failed to pull image', metadata: { name: ic.spec.images[0] ?? '' }, count: 1, firstTimestamp: iso, lastTimestamp: iso }], expireDateTime: new Date(now.getTime() + DAY).toISOString() }
       : { phase: 'Ready', progress: '100%', startTime: iso, ...(days ? { expireDateTime: new Date(now.getTime() + days * DAY).toISOString() } : {}) };
     out.set(ic.metadata.name, ic);
   }

@@ -6,15 +6,30 @@ export const IMAGECACHE_GROUP = 'eci.alibabacloud.com';
 export const IMAGECACHE_VERSION = 'v1';
 export const IMAGECACHE_PLURAL = 'imagecaches';
 
-/** One entry of `status.events` as the ECI controller reports it. */
+/**
+ * One entry of `status.events`: a core/v1 Event named after the image, as Alibaba documents it
+ * (https://alibabacloud.com/help/en/eci/user-guide/kubernetes-imagecache-api): `{count, eventTime: null,
+ * firstTimestamp, lastTimestamp, involvedObject: {}, message, metadata: {name: <image>}, source: {component, host},
+ * type}`. `reason` and `timestamp` are not in Alibaba's sample; read when present.
+ */
 export interface ImageCacheEvent {
   type?: string;
-  reason?: string;
   message?: string;
+  metadata?: { name?: string };
+  count?: number;
+  firstTimestamp?: string | null;
+  lastTimestamp?: string | null;
+  eventTime?: string | null;
+  involvedObject?: Record<string, unknown>;
+  source?: { component?: string; host?: string };
+  reason?: string;
   timestamp?: string;
 }
 
-/** `imagecaches.eci.alibabacloud.com/v1` — phases follow the ECI OpenAPI (Creating, Ready, Failed, …). */
+/**
+ * `imagecaches.eci.alibabacloud.com/v1`. Only phase `Ready` is documented; read status through
+ * shared/imagecache/cache-status.ts (a non-Ready cache with expireDateTime has failed, whatever its phase string).
+ */
 export interface ImageCache {
   apiVersion: 'eci.alibabacloud.com/v1';
   kind: 'ImageCache';

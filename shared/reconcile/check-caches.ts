@@ -1,3 +1,4 @@
+import { cacheHealth } from '#shared/imagecache/cache-status';
 import type { ImageCache } from '#shared/kube/port';
 import type { ObjectReport } from './types';
 
@@ -5,7 +6,8 @@ import type { ObjectReport } from './types';
 export function checkCaches(caches: ImageCache[]): ObjectReport & { byPhase: Record<string, number> } {
   const byPhase: Record<string, number> = {};
   for (const c of caches) byPhase[c.status?.phase ?? 'Unknown'] = (byPhase[c.status?.phase ?? 'Unknown'] ?? 0) + 1;
-  const failed = caches.filter((c) => c.status?.phase === 'Failed').map((c) => c.metadata.name).sort();
+  // Failed = not Ready and carrying expireDateTime, or a failure phase (shared/imagecache/cache-status.ts).
+  const failed = caches.filter((c) => cacheHealth(c).state === 'failed').map((c) => c.metadata.name).sort();
   return {
     target: 'ImageCache/*',
     state: failed.length ? 'Degraded' : 'Synced',

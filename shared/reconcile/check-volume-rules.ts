@@ -60,6 +60,11 @@ function pvcRules(pvc: V1PersistentVolumeClaim, pvs: Map<string, V1PersistentVol
   const vn = pvc.spec?.volumeName;
   if (!vn) f('static-only', 'volumeName is required: ASK cannot provision NAS dynamically, so the claim must name its static PV');
   if (pvc.spec?.storageClassName) f('static-only', `storageClassName "${pvc.spec.storageClassName}" asks for dynamic provisioning, which ASK lacks for NAS; leave it empty`);
+  // Unset is not "": DefaultStorageClass admission fills an unset class in at create (kubernetes/kubernetes
+  // plugin/pkg/admission/storage/storageclass/setdefault); "" is a choice it leaves alone.
+  if (pvc.spec?.storageClassName === undefined || pvc.spec.storageClassName === null) {
+    f('static-class', 'storageClassName is unset: on a cluster with a default StorageClass the API server fills that class in at create and this static claim stays Pending ("storageClassName does not match"); declare storageClassName: ""');
+  }
   if (!pvc.spec?.accessModes?.includes('ReadWriteMany')) f('access-mode', 'a shared runner cache needs ReadWriteMany');
   const pv = vn ? pvs.get(vn) : undefined;
   if (vn && !pv) f('pvc-volume', `volumeName ${vn} is not a declared PersistentVolume`);

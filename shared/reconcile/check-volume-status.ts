@@ -30,7 +30,9 @@ export function checkVolumeStatus(desired: Pick<DesiredState, 'pvs' | 'pvcs'>, o
     if (!pvNames.has(name)) continue;
     const phase = pv.status?.phase;
     const target = targetOf({ kind: 'PersistentVolume', name });
-    if (phase === 'Released') out.push({ rule: 'pv-released', target, severity: 'error', message: `Released: its claim ${pv.spec?.claimRef?.namespace ?? 'default'}/${pv.spec?.claimRef?.name ?? '?'} was deleted; the data is kept (Retain) but nothing can mount it until the claim is rebound` });
+    // Released with a claimRef that carries no uid is reserved for its claim again (a rebind): the PV controller
+    // makes it Available, then Bound, on its next pass — not a problem to report.
+    if (phase === 'Released' && pv.spec?.claimRef?.uid) out.push({ rule: 'pv-released', target, severity: 'error', message: `Released: its claim ${pv.spec?.claimRef?.namespace ?? 'default'}/${pv.spec?.claimRef?.name ?? '?'} was deleted; the data is kept (Retain) but nothing can mount it until the claim is rebound` });
     if (phase === 'Failed') out.push({ rule: 'pv-failed', target, severity: 'error', message: `Failed: automatic reclamation failed${pv.status?.message ? ` (${pv.status.message})` : ''}` });
   }
   const pvcKeys = new Set(desired.pvcs.map((c) => `${c.metadata?.namespace ?? 'default'}/${c.metadata?.name}`));
@@ -53,8 +55,8 @@ export function checkVolumeStatus(desired: Pick<DesiredState, 'pvs' | 'pvcs'>, o
   return out;
 }
 
-/** True when some declared claim is Pending (the caller then lists Events once for the namespace). */
-export function anyPending(desired: Pick<DesiredState, 'pvcs'>, observed: ObservedVolumes): boolean {
+/** The declared claims that are Pending (the caller lists each one's Events with a field selector). */
+export function pendingClaims(desired: Pick<DesiredState, 'pvcs'>, observed: ObservedVolumes): V1PersistentVolumeClaim[] {
   const keys = new Set(desired.pvcs.map((c) => `${c.metadata?.namespace ?? 'default'}/${c.metadata?.name}`));
-  return observed.pvcs.some((c) => keys.has(`${c.metadata?.namespace ?? 'default'}/${c.metadata?.name}`) && (c.status?.phase ?? 'Pending') === 'Pending');
+  return observed.pvcs.filter((c) => keys.has(`${c.metadata?.namespace ?? 'default'}/${c.metadata?.name}`) && (c.status?.phase ?? 'Pending') === 'Pending');
 }

@@ -13,14 +13,19 @@ const pv = (over: Partial<NonNullable<V1PersistentVolume['spec']>> = {}): V1Pers
 });
 const pvc = (over: Partial<NonNullable<V1PersistentVolumeClaim['spec']>> = {}): V1PersistentVolumeClaim => ({
   metadata: { name: 'cache-pvc', namespace: 'default' },
-  spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '10Pi' } }, volumeName: 'cache-pv', ...over },
+  spec: { storageClassName: '', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '10Pi' } }, volumeName: 'cache-pv', ...over },
 });
 const rules = (p: V1PersistentVolume, c: V1PersistentVolumeClaim = pvc()) => checkVolumeRules({ pvs: [p], pvcs: [c] }, { nasCapacity: '10Pi' }).map((f) => `${f.rule}: ${f.message}`);
 
 describe('seed rules', () => {
-  it('accept the seed guide verbatim (comma-joined options tolerated)', () => {
+  it('accept the seed guide (comma-joined options tolerated), once its claims say storageClassName: ""', () => {
     expect(rules(pv())).toEqual([]);
     expect(mountOptionSet(SEED_OPTS)).toContain('noresvport');
+  });
+  it('flag a claim that leaves storageClassName unset: a default StorageClass would be filled in', () => {
+    const { storageClassName: _omitted, ...verbatim } = pvc().spec!;
+    expect(rules(pv(), { ...pvc(), spec: verbatim })).toEqual([expect.stringMatching(/^static-class: storageClassName is unset: .*default StorageClass.*declare storageClassName: ""$/)]);
+    expect(rules(pv(), pvc({ storageClassName: null as unknown as string }))).toEqual([expect.stringMatching(/^static-class/)]);
   });
   it('PV capacity must equal the NAS total (1024Ti is 1Pi, not 10Pi)', () => {
     expect(rules(pv({ capacity: { storage: '100Gi' } }), pvc({ resources: { requests: { storage: '100Gi' } } }))).toEqual([expect.stringMatching(/^pv-capacity: capacity 100Gi must equal .*10Pi/)]);
@@ -52,7 +57,7 @@ describe('status checks', () => {
   const created = '2026-11-27T09:00:00Z';
   it('Pending past the threshold carries the binder events; Lost and Released/Failed are errors', () => {
     const observed = {
-      pvs: [{ ...pv(), status: { phase: 'Released' }, spec: { ...pv().spec, claimRef: { name: 'cache-pvc', namespace: 'default' } } }],
+      pvs: [{ ...pv(), status: { phase: 'Released' }, spec: { ...pv().spec, claimRef: { name: 'cache-pvc', namespace: 'default', uid: 'old-uid' } } }],
       pvcs: [{ ...pvc(), metadata: { ...pvc().metadata, creationTimestamp: created as unknown as Date }, status: { phase: 'Pending' } }],
     };
     const events = [{ metadata: {}, involvedObject: { kind: 'PersistentVolumeClaim', name: 'cache-pvc', namespace: 'default' }, reason: 'VolumeMismatch', message: 'Cannot bind to requested volume "cache-pv": requested PV is too small' }];

@@ -15,6 +15,8 @@ export interface RunnerDoctorInput {
   /** Release namespace: the executor's default namespace. */
   namespace: string;
   pvcs: V1PersistentVolumeClaim[];
+  /** `ns/name` of claims this run created: Pending is expected until the PV controller's next pass. */
+  justCreated?: ReadonlySet<string>;
 }
 
 const IMAGE_CACHE_ANNOTATION = 'k8s.aliyun.com/eci-image-cache';
@@ -55,6 +57,7 @@ function kubernetesChecks(k: Obj, index: number, input: RunnerDoctorInput, f: (r
     const name = String(pvc.name ?? '');
     const live = input.pvcs.find((c) => c.metadata?.name === name && (c.metadata?.namespace ?? 'default') === ns);
     if (!live) f('runner-pvc', 'error', `${where}.volumes.pvc "${name}" does not exist in ${ns}: every job pod would fail to start`);
+    else if (live.status?.phase !== 'Bound' && input.justCreated?.has(`${ns}/${name}`)) f('runner-pvc', 'warn', `${where}.volumes.pvc "${name}" was created by this run and is not Bound yet (the PV controller binds it on its next pass)`);
     else if (live.status?.phase !== 'Bound') f('runner-pvc', 'error', `${where}.volumes.pvc "${name}" is ${live.status?.phase ?? 'Pending'}, not Bound: job pods stay Pending`);
   }
   for (const [req, lim] of RESOURCE_PAIRS) {

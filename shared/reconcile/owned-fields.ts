@@ -1,11 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseQuantity, isQuantity } from '#shared/kube/quantity';
+import { PersistentVolume, PersistentVolumeClaim } from '#shared/kube/core-v1-schema';
+import { roundTrip } from '#shared/kube/typed-decode';
 import type { FieldDiff } from './types';
 
 type Obj = Record<string, unknown>;
 
 /** How two values of a field are compared. */
-type Compare = 'deep' | 'quantity' | 'set' | 'storageClass';
+type Compare = 'deep' | 'quantity' | 'set';
 
 /** A field we own when the desired object declares it. */
 interface FieldSpec {
@@ -19,7 +21,8 @@ const PV_MUTABLE: FieldSpec[] = [
   { path: ['spec', 'accessModes'], compare: 'set' },
   { path: ['spec', 'mountOptions'] },
   { path: ['spec', 'persistentVolumeReclaimPolicy'] },
-  { path: ['spec', 'storageClassName'], compare: 'storageClass' },
+  // A PV's storageClassName is a plain string (omitempty): "" and unset are one value on the wire.
+  { path: ['spec', 'storageClassName'] },
 ];
 /** Every volume source key of core/v1 PersistentVolumeSpec we might declare (NAS: nfs, or csi nasplugin). */
 const PV_SOURCES = ['nfs', 'csi', 'flexVolume', 'hostPath', 'local'];
@@ -34,7 +37,9 @@ const PVC_IMMUTABLE: FieldSpec[] = [
   { path: ['spec', 'accessModes'], compare: 'set' },
   { path: ['spec', 'resources', 'requests', 'storage'], compare: 'quantity' },
   { path: ['spec', 'volumeName'] },
-  { path: ['spec', 'storageClassName'], compare: 'storageClass' },
+  // A claim's storageClassName is a pointer: "" (no class, static binding) and unset (the default class fills it in
+  // at create) differ, and the API keeps "" (k8s.io/api core/v1 PersistentVolumeClaimSpec).
+  { path: ['spec', 'storageClassName'] },
   { path: ['spec', 'volumeMode'] },
   { path: ['spec', 'selector'] },
 ];
@@ -51,9 +56,6 @@ function same(a: unknown, b: unknown, how: Compare): boolean {
       return isQuantity(String(a)) && isQuantity(String(b)) ? parseQuantity(String(a)) === parseQuantity(String(b)) : a === b;
     case 'set':
       return Array.isArray(a) && Array.isArray(b) && isDeepStrictEqual([...a].sort(), [...b].sort());
-    case 'storageClass':
-      // "" and unset both mean "no class" for a pre-bound static claim (facts/k8s-helm.md §2 "Binding").
-      return (a ?? '') === (b ?? '');
     default:
       return isDeepStrictEqual(a, b);
   }
@@ -81,14 +83,38 @@ function diffMeta(desired: { metadata?: Obj }, live: { metadata?: Obj }): FieldD
   return out;
 }
 
-/** Owned-field differences of a PV, split by what a merge patch can fix. */
-export function diffPv(desired: object, live: object): { mutable: FieldDiff[]; immutable: FieldDiff[] } {
-  return { mutable: [...diffMeta(desired, live), ...diffFields(desired, live, PV_MUTABLE)], immutable: diffFields(desired, live, PV_IMMUTABLE) };
+/**
+ * The desired object as the API server will hold it: decoded into its Go type and encoded again, so zero values of
+ * non-pointer fields disappear (`nfs.readOnly: false`, `mountOptions: []`, a PV's `storageClassName: ""`) and
+ * quantities take their canonical form. Comparing that with the live object means a field the server drops never
+ * diffs — otherwise such a field would read as immutable drift on every run. A manifest whose types are wrong is
+ * compared as written (the create or patch then fails with the server's 400, which the report carries).
+ */
+export function normalizeDesired<T extends object>(kind: 'PersistentVolume' | 'PersistentVolumeClaim', desired: T): T {
+  try {
+    return roundTrip(kind === 'PersistentVolume' ? PersistentVolume : PersistentVolumeClaim, plain(desired) as Obj) as T;
+  } catch {
+    return desired;
+  }
 }
 
-/** Owned-field differences of a PVC: labels/annotations are patchable, the declared spec is not. */
+/** Owned-field differences of a PV, split by what a merge patch can fix. */
+export function diffPv(desired: object, live: object): { mutable: FieldDiff[]; immutable: FieldDiff[] } {
+  const d = normalizeDesired('PersistentVolume', desired);
+  return { mutable: [...diffMeta(d, live), ...diffFields(d, live, PV_MUTABLE)], immutable: diffFields(d, live, PV_IMMUTABLE) };
+}
+
+/**
+ * Owned-field differences of a PVC: labels/annotations are patchable, the declared spec is not. One exception: a
+ * live claim that is already Bound with no storageClassName at all matches a declared `""` — a bound claim never
+ * gets a default class (RetroactiveDefaultStorageClass only touches unbound claims), so recreating a claim in use
+ * over it would cost CI jobs their volume for nothing.
+ */
 export function diffPvc(desired: object, live: object): { mutable: FieldDiff[]; immutable: FieldDiff[] } {
-  return { mutable: diffMeta(desired, live), immutable: diffFields(desired, live, PVC_IMMUTABLE) };
+  const d = normalizeDesired('PersistentVolumeClaim', desired);
+  const bound = (live as { status?: { phase?: string } }).status?.phase === 'Bound';
+  const immutable = diffFields(d, live, PVC_IMMUTABLE).filter((x) => !(bound && x.path === 'spec.storageClassName' && x.desired === '' && x.live === undefined));
+  return { mutable: diffMeta(d, live), immutable };
 }
 
 /** A JSON merge patch (RFC 7386) setting each diff's path to its desired value. */

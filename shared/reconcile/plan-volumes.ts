@@ -1,6 +1,6 @@
 import type { V1ObjectMeta, V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { diffPv, diffPvc, mergePatchOf } from './owned-fields';
-import { targetOf, type DesiredState, type ObjectRef, type ObservedVolumes, type VolumePlanOptions, type VolumeStep } from './types';
+import { targetOf, type DesiredState, type ObjectRef, type ObservedVolumes, type Terminating, type VolumePlanOptions, type VolumeStep } from './types';
 
 type Vol = V1PersistentVolume | V1PersistentVolumeClaim;
 
@@ -38,9 +38,22 @@ function recreateStep(ref: ObjectRef, desired: Vol, live: Vol, diff: ReturnType<
   };
 }
 
+/** Deleted but still held by finalizers (metadata.deletionTimestamp set): the object is on its way out. */
+export function terminating(o: Vol | undefined): Terminating | undefined {
+  const since = o?.metadata?.deletionTimestamp;
+  if (since === undefined || since === null) return undefined;
+  return { since: since instanceof Date ? since.toISOString() : String(since), finalizers: o?.metadata?.finalizers ?? [] };
+}
+
 function planOne(ref: ObjectRef, desired: Vol, live: Vol | undefined, opts: VolumePlanOptions): VolumeStep[] {
   const target = targetOf(ref);
   if (!live) return [{ kind: 'create', target, ref, reason: `${ref.kind} ${ref.name} is missing`, object: createBody(desired) }];
+  // Someone (or an earlier run) deleted it and a finalizer holds it: nothing to diff, it is going; create it after.
+  const going = terminating(live);
+  if (going) {
+    const held = going.finalizers.length ? ` (finalizers: ${going.finalizers.join(', ')})` : '';
+    return [{ kind: 'create', target, ref, reason: `${ref.kind} ${ref.name} is Terminating since ${going.since}${held}: created once it is gone`, object: createBody(desired), afterDeletion: going }];
+  }
   const d = ref.kind === 'PersistentVolume' ? diffPv(desired, live) : diffPvc(desired, live);
   const steps: VolumeStep[] = [];
   const recreate = d.immutable.length ? recreateStep(ref, desired, live, d.immutable, opts) : undefined;
@@ -94,7 +107,7 @@ export function planVolumes(desired: Pick<DesiredState, 'pvs' | 'pvcs'>, observe
     const live = livePv.get(ref.name);
     const own = planOne(ref, pv, live, opts);
     steps.push(...own);
-    const rebind = live && !own.some((s) => s.kind === 'recreate' && !s.blocked) ? rebindStep(live, observed.pvcs, declaredClaims) : undefined;
+    const rebind = live && !terminating(live) && !own.some((s) => s.kind === 'recreate' && !s.blocked) ? rebindStep(live, observed.pvcs, declaredClaims) : undefined;
     if (rebind) steps.push(rebind);
   }
   for (const pvc of desired.pvcs) {

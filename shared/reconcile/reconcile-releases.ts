@@ -2,8 +2,9 @@ import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { gitlabMessageOf, hasHttpStatus, type GitlabPort, type PipelineInfo, type ProjectRef } from '#shared/gitlab/api/index';
 import { readHelmRelease } from '#shared/kube/helm-release';
 import type { KubePort } from '#shared/kube/port';
-import { checkRelease, type ReleaseCheck } from './check-release';
+import { checkRelease, releaseTarget, type ReleaseCheck } from './check-release';
 import { doctorRunner } from './doctor-runner';
+import { forbiddenFinding } from '#shared/kube/forbidden';
 import type { DesiredState, Finding } from './types';
 
 /** Remediation settings (HELM_REMEDIATE, INFRA_PROJECT, INFRA_REF) and the Pipeline Hook's pipeline id. */
@@ -15,6 +16,8 @@ export interface ReleaseReconcileOptions {
   verifyPipeline?: number;
   /** False in dry runs and with RECONCILE_APPLY=false: report only. */
   apply: boolean;
+  /** `ns/name` of claims the volume half created this run (still binding). */
+  justCreated?: ReadonlySet<string>;
 }
 
 /** What remediation did: a pipeline triggered, or a verification of one. */
@@ -43,10 +46,20 @@ export async function reconcileReleases(
   const releases: ReleaseCheck[] = [];
   const findings: Finding[] = [];
   for (const d of desired.releases) {
-    const live = await readHelmRelease(ports.kube, d.namespace, d.name);
+    let live: Awaited<ReturnType<typeof readHelmRelease>>;
+    try {
+      live = await readHelmRelease(ports.kube, d.namespace, d.name);
+    } catch (e) {
+      // Unreadable (403) is not "not installed": report it, never remediate what we cannot see.
+      const f = forbiddenFinding(e, releaseTarget(d));
+      if (!f) throw e;
+      findings.push(f);
+      releases.push({ release: d.name, namespace: d.namespace, target: f.target, state: 'Degraded', reasons: ['release state unreadable (403 Forbidden)'], values: [] });
+      continue;
+    }
     const check = checkRelease(d, live);
     releases.push(check);
-    findings.push(...doctorRunner({ target: check.target, values: live?.config ?? d.values, namespace: d.namespace, pvcs }));
+    findings.push(...doctorRunner({ target: check.target, values: live?.config ?? d.values, namespace: d.namespace, pvcs, ...(opts.justCreated ? { justCreated: opts.justCreated } : {}) }));
   }
   const drifting = releases.filter((r) => r.state !== 'Synced').map((r) => r.target);
   const project = opts.infraProject === undefined ? undefined : String(opts.infraProject);

@@ -2,7 +2,10 @@ import type { MailReport, MailSection } from '#shared/mail/index';
 import type { ReconcileReport } from './build-report';
 import type { FieldDiff } from './types';
 
-const show = (v: unknown): string => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v));
+/** JSON with object keys sorted, so a live and a desired value print in the same order. */
+const sorted = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+const show = (v: unknown): string => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(sorted(v)));
 
 /** Line diff of two texts (LCS), `-`/`+`/` ` prefixed: how helm-diff shows a changed runners.config block. */
 export function lineDiff(a: string, b: string): string[] {

@@ -6,6 +6,7 @@ import { renderMail, type Mailer } from '#shared/mail/index';
 import type { Clock } from '#shared/runtime/clock';
 import { buildReport, type ReconcileReport } from './build-report';
 import { checkCaches } from './check-caches';
+import { orForbidden } from '#shared/kube/forbidden';
 import { loadDesiredState, type DesiredSource } from './load-desired';
 import { reconcileReleases } from './reconcile-releases';
 import { reconcileVolumes, type VolumesKube } from './reconcile-volumes';
@@ -29,6 +30,8 @@ export interface ReconcileOptions {
   allowRecreate: boolean;
   nasCapacity: string;
   pendingMinutes: number;
+  /** RECONCILE_DELETE_WAIT_SECONDS: a recreate waits this long for the deleted object to be gone. */
+  deleteWaitSeconds?: number;
   remediate: boolean;
   infraProject?: string;
   infraRef: string;
@@ -38,12 +41,13 @@ export interface ReconcileOptions {
 /** The env-derived part of ReconcileOptions (reconcileEnv), shared by the action and the CLI. */
 export function reconcileEnvOptions(
   e: Env,
-): Pick<ReconcileOptions, 'apply' | 'allowRecreate' | 'nasCapacity' | 'pendingMinutes' | 'remediate' | 'infraProject' | 'infraRef'> {
+): Pick<ReconcileOptions, 'apply' | 'allowRecreate' | 'nasCapacity' | 'pendingMinutes' | 'deleteWaitSeconds' | 'remediate' | 'infraProject' | 'infraRef'> {
   return {
     apply: e.RECONCILE_APPLY,
     allowRecreate: e.RECONCILE_ALLOW_RECREATE,
     nasCapacity: e.NAS_CAPACITY,
     pendingMinutes: e.PVC_PENDING_MINUTES,
+    deleteWaitSeconds: e.RECONCILE_DELETE_WAIT_SECONDS,
     remediate: e.HELM_REMEDIATE,
     ...(e.INFRA_PROJECT ? { infraProject: e.INFRA_PROJECT } : {}),
     infraRef: e.INFRA_REF,
@@ -71,6 +75,7 @@ export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): 
     nasCapacity: o.nasCapacity,
     pendingMinutes: o.pendingMinutes,
     now: ports.clock.now(),
+    deleteWait: { clock: ports.clock, timeoutMs: (o.deleteWaitSeconds ?? 60) * 1000 },
   });
   const rel = await reconcileReleases({ kube: ports.kube, ...(ports.gitlab ? { gitlab: ports.gitlab } : {}) }, desired, vol.observed.pvcs, {
     remediate: o.remediate,
@@ -78,15 +83,18 @@ export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): 
     infraRef: o.infraRef,
     ...(o.verifyPipeline !== undefined ? { verifyPipeline: o.verifyPipeline } : {}),
     apply: perform,
+    justCreated: new Set(vol.outcomes.filter((x) => x.outcome === 'applied' && x.step.ref.kind === 'PersistentVolumeClaim' && x.step.kind !== 'patch' && x.step.kind !== 'rebind').map((x) => `${x.step.ref.namespace ?? 'default'}/${x.step.ref.name}`)),
   });
   // One list, whatever the number of caches: their health belongs in the platform report (prewarm repairs them).
-  const caches = checkCaches(await ports.kube.listImageCaches());
+  const cacheFindings: typeof rel.findings = [];
+  const listed = await orForbidden(ports.kube.listImageCaches(), 'ImageCache/*', cacheFindings);
+  const caches = listed ? checkCaches(listed) : { target: 'ImageCache/*', state: 'Degraded' as const, reasons: cacheFindings.map((f) => `error [${f.rule}]: ${f.message}`) };
   const report = buildReport({
     desired,
     dryRun: o.dryRun,
     applied: perform,
     outcomes: vol.outcomes,
-    findings: [...vol.findings, ...rel.findings],
+    findings: [...vol.findings, ...rel.findings, ...cacheFindings],
     releases: rel.releases,
     ...(rel.remediation ? { remediation: rel.remediation } : {}),
     caches,

@@ -56,7 +56,15 @@ export interface ObjectRef {
  * is `blocked` unless the object is unbound and recreation is enabled.
  */
 export type VolumeStep =
-  | { kind: 'create'; target: string; ref: ObjectRef; reason: string; object: V1PersistentVolume | V1PersistentVolumeClaim }
+  | {
+      kind: 'create';
+      target: string;
+      ref: ObjectRef;
+      reason: string;
+      object: V1PersistentVolume | V1PersistentVolumeClaim;
+      /** The live object is Terminating (deleted, held by finalizers): create once it is gone. */
+      afterDeletion?: Terminating;
+    }
   | { kind: 'patch'; target: string; ref: ObjectRef; reason: string; patch: Record<string, unknown>; diff: FieldDiff[] }
   | { kind: 'rebind'; target: string; ref: ObjectRef; reason: string; patch: Record<string, unknown> }
   | {
@@ -68,6 +76,12 @@ export type VolumeStep =
       diff: FieldDiff[];
       blocked?: string;
     };
+
+/** An object marked for deletion that finalizers still hold (`kubectl get` shows it Terminating). */
+export interface Terminating {
+  since: string;
+  finalizers: string[];
+}
 
 /** Severity of a check: `error` makes the object Degraded, `warn` only reports. */
 export type Severity = 'error' | 'warn';

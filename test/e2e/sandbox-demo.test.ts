@@ -147,13 +147,20 @@ describe('npm start demo: push → system hook → webhook 202 → async queue �
     const r = task.result as { dryRun: boolean; plan: Array<{ kind: string; target: string }>; report: { source: string; objects: Array<{ target: string; state: string }> } };
     expect(r.dryRun).toBe(true);
     expect(r.report.source).toBe('ops/infra@main:infra');
-    // The guide's hand-made PV/PVCs lack our labels: adopted with patches (planned only); the runner release matches.
-    expect(r.plan.filter((p) => p.kind === 'patch').map((p) => p.target).sort()).toEqual([
-      'PersistentVolume/gitlab-runner-cache-pv',
-      'PersistentVolume/gitlab-runner-maven-pv',
-      'PersistentVolumeClaim/default/gitlab-runner-cache-pvc',
-      'PersistentVolumeClaim/default/gitlab-runner-maven-pvc',
+    // The guide's hand-made PV/PVCs lack our labels: adopted with patches (planned only). Its claims left
+    // storageClassName unset, so the sandbox's default StorageClass (as ASK's docs set one up) was filled in at create:
+    // they sit Pending, and only a recreate with storageClassName "" fixes them — blocked here (recreation is off).
+    expect(r.plan.map((p) => `${p.kind} ${p.target}`)).toEqual([
+      'patch PersistentVolume/gitlab-runner-cache-pv',
+      'patch PersistentVolume/gitlab-runner-maven-pv',
+      'recreate PersistentVolumeClaim/default/gitlab-runner-cache-pvc',
+      'patch PersistentVolumeClaim/default/gitlab-runner-cache-pvc',
+      'recreate PersistentVolumeClaim/default/gitlab-runner-maven-pvc',
+      'patch PersistentVolumeClaim/default/gitlab-runner-maven-pvc',
     ]);
-    expect(r.report.objects.find((o) => o.target === 'HelmRelease/default/gitlab-runner')).toMatchObject({ state: 'Synced' });
+    const claim = r.report.objects.find((o) => o.target === 'PersistentVolumeClaim/default/gitlab-runner-cache-pvc') as unknown as { diff?: unknown[]; reasons: string[] };
+    expect(claim.diff).toContainEqual({ path: 'spec.storageClassName', live: 'alicloud-disk-alltype', desired: '' });
+    expect(claim.reasons[0]).toMatch(/^recreate blocked: .*RECONCILE_ALLOW_RECREATE/);
+    expect(r.report.objects.find((o) => o.target === 'HelmRelease/default/gitlab-runner')).toMatchObject({ state: 'Degraded', reasons: [expect.stringMatching(/gitlab-runner-cache-pvc" is Pending/), expect.stringMatching(/gitlab-runner-maven-pvc" is Pending/)] });
   });
 });

@@ -12,7 +12,9 @@ import { reconcile } from './reconcile';
 let kube: KubeEmulator;
 beforeAll(async () => {
   kube = await startKubeEmulator();
-  seedReconcileState(kube.store);
+  seedReconcileState(kube);
+  // The binder is asynchronous, as the PV controller: wait for the seed's claims to bind.
+  for (let i = 0; i < 1000 && !kube.store.list('persistentvolumeclaims', 'default').every((c) => (c.status as { phase?: string }).phase === 'Bound'); i++) await new Promise((r) => setTimeout(r, 5));
 });
 afterAll(() => kube?.close());
 

@@ -6,15 +6,17 @@ import type { SandboxPart } from '../boot';
 export const SANDBOX_CLUSTER_ID = 'c0sandbox0000000000000000000000ask';
 
 /**
- * Container Service (CS) emulator: `DescribeClusterUserKubeconfig` for SANDBOX_CLUSTER_ID hands out the Kubernetes
- * part's kubeconfig, signed with the sandbox STS keys. Sets ASK_CLUSTER_ID and CS_ENDPOINT, so the worker's kube
- * port takes the production path (shared/kube/kube-port-from-config.ts). Needs the kube part before it.
+ * Container Service (CS) emulator: `DescribeClusterUserKubeconfig` for SANDBOX_CLUSTER_ID hands out the kubeconfig of
+ * the functions' identity (the kube part's KUBE_SANDBOX_FUNCTIONS_KUBECONFIG: what infra/k8s grants, nothing more),
+ * signed with the sandbox STS keys — in production CS returns the caller's (the FC role's) own kubeconfig. Sets
+ * ASK_CLUSTER_ID and CS_ENDPOINT, so the worker's kube port takes the production path
+ * (shared/kube/kube-port-from-config.ts). Needs the kube part before it.
  */
 export const csPart: SandboxPart = {
   name: 'cs',
   async start(ctx) {
-    const path = ctx.env?.KUBE_SANDBOX_KUBECONFIG;
-    if (!path) throw new Error('sandbox cs part: KUBE_SANDBOX_KUBECONFIG is not set (register the kube part first)');
+    const path = ctx.env?.KUBE_SANDBOX_FUNCTIONS_KUBECONFIG ?? ctx.env?.KUBE_SANDBOX_KUBECONFIG;
+    if (!path) throw new Error('sandbox cs part: KUBE_SANDBOX_FUNCTIONS_KUBECONFIG is not set (register the kube part first)');
     // Read per call: the file is the kube part's, and a restarted part may rewrite it.
     const cs = await startCsEmulator({ credentials: [ctx.credentials], clusters: [SANDBOX_CLUSTER_ID], kubeconfig: () => readFileSync(path, 'utf8') });
     return {

@@ -1,26 +1,52 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { ackGrantBindings, type AckGrant } from '#local/kube/ack-grants';
 import type { EciOptions } from '#local/kube/eci-controller';
-import { startKubeEmulator } from '#local/kube/index';
+import { startKubeEmulator, type KubeEmulator, type KubeObject } from '#local/kube/index';
 import type { SandboxPart } from '../boot';
+
+const INFRA_K8S = fileURLToPath(new URL('../../../infra/k8s/', import.meta.url));
+
+/**
+ * The functions' identity in the sandbox: a RAM role's RoleId-like user name (ACK names a RAM role by its RoleId;
+ * the exact user string ACK puts in a role's kubeconfig is UNCONFIRMED) and the token its kubeconfig carries.
+ */
+export const FUNCTIONS_USER = { name: '300000000000000042', token: 'sandbox-functions-token' };
+
+/**
+ * Give `user` exactly what infra/k8s grants: the ClusterRoles of rbac.yaml and the bindings ACK's GrantPermissions
+ * creates for rbac-grants.json — the same files an administrator applies in production (docs/deploy.md §2).
+ */
+export function grantFunctionsRole(kube: Pick<KubeEmulator, 'create'>, userName: string, grants: AckGrant[] = JSON.parse(readFileSync(join(INFRA_K8S, 'rbac-grants.json'), 'utf8')) as AckGrant[]): void {
+  for (const d of parseAllDocuments(readFileSync(join(INFRA_K8S, 'rbac.yaml'), 'utf8'))) kube.create(d.toJS() as KubeObject);
+  for (const b of ackGrantBindings(userName, grants)) kube.create(b);
+}
 
 /**
  * The sandbox's ASK cluster for `npm start`: the Kubernetes emulator over https (self-signed), because kubectl and
  * helm send the bearer token only over TLS (local/kube/kube-emulator.ts), so the printed
- * `kubectl --kubeconfig .sandbox/kubeconfig get imagecaches` works. The kubeconfig is written to
- * `<stateDir>/kubeconfig` and handed on as KUBE_SANDBOX_KUBECONFIG for the CS part only: the functions get their
- * kubeconfig from CS DescribeClusterUserKubeconfig, as in production (no KUBECONFIG_PATH shortcut).
+ * `kubectl --kubeconfig .sandbox/kubeconfig get imagecaches` works. Two kubeconfigs:
+ * - `<stateDir>/kubeconfig`, the all-powerful admin (people, kubectl, the seed part), as KUBE_SANDBOX_KUBECONFIG;
+ * - `<stateDir>/functions.kubeconfig`, the functions' RAM-role identity with exactly infra/k8s's grants, as
+ *   KUBE_SANDBOX_FUNCTIONS_KUBECONFIG — the CS part hands this one out through DescribeClusterUserKubeconfig, so the
+ *   functions get their kubeconfig the production way and are refused (403) what production would refuse.
+ * The binder and protection controllers act 500 ms after a change (asynchronously, as a real cluster's do).
  */
-export function createKubePart(eci: EciOptions = { readyAfterMs: 2_000, unpullable: ['unpullable.example.com/'] }): SandboxPart {
+export function createKubePart(eci: EciOptions = { readyAfterMs: 2_000, unpullable: ['unpullable.example.com/'] }, volumes: { delayMs: number } = { delayMs: 500 }): SandboxPart {
   return {
     name: 'kube',
     async start(ctx) {
-      const kube = await startKubeEmulator({ eci, tls: true });
+      const kube = await startKubeEmulator({ eci, tls: true, users: [FUNCTIONS_USER], volumes });
+      grantFunctionsRole(kube, FUNCTIONS_USER.name);
       mkdirSync(ctx.stateDir, { recursive: true });
       const path = join(ctx.stateDir, 'kubeconfig');
       writeFileSync(path, kube.kubeconfig, { mode: 0o600 });
+      const functions = join(ctx.stateDir, 'functions.kubeconfig');
+      writeFileSync(functions, kube.kubeconfigFor(FUNCTIONS_USER.token, 'gitlab-ask-ops-fc'), { mode: 0o600 });
       return {
-        env: { KUBE_SANDBOX_KUBECONFIG: path },
+        env: { KUBE_SANDBOX_KUBECONFIG: path, KUBE_SANDBOX_FUNCTIONS_KUBECONFIG: functions },
         urls: { kube: kube.url },
         close: () => kube.close(),
       };

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { V1Secret } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
-import type { KubeObject, KubeStore } from '#local/kube/index';
+import type { KubeEmulator, KubeObject } from '#local/kube/index';
 import { BUNDLED_INFRA } from '#shared/reconcile/bundled-infra';
 
 /**
@@ -85,8 +85,12 @@ export function seedRunnerRelease(overrides: Partial<SeedRelease> = {}): SeedRel
   return { name: rel.name, namespace: rel.namespace, chart: { name: 'gitlab-runner', version: rel.version, appVersion: 'v17.6.0' }, config, ...overrides };
 }
 
-/** Plant the seed's PV/PVCs (the emulator's binder binds them) and the gitlab-runner release in a kube store. */
-export function seedReconcileState(store: KubeStore, release: SeedRelease = seedRunnerRelease()): void {
-  for (const doc of parseAllDocuments(SEED_VOLUMES_YAML)) store.put(doc.toJS() as KubeObject);
-  store.put(helmReleaseSecret(release) as unknown as KubeObject);
+/**
+ * Plant the seed's PV/PVCs and the gitlab-runner release as an admin's `kubectl create` would: through admission
+ * (protection finalizers, the default StorageClass if the cluster has one) and validation. The binder binds them
+ * asynchronously; callers wait for the state they need.
+ */
+export function seedReconcileState(kube: Pick<KubeEmulator, 'create'>, release: SeedRelease = seedRunnerRelease()): void {
+  for (const doc of parseAllDocuments(SEED_VOLUMES_YAML)) kube.create(doc.toJS() as KubeObject);
+  kube.create(helmReleaseSecret(release) as unknown as KubeObject);
 }

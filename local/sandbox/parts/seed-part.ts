@@ -7,19 +7,38 @@ import { helmReleaseSecret, SEED_VOLUMES_YAML, seedRunnerRelease } from './recon
 /** A Kubernetes object as sent to the API. */
 type KubeManifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
-/** The seed guide's cluster state: its four NAS PV/PVCs as typed by hand and the deployed gitlab-runner release. */
+/**
+ * A default StorageClass as ASK's StorageClass page shows it (ASK ships none; its docs give this template and how to
+ * mark one default: https://alibabacloud.com/help/ja/ack/serverless-kubernetes/user-guide/storageclasses). With it,
+ * a claim that leaves storageClassName unset gets this class at create and a static NAS claim stays Pending.
+ */
+export const SANDBOX_DEFAULT_CLASS: KubeManifest & Record<string, unknown> = {
+  apiVersion: 'storage.k8s.io/v1',
+  kind: 'StorageClass',
+  metadata: { name: 'alicloud-disk-alltype', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } as KubeManifest['metadata'],
+  parameters: { type: 'cloud_essd,cloud_ssd,cloud_efficiency' },
+  provisioner: 'diskplugin.csi.alibabacloud.com',
+  reclaimPolicy: 'Delete',
+  allowVolumeExpansion: true,
+};
+
+/** The seed guide's cluster state: a default StorageClass, its four NAS PV/PVCs as typed by hand, the gitlab-runner release. */
 export function seedManifests(): KubeManifest[] {
   const volumes = parseAllDocuments(SEED_VOLUMES_YAML).map((d) => d.toJS() as KubeManifest);
-  return [...volumes, helmReleaseSecret(seedRunnerRelease()) as unknown as KubeManifest];
+  return [SANDBOX_DEFAULT_CLASS, ...volumes, helmReleaseSecret(seedRunnerRelease()) as unknown as KubeManifest];
 }
 
-// Core kinds only: that is all the seed holds. The collection path is what `kubectl create -f` posts to.
-const PLURAL: Record<string, string> = { PersistentVolume: 'persistentvolumes', PersistentVolumeClaim: 'persistentvolumeclaims', Secret: 'secrets' };
+// The collection paths `kubectl create -f` posts to, for the kinds the seed holds.
+const COLLECTION: Record<string, (ns: string) => string> = {
+  PersistentVolume: () => '/api/v1/persistentvolumes',
+  PersistentVolumeClaim: (ns) => `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
+  Secret: (ns) => `/api/v1/namespaces/${ns}/secrets`,
+  StorageClass: () => '/apis/storage.k8s.io/v1/storageclasses',
+};
 
 /** POST one object; the emulator's self-signed certificate is expected (the kubeconfig says insecure-skip-tls-verify). */
 function create(server: string, token: string, m: KubeManifest): Promise<void> {
-  const ns = m.kind === 'PersistentVolume' ? '' : `/namespaces/${m.metadata.namespace ?? 'default'}`;
-  const url = new URL(`/api/v1${ns}/${PLURAL[m.kind]}`, server);
+  const url = new URL(COLLECTION[m.kind]!(m.metadata.namespace ?? 'default'), server);
   const body = JSON.stringify(m);
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', rejectUnauthorized: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {

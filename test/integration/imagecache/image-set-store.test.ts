@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
+import { grantFunctionsRole } from '#local/sandbox/parts/kube-part';
 import type { StoredProject } from '#shared/imagecache/image-set-store';
 import { IMAGE_SET_STORE_NAME, kubeImageSetStore } from '#shared/imagecache/kube-image-set-store';
 import { createKubePort } from '#shared/kube/create-kube-port';
@@ -9,9 +10,12 @@ const proj = (path: string, image: string): StoredProject => ({ path, podSets: [
 
 describe('image-set store on the kube emulator (real client-node, real resourceVersion conflicts)', () => {
   let emu: KubeEmulator;
-  const port = (): KubePort => createKubePort({ kubeconfigYaml: emu.kubeconfig, retryBaseMs: 1, timeoutMs: 5_000 });
+  // The functions' identity with exactly infra/k8s's grants (RBAC on), as in production.
+  const fn = { name: '300000000000000055', token: 'store-functions-token' };
+  const port = (): KubePort => createKubePort({ kubeconfigYaml: emu.kubeconfigFor(fn.token), retryBaseMs: 1, timeoutMs: 5_000 });
   beforeAll(async () => {
-    emu = await startKubeEmulator({});
+    emu = await startKubeEmulator({ users: [fn] });
+    grantFunctionsRole(emu, fn.name);
   });
   afterAll(() => emu.close());
 
@@ -64,5 +68,14 @@ describe('image-set store on the kube emulator (real client-node, real resourceV
     expect(d.meta).toMatchObject({ runner: 'helper:1|', complete: true });
     const cm = await port().getConfigMap(ns, IMAGE_SET_STORE_NAME);
     expect(cm?.metadata?.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'gitlab-ask-ops' });
+  });
+
+  it('outside the granted namespaces the store is refused with the apiserver\'s 403, not retried', async () => {
+    await emu.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ci' } });
+    const kube = port();
+    const err = await kubeImageSetStore(kube, { namespace: 'ci' }).load().then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'KUBE_API', retryable: false, details: { status: 403, reason: 'Forbidden', verb: 'get', resource: 'configmaps', namespace: 'ci' } });
+    expect((err as Error).message).toContain(`configmaps "${IMAGE_SET_STORE_NAME}" is forbidden: User "${fn.name}" cannot get resource "configmaps" in API group "" in the namespace "ci"`);
+    expect(kube.calls['get configmaps']).toBe(1);
   });
 });

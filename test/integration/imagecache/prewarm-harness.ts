@@ -9,7 +9,9 @@ import type { Clock } from '#shared/runtime/clock';
 import type { ImageSetStore } from '#shared/imagecache/image-set-store';
 import { startGitlabEmulator, type GitlabEmulator, type GitlabEmulatorOptions } from '#local/gitlab/index';
 import type { SeedProject } from '#local/gitlab/types';
+import type { EciOptions } from '#local/kube/eci-controller';
 import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
+import { grantFunctionsRole } from '#local/sandbox/parts/kube-part';
 import type { KubeObject } from '#local/kube/store';
 import { handleWorker } from '../../../functions/ops-worker/handler';
 import type { ActionResult } from '../../../functions/ops-worker/types';
@@ -34,17 +36,28 @@ export interface Harness {
 /** GitLab + Kubernetes emulators, a deployed gitlab-runner Helm release (the seed's runners.config), the worker. */
 export async function startHarness(
   projects: SeedProject[],
-  opts: { unpullable?: string[]; env?: Record<string, string>; kubeTimeoutMs?: number; gitlab?: Partial<GitlabEmulatorOptions> } = {},
+  opts: {
+    unpullable?: string[];
+    env?: Record<string, string>;
+    kubeTimeoutMs?: number;
+    gitlab?: Partial<GitlabEmulatorOptions>;
+    /** ECI behaviour switches (phases, failure shape) for the unconfirmed parts of ImageCache. */
+    eci?: Omit<EciOptions, 'unpullable'>;
+    /** Run the worker as the functions' identity with exactly infra/k8s's grants (RBAC on), not as admin. */
+    restricted?: boolean;
+  } = {},
 ): Promise<Harness> {
   const gl = await startGitlabEmulator({ token: 'glpat-prewarm-test', projects, pipelineStepMs: 1, ...opts.gitlab });
-  const kube = await startKubeEmulator({ eci: { readyAfterMs: 30, unpullable: opts.unpullable ?? [] } });
+  const fn = { name: '300000000000000077', token: 'prewarm-functions-token' };
+  const kube = await startKubeEmulator({ eci: { readyAfterMs: 30, ...opts.eci, unpullable: opts.unpullable ?? [] }, users: [fn] });
+  if (opts.restricted) grantFunctionsRole(kube, fn.name);
   kube.store.put(helmReleaseSecret('gitlab-runner', 'default', { image: 'gitlab/gitlab-runner:alpine-v13.0.0', runners: { config: SEED_RUNNER_TOML } }) as unknown as KubeObject);
   const mails: MailMessage[] = [];
   const mail: Mailer = { send: async (m) => (mails.push(m), { sent: true, envIds: ['env-1'], recipients: 1 }) };
   const config = loadConfig({ GITLAB_URL: gl.url, GITLAB_TOKEN: 'glpat-prewarm-test', IMAGECACHE_BASELINE: 'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0', ...opts.env });
   const ports = {
     gitlab: createGitlabPort({ url: gl.url, token: 'glpat-prewarm-test', concurrency: 4, baseBackoffMs: 1 }),
-    kube: createKubePort({ kubeconfigYaml: kube.kubeconfig, retryBaseMs: 1, timeoutMs: opts.kubeTimeoutMs ?? 5_000 }),
+    kube: createKubePort({ kubeconfigYaml: opts.restricted ? kube.kubeconfigFor(fn.token) : kube.kubeconfig, retryBaseMs: 1, timeoutMs: opts.kubeTimeoutMs ?? 5_000 }),
     mail,
   };
   const log = memoryLogger('warn');

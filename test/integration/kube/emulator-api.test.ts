@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
+import { eventually } from './cli-harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON, probed field by field in the assertions
 type Wire = Record<string, any>;
@@ -37,7 +38,7 @@ describe('Kubernetes emulator wire behaviour', () => {
   it('requires the bearer token and serves discovery', async () => {
     expect((await fetch(`${emu.url}/api`)).status).toBe(401);
     expect((await api('GET', '/version')).body.major).toBe('1');
-    expect((await api('GET', '/apis')).body.groups.map((g: { name: string }) => g.name)).toEqual(['apiextensions.k8s.io', 'eci.alibabacloud.com']);
+    expect((await api('GET', '/apis')).body.groups.map((g: { name: string }) => g.name)).toEqual(['storage.k8s.io', 'rbac.authorization.k8s.io', 'authorization.k8s.io', 'apiextensions.k8s.io', 'eci.alibabacloud.com']);
     const eci = (await api('GET', '/apis/eci.alibabacloud.com/v1')).body;
     expect(eci.resources).toContainEqual(expect.objectContaining({ name: 'imagecaches', namespaced: false, kind: 'ImageCache', shortNames: ['ic'] }));
     expect(eci.resources.map((r: { name: string }) => r.name)).toContain('imagecaches/status');
@@ -81,6 +82,8 @@ describe('Kubernetes emulator wire behaviour', () => {
     await api('POST', '/api/v1/persistentvolumes', pv('resize-pv'));
     await api('POST', '/api/v1/namespaces/default/persistentvolumeclaims', pvc('resize-pvc', { volumeName: 'resize-pv' }));
     const path = '/api/v1/namespaces/default/persistentvolumeclaims/resize-pvc';
+    // The binder runs asynchronously, as the real PV controller: requests may change only once the claim is Bound.
+    await eventually(() => api('GET', path), (r) => r.body.status?.phase === 'Bound');
     const merge = { 'content-type': 'application/merge-patch+json' };
     const modes = await api('PATCH', path, { spec: { accessModes: ['ReadWriteOnce'] } }, merge);
     expect(modes.body).toMatchObject({ code: 422, reason: 'Invalid', details: { causes: [{ reason: 'FieldValueForbidden', field: 'spec' }] } });
@@ -95,7 +98,7 @@ describe('Kubernetes emulator wire behaviour', () => {
     await api('POST', '/api/v1/persistentvolumes', pv('sel-big', '20Pi', { 'alicloud-pvname': 'sel' }));
     await api('POST', '/api/v1/persistentvolumes', pv('sel-small', '11Pi', { 'alicloud-pvname': 'sel' }));
     await api('POST', '/api/v1/namespaces/default/persistentvolumeclaims', pvc('sel-pvc', { selector: { matchLabels: { 'alicloud-pvname': 'sel' } } }));
-    const got = (await api('GET', '/api/v1/namespaces/default/persistentvolumeclaims/sel-pvc')).body;
+    const got = (await eventually(() => api('GET', '/api/v1/namespaces/default/persistentvolumeclaims/sel-pvc'), (r) => r.body.status?.phase === 'Bound')).body;
     expect([got.spec.volumeName, got.status.phase, got.status.capacity.storage]).toEqual(['sel-small', 'Bound', '11Pi']);
   });
 

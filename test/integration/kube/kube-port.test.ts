@@ -3,6 +3,7 @@ import type { V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/cl
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kubeStatus, startKubeEmulator, type KubeEmulator } from '#local/kube/index';
+import { eventually } from './cli-harness';
 import { createKubePort } from '#shared/kube/create-kube-port';
 import type { ImageCache, KubePort } from '#shared/kube/port';
 import { isAppError } from '#shared/errors/index';
@@ -73,7 +74,8 @@ describe('KubePort against the Kubernetes emulator', () => {
     expect((await kube.createPersistentVolume(pv)).created).toBe(true);
     expect((await kube.createPersistentVolume(pv)).created).toBe(false);
     expect((await kube.createPersistentVolumeClaim(pvc)).created).toBe(true);
-    const boundPvc = await kube.getPersistentVolumeClaim('default', 'gitlab-runner-cache-pvc');
+    // The binder is asynchronous (as the PV controller is): wait for the state, never for a time.
+    const boundPvc = await eventually(() => kube.getPersistentVolumeClaim('default', 'gitlab-runner-cache-pvc'), (c) => c?.status?.phase === 'Bound');
     expect(boundPvc?.status).toMatchObject({ phase: 'Bound', accessModes: ['ReadWriteMany'], capacity: { storage: '10Pi' } });
     const boundPv = await kube.getPersistentVolume('gitlab-runner-cache-pv');
     expect(boundPv?.status?.phase).toBe('Bound');
@@ -103,15 +105,23 @@ describe('KubePort against the Kubernetes emulator', () => {
     claim.spec!.volumeName = 'small-pv';
     claim.spec!.resources = { requests: { storage: '2Gi' } };
     await kube.createPersistentVolumeClaim(claim);
-    expect((await kube.getPersistentVolumeClaim('default', 'big-claim'))?.status?.phase).toBe('Pending');
-    const events = await kube.listEvents('default', 'involvedObject.name=big-claim');
+    const events = await eventually(() => kube.listEvents('default', 'involvedObject.name=big-claim'), (es) => es.length > 0);
     expect(events.map((e) => [e.type, e.reason, e.message])).toContainEqual(['Warning', 'VolumeMismatch', 'Cannot bind to requested volume "small-pv": requested PV is too small']);
+    expect((await kube.getPersistentVolumeClaim('default', 'big-claim'))?.status?.phase).toBe('Pending');
 
     await kube.deletePersistentVolumeClaim('default', 'gitlab-runner-cache-pvc');
-    expect((await kube.getPersistentVolume('gitlab-runner-cache-pv'))?.status?.phase).toBe('Released');
+    expect((await eventually(() => kube.getPersistentVolume('gitlab-runner-cache-pv'), (v) => v?.status?.phase === 'Released'))?.status?.phase).toBe('Released');
     await kube.createPersistentVolumeClaim(fixture<V1PersistentVolumeClaim>('mvn-pvc.yaml'));
+    await eventually(() => kube.getPersistentVolumeClaim('default', 'gitlab-runner-maven-pvc'), (c) => c?.status?.phase === 'Bound');
+    // Deleting a Bound PV only marks it: kubernetes.io/pv-protection holds it while the claim uses it.
     await kube.deletePersistentVolume('gitlab-runner-maven-pv');
-    expect((await kube.getPersistentVolumeClaim('default', 'gitlab-runner-maven-pvc'))?.status?.phase).toBe('Lost');
+    const held = await kube.getPersistentVolume('gitlab-runner-maven-pv');
+    expect([held?.metadata?.deletionTimestamp !== undefined, held?.metadata?.finalizers, held?.status?.phase]).toEqual([true, ['kubernetes.io/pv-protection'], 'Bound']);
+    // Only when an administrator strips the finalizer does the PV go, and the claim is Lost.
+    await kube.patchPersistentVolume('gitlab-runner-maven-pv', { metadata: { finalizers: null } });
+    const lost = await eventually(() => kube.getPersistentVolumeClaim('default', 'gitlab-runner-maven-pvc'), (c) => c?.status?.phase === 'Lost');
+    expect(lost?.status?.phase).toBe('Lost');
+    expect(await kube.getPersistentVolume('gitlab-runner-maven-pv')).toBeUndefined();
   });
 
   it('retries injected 5xx, 409 Conflict and connection resets; counts every attempt', async () => {

@@ -22,6 +22,16 @@ export async function editedInfra(edit: (files: Record<string, string>) => void)
   return memoryDesiredSource(files, 'edited infra/');
 }
 
+/** Wait for a cluster state (the binder and protection controllers run asynchronously); bounded by attempts. */
+export async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!cond()) throw new Error(`gave up waiting for ${what}`);
+}
+
+/** Every claim in `namespace` is Bound (the seed's pre-bound pairs after the binder's pass). */
+export const claimsBound = (kube: KubeEmulator, namespace = 'default') => () =>
+  kube.store.list('persistentvolumeclaims', namespace).every((c) => (c.status as { phase?: string } | undefined)?.phase === 'Bound');
+
 export interface Harness {
   kube: KubeEmulator;
   port: KubePort;
@@ -34,13 +44,16 @@ export interface Harness {
 /** Kube emulator seeded with the guide's PV/PVCs and runner release, a real KubePort on it, and a run() shortcut. */
 export async function startHarness(opts: { seed?: boolean; attempts?: number } = {}): Promise<Harness> {
   const kube = await startKubeEmulator();
-  if (opts.seed !== false) seedReconcileState(kube.store);
+  if (opts.seed !== false) {
+    seedReconcileState(kube);
+    await until(claimsBound(kube), 'the seed claims to bind');
+  }
   const port = createKubePort({ kubeconfigYaml: kube.kubeconfig, retryBaseMs: 1, attempts: opts.attempts ?? 3 });
   const mail = recordingMailer();
   const log = memoryLogger();
   const run = (o: Partial<ReconcileOptions> = {}, extra: Partial<ReconcilePorts> = {}) =>
     runReconcile(
-      { kube: port, mail, log, clock: { now: () => new Date(), sleep: async () => undefined }, ...extra },
+      { kube: port, mail, log, clock: { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) }, ...extra },
       { source: diskDesiredSource(INFRA_DIR), dryRun: false, apply: true, allowRecreate: false, nasCapacity: '10Pi', pendingMinutes: 10, remediate: false, infraRef: 'main', ...o },
     );
   return { kube, port, mail, log, run, close: () => kube.close() };

@@ -24,7 +24,7 @@ function pair(i: number): { pv: KubeObject; pvc: KubeObject } {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: { name: `${base}-pvc`, namespace: 'default', labels },
-      spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '10Pi' } }, volumeName: `${base}-pv` },
+      spec: { storageClassName: '', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '10Pi' } }, volumeName: `${base}-pv` },
     },
   };
 }

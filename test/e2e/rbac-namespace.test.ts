@@ -1,0 +1,80 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxParts } from '#local/sandbox/boot';
+import { createKubePart } from '#local/sandbox/parts/kube-part';
+import { startSandbox, type Started } from '#local/start';
+import { loadConfig } from '#shared/config/index';
+import type { PrewarmReport } from '#shared/imagecache/run-prewarm';
+import { memoryLogger } from '#shared/log/index';
+import { diskDesiredSource, runReconcile, reconcileEnvOptions } from '#shared/reconcile/index';
+import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
+import { systemClock } from '#shared/runtime/clock';
+import { handleWorker } from '../../functions/ops-worker/handler';
+
+/**
+ * RUNNER_NAMESPACE outside what infra/k8s grants, in the sandbox: the functions' kubeconfig comes from CS (the
+ * restricted identity), so every call into `ci` is a real 403. Nothing crashes; each refusal is a finding that names
+ * the verb, the resource and the namespace, and the runs carry on with what they may read.
+ */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('RUNNER_NAMESPACE outside the granted namespaces (sandbox, functions identity)', () => {
+  let s: Started;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rbac-ns-'));
+    const parts = sandboxParts.map((p) => (p.name === 'kube' ? createKubePart({ readyAfterMs: 20 }, { delayMs: 20 }) : p));
+    s = await startSandbox({ env: { WEBHOOK_SECRET: 'rbac-ns', SANDBOX_DIR: dir, LOG_LEVEL: 'warn' }, port: 0, timers: false, retryBaseMs: 1, parts, out: () => undefined });
+  });
+  afterAll(async () => {
+    await s?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const env = (extra: Record<string, string>) => ({ ...s.sandbox.env, LOG_LEVEL: 'error', ...extra });
+
+  it('prewarm: the Helm release and the image-set store in `ci` are forbidden findings; caches are still planned and made', async () => {
+    const config = loadConfig(env({ RUNNER_NAMESPACE: 'ci', RUNNER_HELPER_IMAGE: 'registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:x86_64-v17.6.0' }));
+    const r = await handleWorker(Buffer.from(JSON.stringify({ action: 'prewarm' })), { requestId: 'rbac-ns', function: { timeout: 60 } } as never, { config, log: memoryLogger('error'), clock: systemClock });
+    expect(r.status).toBe('degraded');
+    const report = r.report as PrewarmReport;
+    const findings = report.findings ?? [];
+    expect(findings.map((f) => `${f.rule} ${f.target}`)).toEqual(['rbac-forbidden Secret/ci/*', 'rbac-forbidden ConfigMap/ci/image-sets']);
+    expect(findings[0]!.message).toBe(
+      `forbidden: cannot list secrets in namespace "ci" (secrets is forbidden: User "300000000000000042" cannot list resource "secrets" in API group "" in the namespace "ci"); grant it to the functions' identity — infra/k8s/rbac.yaml, bound per namespace by infra/k8s/rbac-grants.json (docs/deploy.md §2)`,
+    );
+    expect(findings[1]!.message).toMatch(/^forbidden: cannot get configmaps in namespace "ci" \(configmaps "gitlab-ask-ops-image-sets" is forbidden: /);
+    expect(report.runner.problems.join('\n')).toMatch(/Helm release ci\/gitlab-runner unreadable: .*403 Forbidden/);
+    expect(r.summary).toMatch(/2 call\(s\) forbidden \(Secret\/ci\/\*, ConfigMap\/ci\/image-sets\)$/);
+    expect(report.apply?.errors).toEqual([]);
+    expect(r.done.filter((d) => d.outcome === 'applied' && d.step.kind === 'create').length).toBeGreaterThan(0);
+    console.info(`findings under a namespace outside the grants (prewarm): ${findings.length}`);
+  });
+
+  it('reconcile: a release and a claim moved to `ci` are forbidden findings, never "not installed" or a create', async () => {
+    const infra = join(dir, 'infra');
+    cpSync(join(REPO, 'infra'), infra, { recursive: true });
+    for (const f of ['helmfile.yaml', 'k8s/mvn-pvc.yaml']) {
+      const p = join(infra, f);
+      writeFileSync(p, readFileSync(p, 'utf8').replace(/namespace: default/g, 'namespace: ci').replace('namespace = "default"', 'namespace = "ci"'));
+    }
+    const config = loadConfig(env({ RUNNER_NAMESPACE: 'ci' }));
+    const credentials = () => ({ accessKeyId: config.env.ALIBABA_CLOUD_ACCESS_KEY_ID!, accessKeySecret: config.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET!, ...(config.env.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: config.env.ALIBABA_CLOUD_SECURITY_TOKEN } : {}) });
+    const { report } = await runReconcile(
+      { kube: createKubePortFromConfig({ config, credentials }), log: memoryLogger('error'), clock: systemClock },
+      { ...reconcileEnvOptions(config.env), source: diskDesiredSource(infra), dryRun: false, apply: true },
+    );
+    const forbidden = report.findings.filter((f) => f.rule === 'rbac-forbidden');
+    expect(forbidden.map((f) => f.target).sort()).toEqual(['HelmRelease/ci/gitlab-runner', 'PersistentVolumeClaim/ci/gitlab-runner-maven-pvc']);
+    expect(forbidden.find((f) => f.target.startsWith('PersistentVolumeClaim'))!.message).toMatch(/^forbidden: cannot list persistentvolumeclaims in namespace "ci" \(persistentvolumeclaims is forbidden: /);
+    expect(report.objects.find((o) => o.target === 'HelmRelease/ci/gitlab-runner')).toMatchObject({ state: 'Degraded', reasons: expect.arrayContaining(['release state unreadable (403 Forbidden)']) });
+    // The unseen claim is not created blindly; the release is not remediated.
+    expect(report.steps.filter((x) => x.target.includes('/ci/'))).toEqual([]);
+    expect(report.remediation).toBeUndefined();
+    console.info(`findings under a namespace outside the grants (reconcile): ${forbidden.length}`);
+  });
+});
