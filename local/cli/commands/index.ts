@@ -4,6 +4,7 @@ import { backupsCommand } from './backups';
 import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
 import { planCommand } from './plan';
+import { policyCommand } from './policy';
 import { sandboxCommand } from './sandbox';
 
 export type { CliCommand, CliIo } from '../registry';
@@ -21,4 +22,5 @@ export const commands = [
   sandboxCommand,
   planCommand,
   applyCommand,
+  policyCommand,
 ];
