@@ -39,6 +39,8 @@ export const webhookEnv = {
 export const gitlabEnv = {
   GITLAB_URL: envUrl(),
   GITLAB_TOKEN: envStr(),
+  /** `ops doctor` only, never deployed: an administrator's read_api token to read the system hooks (GET /hooks). */
+  GITLAB_ADMIN_TOKEN: envStr(),
   GITLAB_CONCURRENCY: envInt(4, 1, 32),
   GITLAB_TIMEOUT_MS: envInt(15_000, 100, 300_000),
   /** `include:remote` is fetched only for https URLs on these prefixes (same origin, path prefix at `/`). */
@@ -135,6 +137,7 @@ export const SECRET_KEYS = [
   'WEBHOOK_SECRET',
   'WEBHOOK_SECRET_PREVIOUS',
   'GITLAB_TOKEN',
+  'GITLAB_ADMIN_TOKEN',
   'KUBE_CONFIG',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'ALIBABA_CLOUD_SECURITY_TOKEN',

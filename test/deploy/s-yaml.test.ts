@@ -19,6 +19,7 @@ const NOT_DEPLOYED: Record<string, string> = {
   ALIBABA_CLOUD_SECURITY_TOKEN: 'FC system variable (role STS keys)',
   KUBE_CONFIG: 'too big for the 4 KB env limit; ASK_CLUSTER_ID + CS kubeconfig instead',
   KUBECONFIG_PATH: 'local runs only',
+  GITLAB_ADMIN_TOKEN: 'ops doctor only (an admin token the functions must never hold)',
 };
 /** Extra variables for the runtime itself, not part of our config schema. */
 const RUNTIME_ENV = ['NODE_OPTIONS'];

@@ -1,6 +1,7 @@
 import { applyCommand } from './apply';
 import { backupScriptCommand } from './backup-script';
 import { backupsCommand } from './backups';
+import { doctorCommand } from './doctor';
 import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
 import { planCommand } from './plan';
@@ -23,4 +24,5 @@ export const commands = [
   planCommand,
   applyCommand,
   policyCommand,
+  doctorCommand,
 ];
