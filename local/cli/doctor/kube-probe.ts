@@ -16,8 +16,8 @@ export interface KubeProbe {
   apiResources(group: string, version: string): Promise<string[] | undefined>;
   /** `GET /api/v1/namespaces/<ns>`: 'exists' | 'missing' | 'forbidden'. */
   namespace(ns: string): Promise<'exists' | 'missing' | 'forbidden'>;
-  /** Helm release state Secrets of `release` in `ns` (owner=helm). */
-  helmReleaseSecrets(ns: string, release: string): Promise<number>;
+  /** Helm release state Secrets of `release` in `ns` (owner=helm); 'forbidden' when this identity may not list them. */
+  helmReleaseSecrets(ns: string, release: string): Promise<number | 'forbidden'>;
 }
 
 type K8s = typeof import('@kubernetes/client-node');
@@ -81,7 +81,13 @@ export async function createKubeProbe(config: Config, credentials: () => CloudCr
         throw toKubeError(err, { verb: 'get', resource: 'namespaces', name: ns });
       }
     },
-    helmReleaseSecrets: async (ns, release) =>
-      (await wrap('list', 'secrets', () => core.listNamespacedSecret({ namespace: ns, labelSelector: `owner=helm,name=${release}` }, opts))).items.length,
+    async helmReleaseSecrets(ns, release) {
+      try {
+        return (await core.listNamespacedSecret({ namespace: ns, labelSelector: `owner=helm,name=${release}` }, opts)).items.length;
+      } catch (err) {
+        if (status(err) === 403) return 'forbidden';
+        throw toKubeError(err, { verb: 'list', resource: 'secrets' });
+      }
+    },
   };
 }

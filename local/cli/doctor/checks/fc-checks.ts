@@ -54,7 +54,6 @@ export const fcFunctions = doctorCheck({
 export const fcAsyncConfig = doctorCheck({
   id: 'fc.async-config',
   service: 'fc',
-  needs: ['fc.functions'],
   gate: gates.fc,
   run: (ctx) =>
     perFunction(ctx, async (fc, f) => {
@@ -73,7 +72,6 @@ export const fcAsyncConfig = doctorCheck({
 export const fcTriggers = doctorCheck({
   id: 'fc.triggers',
   service: 'fc',
-  needs: ['fc.functions'],
   gate: gates.fc,
   run: (ctx) =>
     perFunction(ctx, async (fc, f) => {
@@ -100,7 +98,6 @@ export const fcTriggers = doctorCheck({
 export const fcWebhook = doctorCheck({
   id: 'fc.webhook',
   service: 'fc',
-  needs: ['fc.functions'],
   gate: gates.fc,
   async run(ctx) {
     let url: string;

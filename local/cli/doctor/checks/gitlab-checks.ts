@@ -21,6 +21,8 @@ export const gitlabReachable = doctorCheck({
       return failed(`cannot reach ${e.GITLAB_URL}: ${(err as Error).message}`, 'check GITLAB_URL, DNS and that this machine and the functions\' VPC (security group egress to 443) reach it');
     }
     if (a.status === 401) return failed(`GitLab at ${e.GITLAB_URL} rejects GITLAB_TOKEN (${gitlabWhy(a)})`, TOKEN_FIX);
+    // A token without read_api/read_user may not read the version; GitLab answered all the same.
+    if (a.status === 403) return ok(`GitLab answers at ${e.GITLAB_URL} (the token may not read its version: ${gitlabWhy(a)})`);
     const v = a.body as { version?: string; revision?: string } | undefined;
     if (a.status !== 200 || !v?.version) return failed(`GET ${e.GITLAB_URL}/api/v4/version answered ${gitlabWhy(a)}`, 'check that GITLAB_URL is the GitLab base URL (no /api/v4, no path)');
     return ok(`GitLab ${v.version}${v.revision ? ` (revision ${v.revision})` : ''} answers at ${e.GITLAB_URL}`);

@@ -101,6 +101,7 @@ export const kubeRunnerNamespace = doctorCheck({
     if (seen === 'exists') return ok(`namespace ${e.RUNNER_NAMESPACE} exists`);
     if (seen === 'missing') return failed(`namespace ${e.RUNNER_NAMESPACE} does not exist`, fix);
     const n = await k.helmReleaseSecrets(e.RUNNER_NAMESPACE, e.RUNNER_RELEASE);
+    if (n === 'forbidden') return failed(`this identity may read neither Namespaces nor Secrets in ${e.RUNNER_NAMESPACE}, so it cannot tell whether the namespace exists`, GRANT_FIX);
     if (n > 0) return ok(`namespace ${e.RUNNER_NAMESPACE} holds Helm release ${e.RUNNER_RELEASE} (${n} revision${n > 1 ? 's' : ''}; this identity may not read Namespaces)`);
     return failed(`no Helm release ${e.RUNNER_RELEASE} in ${e.RUNNER_NAMESPACE}: the namespace is missing or the runner is not installed there`, fix);
   },
