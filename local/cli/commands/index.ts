@@ -7,6 +7,7 @@ import { invokeCommand } from './invoke';
 import { planCommand } from './plan';
 import { policyCommand } from './policy';
 import { sandboxCommand } from './sandbox';
+import { statusCommand } from './status';
 
 export type { CliCommand, CliIo } from '../registry';
 
@@ -25,4 +26,5 @@ export const commands = [
   applyCommand,
   policyCommand,
   doctorCommand,
+  statusCommand,
 ];
