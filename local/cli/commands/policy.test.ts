@@ -28,6 +28,16 @@ describe('policy command', () => {
     expect(JSON.parse(o.stdout.join('\n'))).toEqual({ Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: ['fc.aliyuncs.com'] } }], Version: '1' });
   });
 
+  it('--operator prints the read-only policy of doctor/status/backups: FC reads, the probe, OSS reads, the sender lookup', async () => {
+    const o = io({ OSS_BUCKET: 'b1', BACKUP_INSTANCE_ID: 'i-1', ASK_CLUSTER_ID: 'c1', FC_ACCOUNT_ID: '42' });
+    expect(await policyCommand.run(['--operator'], o)).toBe(0);
+    const doc = JSON.parse(o.stdout.join('\n')) as { Statement: Array<{ Sid: string; Action: string[]; Resource: string[] }> };
+    const actions = doc.Statement.flatMap((s) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(['fc:GetFunction', 'fc:GetFunctionAsyncInvokeConfig', 'fc:ListTriggers', 'fc:ListAsyncTasks', 'ecs:RunCommand', 'oss:GetObject', 'cs:DescribeClusterUserKubeconfig']));
+    expect(actions.filter((a) => /^\w+:(Put|Delete|SingleSend|Invoke|Create|Update)/.test(a))).toEqual([]);
+    expect(doc.Statement.find((s) => s.Sid === 'ReadFunctions')!.Resource).toEqual(['acs:fc:ap-northeast-2:42:functions/gitlab-webhook', 'acs:fc:ap-northeast-2:42:functions/ops-worker']);
+  });
+
   it('bad input is a clear error and prints no policy', async () => {
     const both = io();
     expect(await policyCommand.run(['--trust', '--without-platform'], both)).toBe(2);
