@@ -43,7 +43,9 @@ export interface DoctorContext {
   lastArchiveBytes(): Promise<number | undefined>;
 }
 
-export function createDoctorContext(env: Record<string, string | undefined>, cwd: string): DoctorContext {
+export function createDoctorContext(shell: Record<string, string | undefined>, cwd: string): DoctorContext {
+  // The region s deploy used (FC_DEPLOY_REGION) is the functions' FC_REGION, unless the shell names FC_REGION itself.
+  const env = shell.FC_REGION || !shell.FC_DEPLOY_REGION ? shell : { ...shell, FC_REGION: shell.FC_DEPLOY_REGION };
   const memo = new Map<string, unknown>();
   const lazy = <T>(key: string, fn: () => T): T => {
     if (!memo.has(key)) memo.set(key, fn());

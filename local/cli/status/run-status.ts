@@ -1,6 +1,5 @@
 import { describeBackups } from '#shared/backup/index';
 import { ossPortFromConfig } from '#shared/cloud/oss/index';
-import { loadConfig } from '#shared/config/index';
 import { actionNames } from '../../../functions/ops-worker/actions/index';
 import { createDoctorContext } from '../doctor/context';
 import { lastRuns, type ActionRuns } from './last-runs';
@@ -30,9 +29,9 @@ const hours = (from: string, now: Date): number => Math.round(((now.getTime() - 
 export async function runStatus(env: Record<string, string | undefined>, cwd: string, o: { days: number; now?: Date }): Promise<StatusReport> {
   const now = o.now ?? new Date();
   const since = new Date(now.getTime() - o.days * 86_400_000);
-  const config = loadConfig(env);
-  const e = config.env;
   const ctx = createDoctorContext(env, cwd);
+  const config = ctx.config();
+  const e = config.env;
   const errors: string[] = [];
   const guard = async <T>(name: string, fn: () => Promise<Section<T>>): Promise<Section<T>> => {
     try {
