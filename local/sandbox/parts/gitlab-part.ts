@@ -27,9 +27,9 @@ export function readTree(dir: string, prefix = ''): Record<string, string> {
 
 /**
  * GitLab emulator seeded like the guide's instance (java-demo, ops/infra holding this repo's infra/, the real-world
- * set). Sets GITLAB_URL, GITLAB_TOKEN (random per boot) and INFRA_PROJECT; GITLAB_ADMIN_TOKEN for the CLI only. Once the runtime is up it registers a
- * system hook and the infra project's hook at `/gitlab-webhook` with the sandbox WEBHOOK_SECRET, as docs/deploy.md §5
- * tells an admin to. `gitlab-admin` is a loopback push endpoint for the CLI (`sandbox push`) and tests.
+ * set). Sets GITLAB_URL, GITLAB_TOKEN (random per boot) and INFRA_PROJECT; GITLAB_ADMIN_TOKEN for the CLI only.
+ * Once the runtime is up it registers a system hook and the infra project's hook at `/gitlab-webhook` with the
+ * sandbox WEBHOOK_SECRET, as docs/deploy.md §5 tells an admin to. `gitlab-admin` is a loopback push endpoint for the CLI (`sandbox push`) and tests.
  */
 export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: number } = {}): SandboxPart {
   return {
