@@ -85,7 +85,7 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
   const webhookUrl = sandbox.urls['gitlab-webhook'] ?? `${sandbox.urls.runtime}/gitlab-webhook`;
   const now = new Date();
   const timers = sandbox.runtime.timers.map((t) => ({ function: t.functionName, trigger: t.triggerName, next: nextFireTimes(t.schedule, 1, now)[0]?.toISOString() }));
-  await writeFile(join(stateDir, 'env'), envFile({ ...sandbox.env, SANDBOX_WEBHOOK_URL: webhookUrl }), { mode: 0o600 });
+  await writeFile(join(stateDir, 'env'), envFile({ ...sandbox.env, ...sandbox.cliEnv, SANDBOX_WEBHOOK_URL: webhookUrl }), { mode: 0o600 });
   const info = { startedAt: now.toISOString(), pid: process.pid, webhookUrl, urls: sandbox.urls, accountId: sandbox.context.accountId, region: sandbox.context.region, functions: sandbox.runtime.functions.map((f) => f.functionName), timers };
   await writeFile(join(stateDir, 'sandbox.json'), `${JSON.stringify(info, null, 2)}\n`);
   const payload = existsSync(PUSH_FIXTURE) ? relative(process.cwd(), PUSH_FIXTURE) || PUSH_FIXTURE : '<push payload file>';

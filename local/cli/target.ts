@@ -15,7 +15,7 @@ type Env = Record<string, string | undefined>;
 export const TARGET_KEYS = ['GITLAB_URL', 'ASK_CLUSTER_ID', 'KUBECONFIG', 'KUBE_CONFIG', 'KUBECONFIG_PATH', 'BACKUP_INSTANCE_ID', 'OSS_BUCKET'] as const;
 const isTargetKey = (k: string): boolean => (TARGET_KEYS as readonly string[]).includes(k) || /_ENDPOINT$/.test(k);
 /** Credentials, account and regions travel with their target: never a shell's real keys against the emulators. */
-const COMPANION_KEYS = ['GITLAB_TOKEN', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'FC_ACCOUNT_ID', 'FC_REGION', 'ECS_REGION', 'OSS_REGION', 'DM_REGION'];
+const COMPANION_KEYS = ['GITLAB_TOKEN', 'GITLAB_ADMIN_TOKEN', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'FC_ACCOUNT_ID', 'FC_REGION', 'ECS_REGION', 'OSS_REGION', 'DM_REGION'];
 /** A key that belongs to a target (the target's name, endpoint, credentials, account or region). */
 export const isTargetScoped = (k: string): boolean => isTargetKey(k) || COMPANION_KEYS.includes(k);
 const CLUSTER_KEYS = ['ASK_CLUSTER_ID', 'KUBE_CONFIG', 'KUBECONFIG_PATH', 'KUBECONFIG'] as const;

@@ -6,6 +6,7 @@ import { NonceWindow } from '#local/pop/nonce-window';
 import { AsyncQueue, type AsyncConfig, type InvokeFn, type TaskRecord } from './async-queue';
 import { listAsyncTasks, toAsyncTask, type TaskApiContext } from './async-task-api';
 import { verifyFcRequest, type FcCredential } from './fc-auth';
+import { asyncConfigView, functionView, getTrigger, listTriggers, type FunctionApiContext, type FunctionDescription } from './function-api';
 import { FcApiError, fcErrors, newRequestId, sendFcError } from './fc-error';
 import { BodyTooLargeError, readBodyLimited } from './read-body';
 
@@ -21,6 +22,8 @@ export interface FcEmulatorOptions {
   asyncConfig?: (fn: string) => AsyncConfig | undefined;
   /** Which functions exist (404 FunctionNotFound otherwise); default: all. */
   hasFunction?: (fn: string) => boolean;
+  /** A function as deployed, for GetFunction, GetAsyncInvokeConfig, ListTriggers and GetTrigger (absent: not served). */
+  describe?: (fn: string) => FunctionDescription | undefined;
   port?: number;
   /** Time for Date-skew checks and retry waits (tests pass a fake clock). */
   clock?: Clock;
@@ -46,7 +49,9 @@ export interface FcEmulator {
 export const ASYNC_MAX_BYTES = 128 * 1024;
 export const SYNC_MAX_BYTES = 32 * 1024 * 1024;
 const TASK_ID = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
-const ROUTE = /^\/2023-03-30\/functions\/([^/]+)\/(invocations|async-tasks)(?:\/([^/]+))?$/;
+const ROUTE = /^\/2023-03-30\/functions\/([^/]+)(?:\/(invocations|async-tasks|async-invoke-config|triggers)(?:\/([^/]+))?)?$/;
+/** The read-only function APIs, served when `describe` is given. */
+const DESCRIBED = ['GET function', 'GET async-invoke-config', 'GET triggers', 'GET triggers/id'];
 
 /** Real timers, unref'd so a queue waiting to retry never holds the process open after close(). */
 const unrefClock: Clock = {
@@ -70,7 +75,8 @@ function decode(segment: string): string {
 /**
  * FC 3.0 API emulator for the paths we use: `POST /2023-03-30/functions/{fn}/invocations` (Sync runs the function and
  * returns its result; Async answers 202 and queues it), `GET …/async-tasks/{id}` (GetAsyncTask) and `GET
- * …/async-tasks` (ListAsyncTasks), answering the documented AsyncTask shape and FC 3.0 errors `{Code, Message,
+ * …/async-tasks` (ListAsyncTasks), and — given `describe` — GetFunction, GetAsyncInvokeConfig, ListTriggers and
+ * GetTrigger (local/fc/function-api.ts), answering the documented AsyncTask shape and FC 3.0 errors `{Code, Message,
  * RequestId}`. Requests are authenticated as @alicloud/fc2 signs them (`FC ak:sig`) and as the official 3.0 SDK signs
  * them (ACS3-HMAC-SHA256), local/fc/fc-auth.ts.
  *
@@ -83,6 +89,7 @@ export async function startFcEmulator(opts: FcEmulatorOptions): Promise<FcEmulat
   const faults = new Faults();
   const nonces = new NonceWindow();
   const api: TaskApiContext = { accountId: opts.accountId, region: opts.region ?? 'ap-northeast-2' };
+  const deployedAt = clock.now().toISOString();
   const queue = new AsyncQueue({
     invoke: opts.invoke,
     asyncConfig: opts.asyncConfig ?? (() => undefined),
@@ -129,10 +136,20 @@ export async function startFcEmulator(opts: FcEmulatorOptions): Promise<FcEmulat
     const bad = verifyFcRequest({ method, path, query, headers: req.headers, rawHeaders: req.rawHeaders, body, nonces, credentials: opts.credentials, accountId: opts.accountId, now: clock.now() });
     if (bad) throw bad;
     const m = ROUTE.exec(path);
-    const kind = m ? `${method} ${m[2]}${m[3] ? '/id' : ''}` : '';
-    if (!['POST invocations', 'GET async-tasks', 'GET async-tasks/id'].includes(kind)) throw fcErrors.pathNotSupported(method, path.slice(0, 200));
+    const kind = m ? `${method} ${m[2] ?? 'function'}${m[3] ? '/id' : ''}` : '';
+    const served = ['POST invocations', 'GET async-tasks', 'GET async-tasks/id', ...(opts.describe ? DESCRIBED : [])];
+    if (!served.includes(kind) || (m![2] === 'async-invoke-config' && m![3])) throw fcErrors.pathNotSupported(method, path.slice(0, 200));
     const fn = decode(m![1]!);
     if (!exists(fn)) throw fcErrors.functionNotFound(fn);
+    if (DESCRIBED.includes(kind)) {
+      const d = opts.describe!(fn);
+      if (!d) throw fcErrors.functionNotFound(fn);
+      const ctx: FunctionApiContext = { ...api, deployedAt };
+      if (kind === 'GET function') return json(res, functionView(d, ctx), requestId);
+      if (kind === 'GET async-invoke-config') return json(res, asyncConfigView(d, ctx), requestId);
+      if (kind === 'GET triggers') return json(res, listTriggers(d, query, ctx), requestId);
+      return json(res, getTrigger(d, decode(m![3]!), ctx), requestId);
+    }
     if (kind === 'POST invocations') return invocation(req, res, fn, body, requestId);
     if (kind === 'GET async-tasks') return json(res, listAsyncTasks(queue.list().filter((t) => t.functionName === fn), query, api), requestId);
     const id = decode(m![3]!);

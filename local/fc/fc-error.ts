@@ -37,6 +37,9 @@ export const fcErrors = {
   functionNotFound: (fn: string) => new FcApiError(404, 'FunctionNotFound', `function '${fn}' does not exist`),
   // Code name UNCONFIRMED (the 3.0 table lists no async-task codes); 404 as for every other missing resource.
   asyncTaskNotFound: (id: string) => new FcApiError(404, 'AsyncTaskNotFound', `async task '${id}' does not exist`),
+  // A function without an async invoke config: 404 as for every missing resource; the code name is UNCONFIRMED.
+  asyncConfigNotFound: (fn: string) => new FcApiError(404, 'AsyncConfigNotExists', `async invoke config of function '${fn}' does not exist`),
+  triggerNotFound: (fn: string, t: string) => new FcApiError(404, 'TriggerNotFound', `trigger '${t}' of function '${fn}' does not exist`),
   // Concurrency / queue limit (documented 429 ResourceExhausted); its use for a full async queue is UNCONFIRMED.
   resourceExhausted: (msg: string) => new FcApiError(429, 'ResourceExhausted', msg),
   // Duplicate task id: FC's docs promise 409 ("task deduplication"); the 3.0 code name is UNCONFIRMED (ADR 0017).

@@ -3,6 +3,10 @@ import type { HookSender } from './hook-sender';
 import type { Project } from './repo-store';
 import type { HookConfig } from './types';
 
+/** A disabled hook does not fire (WebHooks::AutoDisabling#executable?); a temporary disable ends at disabled_until. */
+const executable = (h: HookConfig): boolean =>
+  (h.alertStatus ?? 'executable') === 'executable' || (h.alertStatus === 'temporarily_disabled' && !!h.disabledUntil && Date.parse(h.disabledUntil) <= Date.now());
+
 /** Registered hooks and which GitLab event goes to which of them, with which X-Gitlab-Event. */
 export class HookFanout {
   private readonly registered: HookConfig[] = [];
@@ -55,11 +59,11 @@ export class HookFanout {
   }
 
   private system(event: string): HookConfig[] {
-    return this.registered.filter((h) => h.kind === 'system' && h.events.includes(event));
+    return this.registered.filter((h) => h.kind === 'system' && h.events.includes(event) && executable(h));
   }
 
   private project(id: number, event: string): HookConfig[] {
-    return this.registered.filter((h) => h.kind === 'project' && h.projectId === id && h.events.includes(event));
+    return this.registered.filter((h) => h.kind === 'project' && h.projectId === id && h.events.includes(event) && executable(h));
   }
 
   // Fire and forget, like GitLab's async WebHookWorker; tests wait with `sender.idle()`.

@@ -80,6 +80,14 @@ export interface HookConfig {
   kind: 'system' | 'project';
   projectId?: number;
   events: string[];
+  /** `enable_ssl_verification` (GitLab's default: true). */
+  enableSslVerification?: boolean;
+  /**
+   * `alert_status` (gitlabhq app/models/concerns/web_hooks/auto_disabling.rb): `executable` unless GitLab disabled the
+   * hook after repeated failures — `temporarily_disabled` until `disabledUntil`, or `disabled`. Neither fires.
+   */
+  alertStatus?: 'executable' | 'temporarily_disabled' | 'disabled';
+  disabledUntil?: string | null;
 }
 
 /** One HTTP attempt of a hook delivery. */

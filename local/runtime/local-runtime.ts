@@ -4,6 +4,7 @@ import { listen, sendJson } from '#local/sandbox/http-util';
 import type { FcCredential } from '#local/fc/fc-auth';
 import { FcApiError, fcErrors, newRequestId, sendFcError } from '#local/fc/fc-error';
 import { ASYNC_MAX_BYTES, startFcEmulator, SYNC_MAX_BYTES, type FcEmulator } from '#local/fc/fc-emulator';
+import type { FunctionDescription } from '#local/fc/function-api';
 import { BodyTooLargeError, readBodyLimited } from '#local/fc/read-body';
 import { FunctionHost } from './function-host';
 import { toFcHttpEvent, writeFcHttpResponse } from './http-event';
@@ -45,6 +46,21 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * The function as FC's GetFunction/ListTriggers would show it after `s deploy`: s.yaml's props, its own variables
+ * with the values the sandbox gives them (FC lists no system variables), and the trigger URL this runtime serves.
+ */
+function describeFunction(f: FunctionSpec, triggerUrl: string, env: Record<string, string>): FunctionDescription {
+  return {
+    functionName: f.functionName, handler: f.handler, timeout: f.timeout, memorySize: f.memorySize,
+    ...(f.runtime ? { runtime: f.runtime } : {}), ...(f.description ? { description: f.description } : {}), ...(f.role ? { role: f.role } : {}),
+    environmentVariables: Object.fromEntries(Object.keys(f.environmentVariables).map((k) => [k, env[k] ?? f.environmentVariables[k]!])),
+    ...(f.logConfig ? { logConfig: f.logConfig } : {}), ...(f.vpcConfig ? { vpcConfig: f.vpcConfig } : {}),
+    ...(f.asyncInvokeConfig ? { asyncInvokeConfig: f.asyncInvokeConfig } : {}),
+    triggers: f.triggers.map((t) => ({ ...t, ...(t.triggerType === 'http' ? { urlInternet: triggerUrl, urlIntranet: triggerUrl } : {}) })),
+  };
+}
+
 /** Sandbox STS keys: an `STS.` key id makes fc2 insist on the token, as with a real function role. */
 export function sandboxCredentials(): FcCredential {
   return { accessKeyId: `STS.sandbox${randomBytes(6).toString('hex')}`, accessKeySecret: randomBytes(18).toString('base64url'), securityToken: randomBytes(24).toString('base64url') };
@@ -63,7 +79,12 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   const functions = await loadSYaml(opts.sYamlPath, { env: opts.env ?? {}, accountId });
   const timers = timerTriggers(functions); // parse before anything starts: a bad cron fails startup
   const host = new FunctionHost({ functions, credentials, accountId, ...(opts.functionDirs ? { functionDirs: opts.functionDirs } : {}) });
+  let triggerBase = ''; // known once the trigger server listens (below)
   const fc = await startFcEmulator({
+    describe: (fn) => {
+      const f = host.spec(fn);
+      return f && describeFunction(f, `${triggerBase}/${encodeURIComponent(f.functionName)}`, env);
+    },
     accountId,
     credentials: [credentials],
     hasFunction: (fn) => host.has(fn),
@@ -137,6 +158,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
   }
 
   const server = await listen(handle, opts.port ?? 9000);
+  triggerBase = server.url;
   const fire = (t: ScheduledTimer, ev: string): void => {
     try {
       fc.enqueue(t.functionName, ev, { source: 'timer' });

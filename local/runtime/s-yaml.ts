@@ -22,6 +22,13 @@ export interface FunctionSpec {
   environmentVariables: Record<string, string>;
   asyncInvokeConfig?: AsyncConfig;
   triggers: TriggerSpec[];
+  description?: string;
+  /** RAM role ARN the function runs as (`acs:ram::<account>:role/<name>`). */
+  role?: string;
+  /** `{project, logstore, …}` as written (SLS: needed by `s logs`; the role needs log:PostLogStoreLogs). */
+  logConfig?: Record<string, unknown>;
+  /** `{vpcId, securityGroupId, vSwitchIds}` as written (FC attaches ENIs in the VPC). */
+  vpcConfig?: Record<string, unknown>;
 }
 
 export interface ResolveContext {
@@ -73,6 +80,7 @@ export function resolveExpressions(value: unknown, vars: Record<string, unknown>
   return value;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const num = (v: unknown, def: number): number => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : def);
 
 /** Parse s.yaml text into the fc3 functions it declares (other components are ignored). */
@@ -110,6 +118,10 @@ export function parseSYaml(text: string, ctx: ResolveContext): FunctionSpec[] {
         triggerType: String(t.triggerType ?? t.type ?? ''),
         triggerConfig: (t.triggerConfig ?? t.config ?? {}) as Record<string, unknown>,
       })),
+      ...(typeof p.description === 'string' ? { description: p.description } : {}),
+      ...(typeof p.role === 'string' ? { role: p.role } : {}),
+      ...(isObject(p.logConfig) ? { logConfig: p.logConfig } : {}),
+      ...(isObject(p.vpcConfig) ? { vpcConfig: p.vpcConfig } : {}),
     });
   }
   return out;

@@ -26,6 +26,8 @@ export interface SandboxContext {
 /** A started emulator: env for the functions (endpoints, paths), URLs to print, and how to stop it. */
 export interface SandboxPartHandle {
   env?: Record<string, string>;
+  /** For the CLI only (`.sandbox/env`), never the functions: e.g. the GitLab admin token `ops doctor` reads hooks with. */
+  cliEnv?: Record<string, string>;
   urls?: Record<string, string>;
   /**
    * Runs once the local FC runtime is up, with the sandbox's URLs and function env: for what needs the trigger URLs
@@ -77,6 +79,8 @@ export interface BootOptions {
 export interface Sandbox {
   /** The env the functions run with (includes the sandbox STS keys: sandbox-only values). */
   env: Record<string, string>;
+  /** Extra env for the CLI only (the parts' `cliEnv`); `npm start` writes it to `.sandbox/env` with `env`. */
+  cliEnv: Record<string, string>;
   /** `runtime`, `fc`, one per HTTP trigger (`gitlab-webhook`, ...), plus whatever the parts report. */
   urls: Record<string, string>;
   runtime: LocalRuntime;
@@ -138,7 +142,8 @@ export async function bootSandbox(opts: BootOptions = {}): Promise<Sandbox> {
     const index = await startIndexPage({ urls, env: runtime.env, runtime, faults });
     started.push({ name: 'index', h: index });
     urls.index = index.url;
-    return { env: runtime.env, urls, runtime, context, faults, close: closeAll };
+    const cliEnv: Record<string, string> = Object.assign({}, ...started.map((x) => x.h.cliEnv ?? {}));
+    return { env: runtime.env, cliEnv, urls, runtime, context, faults, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;

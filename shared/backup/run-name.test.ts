@@ -11,6 +11,13 @@ describe('backupRunName', () => {
     expect(labelOf(n)).toBeUndefined();
   });
 
+  it('the date part is the calendar day in TIMER_TZ (timeZone): the same instant is the 28th in Seoul, the 27th in UTC', () => {
+    const late = new Date('2026-11-27T16:00:00Z');
+    expect(backupRunName({ at: late, key: 'k' })).toMatch(/^1795795200_2026_11_28_/);
+    expect(backupRunName({ at: late, key: 'k', timeZone: 'UTC' })).toMatch(/^1795795200_2026_11_27_/);
+    expect(backupRunName({ at: late, key: 'k', timeZone: 'America/New_York' })).toMatch(/^1795795200_2026_11_27_/);
+  });
+
   it('one key, one name (FC retries of a task); another key, another name (a new invocation the same second)', () => {
     const a = backupRunName({ at: AT, key: 'request/1-abc' });
     expect(backupRunName({ at: AT, key: 'request/1-abc' })).toBe(a);

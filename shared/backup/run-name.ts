@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_TIMER_TZ } from '#shared/config/sections';
 import { LABEL_RE, RUN_NAME_RE } from './script/index';
-
-/** Where the nightly timer fires (s.yaml `CRON_TZ=Asia/Seoul`); the date part of a name is that zone's calendar day. */
-export const BACKUP_TIME_ZONE = 'Asia/Seoul';
 
 // `<label>-<id>` or `<id>`: the id is 4 base-36 characters derived from the run key.
 const SUFFIX_RE = /^\d{10}_\d{4}_\d{2}_\d{2}_(?:([a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9])-)?[0-9a-z]{4}$/;
@@ -24,7 +22,7 @@ export function runKeyHash(key: string): string {
 
 /**
  * The name of one backup run: GitLab's `<epoch>_<YYYY_MM_DD>` (the second the run started; the calendar day in
- * Asia/Seoul) plus a suffix `[<label>-]<id>`, where `id` is 4 base-36 characters of the run key's digest. Two
+ * `timeZone`, TIMER_TZ: where the nightly timer fires) plus a suffix `[<label>-]<id>`, where `id` is 4 base-36 characters of the run key's digest. Two
  * invocations never share a name (different keys); FC's retries of one task share the key, and for a timer even the
  * start second (its `triggerTime`). The suffix is not GitLab's `_<major.minor.patch>` version shape, so GitLab's own
  * `backup_keep_time` pruning (which matches names by that pattern) never touches our archives.
@@ -34,7 +32,7 @@ export function runKeyHash(key: string): string {
 export function backupRunName(o: { at: Date; key: string; label?: string; timeZone?: string }): string {
   if (!Number.isFinite(o.at.getTime())) throw new RangeError('backupRunName: invalid date');
   if (o.label !== undefined && !LABEL_RE.test(o.label)) throw new RangeError(`backupRunName: invalid label ${JSON.stringify(o.label)}`);
-  const z = zonedDate(o.at, o.timeZone ?? BACKUP_TIME_ZONE);
+  const z = zonedDate(o.at, o.timeZone ?? DEFAULT_TIMER_TZ);
   const p = (n: number): string => String(n).padStart(2, '0');
   const id = BigInt(`0x${runKeyHash(o.key).slice(0, 12)}`).toString(36).padStart(4, '0').slice(-4);
   const name = `${Math.floor(o.at.getTime() / 1000)}_${z.y}_${p(z.m)}_${p(z.d)}_${o.label ? `${o.label}-` : ''}${id}`;

@@ -91,6 +91,18 @@ const urlSchema = optionalString((v, ctx): string | undefined => {
 /** http(s) URL, optional. Trailing slashes removed. */
 export const envUrl = () => urlSchema;
 
+/**
+ * An IANA time zone name (`Asia/Seoul`, `Europe/Berlin`, `UTC`), with a default. Checked by shape only: asking Intl
+ * whether the zone exists costs ~10 ms at cold start, so that check is left to first use and `ops doctor`.
+ */
+export const envTimeZone = (def: string) =>
+  optionalString((v, ctx): string => {
+    if (v === undefined || v.trim() === '') return def;
+    const s = v.trim();
+    if (!/^(?:UTC|GMT|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2})$/.test(s)) return fail(ctx, 'expected an IANA time zone such as Asia/Seoul or UTC');
+    return s;
+  });
+
 /** One of a fixed set of strings, with a default. */
 export const envEnum = <T extends string>(values: readonly [T, ...T[]], def: T) =>
   optionalString((v, ctx): T => {

@@ -36,6 +36,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GITLAB_REMOTE_INCLUDE_ALLOWLIST: 'gitlab.example.com' })).toThrow(/is not an https URL prefix/);
   });
 
+  it('takes TIMER_TZ as an IANA zone name (default Asia/Seoul) and refuses other shapes', () => {
+    expect(loadConfig({}).env.TIMER_TZ).toBe('Asia/Seoul');
+    for (const z of ['UTC', 'Europe/Berlin', 'America/Argentina/Buenos_Aires', 'Etc/GMT+9']) expect(loadConfig({ TIMER_TZ: z }).env.TIMER_TZ).toBe(z);
+    for (const z of ['+09:00', 'KST 9', 'Asia/Seoul; rm', '../etc']) expect(() => loadConfig({ TIMER_TZ: z }), z).toThrow(/TIMER_TZ: expected an IANA time zone/);
+  });
+
   it('does not echo a bad secret', () => {
     // A non-string value is the only way a secret key can fail; its value must not be quoted back.
     expect(() => loadConfig({ GITLAB_TOKEN: 42 as unknown as string })).toThrow(/^invalid configuration: GITLAB_TOKEN: Invalid input: expected string, received number$/);

@@ -1,11 +1,14 @@
 import * as z from 'zod/mini';
-import { envBool, envEnum, envHttpsPrefixList, envInt, envList, envStr, envStrDef, envUrl } from './env-helpers';
+import { envBool, envEnum, envHttpsPrefixList, envInt, envList, envStr, envStrDef, envTimeZone, envUrl } from './env-helpers';
 
 /**
  * The environment contract, one shape per concern. Keys a feature needs but the platform can run without (e.g.
  * backup settings for a team that only pre-warms caches) are optional here; the feature checks them with
  * `requireKeys` and reports every missing key at once. README's configuration table mirrors this file.
  */
+
+/** The timers' zone as deployed (s.yaml `CRON_TZ=${env('TIMER_TZ', …)}`); backup names carry that zone's calendar day. */
+export const DEFAULT_TIMER_TZ = 'Asia/Seoul';
 
 /** FC and cloud basics. `ALIBABA_CLOUD_*` and `FC_*` are FC system variables (facts/alibaba.md §1.6). */
 export const coreEnv = {
@@ -20,6 +23,8 @@ export const coreEnv = {
   ALIBABA_CLOUD_ACCESS_KEY_ID: envStr(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: envStr(),
   ALIBABA_CLOUD_SECURITY_TOKEN: envStr(),
+  /** IANA zone of the daily timers (CRON_TZ in s.yaml) and of the calendar day in backup names. */
+  TIMER_TZ: envTimeZone(DEFAULT_TIMER_TZ),
 };
 
 export const webhookEnv = {
@@ -34,6 +39,8 @@ export const webhookEnv = {
 export const gitlabEnv = {
   GITLAB_URL: envUrl(),
   GITLAB_TOKEN: envStr(),
+  /** `ops doctor` only, never deployed: an administrator's read_api token to read the system hooks (GET /hooks). */
+  GITLAB_ADMIN_TOKEN: envStr(),
   GITLAB_CONCURRENCY: envInt(4, 1, 32),
   GITLAB_TIMEOUT_MS: envInt(15_000, 100, 300_000),
   /** `include:remote` is fetched only for https URLs on these prefixes (same origin, path prefix at `/`). */
@@ -130,6 +137,7 @@ export const SECRET_KEYS = [
   'WEBHOOK_SECRET',
   'WEBHOOK_SECRET_PREVIOUS',
   'GITLAB_TOKEN',
+  'GITLAB_ADMIN_TOKEN',
   'KUBE_CONFIG',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'ALIBABA_CLOUD_SECURITY_TOKEN',

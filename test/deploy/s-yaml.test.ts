@@ -1,9 +1,9 @@
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
-import { envSchema } from '#shared/config/sections';
+import { DEFAULT_TIMER_TZ, envSchema } from '#shared/config/sections';
 import { actionNames } from '../../functions/ops-worker/actions/index';
 import { listFunctions } from '../../scripts/build';
-import { envRef, loadSYaml, splitCron, type FunctionProps } from './s-yaml';
+import { envRef, loadSYaml, splitCron, withEnvDefaults, type FunctionProps } from './s-yaml';
 
 // Rules from the fc3 schema and FC limits: facts/alibaba.md §1.3 (timers), §1.6 (env), §1.7 (limits, async), §2.
 const RUNTIMES = ['nodejs20', 'nodejs18', 'nodejs16', 'nodejs14', 'python3.10', 'python3.9', 'go1', 'java11', 'custom', 'custom.debian10', 'custom.debian11', 'custom.debian12', 'custom-container'];
@@ -19,6 +19,7 @@ const NOT_DEPLOYED: Record<string, string> = {
   ALIBABA_CLOUD_SECURITY_TOKEN: 'FC system variable (role STS keys)',
   KUBE_CONFIG: 'too big for the 4 KB env limit; ASK_CLUSTER_ID + CS kubeconfig instead',
   KUBECONFIG_PATH: 'local runs only',
+  GITLAB_ADMIN_TOKEN: 'ops doctor only (an admin token the functions must never hold)',
 };
 /** Extra variables for the runtime itself, not part of our config schema. */
 const RUNTIME_ENV = ['NODE_OPTIONS'];
@@ -86,7 +87,7 @@ describe('s.yaml (fc3)', () => {
   it.each(timers)('timer $triggerName: 6-field cron, enabled, payload names a registered action', (t) => {
     const cfg = t.triggerConfig;
     expect(typeof cfg.enable).toBe('boolean');
-    const { timezone, fields } = splitCron(String(cfg.cronExpression));
+    const { timezone, fields } = splitCron(withEnvDefaults(String(cfg.cronExpression)));
     expect(fields).toHaveLength(6);
     // croner parses 6-field (seconds first) patterns and rejects out-of-range values.
     expect(() => new Cron(fields.join(' '), { paused: true, ...(timezone ? { timezone } : {}) })).not.toThrow();
@@ -95,10 +96,15 @@ describe('s.yaml (fc3)', () => {
     expect(actionNames()).toContain(payload.action);
   });
 
-  it('has the nightly backup at 03:00 KST and timers for watchdog, reconcile and prewarm', () => {
+  it('has the nightly backup at 03:00 TIMER_TZ (default Asia/Seoul) and timers for watchdog, reconcile and prewarm', () => {
     const byAction = new Map(timers.map((t) => [(JSON.parse(t.triggerConfig.payload as string) as { action: string }).action, t]));
     expect([...byAction.keys()].sort()).toEqual(['backup', 'prewarm', 'reconcile', 'watchdog']);
-    expect(byAction.get('backup')!.triggerConfig.cronExpression).toBe('CRON_TZ=Asia/Seoul 0 0 3 * * *');
+    const backupCron = String(byAction.get('backup')!.triggerConfig.cronExpression);
+    expect(backupCron).toBe("CRON_TZ=${env('TIMER_TZ', 'Asia/Seoul')} 0 0 3 * * *");
+    expect(withEnvDefaults(backupCron, { TIMER_TZ: 'Europe/Berlin' })).toBe('CRON_TZ=Europe/Berlin 0 0 3 * * *');
+    // One key: the daily timers' zone, the worker's TIMER_TZ (backup names) and the schema default agree.
+    for (const a of ['backup', 'watchdog', 'prewarm']) expect(splitCron(withEnvDefaults(String(byAction.get(a)!.triggerConfig.cronExpression))).timezone, a).toBe(DEFAULT_TIMER_TZ);
+    expect(envRef(s.resources['ops-worker']!.props.environmentVariables?.TIMER_TZ)).toEqual({ key: 'TIMER_TZ', def: DEFAULT_TIMER_TZ });
     const next = new Cron('0 0 3 * * *', { timezone: 'Asia/Seoul', paused: true }).nextRun(new Date('2026-11-27T00:00:00Z'));
     expect(next?.toISOString()).toBe('2026-11-27T18:00:00.000Z');
     for (const t of timers) expect(t.fn).toBe('ops-worker');

@@ -57,6 +57,11 @@ export function envRef(value: unknown): { key: string; def?: string } | undefine
   return m ? { key: m[1]!, ...(m[2] !== undefined ? { def: m[2] } : {}) } : undefined;
 }
 
+/** `${env('KEY', 'default')}` inside a string → `env[KEY]` or the default, as Serverless Devs resolves them. */
+export function withEnvDefaults(text: string, env: Record<string, string | undefined> = {}): string {
+  return text.replace(/\$\{env\('([A-Za-z0-9_]+)'(?:,\s*'([^']*)')?\)\}/g, (_m, k: string, d?: string) => env[k] ?? d ?? '');
+}
+
 /** Split `CRON_TZ=Zone f1 … f6` into zone and fields. */
 export function splitCron(expr: string): { timezone?: string; fields: string[] } {
   const parts = expr.trim().split(/\s+/);

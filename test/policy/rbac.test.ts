@@ -7,6 +7,7 @@ import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
 import { grantFunctionsRole } from '#local/sandbox/parts/kube-part';
 import { loadConfig } from '#shared/config/index';
 import * as sections from '#shared/config/sections';
+import { KUBE_CALLS } from '#shared/kube/kube-calls';
 import { loadDesiredState, memoryDesiredSource } from '#shared/reconcile/index';
 import { infraFiles } from '#shared/reconcile/bundle-infra';
 import { derivedKubeVerbs, REPO } from './derive';
@@ -19,8 +20,9 @@ interface Rule {
 type Doc = { kind: string; metadata: { name: string; namespace?: string }; rules?: Rule[] };
 const docs = parseAllDocuments(readFileSync(join(REPO, 'infra/k8s/rbac.yaml'), 'utf8')).map((d) => d.toJS() as Doc);
 const grants = JSON.parse(readFileSync(join(REPO, 'infra/k8s/rbac-grants.json'), 'utf8')) as AckGrant[];
-const GROUP: Record<string, string> = { imagecaches: 'eci.alibabacloud.com' };
-const CLUSTER_SCOPED = new Set(['persistentvolumes', 'imagecaches']);
+// Groups and scopes from the table ops doctor asks SelfSubjectAccessReview about (it must equal the port's calls).
+const GROUP: Record<string, string> = Object.fromEntries(KUBE_CALLS.map((c) => [c.resource, c.group]));
+const CLUSTER_SCOPED = new Set(KUBE_CALLS.filter((c) => c.scope === 'cluster').map((c) => c.resource));
 
 function granted(role: string): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -59,6 +61,11 @@ describe('infra/k8s/rbac.yaml grants exactly what the kube port calls', () => {
   it('derives the port calls (guard)', () => {
     expect(used.get('persistentvolumes')).toEqual(new Set(['list', 'get', 'create', 'patch', 'delete']));
     expect([...used.keys()].filter((k) => k.startsWith('unknown:'))).toEqual([]);
+  });
+
+  it('KUBE_CALLS (what ops doctor checks with SelfSubjectAccessReview) is exactly what the port calls', () => {
+    expect(plain(new Map(KUBE_CALLS.map((c) => [c.resource, new Set(c.verbs)])))).toEqual(plain(used));
+    expect(KUBE_CALLS.find((c) => c.resource === 'imagecaches')).toMatchObject({ group: 'eci.alibabacloud.com', scope: 'cluster' });
   });
 
   it('cluster-scoped kinds in ClusterRole gitlab-ask-ops, namespaced kinds in gitlab-ask-ops-namespaced, verbs equal', () => {

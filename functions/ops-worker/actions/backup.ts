@@ -75,6 +75,7 @@ export const backup: ActionDefinition<Params> = {
         runKey: key,
         startedAt: at,
         ...(label ? { label } : {}),
+        timeZone: env.TIMER_TZ,
         deadline: ctx.deadline,
         dryRun: ctx.dryRun,
         fix: { bucket: env.OSS_BUCKET!, ossRegion: env.OSS_REGION ?? env.FC_REGION },

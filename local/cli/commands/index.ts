@@ -1,10 +1,13 @@
 import { applyCommand } from './apply';
 import { backupScriptCommand } from './backup-script';
 import { backupsCommand } from './backups';
+import { doctorCommand } from './doctor';
 import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
 import { planCommand } from './plan';
+import { policyCommand } from './policy';
 import { sandboxCommand } from './sandbox';
+import { statusCommand } from './status';
 
 export type { CliCommand, CliIo } from '../registry';
 
@@ -21,4 +24,7 @@ export const commands = [
   sandboxCommand,
   planCommand,
   applyCommand,
+  policyCommand,
+  doctorCommand,
+  statusCommand,
 ];

@@ -62,6 +62,7 @@ export const invokeCommand = defineCommand({
     // The deployed function sees s.yaml's variables; locally the shell's (or sandbox's) extra keys stay visible too.
     const fnEnv: Record<string, string | undefined> = { ...env };
     for (const [k, v] of Object.entries(spec.environmentVariables)) if (v !== '' && fnEnv[k] === undefined) fnEnv[k] = v;
+    delete fnEnv.GITLAB_ADMIN_TOKEN; // ops doctor's alone: a function never holds an administrator's token
     // Progress needs the step lines (info); the view hides what the chosen level would not have shown anyway.
     if (mode === 'progress' && (fnEnv.LOG_LEVEL === 'warn' || fnEnv.LOG_LEVEL === 'error')) fnEnv.LOG_LEVEL = 'info';
     const id = fnEnv.ALIBABA_CLOUD_ACCESS_KEY_ID;

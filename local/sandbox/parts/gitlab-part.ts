@@ -27,9 +27,9 @@ export function readTree(dir: string, prefix = ''): Record<string, string> {
 
 /**
  * GitLab emulator seeded like the guide's instance (java-demo, ops/infra holding this repo's infra/, the real-world
- * set). Sets GITLAB_URL, GITLAB_TOKEN (random per boot) and INFRA_PROJECT. Once the runtime is up it registers a
- * system hook and the infra project's hook at `/gitlab-webhook` with the sandbox WEBHOOK_SECRET, as docs/deploy.md §5
- * tells an admin to. `gitlab-admin` is a loopback push endpoint for the CLI (`sandbox push`) and tests.
+ * set). Sets GITLAB_URL, GITLAB_TOKEN (random per boot) and INFRA_PROJECT; GITLAB_ADMIN_TOKEN for the CLI only.
+ * Once the runtime is up it registers a system hook and the infra project's hook at `/gitlab-webhook` with the
+ * sandbox WEBHOOK_SECRET, as docs/deploy.md §5 tells an admin to. `gitlab-admin` is a loopback push endpoint for the CLI (`sandbox push`) and tests.
  */
 export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: number } = {}): SandboxPart {
   return {
@@ -45,8 +45,11 @@ export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: num
         await gl.close();
         throw e;
       });
+      // An administrator's read_api token for `ops doctor` (system hooks are admin-only); the CLI's, never the functions'.
+      const adminToken = gl.mintToken({ admin: true, scopes: ['read_api'], name: 'ops-doctor' });
       return {
         env: { GITLAB_URL: gl.url, GITLAB_TOKEN: token, INFRA_PROJECT: SANDBOX_INFRA_PROJECT },
+        cliEnv: { GITLAB_ADMIN_TOKEN: adminToken },
         urls: { gitlab: gl.url, 'gitlab-admin': admin.url },
         async afterStart(sb) {
           const url = sb.urls['gitlab-webhook'];

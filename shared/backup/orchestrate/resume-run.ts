@@ -28,7 +28,7 @@ export async function resumeRun(d: BackupDeps, o: BackupRunOptions): Promise<Res
     d.log.info('resuming this task\'s backup run', { name: rec.name, invokeId: rec.invokeId });
     return { kind: 'run', record: rec, saved: true, resumed: true };
   }
-  const name = backupRunName({ at: o.startedAt, key: o.runKey, ...(o.label ? { label: o.label } : {}) });
+  const name = backupRunName({ at: o.startedAt, key: o.runKey, ...(o.label ? { label: o.label } : {}), ...(o.timeZone ? { timeZone: o.timeZone } : {}) });
   if (found.kind === 'unreadable' && found.exists) {
     return { kind: 'blocked', name, cause: `cannot read the run record of this task (${found.error.message}); an earlier attempt of this task started a run, so this attempt does not start another backup` };
   }

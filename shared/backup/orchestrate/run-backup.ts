@@ -35,6 +35,8 @@ export interface BackupRunOptions {
   /** When the invocation started: a timer's triggerTime (the same for its retries), else the clock. Names the run. */
   startedAt: Date;
   label?: string;
+  /** IANA zone of the calendar day in the run's name (TIMER_TZ); default the config default. */
+  timeZone?: string;
   /** The worker's deadline: stop polling and report before it. */
   deadline: Date;
   dryRun: boolean;
@@ -53,7 +55,7 @@ export interface BackupRunOptions {
 export async function runBackup(d: BackupDeps, o: BackupRunOptions): Promise<BackupReport> {
   const fix = { ...o.fix, mountDir: o.script.mountDir, stagingDir: o.script.stagingDir, ossPrefix: o.script.ossPrefix, instanceId: o.instanceId };
   if (o.dryRun) {
-    const name = backupRunName({ at: o.startedAt, key: o.runKey, ...(o.label ? { label: o.label } : {}) });
+    const name = backupRunName({ at: o.startedAt, key: o.runKey, ...(o.label ? { label: o.label } : {}), ...(o.timeZone ? { timeZone: o.timeZone } : {}) });
     const script = renderBackupScript({ ...o.script, runName: name, ...(o.label ? { label: o.label } : {}) });
     const preflight = await step(d, 'preflight', () => runBackupPreflight(d, { ...fix, instanceId: o.instanceId, ossPrefix: o.script.ossPrefix, minFreeGiB: o.script.minFreeGiB }), (p) => (p.some((c) => c.status === 'failed') ? 'failed' : 'ok'));
     const bad = preflight.filter((c) => c.status === 'failed');

@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '#shared/config/index';
+import { loadSYaml } from '#local/runtime/s-yaml';
+import { UsageError } from '../args';
+import { generateOperatorPolicy } from '../policy/operator-policy';
+import { generateRamPolicy, policyInputs, RAM_POLICY_MAX_CHARS, TRUST_POLICY, type RamPolicy } from '../policy/ram-policy';
+import { defineCommand } from '../registry';
+
+const REPO_S_YAML = fileURLToPath(new URL('../../../s.yaml', import.meta.url));
+
+/** The policy for a configuration (env as the functions read it) and the s.yaml it is deployed with. */
+export async function policyFor(env: Record<string, string | undefined>, o: { sYaml?: string; platform?: boolean; operator?: boolean } = {}): Promise<{ policy: RamPolicy; notes: string[] }> {
+  const config = loadConfig(env);
+  const functions = await loadSYaml(o.sYaml ?? REPO_S_YAML, { env, ...(config.env.FC_ACCOUNT_ID ? { accountId: config.env.FC_ACCOUNT_ID } : {}) });
+  const region = functions[0]?.region;
+  const { inputs, notes } = policyInputs(config.env, functions, { platform: o.platform ?? true, ...(region ? { region } : {}) });
+  if (o.operator) return { policy: generateOperatorPolicy(inputs, functions.map((f) => f.functionName)), notes: notes.filter((n) => !/platform/.test(n)) };
+  return { policy: generateRamPolicy(inputs), notes };
+}
+
+/**
+ * `policy [--trust] [--without-platform]`: the RAM policy of the functions' role, generated from the configuration
+ * in the shell (OSS_BUCKET, OSS_PREFIX, BACKUP_INSTANCE_ID, ASK_CLUSTER_ID, FC_ACCOUNT_ID, WORKER_FUNCTION, MAIL_ENABLED)
+ * and s.yaml (region, logConfig, vpcConfig); `--trust` prints the role's trust policy instead, `--operator` the
+ * read-only policy of the person running `ops doctor`/`status`/`backups`. Offline: nothing is
+ * created; docs/deploy.md §2 shows the `aliyun ram` calls that apply it. Notes (widened or omitted statements) go
+ * to stderr.
+ */
+export const policyCommand = defineCommand({
+  name: 'policy',
+  summary: 'print the least-privilege RAM policy (or --trust policy) of the functions\' role, from config and s.yaml',
+  flags: [
+    { name: '--trust', summary: 'print the role\'s trust policy (fc.aliyuncs.com may assume it) instead' },
+    { name: '--operator', summary: 'print the read-only policy of whoever runs ops doctor / status / backups instead' },
+    { name: '--without-platform', summary: 'leave out the SLS and VPC statements (when FC\'s service-linked role covers them)' },
+    { name: '--compact', summary: 'one line of JSON (as aliyun ram CreatePolicy --PolicyDocument takes it)' },
+  ],
+  details: 'Reads OSS_BUCKET, OSS_PREFIX, BACKUP_INSTANCE_ID, ECS_REGION, ASK_CLUSTER_ID, FC_ACCOUNT_ID, WORKER_FUNCTION,\nMAIL_ENABLED and s.yaml (S_YAML, FC_DEPLOY_REGION, SLS_PROJECT, SLS_LOGSTORE). Unknown ids become * (noted on stderr).',
+  check: (a) => {
+    if (a.positionals.length) throw new UsageError(`unexpected argument "${a.positionals[0]}"`);
+    const modes = ['trust', 'operator', 'without-platform'].filter((k) => a.flags[k]);
+    if (modes.length > 1) throw new UsageError(`--${modes.join(' and --')} exclude each other`);
+  },
+  async run({ args, io }) {
+    const print = (doc: unknown): void => io.out(args.flags.compact ? JSON.stringify(doc) : JSON.stringify(doc, null, 2));
+    if (args.flags.trust) return print(TRUST_POLICY), 0;
+    const sYaml = io.env.S_YAML ? resolve(io.cwd, io.env.S_YAML) : undefined;
+    const { policy, notes } = await policyFor(io.env, { ...(sYaml ? { sYaml } : {}), platform: !args.flags['without-platform'], operator: args.flags.operator === true });
+    for (const n of notes) io.err(`note: ${n}`);
+    const size = JSON.stringify(policy).length;
+    if (size > RAM_POLICY_MAX_CHARS) io.err(`warning: the policy is ${size} characters; RAM takes at most ${RAM_POLICY_MAX_CHARS} per document`);
+    print(policy);
+    return 0;
+  },
+});
