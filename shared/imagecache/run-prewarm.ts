@@ -2,7 +2,6 @@ import type { Env } from '#shared/config/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
-import type { Mailer } from '#shared/mail/index';
 import type { Clock } from '#shared/runtime/clock';
 import { applyImageCachePlan, type ApplyResult, type StepOutcome } from './apply-image-cache-plan';
 import { collectDesired } from './collect-desired';
@@ -11,7 +10,6 @@ import type { ImageSetStore, SaveResult } from './image-set-store';
 import type { ProjectReport } from './discover-project';
 import { plannedOptions } from './planned-options';
 import { planImageCaches } from './plan-image-caches';
-import { sendPrewarmMail } from './prewarm-mail';
 import type { RunnerImages } from './read-runner-images';
 import { resolveRunnerImages } from './resolve-runner-images';
 import type { ImageCachePlan } from './types';
@@ -20,7 +18,6 @@ import type { ImageCachePlan } from './types';
 export interface PrewarmInput {
   gitlab: GitlabPort;
   kube: KubePort;
-  mail?: Mailer;
   env: Env;
   clock: Clock;
   log: Logger;
@@ -45,6 +42,7 @@ export interface PrewarmReport {
   walk: { mode: 'hook' | 'full'; why: string };
   /** The store write (not in dryRun): entries written/removed, bytes, overflow. */
   store?: { changed: number; removed: number } & SaveResult;
+  /** A message reached at least one channel (set by the action, which tells after the run: ADR 0023). */
   mailed: boolean;
 }
 
@@ -68,7 +66,8 @@ function compact(plan: ImageCachePlan): ImageCachePlan {
 
 /**
  * The prewarm use case: runner images → desired pod sets (GitLab) → one list of caches → plan → (unless dryRun)
- * apply, wait, supersede → a mail only when something changed or failed.
+ * apply, wait, supersede. The caller tells about it (prewarm-mail.ts: created/deleted caches are events, problems
+ * are conditions).
  */
 export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const e = i.env;
@@ -126,8 +125,5 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const overflow = report.store?.overflow ? 1 : 0;
   const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow ? 'degraded' : created || deleted ? 'changed' : 'ok';
   const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}`;
-  if (created || deleted || failed || applied.errors.length || apiTrouble || overflow) {
-    report.mailed = await sendPrewarmMail(i.mail, i.log, { status, summary, outcomes, report });
-  }
   return { status, summary, outcomes, report };
 }

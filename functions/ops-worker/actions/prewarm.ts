@@ -7,7 +7,8 @@ import { kubeImageSetStore } from '#shared/imagecache/kube-image-set-store';
 import type { ImageCacheStep } from '#shared/imagecache/types';
 import { runPrewarm } from '#shared/imagecache/run-prewarm';
 import type { KubePort } from '#shared/kube/port';
-import type { Mailer } from '#shared/mail/index';
+import { notifyPrewarm } from '#shared/imagecache/prewarm-mail';
+import { notifierFor, notifyDone, notifyStep, notifySummary } from '../notify';
 import type { ActionDefinition, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
@@ -42,7 +43,6 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
       gitlab: port<GitlabPort>(ctx.ports, 'gitlab'),
       kube,
       store,
-      mail: ctx.ports.mail as Mailer | undefined,
       env: ctx.config.env,
       clock: ctx.clock,
       log: ctx.log,
@@ -51,14 +51,18 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
       ...(ctx.params.projects ? { projects: ctx.params.projects } : {}),
     });
     const errors = r.report.apply?.errors ?? [];
+    // After the run: caches created/deleted are an event, project and cache problems conditions (ADR 0023).
+    const told = await notifyPrewarm(notifierFor(ctx), r, ctx.request.source?.trigger);
+    r.report.mailed = told.delivered;
+    const step = notifyStep(ctx.config.env, 'caches created or deleted; problems when new, changed, due for a reminder or resolved');
     return {
       action: 'prewarm',
       dryRun: ctx.dryRun,
       status: r.status,
       summary: r.summary,
-      plan: r.report.plan.steps.map(asPlanStep),
-      done: r.outcomes.map((o) => ({ step: asPlanStep(o.step), outcome: o.outcome, ...(o.detail ? { detail: o.detail } : {}) })),
-      report: r.report,
+      plan: [...r.report.plan.steps.map(asPlanStep), ...(told.told ? [step] : [])],
+      done: [...r.outcomes.map((o) => ({ step: asPlanStep(o.step), outcome: o.outcome, ...(o.detail ? { detail: o.detail } : {}) })), ...(told.told ? [notifyDone(step, told)] : [])],
+      report: { ...r.report, notify: notifySummary(told) },
       ...(errors.length ? { errors } : {}),
     };
   },
