@@ -44,7 +44,7 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Tr
     title: 'ImageCache pre-warm',
     severity: onlyResolved ? 'resolved' : SEVERITY[r.status],
     target: project ?? walked,
-    counts: d.dryRun ? `${notDone.length} step(s) planned` : countList([[n(['create', 'refresh']), 'created'], [n(['delete-superseded']), 'deleted'], [failed, 'failed']]),
+    counts: d.dryRun ? `${notDone.length} step(s) planned` : countList([[n(['create', 'refresh']), 'created'], [n(['delete-superseded']), 'deleted'], [failed, 'failed'], [d.resolved.length, 'resolved']]),
     outcome: onlyResolved ? `${d.resolved.length} problem(s) resolved` : r.summary.replace(/^[^:]*: /, ''),
     summary: `${r.report.plan.podSets} pod sets in ${r.report.plan.caches.length} caches (${r.report.walk.mode === 'hook' ? 'hook run' : 'full walk'}: ${r.report.walk.why}).`,
     sections,

@@ -47,7 +47,8 @@ export function dingtalkChannel(o: DingtalkChannelOptions): Channel & { sentAt: 
   const now = (): number => o.clock.now().getTime();
   const slotWait = (): number => {
     while (sentAt.length && sentAt[0]! <= now() - WINDOW_MS) sentAt.shift();
-    return sentAt.length < perMinute ? 0 : sentAt[0]! + WINDOW_MS - now();
+    // Never more than a minute, even if the clock stepped back under us.
+    return sentAt.length < perMinute ? 0 : Math.min(WINDOW_MS, sentAt[0]! + WINDOW_MS - now());
   };
 
   async function post(c: NotifyContent): Promise<PostOutcome> {

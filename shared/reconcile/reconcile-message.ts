@@ -64,7 +64,7 @@ export function reconcileContent(r: ReconcileReport, d: NotifyDecision): NotifyC
     title: onlyResolved ? 'Reconcile: resolved' : bad.length ? `Reconcile: ${bad.length} object(s) need attention` : 'Reconcile: drift fixed',
     severity: onlyResolved ? 'resolved' : degraded ? 'fail' : bad.length ? 'warn' : 'ok',
     target: r.source,
-    counts: countList([[count('applied'), 'applied'], [count('failed'), 'failed'], [count('blocked'), 'blocked'], [bad.length, 'not synced']]),
+    counts: countList([[count('applied'), 'applied'], [count('failed'), 'failed'], [count('blocked'), 'blocked'], [bad.length, 'not synced'], [d.resolved.length, 'resolved']]),
     outcome: onlyResolved ? `${d.resolved.map((e) => e.target).join(', ')} back in sync` : (d.tell[0]?.finding.summary ?? (applied.length ? 'drift fixed' : r.summary)),
     summary: r.summary,
     sections,
