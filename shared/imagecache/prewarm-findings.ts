@@ -21,9 +21,13 @@ export function prewarmFindings(r: { outcomes: readonly StepOutcome[]; report: P
     if (ci.length) out.push({ target: p.path, cause: 'ci config', severity: 'fail', summary: first(ci), detail: ci.join('\n') });
     if (p.degraded?.length) out.push({ target: p.path, cause: 'token rights', severity: 'warn', summary: first(p.degraded), detail: p.degraded.join('\n') });
   }
+  // A cache that failed: the run that creates it sees the ECI event, later runs the plan's `failed` step whose reason
+  // ends in the same event text — one finding either way. A blocked delete of the cache it would replace is a
+  // consequence (the old cache is kept), not a finding of its own.
   for (const o of r.outcomes) {
-    if (o.outcome !== 'failed' && o.outcome !== 'blocked') continue;
-    out.push({ target: o.step.target, cause: `${o.step.kind} ${o.outcome}`, severity: o.outcome === 'failed' ? 'fail' : 'warn', summary: o.detail ?? o.step.reason });
+    if (o.outcome !== 'failed') continue;
+    const why = (o.detail ?? o.step.reason).replace(/^.*creation failed: /, '');
+    out.push({ target: o.step.target, cause: 'cache failed', severity: 'fail', summary: why.slice(0, 300), detail: why });
   }
   for (const e of r.report.apply?.errors ?? []) out.push({ target: 'ImageCaches', cause: `apply ${e.code}`, severity: 'fail', summary: e.message });
   if (r.report.totals.dropped) out.push({ target: 'budget', cause: 'pod sets left out', severity: 'warn', summary: `${r.report.totals.dropped} pod set(s) did not fit IMAGECACHE_MAX_CACHES / IMAGECACHE_MAX_IMAGES`, detail: String(r.report.totals.dropped) });

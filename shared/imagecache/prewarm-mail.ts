@@ -14,7 +14,7 @@ function fixes(d: NotifyDecision): string[] {
     ...(causes.has('ci config') ? ['Fix the CI configuration named above (the file and line are in the finding) and push again; until then the project keeps its last good image set.'] : []),
     ...(causes.has('discovery failed') ? ['Give GITLAB_TOKEN read access (read_api, Reporter) to the project, or leave it out of GITLAB_PROJECTS.'] : []),
     ...(causes.has('token rights') ? ['Give GITLAB_TOKEN Maintainer on the project (Owner on groups with CI/CD variables) so image names with variables resolve.'] : []),
-    ...([...causes].some((c) => /failed$|blocked$/.test(c)) ? ['A cache failed: check the image names and registry credentials (IMAGECACHE_PULL_SECRETS); the ECI event is in the finding. The old cache is kept until a replacement is Ready.'] : []),
+    ...(causes.has('cache failed') ? ['A cache failed: check the image names and registry credentials (IMAGECACHE_PULL_SECRETS); the ECI event is in the finding. The old cache is kept until a replacement is Ready.'] : []),
     ...(causes.has('pod sets left out') ? ['Raise IMAGECACHE_MAX_CACHES / IMAGECACHE_MAX_IMAGES or cache fewer images.'] : []),
   ];
 }
@@ -24,7 +24,8 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Tr
   const applied = r.outcomes.filter((o) => o.outcome === 'applied' && o.step.kind !== 'keep');
   const notDone = r.outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'blocked' || (d.dryRun && o.step.kind !== 'keep'));
   const n = (kinds: string[]): number => applied.filter((o) => kinds.includes(o.step.kind)).length;
-  const failed = r.outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'blocked').length;
+  const failed = r.outcomes.filter((o) => o.outcome === 'failed').length;
+  const blocked = r.outcomes.filter((o) => o.outcome === 'blocked').length;
   const images = (o: StepOutcome): string => ('manifest' in o.step ? o.step.manifest.spec.images.join(', ') : o.step.reason);
   const b = r.report.plan.budget;
   const sections: MailSection[] = [
@@ -44,8 +45,8 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Tr
     title: 'ImageCache pre-warm',
     severity: onlyResolved ? 'resolved' : SEVERITY[r.status],
     target: project ?? walked,
-    counts: d.dryRun ? `${notDone.length} step(s) planned` : countList([[n(['create', 'refresh']), 'created'], [n(['delete-superseded']), 'deleted'], [failed, 'failed'], [d.resolved.length, 'resolved']]),
-    outcome: onlyResolved ? `${d.resolved.length} problem(s) resolved` : r.summary.replace(/^[^:]*: /, ''),
+    counts: d.dryRun ? `${notDone.length} step(s) planned` : countList([[n(['create', 'refresh']), 'created'], [n(['delete-superseded']), 'deleted'], [failed, 'failed'], [blocked, 'blocked'], [d.resolved.length, 'resolved']]),
+    outcome: onlyResolved ? `${d.resolved.map((e) => e.target).join(', ')} fixed` : (d.tell[0]?.finding.summary ?? (r.report.apply?.pending.length ? `${r.report.apply.pending.length} cache(s) still pending` : d.dryRun ? 'plan only' : 'caches Ready')),
     summary: `${r.report.plan.podSets} pod sets in ${r.report.plan.caches.length} caches (${r.report.walk.mode === 'hook' ? 'hook run' : 'full walk'}: ${r.report.walk.why}).`,
     sections,
   };

@@ -20,7 +20,7 @@ function simulate(runs: Array<[number, Finding[]]>, ok = true, remindHours = 24)
 
 describe('alert rules', () => {
   it('fingerprint = action + target + cause (not the summary or detail)', () => {
-    expect(fingerprint('reconcile', blocked)).toBe(fingerprint('reconcile', { ...blocked, summary: 'other words' }));
+    expect(fingerprint('reconcile', blocked)).toBe(fingerprint('reconcile', { ...blocked, summary: 'other words' } as Finding));
     expect(fingerprint('reconcile', blocked)).not.toBe(fingerprint('prewarm', blocked));
     expect(fingerprint('reconcile', blocked)).not.toBe(fingerprint('reconcile', { ...blocked, cause: 'patch failed' }));
   });

@@ -13,13 +13,13 @@ type ConfigMapPort = Pick<KubePort, 'getConfigMap' | 'createConfigMap' | 'replac
 
 /**
  * AlertStore over one ConfigMap with optimistic concurrency, as the image-set store (ADR 0013): read
- * (resourceVersion) → merge our keys → replace; on 409 Conflict re-read, merge again, retry (≤ attempts). Two runs
+ * (resourceVersion) → merge our keys → replace; on 409 Conflict re-read, merge again, retry (≤ attempts, default 5). Two runs
  * telling about different findings both keep their entries. `kube` is resolved on first use, so a worker without a
  * cluster configured gets an error here (the notifier then tells without state) instead of at construction.
  */
 export function kubeAlertStore(kube: () => ConfigMapPort, o: { namespace: string; name?: string; attempts?: number }): AlertStore {
   const name = o.name ?? ALERT_STORE_NAME;
-  const attempts = o.attempts ?? 3;
+  const attempts = o.attempts ?? 5;
   return {
     load: async () => decodeAlerts((await kube().getConfigMap(o.namespace, name))?.data),
     async apply(put, remove, now) {
@@ -37,7 +37,11 @@ export function kubeAlertStore(kube: () => ConfigMapPort, o: { namespace: string
             return;
           } catch (e) {
             if (kubeStatusCode(e) !== 409) throw e;
-            if (attempt < attempts) current = await k.getConfigMap(o.namespace, name);
+            // Another run wrote in between: a short random pause spreads retries of runs that collided.
+            if (attempt < attempts) {
+              await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+              current = await k.getConfigMap(o.namespace, name);
+            }
           }
         }
         if (attempt >= attempts) throw new AppError('KUBE_API', `alert state ${o.namespace}/${name}: still conflicting after ${attempts} writes`, { status: 503, retryable: true });

@@ -8,7 +8,7 @@ import type { ImageCacheStep } from '#shared/imagecache/types';
 import { runPrewarm } from '#shared/imagecache/run-prewarm';
 import type { KubePort } from '#shared/kube/port';
 import { notifyPrewarm } from '#shared/imagecache/prewarm-mail';
-import { notifierFor, notifyDone, notifyStep, notifySummary } from '../notify';
+import { notifierFor, notifySummary } from '../notify';
 import type { ActionDefinition, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
@@ -51,17 +51,17 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
       ...(ctx.params.projects ? { projects: ctx.params.projects } : {}),
     });
     const errors = r.report.apply?.errors ?? [];
-    // After the run: caches created/deleted are an event, project and cache problems conditions (ADR 0023).
+    // After the run: caches created/deleted are an event, project and cache problems conditions (ADR 0023). The
+    // outcome is `report.notify` (the plan and done list stay the caches').
     const told = await notifyPrewarm(notifierFor(ctx), r, ctx.request.source?.trigger);
     r.report.mailed = told.delivered;
-    const step = notifyStep(ctx.config.env, 'caches created or deleted; problems when new, changed, due for a reminder or resolved');
     return {
       action: 'prewarm',
       dryRun: ctx.dryRun,
       status: r.status,
       summary: r.summary,
-      plan: [...r.report.plan.steps.map(asPlanStep), ...(told.told ? [step] : [])],
-      done: [...r.outcomes.map((o) => ({ step: asPlanStep(o.step), outcome: o.outcome, ...(o.detail ? { detail: o.detail } : {}) })), ...(told.told ? [notifyDone(step, told)] : [])],
+      plan: r.report.plan.steps.map(asPlanStep),
+      done: r.outcomes.map((o) => ({ step: asPlanStep(o.step), outcome: o.outcome, ...(o.detail ? { detail: o.detail } : {}) })),
       report: { ...r.report, notify: notifySummary(told) },
       ...(errors.length ? { errors } : {}),
     };

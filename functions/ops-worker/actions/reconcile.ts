@@ -4,7 +4,7 @@ import { AppError } from '#shared/errors/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
 import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, reconcileEnvOptions, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
-import { notifierFor, notifyDone, notifyStep, notifySummary } from '../notify';
+import { notifierFor, notifySummary } from '../notify';
 import type { ActionDefinition, ActionResult, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
@@ -48,15 +48,13 @@ export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
     );
     const plan: PlanStep[] = report.steps.map((s) => ({ kind: s.kind, target: s.target, reason: s.reason }));
     const failed = report.steps.filter((s) => s.outcome === 'failed');
-    const step = notifyStep(e, 'applied steps; drift and failures when new, changed, due for a reminder or resolved');
-    const told = notify?.told ? [{ step, done: notifyDone(step, notify) }] : [];
     return {
       action: 'reconcile',
       dryRun: ctx.dryRun,
       status: status(report),
       summary: report.summary,
-      plan: [...plan, ...told.map((t) => t.step)],
-      done: [...report.steps.map((s, i) => ({ step: plan[i]!, outcome: s.outcome, ...(s.detail ? { detail: s.detail } : {}) })), ...told.map((t) => t.done)],
+      plan,
+      done: report.steps.map((s, i) => ({ step: plan[i]!, outcome: s.outcome, ...(s.detail ? { detail: s.detail } : {}) })),
       report: { ...report, mailed, ...(notify ? { notify: notifySummary(notify) } : {}) },
       ...(failed.length ? { errors: failed.map((s) => ({ code: 'KUBE_API', message: `${s.kind} ${s.target}: ${s.detail ?? 'failed'}` })) } : {}),
     };
