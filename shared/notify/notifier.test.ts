@@ -53,6 +53,14 @@ describe('notifier', () => {
     expect(none).toMatchObject({ told: true, delivered: false, allFailed: false });
   });
 
+  it('an event-only call (no findings) never touches the alert state, so an unreachable store adds no note', async () => {
+    const store = memoryAlertStore();
+    store.fail = new Error('no cluster');
+    const mail = recorder('mail');
+    expect(await notifier({ channels: [mail], store }).notify({ action: 'backup', event: true, build })).toMatchObject({ delivered: true, state: 'none' });
+    expect(mail.got[0]!.notes).toEqual([]);
+  });
+
   it('a dry run tells nothing unless notify:true; then DRY RUN is in the subject and nothing is recorded', async () => {
     const store = memoryAlertStore();
     const mail = recorder('mail');

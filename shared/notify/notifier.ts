@@ -19,6 +19,7 @@ export interface NotifyDecision extends Decision {
 /** One call: an event, conditions, or both (prewarm: caches created + projects whose CI fails). */
 export interface NotifyInput {
   action: string;
+  /** This run's conditions (an empty list resolves earlier ones). Omitted = an event-only action: no state is used. */
   findings?: readonly Finding[];
   /** Which stored findings of this action this run re-checked (default all): only those can resolve. */
   covers?: (e: AlertEntry) => boolean;
@@ -75,7 +76,8 @@ export function createNotifier(o: NotifierOptions): Notifier {
       const now = o.clock.now();
       const findings = i.findings ?? [];
       let stored: AlertEntry[] = [];
-      let stateless: string | undefined = o.dryRun ? 'dry run: nothing is recorded' : o.store ? undefined : 'no alert state configured';
+      const events = i.findings === undefined ? 'events only: no alert state' : undefined;
+      let stateless: string | undefined = o.dryRun ? 'dry run: nothing is recorded' : (events ?? (o.store ? undefined : 'no alert state configured'));
       let stateError: string | undefined;
       if (!stateless) {
         try {
