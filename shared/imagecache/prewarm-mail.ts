@@ -39,7 +39,8 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Tr
   if (fix.length) sections.push({ heading: 'Fix', text: `${fix.join('\n')}\nRunbook: ${RUNBOOK}` });
   const onlyResolved = !d.event && !d.tell.length && d.resolved.length > 0;
   const project = trigger?.project?.path ? `${trigger.project.path}${trigger.ref ? `@${trigger.ref.replace(/^refs\/heads\//, '')}` : ''}` : undefined;
-  const walked = r.report.walk.mode === 'full' ? `${r.report.projects.length} projects` : r.report.projects.filter((p) => !p.memo).map((p) => p.path).join(', ') || 'caches';
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const walked = r.report.walk.mode === 'full' ? plural(r.report.projects.length, 'project') : r.report.projects.filter((p) => !p.memo).map((p) => p.path).join(', ') || 'caches';
   return {
     action: 'prewarm',
     title: 'ImageCache pre-warm',
@@ -47,7 +48,7 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Tr
     target: project ?? walked,
     counts: d.dryRun ? `${notDone.length} step(s) planned` : countList([[n(['create', 'refresh']), 'created'], [n(['delete-superseded']), 'deleted'], [failed, 'failed'], [blocked, 'blocked'], [d.resolved.length, 'resolved']]),
     outcome: onlyResolved ? `${d.resolved.map((e) => e.target).join(', ')} fixed` : (d.tell[0]?.finding.summary ?? (r.report.apply?.pending.length ? `${r.report.apply.pending.length} cache(s) still pending` : d.dryRun ? 'plan only' : 'caches Ready')),
-    summary: `${r.report.plan.podSets} pod sets in ${r.report.plan.caches.length} caches (${r.report.walk.mode === 'hook' ? 'hook run' : 'full walk'}: ${r.report.walk.why}).`,
+    summary: `${plural(r.report.plan.podSets, 'pod set')} in ${plural(r.report.plan.caches.length, 'cache')} (${r.report.walk.mode === 'hook' ? 'hook run' : 'full walk'}: ${r.report.walk.why}).`,
     sections,
   };
 }

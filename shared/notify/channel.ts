@@ -1,5 +1,5 @@
 import { toAppError } from '#shared/errors/index';
-import type { Logger } from '#shared/log/index';
+import { redact, type Logger } from '#shared/log/index';
 import type { NotifyContent } from './content';
 
 /** What one channel did with one message. */
@@ -34,9 +34,11 @@ export interface Delivery {
 
 /**
  * Send `c` on every channel at once. A failing channel is logged and reported; it never stops the others.
- * With no configured channel the message is neither delivered nor failed (logged as skipped).
+ * With no configured channel the message is neither delivered nor failed (logged as skipped). Registered secrets
+ * are scrubbed from every text first, whatever the channel.
  */
-export async function deliver(channels: readonly Channel[], c: NotifyContent, log: Logger): Promise<Delivery> {
+export async function deliver(channels: readonly Channel[], content: NotifyContent, log: Logger): Promise<Delivery> {
+  const c = redact(content) as NotifyContent;
   const results = await Promise.all(
     channels.map(async (ch): Promise<ChannelResult> => {
       try {

@@ -69,7 +69,7 @@ export function decorate(c: NotifyContent, ctx: NotifyContext, notes: string[], 
 export function findingSections(d: Pick<Decision, 'tell' | 'quiet' | 'resolved'>): NotifySection[] {
   const label = { new: 'new', changed: 'changed', reminder: 'reminder' } as const;
   const out: NotifySection[] = [];
-  if (d.tell.length) out.push({ heading: 'Findings', table: { columns: ['target', 'what', 'since', ''], rows: d.tell.map((t) => [t.finding.target, t.finding.summary, t.since ?? 'now', label[t.why]]) } });
+  if (d.tell.length) out.push({ heading: 'Findings', table: { columns: ['target', 'what', 'told as', 'open since'], rows: d.tell.map((t) => [t.finding.target, t.finding.summary, label[t.why], t.since ?? 'this run']) } });
   if (d.resolved.length) out.push({ heading: 'Resolved', table: { columns: ['target', 'was', 'since'], rows: d.resolved.map((e) => [e.target, e.summary, e.firstSeen]) } });
   if (d.quiet.length) out.push({ heading: 'Still open (told before)', table: { columns: ['target', 'what'], rows: d.quiet.map((f) => [f.target, f.summary]) } });
   return out;

@@ -36,7 +36,7 @@ export function renderMarkdown(c: NotifyContent, maxBytes: number): string {
     ...(c.notes ?? []).map((n) => `> **${escapeMd(n)}**`),
     ...(c.sections ?? []).map(section),
     ...(c.links?.length ? [`#### Links\n\n${c.links.map((l) => (isWebUrl(l.url) ? `- [${escapeMd(l.label)}](${l.url.replace(/\)/g, '%29')})` : `- ${escapeMd(l.label)}: ${escapeMd(l.url)}`)).join('\n')}`] : []),
-    ...(c.footer ? [`*${escapeMd(c.footer)}*`] : []),
+    ...(c.footer ? [c.footer.split('\n').map((l) => `*${escapeMd(l)}*`).join('  \n')] : []),
   ];
   const text = parts.join('\n\n');
   if (Buffer.byteLength(text) <= maxBytes) return text;

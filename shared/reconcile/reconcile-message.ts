@@ -50,7 +50,7 @@ export function reconcileContent(r: ReconcileReport, d: NotifyDecision): NotifyC
     ...(applied.length ? [{ heading: 'What was done', text: applied.map((s) => [`${s.kind} ${s.target}: ${s.reason}`, diffText(s.diff)].filter(Boolean).join('\n')).join('\n\n') }] : []),
     ...(notDone.length ? [{ heading: 'What was not done, and why', table: { columns: ['step', 'object', 'outcome', 'why'], rows: notDone.map((s) => [s.kind, s.target, s.outcome, s.detail ?? s.reason]) } }] : []),
     ...findingSections(d),
-    { heading: 'Objects', table: { columns: ['Object', 'State', 'Why'], rows: r.objects.map((o) => [o.target, o.state, o.reasons.join(' · ') || '—']) } },
+    { heading: 'Objects', table: { columns: ['Object', 'State', 'Why'], rows: [...bad.map((o) => [o.target, o.state, o.reasons.join(' · ') || '—']), ...(r.objects.length > bad.length ? [[`${r.objects.length - bad.length} other(s)`, 'Synced', '—']] : [])] } },
     ...bad.filter((o) => o.diff?.length).map((o) => ({ heading: `Diff: ${o.target}`, text: (o.diff ?? []).flatMap(renderFieldDiff).join('\n') })),
   ];
   if (r.remediation) sections.push({ heading: 'Remediation', rows: Object.entries(r.remediation).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)] as const) });

@@ -65,3 +65,22 @@ describe('the three channels against their emulators', () => {
     }
   });
 });
+
+describe('secrets never leave in a message', () => {
+  it('a registered secret inside the content reaches no channel', async () => {
+    const { clearRegisteredSecrets, registerSecret } = await import('#shared/log/index');
+    const bed = await startChannelBed(() => clock.now());
+    registerSecret('glpat-leaky-token-123456');
+    try {
+      const leaky = { ...content, outcome: 'token glpat-leaky-token-123456 refused', sections: [{ heading: 'x', text: 'GITLAB_TOKEN=glpat-leaky-token-123456' }] };
+      await createNotifier({ channels: bed.channels(clock), clock, log: memoryLogger('error'), remindHours: 24, dryRun: false }).notify({ action: 'reconcile', event: true, build: () => leaky });
+      const all = JSON.stringify([bed.dm.outbox, bed.dingtalk.outbox, bed.slack.outbox]);
+      expect(bed.counts()).toEqual({ mail: 1, dingtalk: 1, slack: 1 });
+      expect(all).not.toContain('glpat-leaky-token-123456');
+      expect(all).toContain('[REDACTED]');
+    } finally {
+      clearRegisteredSecrets();
+      await bed.close();
+    }
+  });
+});
