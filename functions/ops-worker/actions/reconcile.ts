@@ -25,7 +25,8 @@ function status(r: ReconcileReport): ActionResult['status'] {
 /**
  * `reconcile`: desired state (bundled infra/, or INFRA_PROJECT@INFRA_REF:INFRA_PATH through GitLab) vs the cluster
  * for the NAS PV/PVCs and the gitlab-runner release; safe steps applied unless dryRun or RECONCILE_APPLY=false;
- * applied steps are told as an event, drift and failures as conditions (once, reminded, resolved: ADR 0023). `verifyPipeline` comes from the infra pipeline's Pipeline Hook.
+ * applied steps are told as an event, drift and failures as conditions (once, reminded, resolved: ADR 0023).
+ * `verifyPipeline` comes from the infra pipeline's Pipeline Hook.
  * @example s invoke -e '{"action":"reconcile","dryRun":true}'
  */
 export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
