@@ -10,10 +10,15 @@ import { requireKeys } from '#shared/config/index';
 import { createGitlabPort } from '#shared/gitlab/api/index';
 import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
 import { createMailPort } from '#shared/mail/index';
+import { createChannels } from '#shared/notify/create-channels';
 import { registerPort } from './deps';
 
 // mail: DirectMail mailer, or one that logs "mail skipped" when MAIL_ENABLED=false or MAIL_FROM/MAIL_TO are unset.
 registerPort('mail', (d) => createMailPort(d));
+
+// channels: DirectMail + the DingTalk robot and Slack webhook when configured, kept per warm instance (DingTalk's
+// rate-limit window lives in it). Actions reach them through functions/ops-worker/notify.ts (ADR 0023).
+registerPort('channels', (d) => createChannels(d));
 
 // gitlab: @gitbeaker/rest behind GitlabPort; GITLAB_URL and GITLAB_TOKEN are checked when a feature first uses it.
 registerPort('gitlab', ({ config, log }) => {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FcCredential } from '#local/fc/fc-auth';
 import { sandboxCredentials, startLocalRuntime, type LocalRuntime } from '#local/runtime/local-runtime';
+import { dingtalkSandboxPart } from '#local/dingtalk/sandbox-part';
 import { ecsSandboxPart } from '#local/ecs/sandbox-part';
 import { ossSandboxPart } from '#local/oss/sandbox-part';
 import { fcFaults } from './fc-faults';
@@ -11,6 +12,7 @@ import { gitlabPart } from './parts/gitlab-part';
 import { kubePart } from './parts/kube-part';
 import { mailSandboxPart } from './parts/mail-part';
 import { seedPart } from './parts/seed-part';
+import { slackSandboxPart } from '#local/slack/sandbox-part';
 
 /** What every sandbox part gets: the shared STS keys (all emulators accept them), account, region, state dir. */
 export interface SandboxContext {
@@ -47,13 +49,15 @@ export interface SandboxPart {
 
 /**
  * Emulators started before the local FC runtime, in order (a part sees the env of those before it); their env
- * reaches the functions. One line each: kube → cs → gitlab → directmail → oss → ecs → seeds.
+ * reaches the functions. One line each: kube → cs → gitlab → directmail → dingtalk → slack → oss → ecs → seeds.
  */
 export const sandboxParts: SandboxPart[] = [
   kubePart,
   csPart,
   gitlabPart,
   mailSandboxPart,
+  dingtalkSandboxPart,
+  slackSandboxPart,
   ossSandboxPart,
   ecsSandboxPart,
   seedPart,

@@ -41,11 +41,11 @@ export function taskOrigin(source: string, payload: string): string {
 }
 
 /**
- * Only what answers a browser's GET is a link: the index, the outbox and the hook deliveries. The rest are API
+ * Only what answers a browser's GET is a link: the index, the outboxes (mail, DingTalk, Slack) and the hook deliveries. The rest are API
  * endpoints that want signed or authenticated requests (FC, CS, ECS, OSS, kube, GitLab API, the webhook's POST).
  */
 function browsable(name: string, url: string): string | undefined {
-  if (name === 'index' || name === 'outbox' || name === 'outbox.json') return url;
+  if (['index', 'outbox', 'outbox.json', 'dingtalk', 'dingtalk.json', 'slack', 'slack.json'].includes(name)) return url;
   if (name === 'gitlab-admin') return `${url}/deliveries`;
   return undefined;
 }

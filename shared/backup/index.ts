@@ -15,4 +15,5 @@ export * from './retention/apply-retention';
 export * from './verify/verify-backup';
 export * from './verify/verified-record';
 export * from './watchdog/check-rpo';
+export * from './watchdog/watchdog-message';
 export * from './ecs-port-from-config';

@@ -114,6 +114,18 @@ export const mailEnv = {
   MAIL_SUBJECT_PREFIX: envStrDef('[gitlab-ask-ops]'),
 };
 
+/** Messages beyond mail (ADR 0023): the alert rules' reminder interval, a DingTalk robot, a Slack webhook. */
+export const notifyEnv = {
+  /** An unchanged open finding is told again after this many hours. */
+  NOTIFY_REMIND_HOURS: envInt(24, 1, 24 * 30),
+  /** DingTalk custom robot: `https://oapi.dingtalk.com/robot/send?access_token=…` (the token is a credential). */
+  DINGTALK_WEBHOOK_URL: envUrl(),
+  /** The robot's signing (加签) secret, `SEC…`. */
+  DINGTALK_SECRET: envStr(),
+  /** Slack incoming webhook `https://hooks.slack.com/services/T…/B…/…`. */
+  SLACK_WEBHOOK_URL: envUrl(),
+};
+
 export const reconcileEnv = {
   /** Perform safe steps (create, patch); false = report only. */
   RECONCILE_APPLY: envBool(true),
@@ -141,6 +153,9 @@ export const SECRET_KEYS = [
   'KUBE_CONFIG',
   'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'ALIBABA_CLOUD_SECURITY_TOKEN',
+  'DINGTALK_WEBHOOK_URL',
+  'DINGTALK_SECRET',
+  'SLACK_WEBHOOK_URL',
 ] as const;
 
 export const envSchema = z.object({
@@ -151,6 +166,7 @@ export const envSchema = z.object({
   ...imageCacheEnv,
   ...backupEnv,
   ...mailEnv,
+  ...notifyEnv,
   ...reconcileEnv,
 });
 

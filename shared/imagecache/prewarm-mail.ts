@@ -1,44 +1,64 @@
-import type { Logger } from '#shared/log/index';
-import { renderMail, type Mailer, type MailSection } from '#shared/mail/index';
+import type { MailSection } from '#shared/mail/index';
+import { countList, findingSections, type Notifier, type NotifyContent, type NotifyDecision, type NotifyOutcome, type Severity, type Trigger } from '#shared/notify/index';
 import type { StepOutcome } from './apply-image-cache-plan';
-import type { PrewarmReport } from './run-prewarm';
+import { prewarmCovers, prewarmFindings } from './prewarm-findings';
+import type { PrewarmResult } from './run-prewarm';
 
-const STATUS = { ok: 'ok', changed: 'ok', degraded: 'warn', failed: 'fail' } as const;
+const SEVERITY: Record<PrewarmResult['status'], Severity> = { ok: 'ok', changed: 'ok', degraded: 'warn', failed: 'fail' };
+const RUNBOOK = 'docs/operations.md#prewarm-imagecaches';
 
-/**
- * Mail the run's summary: steps that did something or failed, projects with problems, the budget. A mail failure
- * is logged and reported (`mailed: false`), never fails the run: the caches are what matters.
- */
-export async function sendPrewarmMail(
-  mail: Mailer | undefined,
-  log: Logger,
-  r: { status: keyof typeof STATUS; summary: string; outcomes: StepOutcome[]; report: PrewarmReport },
-): Promise<boolean> {
-  if (!mail) return false;
-  const steps = r.outcomes.filter((o) => o.step.kind !== 'keep' || o.outcome !== 'skipped');
-  const problems = r.report.projects.filter((p) => p.errors.length || p.unresolved.length);
+/** Fixes per finding class, in words (the ones that apply to this message). */
+function fixes(d: NotifyDecision): string[] {
+  const causes = new Set(d.tell.map((t) => t.finding.cause));
+  return [
+    ...(causes.has('ci config') ? ['Fix the CI configuration named above (the file and line are in the finding) and push again; until then the project keeps its last good image set.'] : []),
+    ...(causes.has('discovery failed') ? ['Give GITLAB_TOKEN read access (read_api, Reporter) to the project, or leave it out of GITLAB_PROJECTS.'] : []),
+    ...(causes.has('token rights') ? ['Give GITLAB_TOKEN Maintainer on the project (Owner on groups with CI/CD variables) so image names with variables resolve.'] : []),
+    ...(causes.has('cache failed') ? ['A cache failed: check the image names and registry credentials (IMAGECACHE_PULL_SECRETS); the ECI event is in the finding. The old cache is kept until a replacement is Ready.'] : []),
+    ...(causes.has('pod sets left out') ? ['Raise IMAGECACHE_MAX_CACHES / IMAGECACHE_MAX_IMAGES or cache fewer images.'] : []),
+  ];
+}
+
+/** The message: what changed and why (the trigger), what was done (caches created/deleted), what was not, the fix. */
+export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Trigger): NotifyContent {
+  const applied = r.outcomes.filter((o) => o.outcome === 'applied' && o.step.kind !== 'keep');
+  const notDone = r.outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'blocked' || (d.dryRun && o.step.kind !== 'keep'));
+  const n = (kinds: string[]): number => applied.filter((o) => kinds.includes(o.step.kind)).length;
+  const failed = r.outcomes.filter((o) => o.outcome === 'failed').length;
+  const blocked = r.outcomes.filter((o) => o.outcome === 'blocked').length;
+  const images = (o: StepOutcome): string => ('manifest' in o.step ? o.step.manifest.spec.images.join(', ') : o.step.reason);
   const b = r.report.plan.budget;
   const sections: MailSection[] = [
-    { heading: 'Steps', table: { columns: ['step', 'cache', 'outcome', 'detail'], rows: steps.map((o) => [o.step.kind, o.step.target, o.outcome, o.detail ?? o.step.reason]) } },
-    {
-      heading: 'Budget',
-      rows: [
-        ['caches', `${b.caches.used} / ${b.caches.max}`],
-        ['images', `${b.images.used} / ${b.images.max}`],
-        ['pod sets left out (budget)', r.report.totals.dropped],
-        ['pod sets over 20 images', r.report.totals.notCacheable],
-      ],
-    },
+    ...(applied.length ? [{ heading: 'What was done', table: { columns: ['step', 'cache', 'images / why'], rows: applied.map((o) => [o.step.kind, o.step.target, images(o)]) } }] : []),
+    ...(notDone.length ? [{ heading: d.dryRun ? 'What would be done (dry run)' : 'What was not done, and why', table: { columns: ['step', 'cache', 'outcome', 'why'], rows: notDone.map((o) => [o.step.kind, o.step.target, o.outcome, o.detail ?? o.step.reason]) } }] : []),
+    ...(r.report.apply?.pending.length ? [{ heading: 'Still pending at the deadline', text: `${r.report.apply.pending.join(', ')}: the next run follows them.` }] : []),
+    ...findingSections(d),
+    { heading: 'Budget', rows: [['caches', `${b.caches.used} / ${b.caches.max}`], ['images', `${b.images.used} / ${b.images.max}`], ['pod sets left out (budget)', r.report.totals.dropped], ['pod sets over 20 images', r.report.totals.notCacheable]] },
   ];
-  if (problems.length) {
-    const rows = problems.slice(0, 50).map((p) => [p.path, [...p.errors, ...p.unresolved.map((u) => `${u.job}: ${u.ref} — ${u.reason}`)].slice(0, 3).join('; ')]);
-    sections.push({ heading: 'Projects with problems', table: { columns: ['project', 'problem'], rows } });
-  }
-  try {
-    const res = await mail.send(renderMail({ title: 'ImageCache pre-warm', status: STATUS[r.status], summary: r.summary, sections }));
-    return res.sent;
-  } catch (e) {
-    log.warn('prewarm mail failed', { error: (e as Error).message });
-    return false;
-  }
+  const fix = fixes(d);
+  if (fix.length) sections.push({ heading: 'Fix', text: `${fix.join('\n')}\nRunbook: ${RUNBOOK}` });
+  const onlyResolved = !d.event && !d.tell.length && d.resolved.length > 0;
+  const project = trigger?.project?.path ? `${trigger.project.path}${trigger.ref ? `@${trigger.ref.replace(/^refs\/heads\//, '')}` : ''}` : undefined;
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const walked = r.report.walk.mode === 'full' ? plural(r.report.projects.length, 'project') : r.report.projects.filter((p) => !p.memo).map((p) => p.path).join(', ') || 'caches';
+  return {
+    action: 'prewarm',
+    title: 'ImageCache pre-warm',
+    severity: onlyResolved ? 'resolved' : SEVERITY[r.status],
+    target: project ?? walked,
+    counts: d.dryRun ? `${notDone.length} step(s) planned` : countList([[n(['create', 'refresh']), 'created'], [n(['delete-superseded']), 'deleted'], [failed, 'failed'], [blocked, 'blocked'], [d.resolved.length, 'resolved']]),
+    outcome: onlyResolved ? `${d.resolved.map((e) => e.target).join(', ')} fixed` : (d.tell[0]?.finding.summary ?? (r.report.apply?.pending.length ? `${r.report.apply.pending.length} cache(s) still pending` : d.dryRun ? 'plan only' : 'caches Ready')),
+    summary: `${plural(r.report.plan.podSets, 'pod set')} in ${plural(r.report.plan.caches.length, 'cache')} (${r.report.walk.mode === 'hook' ? 'hook run' : 'full walk'}: ${r.report.walk.why}).`,
+    sections,
+  };
+}
+
+/**
+ * Tell about one prewarm run: caches created or deleted are an EVENT (told every time); project and cache problems
+ * are CONDITIONS (told once, reminded, resolved). A run with neither is silent.
+ */
+export async function notifyPrewarm(notifier: Notifier, r: PrewarmResult, trigger?: Trigger): Promise<NotifyOutcome> {
+  // A dry run's planned changes count as its event (it tells only with "notify": true).
+  const event = r.outcomes.some((o) => o.step.kind !== 'keep' && (o.outcome === 'applied' || o.detail === 'dry run'));
+  return notifier.notify({ action: 'prewarm', findings: prewarmFindings(r), covers: prewarmCovers(r.report), event, build: (d) => prewarmContent(r, d, trigger) });
 }

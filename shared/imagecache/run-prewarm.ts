@@ -3,7 +3,6 @@ import type { GitlabPort } from '#shared/gitlab/api/index';
 import { forbiddenFinding, type KubeFinding } from '#shared/kube/forbidden';
 import type { KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
-import type { Mailer } from '#shared/mail/index';
 import type { Clock } from '#shared/runtime/clock';
 import { applyImageCachePlan, type ApplyResult, type StepOutcome } from './apply-image-cache-plan';
 import { collectDesired } from './collect-desired';
@@ -12,7 +11,6 @@ import type { ImageSetStore, SaveResult } from './image-set-store';
 import type { ProjectReport } from './discover-project';
 import { plannedOptions } from './planned-options';
 import { planImageCaches } from './plan-image-caches';
-import { sendPrewarmMail } from './prewarm-mail';
 import type { RunnerImages } from './read-runner-images';
 import { resolveRunnerImages } from './resolve-runner-images';
 import type { ImageCachePlan } from './types';
@@ -21,7 +19,6 @@ import type { ImageCachePlan } from './types';
 export interface PrewarmInput {
   gitlab: GitlabPort;
   kube: KubePort;
-  mail?: Mailer;
   env: Env;
   clock: Clock;
   log: Logger;
@@ -50,6 +47,7 @@ export interface PrewarmReport {
   store?: { changed: number; removed: number } & SaveResult;
   /** Calls the functions' identity may not make (403), each naming verb, resource and namespace. */
   findings?: KubeFinding[];
+  /** A message reached at least one channel (set by the action, which tells after the run: ADR 0023). */
   mailed: boolean;
 }
 
@@ -73,7 +71,8 @@ function compact(plan: ImageCachePlan): ImageCachePlan {
 
 /**
  * The prewarm use case: runner images → desired pod sets (GitLab) → one list of caches → plan → (unless dryRun)
- * apply, wait, supersede → a mail only when something changed or failed.
+ * apply, wait, supersede. The caller tells about it (prewarm-mail.ts: created/deleted caches are events, problems
+ * are conditions).
  */
 export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const e = i.env;
@@ -157,8 +156,5 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const denied = findings.length;
   const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow || denied ? 'degraded' : created || deleted ? 'changed' : 'ok';
   const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}${denied ? `, ${denied} call(s) forbidden (${findings.map((f) => f.target).join(', ')})` : ''}`;
-  if (created || deleted || failed || applied.errors.length || apiTrouble || overflow || denied) {
-    report.mailed = await sendPrewarmMail(i.mail, i.log, { status, summary, outcomes, report });
-  }
   return { status, summary, outcomes, report };
 }

@@ -5,3 +5,5 @@ export * from './create-mail-port';
 export * from './escape-html';
 export * from './mail-limits';
 export * from './query-sender';
+export * from './render-mail-html';
+export * from './render-mail-text';

@@ -1,5 +1,5 @@
-/** Outcome colour of a report mail. */
-export type MailStatus = 'ok' | 'warn' | 'fail';
+/** Outcome colour of a report mail; `resolved` = a condition told before has cleared. */
+export type MailStatus = 'ok' | 'warn' | 'fail' | 'resolved';
 
 /** A cell value: rendered with String(); null/undefined as an em dash. */
 export type MailValue = string | number | boolean | null | undefined;
@@ -18,6 +18,10 @@ export interface MailReport {
   /** One line, e.g. "3 backups, 41 GiB"; also ends the subject. */
   summary: string;
   sections?: MailSection[];
+  /** Short lines shown under the summary (DRY RUN, reminder, "alert state unavailable"). */
+  notes?: string[];
+  /** Where to look next (GitLab commit, runbook): only http(s) URLs become links. */
+  links?: ReadonlyArray<{ label: string; url: string }>;
   footer?: string;
 }
 
@@ -28,9 +32,14 @@ export interface RenderedMail {
   text: string;
 }
 
-export const STATUS_ICON: Record<MailStatus, string> = { ok: '✅', warn: '⚠️', fail: '❌' };
-export const STATUS_COLOUR: Record<MailStatus, string> = { ok: '#1a7f37', warn: '#9a6700', fail: '#cf222e' };
-export const STATUS_LABEL: Record<MailStatus, string> = { ok: 'OK', warn: 'WARNING', fail: 'FAILED' };
+export const STATUS_ICON: Record<MailStatus, string> = { ok: '✅', warn: '⚠️', fail: '❌', resolved: '☑️' };
+export const STATUS_COLOUR: Record<MailStatus, string> = { ok: '#1a7f37', warn: '#9a6700', fail: '#cf222e', resolved: '#0969da' };
+export const STATUS_LABEL: Record<MailStatus, string> = { ok: 'OK', warn: 'WARNING', fail: 'FAILED', resolved: 'RESOLVED' };
+
+/** True for an absolute http(s) URL: anything else (javascript:, data:) is shown as text, never as a link. */
+export function isWebUrl(url: string): boolean {
+  return /^https?:\/\/[^\s"'<>]+$/i.test(url);
+}
 
 /** `em dash` for empty values, String() otherwise. */
 export function cell(v: MailValue): string {

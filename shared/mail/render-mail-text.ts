@@ -23,7 +23,8 @@ function section(s: MailSection): string {
 /** The plain-text twin of the HTML body: same content, readable in a terminal or a text-only client. */
 export function renderMailText(r: MailReport): string {
   const top = `${STATUS_ICON[r.status]} ${STATUS_LABEL[r.status]} — ${r.title}`;
-  return [top, '='.repeat(Math.min(72, [...top].length)), r.summary, '', ...(r.sections ?? []).flatMap((s) => [section(s), '']), ...(r.footer ? ['--', r.footer] : [])]
+  const links = r.links?.length ? [section({ heading: 'Links', text: r.links.map((l) => `${l.label}: ${l.url}`).join('\n') }), ''] : [];
+  return [top, '='.repeat(Math.min(72, [...top].length)), r.summary, ...(r.notes ?? []), '', ...(r.sections ?? []).flatMap((s) => [section(s), '']), ...links, ...(r.footer ? ['--', r.footer] : [])]
     .join('\n')
     .trimEnd() + '\n';
 }

@@ -12,6 +12,7 @@ export { applyVolumePlan, type StepOutcome, type VolumeKube } from './apply-volu
 export { reconcileVolumes } from './reconcile-volumes';
 export { reconcileReleases, type Remediation } from './reconcile-releases';
 export { buildReport, type ReconcileReport } from './build-report';
-export { renderReportText, renderReportMail, renderFieldDiff, lineDiff } from './render-report';
+export { renderReportText, renderFieldDiff, lineDiff } from './render-report';
+export { reconcileContent, reconcileFindings } from './reconcile-message';
 export { reconcileEnvOptions, runReconcile, type ReconcilePorts, type ReconcileOptions, type ReconcileRun } from './run-reconcile';
 export { BUNDLED_INFRA } from './bundled-infra';

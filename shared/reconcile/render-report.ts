@@ -1,4 +1,3 @@
-import type { MailReport, MailSection } from '#shared/mail/index';
 import type { ReconcileReport } from './build-report';
 import type { FieldDiff } from './types';
 
@@ -50,24 +49,4 @@ export function renderReportText(r: ReconcileReport): string {
   if (synced.length) lines.push('', `Synced: ${synced.join(', ')}`);
   lines.push('', r.summary);
   return lines.join('\n');
-}
-
-/** The mail for a run that drifted or failed (caller decides whether to send). */
-export function renderReportMail(r: ReconcileReport): MailReport {
-  const bad = r.objects.filter((o) => o.state !== 'Synced');
-  const sections: MailSection[] = [
-    { heading: 'Objects', table: { columns: ['Object', 'State', 'Why'], rows: r.objects.map((o) => [o.target, o.state, o.reasons.join(' · ') || '—']) } },
-    ...bad
-      .filter((o) => o.diff?.length)
-      .map((o) => ({ heading: `Diff: ${o.target}`, text: (o.diff ?? []).flatMap(renderFieldDiff).join('\n') })),
-  ];
-  if (r.remediation) sections.push({ heading: 'Remediation', rows: Object.entries(r.remediation).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)] as const) });
-  const degraded = bad.some((o) => o.state === 'Degraded') || r.steps.some((s) => s.outcome === 'failed');
-  return {
-    title: bad.length ? `Reconcile: ${bad.length} object(s) need attention` : 'Reconcile: drift fixed',
-    status: degraded ? 'fail' : bad.length ? 'warn' : 'ok',
-    summary: r.summary,
-    sections,
-    footer: `Desired state: ${r.source}. Secret values are masked.`,
-  };
 }

@@ -2,7 +2,7 @@ import type { Env } from '#shared/config/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
-import { renderMail, type Mailer } from '#shared/mail/index';
+import type { Notifier, NotifyOutcome } from '#shared/notify/index';
 import type { Clock } from '#shared/runtime/clock';
 import { buildReport, type ReconcileReport } from './build-report';
 import { checkCaches } from './check-caches';
@@ -10,13 +10,14 @@ import { orForbidden } from '#shared/kube/forbidden';
 import { loadDesiredState, type DesiredSource } from './load-desired';
 import { reconcileReleases } from './reconcile-releases';
 import { reconcileVolumes, type VolumesKube } from './reconcile-volumes';
-import { renderReportMail } from './render-report';
+import { reconcileContent, reconcileFindings } from './reconcile-message';
 
-/** The ports a reconcile run uses (gitlab only for an infra project or remediation; mail only on drift). */
+/** The ports a reconcile run uses (gitlab only for an infra project or remediation; the notifier for messages). */
 export interface ReconcilePorts {
   kube: VolumesKube & Pick<KubePort, 'listSecrets' | 'listImageCaches'>;
   gitlab?: Pick<GitlabPort, 'createPipeline' | 'getPipeline'>;
-  mail?: Mailer;
+  /** Every channel, with the alert state (ADR 0023); absent = no messages (the CLI's plan/apply). */
+  notifier?: Notifier;
   log: Logger;
   clock: Clock;
 }
@@ -54,16 +55,17 @@ export function reconcileEnvOptions(
   };
 }
 
-/** A report plus whether a mail went out. */
+/** A report plus whether a message reached a channel, and the notifier's outcome. */
 export interface ReconcileRun {
   report: ReconcileReport;
   mailed: boolean;
+  notify?: NotifyOutcome;
 }
 
 /**
  * One reconcile run: load the desired state, reconcile the PV/PVCs (plan → safe apply → status), check the Helm
- * releases and the runner config, remediate or verify through the infra pipeline, and mail only when something
- * drifted or failed. Port errors propagate (retryable ones let FC retry the whole, idempotent, run).
+ * releases and the runner config, remediate or verify through the infra pipeline, then tell: steps applied (the
+ * diff) are an event, what stays out of sync a condition — told once, reminded, resolved (ADR 0023). Port errors propagate (retryable ones let FC retry the whole, idempotent, run).
  * @example const { report } = await runReconcile(ports, { source: diskDesiredSource('infra'), dryRun: true, ... });
  */
 export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): Promise<ReconcileRun> {
@@ -100,16 +102,9 @@ export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): 
     caches,
   });
   ports.log.info('reconcile report', { summary: report.summary, drift: report.drift, objects: report.objects.map((x) => `${x.target}=${x.state}`) });
-  let mailed = false;
-  // Mail when something drifted: still drifting or failed (warn/fail), or fixed by this run (ok) — never on a quiet run.
-  const changed = report.steps.some((s) => s.outcome === 'applied') || report.remediation?.kind === 'triggered';
-  if ((report.drift || changed) && ports.mail) {
-    try {
-      mailed = (await ports.mail.send(renderMail(renderReportMail(report)))).sent;
-    } catch (e) {
-      // The report is the result; a mail outage must not turn a finished reconcile into a retried one.
-      ports.log.error('reconcile mail failed', { error: e });
-    }
-  }
-  return { report, mailed };
+  if (!ports.notifier) return { report, mailed: false };
+  const event = report.steps.some((s) => s.outcome === 'applied') || report.remediation?.kind === 'triggered';
+  // A message outage must not turn a finished reconcile into a retried one: the notifier never throws for it.
+  const notify = await ports.notifier.notify({ action: 'reconcile', findings: reconcileFindings(report), event, build: (d) => reconcileContent(report, d) });
+  return { report, mailed: notify.delivered, notify };
 }

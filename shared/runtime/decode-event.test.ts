@@ -20,6 +20,8 @@ describe('decodeEvent', () => {
   it('validates a manual invoke: unknown keys and bad types are rejected with the reason', () => {
     expect(decodeEvent('{"action":"backup","dryRun":true}')).toEqual({ kind: 'invoke', request: { action: 'backup', dryRun: true } });
     expect(() => decodeEvent('{"action":"backup","dryRun":"yes"}')).toThrow(/dryRun/);
+    expect(decodeEvent('{"action":"reconcile","dryRun":true,"notify":true}')).toEqual({ kind: 'invoke', request: { action: 'reconcile', dryRun: true, notify: true } });
+    expect(() => decodeEvent('{"action":"reconcile","notify":"yes"}')).toThrow(/notify/);
     expect(() => decodeEvent('{"action":"backup","bogus":1}')).toThrow(/bogus|Unrecognized/);
     expect(decodeEvent('{"action":"backup","label":"pre-upgrade"}')).toEqual({ kind: 'invoke', request: { action: 'backup', label: 'pre-upgrade' } });
     expect(() => decodeEvent('not json')).toThrow(/not valid JSON/);

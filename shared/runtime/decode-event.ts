@@ -10,6 +10,8 @@ setupZod();
 export const invokeRequestSchema = z.strictObject({
   action: z.string().check(z.minLength(1), z.maxLength(64)),
   dryRun: z.optional(z.boolean()),
+  /** A dry run sends no message unless this is true; then the subject says DRY RUN (docs/adr/0023). */
+  notify: z.optional(z.boolean()),
   /** Action parameters (e.g. `{ projects: [12] }` for prewarm). */
   params: z.optional(z.record(z.string(), z.unknown())),
   /** A label for this invocation, e.g. `{"action":"backup","label":"pre-upgrade"}` (the backup names it). */

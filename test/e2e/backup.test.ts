@@ -89,7 +89,7 @@ describe('e2e: backups that survive bad nights (sandbox: DirectMail + OSS + ECS 
       expect(result.report.fix).toMatch(/oss:GetObject/);
       const mails = (await outbox()).slice(0, (await outbox()).length - before);
       expect(mails, 'one mail per failed night').toHaveLength(1);
-      expect(mails[0]!.subject).toContain(`Backup FAILED ${result.report.name}`);
+      expect(mails[0]!.subject).toContain(`❌ FAIL backup ${result.report.name}: `);
       expect(mails[0]!.textBody).toMatch(/^pruned: none \(a run that was not verified deletes nothing\)$/m);
       expect(mails[0]!.textBody).toMatch(/^kept: 3 verified/m);
     }
@@ -131,7 +131,7 @@ describe('e2e: backups that survive bad nights (sandbox: DirectMail + OSS + ECS 
     const report = (done.result as { report: { name: string; status: string; replayed?: boolean } }).report;
     expect(report).toMatchObject({ status: 'failed', replayed: true });
     const mails = (await outbox()).slice(0, (await outbox()).length - before);
-    expect(mails.map((m) => m.subject)).toEqual([expect.stringContaining(`Backup FAILED ${report.name}`)]);
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringContaining(`❌ FAIL backup ${report.name}: `)]);
     expect(await invocationsOf(report.name)).toBe(1);
     // `gitlab-backup --times 1` cleared itself after that one run.
     expect((await cli(sandboxCommand, ['fault', '--list'])).out).not.toContain('ACTIVE');

@@ -35,7 +35,7 @@ describe('prewarm end to end (GitLab + Kubernetes emulators, worker handler, rea
     expect(held(['maven:3.9-eclipse-temurin-21', 'postgres:16', HELPER])).toBe(true);
     expect(held(['gitlab/gitlab-runner:alpine-v13.0.0'])).toBe(true);
     expect(h.mails).toHaveLength(1);
-    expect(h.mails[0]!.subject).toMatch(/ImageCache pre-warm/);
+    expect(h.mails[0]!.subject).toMatch(/^✅ OK prewarm 2 projects: \d+ created — caches Ready$/);
   });
 
   it('a second push with the same config creates nothing and mails nobody', async () => {
@@ -74,7 +74,8 @@ describe('prewarm end to end (GitLab + Kubernetes emulators, worker handler, rea
     expect(failed.detail).toMatch(/Failed to pull image "bad.registry.example\/pg:17"/);
     expect((await h.caches()).map((c) => c.metadata.name)).toContain(pg17);
     expect(r.done.find((d) => d.step.target === pg17)).toMatchObject({ outcome: 'blocked', detail: expect.stringMatching(/failed; kept/) });
-    expect(h.mails.at(-1)!.subject).toMatch(/ImageCache pre-warm/);
+    expect(h.mails.at(-1)!.subject).toMatch(/^⚠️ WARN prewarm team\/api: 1 failed, 1 blocked — /);
+    expect(h.mails.at(-1)!.text).toMatch(/Findings\n-+\n.*\n-+\ngao-\S+\s+Failed to pull image "bad\.registry\.example\/pg:17"/);
 
     // Fixed again: the pg17 cache still serves it, the failed one goes.
     h.gl.push('team/api', { branch: 'main', files: { '.gitlab-ci.yml': service.files['.gitlab-ci.yml'].replace('postgres:16', 'postgres:17') }, message: 'fix' });

@@ -52,6 +52,9 @@ describe('RUNNER_NAMESPACE outside the granted namespaces (sandbox, functions id
     expect(r.summary).toMatch(/2 call\(s\) forbidden \(Secret\/ci\/\*, ConfigMap\/ci\/image-sets\)$/);
     expect(report.apply?.errors).toEqual([]);
     expect(r.done.filter((d) => d.outcome === 'applied' && d.step.kind === 'create').length).toBeGreaterThan(0);
+    // Told as conditions: the one message names both refusals (the alert state, in `ci` too, is unreadable: said so).
+    const told = (r.report as { notify?: { delivered: boolean; findings: { new: number }; state: string; stateError?: string } }).notify;
+    expect(told).toMatchObject({ delivered: true, findings: { new: 2 }, state: 'unavailable', stateError: expect.stringContaining('403 Forbidden') });
     console.info(`findings under a namespace outside the grants (prewarm): ${findings.length}`);
   });
 

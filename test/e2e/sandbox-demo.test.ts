@@ -113,11 +113,24 @@ describe('npm start demo: push → system hook → webhook 202 → async queue �
     expect([...images].some((i) => i.startsWith('gitlab/gitlab-runner-helper:'))).toBe(true);
     expect(o.tasks.some((t) => t.functionName === 'ops-worker' && t.status === 'Succeeded')).toBe(true);
 
-    // The summary mail is in the DirectMail outbox.
+    // The same message in every configured channel: the DirectMail, DingTalk and Slack outboxes.
     const mails = (await json<{ mails: Array<{ subject: string }> }>(s.sandbox.urls['outbox.json']!)).mails;
-    expect(mails.some((m) => /ImageCache pre-warm/.test(m.subject))).toBe(true);
-    const page = await fetch(s.sandbox.urls.index!);
-    expect(await page.text()).toContain('maven:3.9-eclipse-temurin-21');
+    // One message per prewarm run that changed caches (one run per push once the webhook collapses push and
+    // repository_update into one task).
+    const told = mails.filter((m) => /^\[gitlab-ask-ops\] ✅ OK prewarm .*: \d+ created/.test(m.subject));
+    expect(told.length).toBeGreaterThan(0);
+    expect(told).toHaveLength(tasks.filter((t) => (t.result as { status?: string }).status === 'changed').length);
+    const subject = told[0]!.subject.replace('[gitlab-ask-ops] ', '');
+    const robot = (await json<{ messages: Array<{ title: string; text: string }> }>(s.sandbox.urls['dingtalk.json']!)).messages;
+    expect(robot.filter((m) => m.title.startsWith('✅ OK prewarm '))).toHaveLength(told.length);
+    expect(robot.some((m) => m.title === subject)).toBe(true);
+    expect(robot[0]!.text).toContain('maven:3.9-eclipse-temurin-21');
+    const slack = (await json<{ messages: Array<{ text: string }> }>(s.sandbox.urls['slack.json']!)).messages;
+    expect(slack.filter((m) => m.text.startsWith('✅ OK prewarm '))).toHaveLength(told.length);
+    expect(slack.some((m) => m.text === subject)).toBe(true);
+    const page = await (await fetch(s.sandbox.urls.index!)).text();
+    expect(page).toContain('maven:3.9-eclipse-temurin-21');
+    for (const k of ['outbox', 'dingtalk', 'slack']) expect(page).toContain(`<a href="${s.sandbox.urls[k]}">`);
   });
 
   it('the printed try-it command `sandbox push java-demo --wait` finds the running sandbox, pushes and follows the prewarm', async () => {

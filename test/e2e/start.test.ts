@@ -36,6 +36,9 @@ describe('npm start sandbox (in-process, real s.yaml and handlers)', () => {
     const info = JSON.parse(await readFile(join(dir, 'sandbox.json'), 'utf8'));
     expect(info).toMatchObject({ webhookUrl: s.webhookUrl, functions: expect.arrayContaining(['gitlab-webhook', 'ops-worker']) });
     expect(info.timers.length).toBeGreaterThan(0);
+    // The three channels' outboxes, next to each other; the functions are configured for all three.
+    for (const k of ['outbox.json', 'dingtalk.json', 'slack.json']) expect(info.urls[k]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/outbox\.json$/);
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['MAIL_TO', 'DINGTALK_WEBHOOK_URL', 'DINGTALK_SECRET', 'SLACK_WEBHOOK_URL']));
   });
 
   it('a GitLab push to /gitlab-webhook is acknowledged 202 and runs ops-worker under the webhook\'s task id', async () => {

@@ -2,10 +2,12 @@ import * as z from 'zod/mini';
 import { setupZod } from '#shared/config/setup-zod';
 import { backupScriptConfigFromEnv, LABEL_RE } from '#shared/backup/script/index';
 import { runBackup, type BackupReport, type EcsPort } from '#shared/backup/index';
+import { preflightContent } from '#shared/backup/orchestrate/preflight-message';
 import type { OssPort } from '#shared/cloud/oss/index';
 import { requireKeys } from '#shared/config/index';
 import { AppError } from '#shared/errors/index';
 import type { Mailer } from '#shared/mail/index';
+import { notifierFor, notifyDone, notifyStep, notifySummary } from '../notify';
 import type { ActionContext, ActionDefinition, ActionResult, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
@@ -62,11 +64,12 @@ export const backup: ActionDefinition<Params> = {
       { kind: 'run-command', target: env.BACKUP_INSTANCE_ID!, reason: `gitlab-backup via Cloud Assistant, Timeout ${env.BACKUP_TIMEOUT_SECONDS} s` },
       { kind: 'verify', target: `oss://${env.OSS_BUCKET}/${env.OSS_PREFIX}`, reason: 'independent check of sizes, checksums and write times' },
       { kind: 'retention', target: env.OSS_PREFIX, reason: `after verification only: keep ≥ ${env.BACKUP_KEEP_MIN} verified, all younger than ${env.BACKUP_KEEP_DAYS} days${env.BACKUP_KEEP_LABELLED ? ', labelled ones' : ''}` },
-      { kind: 'mail', target: env.MAIL_TO.join(',') || '(mail not configured)', reason: 'report success or the failed step, its fix and what was kept' },
+      notifyStep(env, 'report success or the failed step, its fix and what was kept (every run; a failed one must reach a channel or FC retries the report)'),
     ];
     const { key, at } = runKeyOf(ctx);
+    const notifier = notifierFor(ctx);
     const report = await runBackup(
-      { ecs: ctx.ports.ecs as EcsPort, oss: ctx.ports.oss as OssPort, mail: ctx.ports.mail as Mailer, clock: ctx.clock, log: ctx.log },
+      { ecs: ctx.ports.ecs as EcsPort, oss: ctx.ports.oss as OssPort, mail: ctx.ports.mail as Mailer, notifier, clock: ctx.clock, log: ctx.log },
       {
         instanceId: env.BACKUP_INSTANCE_ID!,
         script: backupScriptConfigFromEnv(env),
@@ -82,14 +85,16 @@ export const backup: ActionDefinition<Params> = {
       },
     );
     const failed = report.status === 'failed';
+    // A dry run (preflight) tells only when asked: `{"action":"backup","dryRun":true,"notify":true}`.
+    const told = ctx.dryRun && ctx.request.notify ? await notifier.notify({ action: 'backup', event: true, build: () => preflightContent(report) }) : undefined;
     return {
       action: 'backup',
       dryRun: ctx.dryRun,
       status: statusOf(report),
       summary: summaryOf(report),
       plan,
-      done: ctx.dryRun || report.replayed ? [] : plan.map((step) => ({ step, outcome: failed ? 'failed' : 'applied' })),
-      report,
+      done: told ? [notifyDone(plan.at(-1)!, told)] : ctx.dryRun || report.replayed ? [] : plan.map((step) => (step.kind === 'notify' ? { step, outcome: report.mail?.failed ? 'failed' : report.mail?.sent ? 'applied' : 'skipped', ...(report.mail?.detail ? { detail: report.mail.detail } : {}) } : { step, outcome: failed ? 'failed' : 'applied' })),
+      report: told ? { ...report, notify: notifySummary(told) } : report,
       ...(failed ? { errors: [{ code: report.step === 'verify-oss' ? 'VERIFY_FAILED' : 'BACKUP_FAILED', message: report.cause ?? 'backup failed' }] } : {}),
     };
   },

@@ -7,7 +7,8 @@ import { kubeImageSetStore } from '#shared/imagecache/kube-image-set-store';
 import type { ImageCacheStep } from '#shared/imagecache/types';
 import { runPrewarm } from '#shared/imagecache/run-prewarm';
 import type { KubePort } from '#shared/kube/port';
-import type { Mailer } from '#shared/mail/index';
+import { notifyPrewarm } from '#shared/imagecache/prewarm-mail';
+import { notifierFor, notifySummary } from '../notify';
 import type { ActionDefinition, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
@@ -42,7 +43,6 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
       gitlab: port<GitlabPort>(ctx.ports, 'gitlab'),
       kube,
       store,
-      mail: ctx.ports.mail as Mailer | undefined,
       env: ctx.config.env,
       clock: ctx.clock,
       log: ctx.log,
@@ -52,6 +52,10 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
       ...(ctx.config.env.GITLAB_REMOTE_INCLUDE_ALLOWLIST.length ? { readRemote: port<(url: string) => Promise<string | undefined>>(ctx.ports, 'remoteIncludes') } : {}),
     });
     const errors = r.report.apply?.errors ?? [];
+    // After the run: caches created/deleted are an event, project and cache problems conditions (ADR 0023). The
+    // outcome is `report.notify` (the plan and done list stay the caches').
+    const told = await notifyPrewarm(notifierFor(ctx), r, ctx.request.source?.trigger);
+    r.report.mailed = told.delivered;
     return {
       action: 'prewarm',
       dryRun: ctx.dryRun,
@@ -59,7 +63,7 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
       summary: r.summary,
       plan: r.report.plan.steps.map(asPlanStep),
       done: r.outcomes.map((o) => ({ step: asPlanStep(o.step), outcome: o.outcome, ...(o.detail ? { detail: o.detail } : {}) })),
-      report: r.report,
+      report: { ...r.report, notify: notifySummary(told) },
       ...(errors.length ? { errors } : {}),
     };
   },

@@ -3,8 +3,8 @@ import { setupZod } from '#shared/config/setup-zod';
 import { AppError } from '#shared/errors/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
-import type { Mailer } from '#shared/mail/index';
 import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, reconcileEnvOptions, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
+import { notifierFor, notifySummary } from '../notify';
 import type { ActionDefinition, ActionResult, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
@@ -25,7 +25,8 @@ function status(r: ReconcileReport): ActionResult['status'] {
 /**
  * `reconcile`: desired state (bundled infra/, or INFRA_PROJECT@INFRA_REF:INFRA_PATH through GitLab) vs the cluster
  * for the NAS PV/PVCs and the gitlab-runner release; safe steps applied unless dryRun or RECONCILE_APPLY=false;
- * mail on drift or failure. `verifyPipeline` comes from the infra pipeline's Pipeline Hook.
+ * applied steps are told as an event, drift and failures as conditions (once, reminded, resolved: ADR 0023).
+ * `verifyPipeline` comes from the infra pipeline's Pipeline Hook.
  * @example s invoke -e '{"action":"reconcile","dryRun":true}'
  */
 export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
@@ -37,8 +38,8 @@ export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
     const needsGitlab = Boolean(e.INFRA_PROJECT);
     const gitlab = needsGitlab ? port<GitlabPort>(ctx.ports, 'gitlab') : undefined;
     const source = gitlab && e.INFRA_PROJECT ? gitlabDesiredSource(gitlab, e.INFRA_PROJECT, e.INFRA_REF, e.INFRA_PATH) : memoryDesiredSource(BUNDLED_INFRA);
-    const { report, mailed } = await runReconcile(
-      { kube: port<KubePort>(ctx.ports, 'kube'), ...(gitlab ? { gitlab } : {}), ...(ctx.ports.mail ? { mail: ctx.ports.mail as Mailer } : {}), log: ctx.log, clock: ctx.clock },
+    const { report, mailed, notify } = await runReconcile(
+      { kube: port<KubePort>(ctx.ports, 'kube'), ...(gitlab ? { gitlab } : {}), notifier: notifierFor(ctx), log: ctx.log, clock: ctx.clock },
       {
         ...reconcileEnvOptions(e),
         source,
@@ -55,7 +56,7 @@ export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
       summary: report.summary,
       plan,
       done: report.steps.map((s, i) => ({ step: plan[i]!, outcome: s.outcome, ...(s.detail ? { detail: s.detail } : {}) })),
-      report: { ...report, mailed },
+      report: { ...report, mailed, ...(notify ? { notify: notifySummary(notify) } : {}) },
       ...(failed.length ? { errors: failed.map((s) => ({ code: 'KUBE_API', message: `${s.kind} ${s.target}: ${s.detail ?? 'failed'}` })) } : {}),
     };
   },

@@ -1,5 +1,7 @@
-import { renderMail, type MailSection, type RenderedMail } from '#shared/mail/index';
+import type { MailSection } from '#shared/mail/index';
+import { createNotifier, mailChannel, type NotifyContent } from '#shared/notify/index';
 import type { BackupReport } from './backup-report';
+import type { BackupDeps } from './run-backup';
 
 /** `1.5 GiB`-style sizes for mails. */
 export function formatBytes(n: number): string {
@@ -52,41 +54,64 @@ function retentionSection(r: BackupReport): MailSection {
   return { heading: 'Retention this run', text: lines.join('\n') };
 }
 
-/** The mail for a verified backup: sizes, checksums, duration, what retention kept and pruned. */
-export function renderSuccessMail(r: BackupReport): RenderedMail {
+/** Who it is about: the run's backup name (it carries the date and the label); the host is in the Run block. */
+const targetOf = (r: BackupReport): string => r.name;
+
+/** The message for a verified backup: sizes, checksums, duration, what retention kept and pruned. */
+export function successContent(r: BackupReport): NotifyContent {
   const archive = r.files?.find((f) => f.kind === 'archive');
   const warnings = r.retention?.errors ?? [];
   const sections: MailSection[] = [
-    runRows(r),
+    { heading: 'What was done', rows: [['backup', r.name], ['size', archive ? formatBytes(archive.size) : undefined], ['verified on OSS', r.verifiedRecord ?? 'yes'], ['GitLab', r.gitlabVersion]] },
     { heading: 'Verified on OSS', table: { columns: ['object', 'size', 'sha256', 'crc64'], rows: (r.files ?? []).map((f) => [f.key, formatBytes(f.size), f.sha256, f.crc64]) } },
     retentionSection(r),
+    runRows(r),
   ];
-  if (warnings.length) sections.push({ heading: 'Retention warnings', text: warnings.join('\n') });
-  return renderMail({
+  if (warnings.length) sections.push({ heading: 'What was not done (retention warnings)', text: warnings.join('\n') });
+  return {
+    action: 'backup',
     title: `Backup verified ${r.name}`,
-    status: warnings.length ? 'warn' : 'ok',
-    summary: `${archive ? formatBytes(archive.size) : '?'}, ${r.backupsKept ?? '?'} verified kept, ${r.retention?.pruned.length ?? 0} pruned`,
+    severity: warnings.length ? 'warn' : 'ok',
+    target: targetOf(r),
+    counts: `${archive ? formatBytes(archive.size) : '?'}, ${r.backupsKept ?? '?'} verified kept, ${r.retention?.pruned.length ?? 0} pruned`,
+    outcome: warnings.length ? `${warnings.length} retention warning(s)` : '',
     sections,
-  });
+  };
 }
 
-/** The mail for a failed (or unfinished) run: the step, a cause a person understands, the fix, what was kept. */
-export function renderFailureMail(r: BackupReport): RenderedMail {
+/** The message for a failed (or unfinished) run: the step, a cause a person understands, the fix, what was kept. */
+export function failureContent(r: BackupReport): NotifyContent {
   const running = r.status === 'running';
   const sections: MailSection[] = [
-    { heading: running ? 'Still running' : 'What failed', rows: [['step', r.step], ['cause', r.cause], ['fix', r.fix], ['Cloud Assistant status', r.invocationStatus], ['error code', r.errorCode]] },
+    { heading: running ? 'Still running' : 'What failed', rows: [['step', r.step], ['cause', r.cause], ['fix', r.fix ?? 'no specific fix known: read the log lines below and the host log /var/log/gitlab-ask-ops/'], ['Cloud Assistant status', r.invocationStatus], ['error code', r.errorCode]] },
     retentionSection(r),
     runRows(r),
   ];
   if (r.verifyProblems?.length) sections.push({ heading: 'Verification on OSS', text: r.verifyProblems.join('\n') });
   if (r.logTail?.length) sections.push({ heading: 'Last log lines', text: r.logTail.join('\n') });
-  return renderMail({
+  return {
+    action: 'backup',
     title: running ? `Backup not finished ${r.name}` : `Backup FAILED ${r.name}`,
-    status: running ? 'warn' : 'fail',
-    summary: r.cause ?? 'unknown cause',
+    severity: running ? 'warn' : 'fail',
+    target: targetOf(r),
+    counts: running ? 'still running' : `${r.backupsKept ?? '?'} verified kept`,
+    outcome: running ? (r.cause ?? 'at the deadline') : `failed at ${r.step ?? '?'}: ${r.cause ?? 'unknown cause'}`,
     sections,
     footer: running
       ? 'FC re-delivers this task; the retry follows the same invocation and reports it.'
-      : 'This run was not verified and counts toward nothing; nothing was deleted. The watchdog mails again if no backup is verified within BACKUP_RPO_HOURS.',
-  });
+      : 'This run was not verified and counts toward nothing; nothing was deleted. The watchdog tells again if no backup is verified within BACKUP_RPO_HOURS.',
+  };
+}
+
+/**
+ * Send a backup report (an EVENT: every run tells, failed ones always) on every channel. `failed` = every configured
+ * channel failed (the caller then has FC retry the report); a run without channels is `sent: false`, not failed.
+ */
+export async function sendBackupReport(d: Pick<BackupDeps, 'notifier' | 'mail' | 'clock' | 'log'>, r: BackupReport, attempts: number): Promise<NonNullable<BackupReport['mail']>> {
+  const notifier = d.notifier ?? createNotifier({ channels: [mailChannel(d.mail)], clock: d.clock, log: d.log, remindHours: 24, dryRun: false });
+  const o = await notifier.notify({ action: 'backup', event: true, build: () => (r.status === 'verified' ? successContent(r) : failureContent(r)) });
+  const failures = o.results.filter((x) => !x.ok && !x.skipped).map((x) => `${x.channel}: ${x.detail}`);
+  const skipped = o.results.filter((x) => x.skipped).map((x) => `${x.channel}: ${x.skipped}`);
+  const detail = [...failures, ...(o.delivered ? [] : skipped)].join('; ');
+  return { sent: o.delivered, ...(o.allFailed ? { failed: true } : {}), attempts, ...(detail ? { detail } : {}), channels: Object.fromEntries(o.results.map((x) => [x.channel, x.ok ? 'sent' : x.skipped ? 'skipped' : 'failed'])) };
 }

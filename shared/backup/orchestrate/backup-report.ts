@@ -42,8 +42,11 @@ export interface BackupReport {
   /** Verified backups on OSS after this run. */
   backupsKept?: number;
   logTail?: string[];
-  /** Mail outcome: sent, skipped (not configured) or the error, and how many sends were tried for this report. */
-  mail?: { sent: boolean; failed?: boolean; attempts: number; detail?: string };
+  /**
+   * Message outcome over every channel (mail, DingTalk, Slack): sent (≥1 delivered), failed (every configured one
+   * failed), the errors or why skipped, how many sends were tried for this report, and each channel's result.
+   */
+  mail?: { sent: boolean; failed?: boolean; attempts: number; detail?: string; channels?: Record<string, 'sent' | 'skipped' | 'failed'> };
   /** Dry run: the read-only checks. */
   preflight?: CheckResult[];
   /** Dry run: the size of the script RunCommand would send (`ops backup-script` prints it). */

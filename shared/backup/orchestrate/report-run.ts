@@ -2,7 +2,7 @@ import { AppError, toAppError } from '#shared/errors/index';
 import { inventory, isVerified, listPrefix } from '../inventory';
 import { applyRetention, type RetentionOutcome } from '../retention/apply-retention';
 import { findRunRecord, RUN_RECORD_SCHEMA, saveRunRecord, type RunRecord } from '../run-record';
-import { renderFailureMail, renderSuccessMail } from './backup-mail';
+import { sendBackupReport } from './backup-mail';
 import type { BackupReport } from './backup-report';
 import { fixFor } from './fix-hints';
 import type { BackupDeps, BackupRunOptions } from './run-backup';
@@ -58,16 +58,11 @@ export async function mailAndRecord(d: BackupDeps, o: BackupRunOptions, r: Backu
   r.mail = { sent: false, failed: true, attempts, detail: 'not sent yet' };
   await persist();
   await step(d, 'mail', async () => {
-    try {
-      const m = await d.mail.send(r.status === 'verified' ? renderSuccessMail(r) : renderFailureMail(r));
-      r.mail = { sent: m.sent, attempts, ...(m.skipped ? { detail: m.skipped } : {}) };
-    } catch (e) {
-      r.mail = { sent: false, failed: true, attempts, detail: toAppError(e).message };
-    }
+    r.mail = await sendBackupReport(d, r, attempts);
   }, () => (r.mail?.failed ? 'failed' : r.mail?.sent ? 'sent' : 'skipped'));
   await persist();
   if (r.mail?.failed && r.status === 'failed' && saved) {
-    throw new AppError('MAIL', `backup ${r.name} failed and its report could not be mailed (${r.mail.detail}); FC retries this task to re-send the report, not the backup`, {
+    throw new AppError('MAIL', `backup ${r.name} failed and its report could not be mailed or sent on any channel (${r.mail.detail}); FC retries this task to re-send the report, not the backup`, {
       retryable: true,
       details: { name: r.name, step: r.step, fix: fixFor('mail', { mountDir: o.script.mountDir, stagingDir: o.script.stagingDir }) },
     });
@@ -76,12 +71,7 @@ export async function mailAndRecord(d: BackupDeps, o: BackupRunOptions, r: Backu
 }
 
 async function mailThenThrow(d: BackupDeps, o: BackupRunOptions, r: BackupReport, rec: RunRecord, saved: boolean): Promise<never | BackupReport> {
-  try {
-    const m = await d.mail.send(renderFailureMail(r));
-    r.mail = { sent: m.sent, attempts: 1, ...(m.skipped ? { detail: m.skipped } : {}) };
-  } catch (e) {
-    r.mail = { sent: false, failed: true, attempts: 1, detail: toAppError(e).message };
-  }
+  r.mail = await sendBackupReport(d, r, 1);
   if (!saved) return r;
   await saveRunRecord(d.oss, o.script.ossPrefix, { ...rec, invokeId: r.invokeId ?? rec.invokeId, updatedAt: d.clock.now().toISOString() });
   throw new AppError('TIMEOUT', `backup ${r.name} is still running on ${r.instanceId} at the worker's deadline; FC's retry of this task follows the same invocation`, { retryable: true, details: { name: r.name, invokeId: r.invokeId } });

@@ -1,6 +1,7 @@
 import type { OssPort } from '#shared/cloud/oss/index';
 import type { Logger } from '#shared/log/index';
 import type { Mailer } from '#shared/mail/index';
+import type { Notifier } from '#shared/notify/index';
 import type { Clock } from '#shared/runtime/index';
 import type { EcsPort } from '../ecs-port';
 import { runBackupPreflight } from '../preflight/run-preflight';
@@ -18,7 +19,10 @@ import { step } from './step-log';
 export interface BackupDeps {
   ecs: EcsPort;
   oss: OssPort;
+  /** DirectMail: the preflight checks its sender; reports go through `notifier` (or this mailer alone without one). */
   mail: Mailer;
+  /** Every channel with the invocation's context (functions/ops-worker/notify.ts); absent = the mailer alone. */
+  notifier?: Notifier;
   clock: Clock;
   log: Logger;
 }

@@ -1,7 +1,5 @@
 import type { OssPort } from '#shared/cloud/oss/index';
-import { renderMail, type RenderedMail } from '#shared/mail/index';
 import { describeBackups } from '../describe-backups';
-import { formatBytes } from '../orchestrate/backup-mail';
 import type { RetentionOptions } from '../retention/plan-retention';
 
 /** One backup as the watchdog reports it. */
@@ -52,19 +50,4 @@ export async function checkRpo(oss: OssPort, o: { ossPrefix: string; rpoHours: n
     newestVerifiedAgeHours: newest.ageHours,
     ...(ok ? {} : { cause: `the newest verified backup ${newest.name} was taken ${newest.ageHours} h ago (RPO ${o.rpoHours} h)` }),
   };
-}
-
-/** The alert mail: what is missing and what is there. */
-export function renderWatchdogMail(r: WatchdogReport): RenderedMail {
-  return renderMail({
-    title: `No verified backup within ${r.rpoHours} h`,
-    status: 'fail',
-    summary: r.cause ?? 'RPO breached',
-    sections: [
-      { heading: 'Newest verified', rows: [['backup', r.newestVerified], ['taken', r.newestVerifiedAt], ['age (h)', r.newestVerifiedAgeHours], ['RPO (h)', r.rpoHours]] },
-      { heading: `Backups on OSS (${r.backups.length}, ${formatBytes(r.totalBytes)})`, table: { columns: ['backup', 'taken', 'age (h)', 'size', 'verified'], rows: r.backups.map((b) => [b.name, b.createdAt, b.ageHours, formatBytes(b.bytes), b.verified ? 'yes' : 'no']) } },
-      ...(r.problems?.length ? [{ heading: 'Could not read', text: r.problems.join('\n') }] : []),
-    ],
-    footer: 'Read the last backup mails and the ops-worker logs; `npm run -s ops -- backups` lists what is on OSS. After fixing the cause run `s ops-worker invoke -e \'{"action":"backup"}\'`.',
-  });
 }

@@ -21,11 +21,12 @@ describe('backup failures: every Cloud Assistant outcome and every verification 
     expect(r.status).toBe('failed');
     expect(r.cause).toMatch(cause);
     const mail = bed.dm.outbox.at(-1)!;
-    expect(mail.subject).toContain(`Backup FAILED ${r.name}`);
+    expect(mail.subject).toContain(`❌ FAIL backup ${r.name}: `);
+    expect(mail.textBody).toContain(`Backup FAILED ${r.name}`);
     expect(mail.textBody).toMatch(cause);
     expect(mail.textBody).toMatch(/^pruned: none \(a run that was not verified deletes nothing\)$/m);
     expect(r.retention?.pruned).toEqual([]);
-    expect(bed.dm.outbox.filter((m) => m.subject.includes(`Backup verified ${r.name}`) && m.textBody?.includes(r.instanceId))).toHaveLength(0);
+    expect(bed.dm.outbox.filter((m) => m.subject.startsWith(`✅ OK backup ${r.name}`) && m.textBody?.includes(r.instanceId))).toHaveLength(0);
     expect(r.verifiedRecord).toBeUndefined();
   };
 

@@ -27,7 +27,8 @@ describe('backup orchestration against the OSS + ECS + DirectMail emulators', ()
     expect(Date.parse(record.createdAt!)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(Date.parse(record.verifiedAt!)).toBeGreaterThanOrEqual(Date.parse(record.createdAt!));
     const mail = bed.dm.outbox.at(-1)!;
-    expect(mail.subject).toContain(`Backup verified ${r.name}`);
+    expect(mail.subject).toMatch(new RegExp(`^✅ OK backup ${r.name}: \\d+(\\.\\d)? KiB, 1 verified kept, 0 pruned`));
+    expect(mail.textBody).toContain(`Backup verified ${r.name}`);
     expect(mail.textBody).toMatch(/^pruned: none$/m);
   });
 
@@ -67,7 +68,7 @@ describe('backup orchestration against the OSS + ECS + DirectMail emulators', ()
     expect(backupRuns(bed, host)).toHaveLength(1);
     // Whichever attempt reports second stays quiet: one success mail for one backup.
     expect([done.replayed, second.replayed].filter(Boolean)).toHaveLength(1);
-    expect(bed.dm.outbox.filter((m) => m.subject.includes(`Backup verified ${done.name}`))).toHaveLength(1);
+    expect(bed.dm.outbox.filter((m) => m.subject.startsWith(`✅ OK backup ${done.name}:`))).toHaveLength(1);
     expect(bed.dm.outbox.length).toBe(mails + 1);
   });
 
@@ -76,7 +77,8 @@ describe('backup orchestration against the OSS + ECS + DirectMail emulators', ()
     host.faults.backupSleepSeconds = 2;
     const runKey = newRunKey();
     await expect(bed.run(host, { runKey, deadline: new Date(Date.now() + 300) })).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
-    expect(bed.dm.outbox.at(-1)!.subject).toContain('Backup not finished');
+    expect(bed.dm.outbox.at(-1)!.subject).toMatch(/^⚠️ WARN backup \S+: still running/);
+    expect(bed.dm.outbox.at(-1)!.textBody).toContain('Backup not finished');
     const retry = await bed.run(host, { runKey });
     expect(retry).toMatchObject({ status: 'verified', attached: true });
     expect(backupRuns(bed, host)).toHaveLength(1);
@@ -113,7 +115,7 @@ describe('backup orchestration against the OSS + ECS + DirectMail emulators', ()
     const retry = await bed.run(host, { runKey });
     expect(retry).toMatchObject({ status: 'failed', step: 'backup', replayed: true, mail: { sent: true, attempts: 2 } });
     expect(bed.dm.outbox).toHaveLength(mails + 1);
-    expect(bed.dm.outbox.at(-1)!.subject).toContain(`Backup FAILED ${retry.name}`);
+    expect(bed.dm.outbox.at(-1)!.subject).toContain(`❌ FAIL backup ${retry.name}: 0 verified kept — failed at`);
     expect(backupRuns(bed, host)).toHaveLength(1);
     // A new invocation is a new backup, never the old failure replayed.
     host.faults = {};

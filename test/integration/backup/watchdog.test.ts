@@ -64,7 +64,8 @@ describe('watchdog action (OSS + DirectMail emulators)', () => {
     expect(r.summary).toMatch(/newest verified backup \S+ was taken 33 h ago \(RPO 26 h\)/);
     expect(bed.dm.outbox).toHaveLength(mails + 1);
     const mail = bed.dm.outbox.at(-1)!;
-    expect(mail.subject).toMatch(/^❌ No verified backup within 26 h/);
+    expect(mail.subject).toMatch(/^❌ FAIL watchdog .*: no verified backup in 33 h \(RPO 26 h\)/);
+    expect(mail.textBody).toContain('No verified backup within 26 h');
     expect(mail.textBody).toContain('33');
   });
 

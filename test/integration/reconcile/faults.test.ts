@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { editedInfra, startHarness, type Harness } from './harness';
+import { memoryAlertStore } from '#shared/notify/index';
+import { editedInfra, mailNotifier, startHarness, type Harness } from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -64,10 +65,11 @@ describe('reconcile under faults', () => {
 
   it('mail: a DirectMail outage does not fail a finished reconcile', async () => {
     h = await startHarness();
-    const r = await h.run({}, { mail: { send: async () => Promise.reject(new Error('dm down')) } });
+    const r = await h.run({}, { notifier: mailNotifier({ send: async () => Promise.reject(new Error('dm down')) }, memoryAlertStore(), h.log) });
     expect(r.mailed).toBe(false);
+    expect(r.notify).toMatchObject({ told: true, delivered: false, allFailed: true });
     expect(r.report.steps.every((s) => s.outcome === 'applied')).toBe(true);
-    expect(h.log.lines.some((l) => l.msg === 'reconcile mail failed')).toBe(true);
+    expect(h.log.lines.some((l) => l.msg === 'notify channel failed' && l.detail === 'dm down')).toBe(true);
   });
 
   it('gitlab: a failing pipeline trigger is a clear GITLAB_API error (the run is retried whole; volumes converge)', async () => {

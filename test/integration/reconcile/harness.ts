@@ -4,6 +4,7 @@ import { seedReconcileState } from '#local/sandbox/parts/reconcile-seed';
 import { createKubePort, type KubePort } from '#shared/kube/index';
 import { memoryLogger } from '#shared/log/index';
 import type { Mailer, MailMessage } from '#shared/mail/index';
+import { createNotifier, mailChannel, memoryAlertStore, type AlertStore, type Notifier } from '#shared/notify/index';
 import { diskDesiredSource, memoryDesiredSource, runReconcile, type DesiredSource, type ReconcileOptions, type ReconcilePorts } from '#shared/reconcile/index';
 import { infraFiles } from '#shared/reconcile/bundle-infra';
 
@@ -13,6 +14,11 @@ export const INFRA_DIR = fileURLToPath(new URL('../../../infra/', import.meta.ur
 export function recordingMailer(): Mailer & { sent: MailMessage[] } {
   const sent: MailMessage[] = [];
   return { sent, send: async (m) => (sent.push(m), { sent: true, envIds: ['env-1'], recipients: 1 }) };
+}
+
+/** A notifier over one mailer and an in-memory alert state (as the worker builds it over the ConfigMap). */
+export function mailNotifier(mail: Mailer, store: AlertStore = memoryAlertStore(), log = memoryLogger()): Notifier {
+  return createNotifier({ channels: [mailChannel(mail)], store, clock: { now: () => new Date(), sleep: async () => undefined }, log, remindHours: 24, dryRun: false });
 }
 
 /** infra/ files with edits applied (`edit(files)` mutates the copy). */
@@ -36,6 +42,8 @@ export interface Harness {
   kube: KubeEmulator;
   port: KubePort;
   mail: ReturnType<typeof recordingMailer>;
+  /** The alert state the harness's notifier keeps between runs. */
+  alerts: ReturnType<typeof memoryAlertStore>;
   log: ReturnType<typeof memoryLogger>;
   run(o?: Partial<ReconcileOptions>, extra?: Partial<ReconcilePorts>): ReturnType<typeof runReconcile>;
   close(): Promise<void>;
@@ -51,10 +59,12 @@ export async function startHarness(opts: { seed?: boolean; attempts?: number } =
   const port = createKubePort({ kubeconfigYaml: kube.kubeconfig, retryBaseMs: 1, attempts: opts.attempts ?? 3 });
   const mail = recordingMailer();
   const log = memoryLogger();
+  const alerts = memoryAlertStore();
+  const notifier = mailNotifier(mail, alerts, log);
   const run = (o: Partial<ReconcileOptions> = {}, extra: Partial<ReconcilePorts> = {}) =>
     runReconcile(
-      { kube: port, mail, log, clock: { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) }, ...extra },
+      { kube: port, notifier, log, clock: { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) }, ...extra },
       { source: diskDesiredSource(INFRA_DIR), dryRun: false, apply: true, allowRecreate: false, nasCapacity: '10Pi', pendingMinutes: 10, remediate: false, infraRef: 'main', ...o },
     );
-  return { kube, port, mail, log, run, close: () => kube.close() };
+  return { kube, port, mail, alerts, log, run, close: () => kube.close() };
 }

@@ -65,7 +65,8 @@ describe('reconcile volumes against the kube emulator', () => {
     expect(r.report.objects.find((o) => o.target === 'PersistentVolume/gitlab-runner-cache-pv')?.state).toBe('OutOfSync');
     expect(h.kube.store.get('persistentvolumes', 'gitlab-runner-cache-pv')?.metadata.uid).toBe(uid);
     expect(r.mailed).toBe(true);
-    expect(h.mail.sent.at(-1)!.subject).toMatch(/need attention/);
+    expect(h.mail.sent.at(-1)!.subject).toMatch(/^⚠️ WARN reconcile .*: 1 blocked, 1 not synced — recreate blocked/);
+    expect(h.mail.sent.at(-1)!.text).toContain('need attention');
     expect(h.mail.sent.at(-1)!.text).toContain('+ spec.nfs: {"path":"/share","server":"cache-new-target');
   });
 
