@@ -37,14 +37,14 @@ describe('ops status against the sandbox', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('with nothing run yet: every action listed without a run, no verified backup, findings not available, timers from FC', async () => {
+  it('with nothing run yet: every action listed without a run, no verified backup, no open findings, timers from FC', async () => {
     const r = await ops(['status', '--json'], { SANDBOX_DIR: dir });
     expect(r.code).toBe(0);
     expect(r.err.split('\n')[0]).toMatch(/^target: sandbox .*: fc ops-worker via .* · bucket oss:\/\/gitlab-backups\/gitlab-backups\//);
     const j = JSON.parse(r.out) as StatusReport;
     expect(j.runs.available && j.runs.actions.map((a) => [a.action, a.last])).toEqual([['backup', undefined], ['ping', undefined], ['prewarm', undefined], ['reconcile', undefined], ['watchdog', undefined]]);
     expect(j.backup).toMatchObject({ available: true, verified: 0, withinRpo: false, rpoHours: 26 });
-    expect(j.findings).toEqual({ available: false, reason: expect.stringContaining('alert-state store') });
+    expect(j.findings).toEqual({ available: true, findings: [] });
     if (!j.timers.available) throw new Error('timers not available');
     expect(j.timers.from).toBe('fc');
     const backup = j.timers.timers.find((t) => t.trigger === 'nightly-backup')!;
@@ -75,6 +75,17 @@ describe('ops status against the sandbox', () => {
     expect(text.out).toMatch(/^ {2}backup +\d{4}-\d\d-\d\d \d\d:\d\dZ \(\d+ min ago\) +timer nightly-backup +changed +backup \S+ verified/m);
     expect(text.out).toMatch(/last failure: backup \S+ failed at /);
     expect(text.out).toMatch(/newest verified: \S+, taken .*, within the RPO of 26 h; 1 verified on OSS/);
+  });
+
+  it('open findings come from the alert state: the seeded claims\' blocked recreate, after an hourly reconcile', async () => {
+    await fire('hourly-reconcile', 'reconcile', new Date());
+    const j = JSON.parse((await ops(['status', '--json'], { SANDBOX_DIR: dir })).out) as StatusReport;
+    if (!j.findings.available) throw new Error(j.findings.reason);
+    expect(j.findings.findings.length).toBeGreaterThan(0);
+    expect(j.findings.findings.every((f) => f.action === 'reconcile' && f.since)).toBe(true);
+    expect(j.findings.findings.map((f) => f.key).join('\n')).toMatch(/PersistentVolumeClaim\/default\/\S+: /);
+    const text = await ops(['status'], { SANDBOX_DIR: dir });
+    expect(text.out).toMatch(/open findings\n( {2}(fail|warn) reconcile \S+: .*\n)*? {2}warn reconcile PersistentVolumeClaim\/default\/\S+: recreate blocked — /);
   });
 
   it('an FC that does not answer: that section says why, the others still show, exit 1', async () => {

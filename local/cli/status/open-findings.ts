@@ -1,3 +1,8 @@
+import type { Config } from '#shared/config/index';
+import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
+import { kubeAlertStore, readOpenFindings as readAlertState } from '#shared/notify/index';
+import type { CloudCredentials } from '#shared/runtime/credentials';
+
 /** A problem the notifier has reported and not yet seen resolved (the alert state). */
 export interface OpenFinding {
   key: string;
@@ -11,9 +16,17 @@ export interface OpenFinding {
 export type OpenFindings = { available: true; findings: OpenFinding[] } | { available: false; reason: string };
 
 /**
- * The adapter `ops status` reads open findings through. The alert-state store arrives with the notifier (its read
- * function plugs in here, one call); until then status says the section is not available rather than "none".
+ * The open findings `ops status` shows: the notifier's alert state (ConfigMap `gitlab-ask-ops-alerts` in
+ * RUNNER_NAMESPACE, ADR 0023), read through the kubeconfig the functions would get. No cluster configured → not
+ * available (with the reason), never "none".
  */
-export async function readOpenFindings(_env: Record<string, string | undefined>): Promise<OpenFindings> {
-  return { available: false, reason: 'no alert-state store in this build yet (the notifier brings it)' };
+export async function readOpenFindings(config: Config, credentials: () => CloudCredentials | undefined): Promise<OpenFindings> {
+  const e = config.env;
+  if (!e.ASK_CLUSTER_ID && !e.KUBE_CONFIG && !e.KUBECONFIG_PATH) return { available: false, reason: 'no cluster configured (ASK_CLUSTER_ID): the alert state lives there' };
+  const kube = createKubePortFromConfig({ config, credentials });
+  const entries = await readAlertState(kubeAlertStore(() => kube, { namespace: e.RUNNER_NAMESPACE }));
+  return {
+    available: true,
+    findings: entries.map((x) => ({ key: `${x.action} ${x.target}: ${x.cause}`, summary: x.summary, severity: x.severity, action: x.action, since: x.firstSeen })),
+  };
 }

@@ -40,7 +40,7 @@ export function renderStatus(r: StatusReport): string[] {
   out.push('open findings');
   if (!r.findings.available) out.push(`  not available: ${r.findings.reason}`);
   else if (!r.findings.findings.length) out.push('  none');
-  else for (const f of r.findings.findings) out.push(`  ${f.severity ? `${f.severity} ` : ''}${f.summary}${f.since ? ` (since ${short(f.since)})` : ''}`);
+  else for (const f of r.findings.findings) out.push(`  ${f.severity ? `${f.severity} ` : ''}${f.key} — ${f.summary}${f.since ? ` (since ${short(f.since)})` : ''}`);
   if (!r.timers.available) out.push('timers', `  not available: ${r.timers.reason}`);
   else {
     out.push(`timers (${r.timers.from === 'fc' ? 'as deployed in FC' : 'from s.yaml'})`);

@@ -53,7 +53,7 @@ export async function runStatus(env: Record<string, string | undefined>, cwd: st
       const newest = b ? { name: b.name, createdAt: b.createdAt, ...(b.verifiedAt ? { verifiedAt: b.verifiedAt } : {}), ageHours: hours(b.createdAt, now), sizeBytes: b.sizeBytes } : undefined;
       return { available: true as const, ...(newest ? { newest } : {}), verified: verified.length, rpoHours: e.BACKUP_RPO_HOURS, withinRpo: newest !== undefined && newest.ageHours <= e.BACKUP_RPO_HOURS };
     }),
-    readOpenFindings(env).catch((err: unknown): OpenFindings => (errors.push(`findings: ${(err as Error).message}`), { available: false, reason: (err as Error).message })),
+    readOpenFindings(config, () => ctx.credentials()).catch((err: unknown): OpenFindings => (errors.push(`findings: ${(err as Error).message}`), { available: false, reason: (err as Error).message })),
     guard('timers', async () => ({ available: true as const, ...(await nextFires({ ...(fc ? { fc } : {}), worker: e.WORKER_FUNCTION, functions: () => ctx.functions(), now })) })),
   ]);
   return { at: now.toISOString(), since: since.toISOString(), runs, backup, findings, timers, errors };
