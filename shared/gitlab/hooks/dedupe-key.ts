@@ -80,9 +80,14 @@ export function deliveryKey(idempotencyKey: string | undefined, hook: Identified
   return `body:${sha256(stableStringify(picked))}`;
 }
 
-/** One dedupe key per (delivery, action): a delivery that asks for two actions hands each off on its own. */
-export function requestKey(delivery: string, action: string): string {
-  return `gitlab-webhook#${action}#${delivery}`;
+/**
+ * One dedupe key per (change, action) when the request names the change it is about (`p<project>@<sha>`): every
+ * hook reporting that commit — system push, its repository_update, a project Push Hook, the merge that made it, and
+ * any re-send of those — maps to one key, so one FC task (docs/adr/0024). Otherwise one per (delivery, action): a
+ * delivery that asks for two actions hands each off on its own.
+ */
+export function requestKey(delivery: string, action: string, change?: string): string {
+  return change ? `gitlab-webhook#${action}#change:${change}` : `gitlab-webhook#${action}#${delivery}`;
 }
 
 /**

@@ -1,12 +1,20 @@
 import { AppError } from '#shared/errors/app-error';
 import { isHookEventName, type HookEventName } from './event-names';
 import type { IdentifiedHook } from './identify-hook';
+import type { HookTrigger } from './trigger';
 
 /** A worker action a hook asks for, with why. The handler adds `source` (delivery id) and hands it off. */
 export interface PlannedRequest {
   action: 'prewarm' | 'reconcile';
   params: Record<string, unknown>;
   reason: string;
+  /** What changed (project, commit, who), for messages and commit statuses: becomes `source.trigger`. */
+  trigger?: HookTrigger;
+  /**
+   * Identity of the change this run is about (`p<project id>@<sha>`): requests of one action with the same change
+   * share one FC task, whichever hook (or how many) reported it. Absent: the delivery identifies the run.
+   */
+  change?: string;
 }
 
 /** What rules read besides the payload: the parsed Config's relevant values. */
