@@ -28,7 +28,7 @@ export function textAt(o: unknown, path: string): string | undefined {
 const bounded = (s: string | undefined): string | undefined => {
   if (s === undefined) return undefined;
   // Control characters (CR/LF) would break mail headers and log lines; the text is shown, never parsed.
-  const clean = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const clean = s.replace(/\p{Cc}+/gu, ' ').trim();
   return clean === '' ? undefined : clean.length > MAX_TRIGGER_CHARS ? `${clean.slice(0, MAX_TRIGGER_CHARS - 1)}…` : clean;
 };
 
