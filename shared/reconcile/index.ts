@@ -15,3 +15,4 @@ export { buildReport, type ReconcileReport } from './build-report';
 export { renderReportText, renderReportMail, renderFieldDiff, lineDiff } from './render-report';
 export { reconcileEnvOptions, runReconcile, type ReconcilePorts, type ReconcileOptions, type ReconcileRun } from './run-reconcile';
 export { BUNDLED_INFRA } from './bundled-infra';
+export { reconcileReporter, reconcileCommitStatus, RECONCILE_STATUS } from './reconcile-status';

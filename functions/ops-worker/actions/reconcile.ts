@@ -4,7 +4,7 @@ import { AppError } from '#shared/errors/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
 import type { Mailer } from '#shared/mail/index';
-import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, reconcileEnvOptions, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
+import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, reconcileEnvOptions, reconcileReporter, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
 import type { ActionDefinition, ActionResult, PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
@@ -37,8 +37,10 @@ export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
     const needsGitlab = Boolean(e.INFRA_PROJECT);
     const gitlab = needsGitlab ? port<GitlabPort>(ctx.ports, 'gitlab') : undefined;
     const source = gitlab && e.INFRA_PROJECT ? gitlabDesiredSource(gitlab, e.INFRA_PROJECT, e.INFRA_REF, e.INFRA_PATH) : memoryDesiredSource(BUNDLED_INFRA);
-    const { report, mailed } = await runReconcile(
-      { kube: port<KubePort>(ctx.ports, 'kube'), ...(gitlab ? { gitlab } : {}), ...(ctx.ports.mail ? { mail: ctx.ports.mail as Mailer } : {}), log: ctx.log, clock: ctx.clock },
+    // A hook run sets the `gitlab-ask-ops/reconcile` status of the infra commit that caused it (docs/adr/0024).
+    const reporter = reconcileReporter(gitlab, ctx.request.source?.trigger, { dryRun: ctx.dryRun, clock: ctx.clock, log: ctx.log });
+    const { report, mailed, commitStatus } = await runReconcile(
+      { kube: port<KubePort>(ctx.ports, 'kube'), ...(gitlab ? { gitlab } : {}), ...(ctx.ports.mail ? { mail: ctx.ports.mail as Mailer } : {}), log: ctx.log, clock: ctx.clock, ...(reporter ? { status: reporter } : {}) },
       {
         ...reconcileEnvOptions(e),
         source,
@@ -55,7 +57,7 @@ export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
       summary: report.summary,
       plan,
       done: report.steps.map((s, i) => ({ step: plan[i]!, outcome: s.outcome, ...(s.detail ? { detail: s.detail } : {}) })),
-      report: { ...report, mailed },
+      report: { ...report, mailed, ...(commitStatus ? { commitStatus } : {}) },
       ...(failed.length ? { errors: failed.map((s) => ({ code: 'KUBE_API', message: `${s.kind} ${s.target}: ${s.detail ?? 'failed'}` })) } : {}),
     };
   },

@@ -90,12 +90,18 @@ describe('classifyHook: what changed (trigger) and the change identity', () => {
     const ff = classify(hook('merge_request.merge', { object_attributes: { merge_commit_sha: null } })).requests[0]!;
     expect(ff.change).toBeUndefined(); // no commit named: the merge is a run of its own
   });
-  it('infra reconcile from a push shares the change; from a pipeline it is its own run on the pipeline commit', () => {
+  it('infra reconcile from a push shares the change; from a pipeline it is one run per pipeline and status', () => {
     const infra = classify(pushWithFiles(['helmfile.yaml'], { project: { path_with_namespace: 'ops/infra' } })).requests;
     expect(infra.map((r) => [r.action, r.change])).toEqual([['reconcile', `p15@${sha}`], ['prewarm', `p15@${sha}`]]);
     const verify = classify(loadFixture('pipeline')).requests[0]!;
-    expect(verify.change).toBeUndefined();
+    expect(verify.change).toBe('p7#pipeline31:success');
     expect(verify.source!.trigger).toMatchObject({ hook: 'Pipeline Hook', project: { id: 7, path: 'ops/infra' }, sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2', author: 'user1' });
+    // Re-finished by a commit status joining it (new finished_at): the same run; failed is another.
+    expect(classify(hook('pipeline', { object_attributes: { finished_at: '2030-01-01 00:00:00 UTC' } })).requests[0]!.change).toBe(verify.change);
+    expect(classify(hook('pipeline', { object_attributes: { status: 'failed' } })).requests[0]!.change).toBe('p7#pipeline31:failed');
+  });
+  it('a pipeline GitLab made only for external commit statuses is not verified (no status → pipeline → reconcile loop)', () => {
+    expect(classify(hook('pipeline', { object_attributes: { source: 'external' } }))).toMatchObject({ requests: [], reason: expect.stringMatching(/only holds external commit statuses/) });
   });
   it('a project_create names the project but no commit', () => {
     expect(classify(loadFixture('system.project_create')).requests[0]).toMatchObject({ source: { trigger: { hook: 'System Hook: project_create', project: { id: 74 } } } });

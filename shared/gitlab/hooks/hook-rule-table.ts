@@ -76,8 +76,10 @@ const projectCreate: HookRule = (payload, hook) => {
 };
 
 /**
- * The infra project's pipeline finished: reconcile and verify what it applied. A run of its own (no change identity):
- * it verifies that pipeline, after the push's run planned against the same commit.
+ * The infra project's pipeline finished: reconcile and verify what it applied. One run per (pipeline, status): our
+ * own commit statuses join the commit's newest pipeline and re-finish it (GitLab recomputes its status and fires the
+ * hook again), which must not start the verification over and over (docs/adr/0024). Pipelines GitLab created only
+ * to hold external commit statuses (`source: external`) applied nothing.
  */
 const pipeline: HookRule = (payload, hook, opts) => {
   const p = parsePayload(pipelinePayload, payload, 'pipeline');
@@ -85,8 +87,10 @@ const pipeline: HookRule = (payload, hook, opts) => {
   const path = p.project.path_with_namespace ?? String(p.project.id);
   if (!isInfraProject(opts.infraProject, p.project.id, p.project.path_with_namespace)) return `pipeline of ${path} is not the infra project's`;
   if (!FINISHED.has(a.status)) return `infra pipeline ${a.id} is ${a.status}, not finished`;
+  if (textAt(payload, 'object_attributes.source') === 'external') return `infra pipeline ${a.id} only holds external commit statuses: nothing applied to verify`;
   const trigger = buildTrigger(hook, { projectId: p.project.id, path: p.project.path_with_namespace, webUrl: textAt(payload, 'project.web_url'), ref: a.ref, sha: textAt(payload, 'object_attributes.sha'), author: textAt(payload, 'user.username') ?? textAt(payload, 'user.name') });
-  return [{ action: 'reconcile', params: { verifyPipeline: a.id }, reason: `infra pipeline ${a.id} on ${a.ref ?? '?'} ${a.status}`, trigger }];
+  const change = p.project.id !== undefined ? `p${p.project.id}#pipeline${a.id}:${a.status}` : undefined;
+  return [{ action: 'reconcile', params: { verifyPipeline: a.id }, reason: `infra pipeline ${a.id} on ${a.ref ?? '?'} ${a.status}`, trigger, ...(change ? { change } : {}) }];
 };
 
 /** The events that can lead to work; every other registered event is acknowledged without action. */

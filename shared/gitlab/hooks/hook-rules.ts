@@ -11,8 +11,9 @@ export interface PlannedRequest {
   /** What changed (project, commit, who), for messages and commit statuses: becomes `source.trigger`. */
   trigger?: HookTrigger;
   /**
-   * Identity of the change this run is about (`p<project id>@<sha>`): requests of one action with the same change
-   * share one FC task, whichever hook (or how many) reported it. Absent: the delivery identifies the run.
+   * Identity of what this run is about — a commit (`p<project id>@<sha>`) or a finished pipeline
+   * (`p<project id>#pipeline<id>:<status>`): requests of one action with the same identity share one FC task,
+   * whichever hook (or how many) reported it. Absent: the delivery identifies the run.
    */
   change?: string;
 }
