@@ -43,14 +43,17 @@ interface One {
 }
 
 /**
- * A configuration that does not parse (or whose includes cannot be resolved) is not a new, empty image set: GitLab
- * would run no pipeline from it, so the project keeps its last stored sets (their caches stay), nothing is written,
- * and without a stored set its pod sets are unknown (caches recorded for it are kept too).
+ * A configuration that does not parse (or whose includes cannot be resolved, or were not served) is not a new,
+ * empty image set: GitLab would run no pipeline from it, so the project keeps its last stored sets (their caches
+ * stay), nothing is written, and without a stored set its pod sets are unknown (caches recorded for it are kept too).
  */
 function keepPrevious(p: ProjectInfo, report: ProjectReport, hit: StoredProject | undefined): One {
   const kept = hit ? { podSets: hit.podSets.length, discoveredAt: hit.discoveredAt, ...(hit.sha ? { sha: hit.sha } : {}) } : undefined;
   return { sets: hit ? storedPodSets(p.id, hit) : [], report: { ...report, podSets: hit?.podSets.length ?? 0, ...(kept ? { kept, memo: true } : {}) }, unknown: !hit };
 }
+
+/** A file of the configuration GitLab did not serve (after the port's retries): an outage, not a broken file. */
+export const isReadFailure = (error: string): boolean => error.includes(': read failed:');
 
 /** Same pod sets, jobs, ref and errors (the canonical encoding, discovery time left out): no write needed. */
 const sameContent = (a: StoredProject, b: StoredProject | undefined): boolean =>
@@ -71,7 +74,8 @@ export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Pro
     const hit = o.stored?.get(p.id);
     try {
       const r = await discoverProject(gitlab, p, o.runner, o);
-      if (r.report.configErrors?.length) return keepPrevious(p, r.report, hit);
+      // A broken configuration, or an include GitLab did not serve: what was found is not the project's image set.
+      if (r.report.configErrors?.length || r.report.errors.some(isReadFailure)) return keepPrevious(p, r.report, hit);
       const entry = toStored(p.path_with_namespace, r.sets, o.now, { ...(p.default_branch ? { ref: p.default_branch } : {}), ...(r.report.errors.length ? { errors: r.report.errors } : {}) });
       // A full walk does not read heads: an unchanged entry keeps its commit (still at or before what was read).
       const sha = head ?? (hit?.sha && sameContent(entry, { ...hit, sha: undefined }) ? hit.sha : undefined);

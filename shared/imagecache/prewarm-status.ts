@@ -1,5 +1,6 @@
 import type { KubeFinding } from '#shared/kube/forbidden';
 import type { StepOutcome } from './apply-image-cache-plan';
+import { isReadFailure } from './collect-desired';
 import { where, type ProjectReport } from './discover-project';
 import type { ImageCachePlan, PodSet } from './types';
 
@@ -45,10 +46,10 @@ export function projectStatus(id: number, i: StatusInput): ProjectStatus {
   if (!r) return { state: 'success', description: 'not pre-warmed: the project is archived, deleted or outside GITLAB_PROJECTS' };
   const cause = configCause(r);
   if (cause) return { state: 'failed', description: `${cause}; ${keptText(r)}` };
-  const readErr = r.errors.find((e) => e.startsWith('discovery failed') || e.includes(': read failed:'));
+  const readErr = r.errors.find((e) => e.startsWith('discovery failed') || isReadFailure(e));
   if (readErr) return { state: 'failed', description: `not pre-warmed: ${readErr}` };
   const mine = i.podSets.filter((s) => s.sources.some((src) => src.projectId === id));
-  if (mine.length === 0) return { state: 'success', description: 'no CI job images to pre-warm' };
+  if (mine.length === 0) return { state: 'success', description: `no CI job images to pre-warm${r.errors[0] ? ` (${r.errors[0]})` : ''}` };
   const keys = new Set(mine.map((s) => [...new Set(s.images.filter(Boolean))].sort().join('\n')));
   const images = new Set(mine.flatMap((s) => s.images.filter(Boolean)));
   const caches = i.plan.caches.filter((c) => c.covers.some((k) => keys.has(k)));
