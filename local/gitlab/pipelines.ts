@@ -13,20 +13,20 @@ export interface PipelineOptions {
 const FINISHED = new Set(['success', 'failed', 'canceled', 'skipped']);
 
 /**
- * A pipeline's status from its jobs' statuses, in the order of gitlabhq lib/gitlab/ci/status/composite.rb (without
- * manual/scheduled/allowed failures, which the emulator's jobs never have): only skipped → skipped; only success or
- * skipped → success; only created → created; any created/pending/running → running; else failed, then canceled.
+ * A pipeline's status from its jobs' statuses, in the order of gitlabhq lib/gitlab/ci/status/composite.rb
+ * @ 6047d21a (without manual/scheduled/preparing/allowed failures, which the emulator's jobs never have).
  */
 export function compositeStatus(states: readonly string[]): string {
-  const only = (...s: string[]) => states.length > 0 && states.every((x) => s.includes(x));
-  const any = (...s: string[]) => states.some((x) => s.includes(x));
+  const set = new Set(states);
+  const only = (...s: string[]) => set.size > 0 && [...set].every((x) => s.includes(x));
+  const any = (...s: string[]) => s.some((x) => set.has(x));
   if (only('skipped')) return 'skipped';
   if (only('success', 'skipped')) return 'success';
   if (only('created')) return 'created';
-  if (any('created', 'pending', 'running')) return 'running';
-  if (any('failed')) return 'failed';
-  if (any('canceled')) return 'canceled';
-  return 'created';
+  if (only('canceled', 'success', 'skipped')) return 'canceled';
+  if (only('pending', 'created', 'skipped')) return 'pending';
+  if (any('running', 'pending', 'created')) return 'running';
+  return 'failed';
 }
 
 // Jobs from the CI file, for the hook's stages[]/builds[] (a best effort: hidden keys and keywords are not jobs).

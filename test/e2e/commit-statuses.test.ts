@@ -106,8 +106,14 @@ describe('one run per change, its result on the commit', () => {
     const d0 = (await deliveries()).length;
     const r = await push('ops/infra', { 'README.md': '# infra\nchanged\n' });
     expect(r.tasks.map(action).sort()).toEqual(['prewarm', 'reconcile']);
-    const names = (await statuses(r.projectId, r.commit)).map((x) => x.name).sort();
-    expect(names).toEqual(['gitlab-ask-ops/prewarm', 'gitlab-ask-ops/reconcile']);
+    const all = await statuses(r.projectId, r.commit);
+    expect(all.map((x) => x.name).sort()).toEqual(['gitlab-ask-ops/prewarm', 'gitlab-ask-ops/reconcile']);
+    // The seeded cluster keeps a drift reconcile may not fix (a recreate is off): the status says so.
+    const rec = r.tasks.find((t) => action(t) === 'reconcile')!.result as { report: { drift: boolean; summary: string; commitStatus: { posted: Array<{ state: string }> } } };
+    const st = all.find((x) => x.name === 'gitlab-ask-ops/reconcile')!;
+    expect(st.status).toBe(rec.report.drift ? 'failed' : 'success');
+    expect(st.description).toContain(rec.report.summary);
+    expect(rec.report.commitStatus.posted.map((p) => p.state)).toEqual(['running', st.status]);
     // GitLab made an external pipeline for those statuses and fired the infra project's Pipeline Hook for it.
     const pipelineHooks = (await deliveries()).slice(d0).filter((d) => d.kind === 'pipeline');
     expect(pipelineHooks.length).toBeGreaterThan(0);
