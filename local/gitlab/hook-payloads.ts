@@ -1,7 +1,7 @@
 import { hookProjectJson, hookUserJson } from './api-json';
 import { ROOT_USER, type Commit, type Project } from './repo-store';
 
-/** Hook payload builders with the field names of GitLab's docs (facts/gitlab.md §1.2). */
+/** Hook payload builders with the field names of GitLab's docs (gitlabhq doc/administration/system_hooks.md @ 017a6c12; gitlabhq doc/user/project/integrations/webhook_events.md @ 88d3e50d). */
 
 function commitJson(p: Project, c: Commit, base: string): Record<string, unknown> {
   return {

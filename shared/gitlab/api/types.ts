@@ -1,5 +1,5 @@
 /**
- * The narrow GitLab port: only the v4 calls our features make (facts/gitlab.md §2.3–2.5). Everything else about
+ * The narrow GitLab port: only the v4 calls our features make (docs.gitlab.com/api; gitbeaker 43.8.0 resources). Everything else about
  * GitLab stays out of the domain code.
  */
 
@@ -58,7 +58,7 @@ export interface ListProjectsOptions {
 /** The merged configuration from `POST /projects/:id/ci/lint`. */
 export interface LintResult {
   valid: boolean;
-  /** Config after includes are merged; may use Ruby-symbol keys on old instances (facts/gitlab.md §2.3). */
+  /** Config after includes are merged; may use Ruby-symbol keys on old instances (gitlabhq doc/api/lint.md @ 00871a93). */
   mergedYaml?: string;
   errors: string[];
 }

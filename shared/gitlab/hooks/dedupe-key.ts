@@ -91,7 +91,8 @@ export function requestKey(delivery: string, action: string, change?: string): s
 }
 
 /**
- * FC async task id for a request key (facts/alibaba.md §1.8: starts with a letter or `_`, `[A-Za-z0-9_-]`, ≤128).
+ * FC async task id for a request key (starts with a letter or `_`, `[A-Za-z0-9_-]`, ≤128:
+ * alibabacloud.com/help/en/functioncompute/fc-3-0/developer-reference/api-fc-2023-03-30-invokefunction).
  * Deterministic, so every instance that sees the same delivery asks FC for the same task and FC keeps one.
  */
 export function asyncTaskId(key: string, action: string): string {

@@ -3,7 +3,7 @@ import { defineHookRules, isInfraProject, isZeroSha, type HookRule, type Planned
 import { mergeRequestPayload, parsePayload, pipelinePayload, projectEventPayload, pushPayload, repositoryUpdatePayload } from './payload-schemas';
 import { buildTrigger, changeIdentity, textAt } from './trigger';
 
-/** Pipeline statuses that mean "the infra pipeline has finished applying" (facts/gitlab.md §1.2, Pipeline Hook). */
+/** Pipeline statuses that mean "the infra pipeline has finished applying" (gitlabhq doc/user/project/integrations/webhook_events.md @ 88d3e50d, Pipeline events). */
 const FINISHED = new Set(['success', 'failed']);
 
 /** Push (system `event_name: push` or Push Hook): CI-config change on the default branch → prewarm; infra → reconcile. */
@@ -101,5 +101,5 @@ export const hookRuleTable = defineHookRules({
   'merge_request.merge': mergeRequestMerge,
   project_create: projectCreate,
   pipeline,
-  build: () => 'job events carry no image names; images come from the CI config (facts/gitlab.md §1.2)',
+  build: () => 'job events carry no image names; images come from the CI config (webhook_events.md, Job events)',
 });
