@@ -67,12 +67,15 @@ export class CommitStatuses {
 
   constructor(
     private readonly pipelines: Pipelines,
-    private readonly opts: { lockWaitMs?: number; now?: () => Date } = {},
+    private readonly opts: { lockWaitMs?: number; now?: () => Date; onConflict?: () => void } = {},
   ) {}
 
-  /** Hold the commit's lock as another update in progress would (fault rehearsal); returns the release. */
-  hold(projectId: number, sha: string): () => void {
-    const key = `${projectId}:${sha}`;
+  /**
+   * Hold the commit's lock as another update in progress would (fault rehearsal); `'*'` holds every commit's.
+   * Returns the release.
+   */
+  hold(projectId: number | '*', sha = '*'): () => void {
+    const key = projectId === '*' ? '*' : `${projectId}:${sha}`;
     this.held.set(key, (this.held.get(key) ?? 0) + 1);
     return () => void this.held.set(key, Math.max(0, (this.held.get(key) ?? 1) - 1));
   }
@@ -86,8 +89,11 @@ export class CommitStatuses {
     // 20 retries × 0.5 s in GitLab (pipeline_lock_params); shorter here when the emulator is told so.
     const key = `${p.id}:${sha}`;
     const deadline = Date.now() + (this.opts.lockWaitMs ?? 10_000);
-    while ((this.held.get(key) ?? 0) > 0) {
-      if (Date.now() >= deadline) return { ok: false, http: 409, message: 'Another update to this commit status is in progress' };
+    while ((this.held.get(key) ?? 0) > 0 || (this.held.get('*') ?? 0) > 0) {
+      if (Date.now() >= deadline) {
+        this.opts.onConflict?.();
+        return { ok: false, http: 409, message: 'Another update to this commit status is in progress' };
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
     const release = this.hold(p.id, sha);

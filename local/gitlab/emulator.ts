@@ -50,6 +50,8 @@ export interface GitlabEmulatorOptions {
   remote?: DispatchContext['remote'];
   /** How long a commit status update waits for another one of the same commit before 409 (GitLab: 20 × 0.5 s). */
   statusLockWaitMs?: number;
+  /** Called for every 409 a status update answers (the sandbox's fault counts its firings with it). */
+  onStatusConflict?: () => void;
 }
 
 export interface PushInput {
@@ -120,7 +122,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
   const fanout = new HookFanout(hooks, () => base);
   const pipelines = new Pipelines(store, { stepMs: opts.pipelineStepMs, onStatus: (p, pl) => fanout.pipeline(p, pl) });
   const mergeRequests = new MergeRequests(store, fanout, () => base);
-  const statuses = new CommitStatuses(pipelines, { ...(opts.statusLockWaitMs !== undefined ? { lockWaitMs: opts.statusLockWaitMs } : {}) });
+  const statuses = new CommitStatuses(pipelines, { ...(opts.statusLockWaitMs !== undefined ? { lockWaitMs: opts.statusLockWaitMs } : {}), ...(opts.onStatusConflict ? { onConflict: opts.onStatusConflict } : {}) });
   const ctx: DispatchContext = {
     store, version, tokens, pipelines, statuses, lintAvailable: () => lintOn, hooks: () => fanout.list(),
     templates: new CiTemplates(new Map(Object.entries(opts.templates ?? {}))),

@@ -120,4 +120,16 @@ describe('one run per change, its result on the commit', () => {
     expect(pipelineHooks.every((d) => d.attempts.at(-1)!.status === 202)).toBe(true);
     expect(r.tasks.filter((t) => action(t) === 'reconcile')).toHaveLength(1);
   });
+
+  it('sandbox fault gitlab-status-busy: a 409 is retried and the status still set; the fault fires once and clears', async () => {
+    const set = await fetch(`${s.sandbox.urls.index}/faults/gitlab-status-busy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ times: 1 }) });
+    expect(set.status).toBe(200);
+    const r = await push('demo/java-demo', { '.gitlab-ci.yml': `${JAVA_DEMO_CI}\nlint_job:\n  image: node:20\n  script: [npm run lint]\n` });
+    const result = r.tasks[0]!.result as { status: string; report: PrewarmReport };
+    expect(result.report.commitStatus).toMatchObject({ posted: [{ state: 'running' }, { state: 'success' }] });
+    expect(result.report.commitStatus!.problem).toBeUndefined();
+    const faults = (await json<{ faults: Array<{ name: string; active: boolean }> }>(`${s.sandbox.urls.index}/faults`)).faults;
+    expect(faults.find((f) => f.name === 'gitlab-status-busy')).toMatchObject({ active: false });
+    expect((await statuses(r.projectId, r.commit))[0]).toMatchObject({ status: 'success' });
+  });
 });
