@@ -3,7 +3,10 @@ import { defineHookRules, isInfraProject, isZeroSha, type HookRule, type Planned
 import { mergeRequestPayload, parsePayload, pipelinePayload, projectEventPayload, pushPayload, repositoryUpdatePayload } from './payload-schemas';
 import { buildTrigger, changeIdentity, textAt } from './trigger';
 
-/** Pipeline statuses that mean "the infra pipeline has finished applying" (gitlabhq doc/user/project/integrations/webhook_events.md @ 88d3e50d, Pipeline events). */
+/**
+ * Pipeline statuses that mean "the infra pipeline has finished applying" (gitlabhq
+ * doc/user/project/integrations/webhook_events.md @ 88d3e50d, Pipeline events).
+ */
 const FINISHED = new Set(['success', 'failed']);
 
 /** Push (system `event_name: push` or Push Hook): CI-config change on the default branch → prewarm; infra → reconcile. */
