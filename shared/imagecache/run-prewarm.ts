@@ -197,8 +197,9 @@ async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, statu
   const overflow = report.store?.overflow ? 1 : 0;
   const denied = findings.length;
   const invalid = broken.length;
+  const noPrevious = desired.projects.filter((p) => p.configErrors?.length && !p.kept).length;
   const runStatus = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow || denied || invalid ? 'degraded' : created || deleted ? 'changed' : 'ok';
-  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${invalid ? `, ${invalid} project(s) with a broken CI config (previous images kept)` : ''}${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}${denied ? `, ${denied} call(s) forbidden (${findings.map((f) => f.target).join(', ')})` : ''}`;
+  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${invalid ? `, ${invalid} project(s) with a broken CI config (previous images kept${noPrevious ? `; ${noPrevious} had none` : ''})` : ''}${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}${denied ? `, ${denied} call(s) forbidden (${findings.map((f) => f.target).join(', ')})` : ''}`;
   if (created || deleted || failed || applied.errors.length || apiTrouble || overflow || denied || invalid) {
     report.mailed = await sendPrewarmMail(i.mail, i.log, { status: runStatus, summary, outcomes, report });
   }
