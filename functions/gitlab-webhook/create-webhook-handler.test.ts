@@ -57,13 +57,35 @@ describe('gitlab-webhook: dedupe and hand-off', () => {
     expect(fc.calls).toHaveLength(2);
   });
 
-  it('a system push and its repository_update sharing X-Gitlab-Event-UUID are both acted on', async () => {
+  it('a system push and its repository_update of one commit → one invocation; the second copy replays its task id', async () => {
     const { fc, handle } = setup();
-    const a = await handle(deliveryEvent(loadFixture('system.push'), { eventUuid: 'same-uuid' }), fcContext());
-    const b = await handle(deliveryEvent(loadFixture('system.repository_update'), { eventUuid: 'same-uuid' }), fcContext());
+    const [a, b] = await Promise.all([
+      handle(deliveryEvent(loadFixture('system.push'), { eventUuid: 'uuid-a' }), fcContext()),
+      handle(deliveryEvent(loadFixture('system.repository_update'), { eventUuid: 'uuid-b' }), fcContext()),
+    ]);
     expect([a.statusCode, b.statusCode]).toEqual([202, 202]);
-    expect(fc.calls).toHaveLength(2);
-    expect(fc.calls[0]!.taskId).not.toBe(fc.calls[1]!.taskId);
+    expect(fc.calls).toHaveLength(1);
+    expect(body(b).actions[0]!.taskId).toBe(body(a).actions[0]!.taskId);
+    // The change identity keys the task; it is not part of what the worker receives (its schema is strict).
+    expect(invokeRequestSchema.parse(JSON.parse(fc.calls[0]!.payload))).not.toHaveProperty('change');
+  });
+
+  it('the same commit through a project Push Hook and the merge request that made it → still one task', async () => {
+    const { fc, handle } = setup();
+    const sha = 'c'.repeat(40);
+    await handle(deliveryEvent(pushWithFiles(['.gitlab-ci.yml'], { project_id: 14, project: { id: 14 }, after: sha })), fcContext());
+    await handle(deliveryEvent(hook('merge_request.merge', { object_attributes: { merge_commit_sha: sha } })), fcContext());
+    expect(new Set(fc.calls.map((c) => c.taskId)).size).toBe(1);
+  });
+
+  it('different commits of one project are different runs; reconcile and prewarm of one commit are two', async () => {
+    const { fc, handle } = setup();
+    await handle(deliveryEvent(loadFixture('system.repository_update')), fcContext());
+    await handle(deliveryEvent(hook('system.repository_update', { changes: [{ before: 'a'.repeat(40), after: 'b'.repeat(40), ref: 'refs/heads/master' }] })), fcContext());
+    expect(new Set(fc.calls.map((c) => c.taskId)).size).toBe(2);
+    const infra = await handle(deliveryEvent(hook('system.repository_update', { project: { path_with_namespace: 'ops/infra' } })), fcContext());
+    expect(body(infra).actions.map((x) => x.action)).toEqual(['reconcile', 'prewarm']);
+    expect(new Set(fc.calls.map((c) => c.taskId)).size).toBe(3); // prewarm of that commit was queued already
   });
 
   it('hand-off failure → 503 (never 2xx for lost work); the retry invokes again', async () => {

@@ -41,7 +41,8 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
       const decoded = decodeEvent(event);
       if (decoded.kind !== 'http') throw new AppError('EVENT_INVALID', 'not an HTTP trigger event', { status: 400 });
       const ev: FcHttpEvent = decoded.http;
-      // A fresh UUID per request (facts/gitlab.md §1.3): for tracing only, never for dedupe.
+      // A fresh UUID per request (gitlabhq app/services/web_hook_service.rb @ 017a6c12 `build_headers`): for
+      // tracing only, never for dedupe.
       deliveryId = header(ev, 'X-Gitlab-Webhook-UUID')?.slice(0, 64);
       log = log.child({ deliveryId });
       const { headerEvent, payload } = checkDelivery(ev, deps.config);

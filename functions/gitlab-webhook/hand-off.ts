@@ -2,7 +2,8 @@ import type { FcInvoker } from '#shared/cloud/fc/fc-invoker';
 import { AppError } from '#shared/errors/index';
 import { asyncTaskId, requestKey } from '#shared/gitlab/hooks/dedupe-key';
 import { runIdempotent, type IdempotencyStore } from '#shared/idempotency/index';
-import type { Clock, InvokeRequest } from '#shared/runtime/index';
+import type { ClassifiedRequest } from '#shared/gitlab/hooks/classify-hook';
+import type { Clock } from '#shared/runtime/index';
 
 export interface HandOffDeps {
   fc: FcInvoker;
@@ -30,15 +31,17 @@ const COMPLETED_TTL_MS = 3_600_000;
 const WAIT_MS = 4_000;
 
 /**
- * Queue each request as an FC async invocation whose task id derives from (delivery, action), once per key on this
- * instance. All are attempted; if any fails the whole delivery fails with HANDOFF_FAILED (503, retryable), so GitLab
- * shows it failed and a re-send queues what is missing (the ones that made it are FC duplicates then).
+ * Queue each request as an FC async invocation whose task id derives from (change, action) — or (delivery, action)
+ * for a request that names no change — once per key on this instance. All are attempted; if any fails the whole
+ * delivery fails with HANDOFF_FAILED (503, retryable), so GitLab shows it failed and a re-send queues what is missing
+ * (the ones that made it are FC duplicates then).
  */
-export async function handOff(requests: InvokeRequest[], delivery: string, deps: HandOffDeps): Promise<HandedOff[]> {
+export async function handOff(requests: ClassifiedRequest[], delivery: string, deps: HandOffDeps): Promise<HandedOff[]> {
   const results = await Promise.allSettled(
-    requests.map(async (req): Promise<HandedOff> => {
-      const key = requestKey(delivery, req.action);
+    requests.map(async ({ change, ...req }): Promise<HandedOff> => {
+      const key = requestKey(delivery, req.action, change);
       const taskId = asyncTaskId(key, req.action);
+      // The change identity stays here: the worker's request schema is strict, and the task id already carries it.
       const invoke = () => deps.fc.invokeAsync({ functionName: deps.functionName, payload: JSON.stringify(req), taskId });
       const { value, replayed } = await runIdempotent(deps.store, key, invoke, {
         clock: deps.clock,

@@ -19,8 +19,9 @@ const cold: { config: Config; log: Logger } | { error: AppError; log: Logger } =
   }
 })();
 
-// FC 3.0 built-in runtimes run one request per instance at a time (facts/alibaba.md §1.7), so "this invocation's
-// context" is well defined; the invoker reads credentials through it on each call (STS keys rotate).
+// FC 3.0 built-in runtimes run one request per instance at a time
+// (alibabacloud.com/help/en/functioncompute/feature-updates-in-function-compute-3), so "this invocation's context" is
+// well defined; the invoker reads credentials through it on each call (STS keys rotate).
 let current: FcContext | undefined;
 let instance: WebhookHandler | undefined;
 

@@ -5,8 +5,9 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
 
 /**
  * Check `X-Gitlab-Token` against the current secret and, while rotating, the previous one. GitLab sends the shared
- * secret as-is (it has no HMAC signature header, facts/gitlab.md §1.3), so compare in constant time: SHA-256 both
- * sides first, because `timingSafeEqual` needs equal lengths and comparing raw lengths would leak the secret's.
+ * secret as-is (it has no HMAC signature header: gitlabhq app/services/web_hook_service.rb `build_headers`), so
+ * compare in constant time: SHA-256 both sides first, because `timingSafeEqual` needs equal lengths and comparing
+ * raw lengths would leak the secret's.
  * Every configured secret is compared (no early exit). No current secret configured → CONFIG_INVALID (fail closed).
  *
  * @example

@@ -6,7 +6,9 @@ import type { Project } from './repo-store';
  * gitlabhq app/policies/project_policy.rb (`rule { can?(:reporter_access) }` enables :download_code,
  * `can?(:developer_access) & user_confirmed?` enables :create_pipeline, `can?(:maintainer_access)` enables
  * :admin_cicd_variables and :admin_project; `(~anonymous & public_project) | internal_access` gives non-members
- * :public_user_access → :read_project, :download_code, :read_pipeline; `can?(:guest_access)` enables :read_release; `archived` prevents :create_pipeline) and
+ * :public_user_access → :read_project, :download_code, :read_pipeline; `can?(:guest_access)` enables :read_release; `archived` prevents :create_pipeline;
+ * `can?(:reporter_access)` enables :read_commit_status, `can?(:developer_access)` :create_commit_status and
+ * :update_pipeline) and
  * app/policies/group_policy.rb (`rule { owner }` enables :admin_cicd_variables on a group).
  */
 export const ACCESS_LEVEL = { guest: 10, planner: 15, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
@@ -26,7 +28,9 @@ export interface Principal {
   memberships: ReadonlyMap<string, number>;
 }
 
-export type ProjectAbility = 'read_project' | 'read_release' | 'download_code' | 'read_pipeline' | 'create_pipeline' | 'set_pipeline_variables' | 'admin_cicd_variables' | 'admin_project';
+export type ProjectAbility =
+  | 'read_project' | 'read_release' | 'download_code' | 'read_pipeline' | 'create_pipeline' | 'set_pipeline_variables' | 'admin_cicd_variables' | 'admin_project'
+  | 'read_commit_status' | 'create_commit_status';
 
 const ancestors = (fullPath: string): string[] => {
   const parts = fullPath.split('/').filter(Boolean);
@@ -58,8 +62,10 @@ export function can(who: Principal, ability: ProjectAbility, p: Project): boolea
       return level >= ACCESS_LEVEL.guest || open;
     case 'download_code':
     case 'read_pipeline':
+    case 'read_commit_status':
       return repo && (level >= ACCESS_LEVEL.reporter || open);
     case 'create_pipeline':
+    case 'create_commit_status': // UNCONFIRMED that archiving prevents it too (it prevents every write ability)
       return repo && !archived && level >= ACCESS_LEVEL.developer;
     case 'set_pipeline_variables': {
       // ci_pipeline_variables_minimum_override_role: unrestricted projects let every pipeline creator set them.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Faults } from '#local/sandbox/faults';
 import { listen } from '#local/sandbox/http-util';
 import { TokenRegistry } from './auth';
+import { CommitStatuses } from './commit-statuses';
 import { dispatch, type DispatchContext } from './dispatch';
 import { HookFanout } from './hook-fanout';
 import { HookSender } from './hook-sender';
@@ -47,6 +48,10 @@ export interface GitlabEmulatorOptions {
   rateLimit?: { requests: number; windowMs: number };
   /** How lint reaches `include:remote` hosts (the https stand-in of local/gitlab/remote-host.ts); none = socket error. */
   remote?: DispatchContext['remote'];
+  /** How long a commit status update waits for another one of the same commit before 409 (GitLab: 20 × 0.5 s). */
+  statusLockWaitMs?: number;
+  /** Called for every 409 a status update answers (the sandbox's fault counts its firings with it). */
+  onStatusConflict?: () => void;
 }
 
 export interface PushInput {
@@ -62,6 +67,8 @@ export interface GitlabEmulator {
   faults: Faults;
   hooks: HookSender;
   store: RepoStore;
+  /** External commit statuses (`POST /projects/:id/statuses/:sha`); `hold` rehearses an update in progress (409). */
+  statuses: CommitStatuses;
   /** Commit and fire system `push` + project `Push Hook` + system `repository_update` (one Event-UUID per hook execution). */
   push(project: string | number, input: PushInput): string;
   /** Force a pipeline status ('failed', 'canceled', …); fires the Pipeline Hook. */
@@ -115,8 +122,9 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
   const fanout = new HookFanout(hooks, () => base);
   const pipelines = new Pipelines(store, { stepMs: opts.pipelineStepMs, onStatus: (p, pl) => fanout.pipeline(p, pl) });
   const mergeRequests = new MergeRequests(store, fanout, () => base);
+  const statuses = new CommitStatuses(pipelines, { ...(opts.statusLockWaitMs !== undefined ? { lockWaitMs: opts.statusLockWaitMs } : {}), ...(opts.onStatusConflict ? { onConflict: opts.onStatusConflict } : {}) });
   const ctx: DispatchContext = {
-    store, version, tokens, pipelines, lintAvailable: () => lintOn, hooks: () => fanout.list(),
+    store, version, tokens, pipelines, statuses, lintAvailable: () => lintOn, hooks: () => fanout.list(),
     templates: new CiTemplates(new Map(Object.entries(opts.templates ?? {}))),
     paging: { offsetLimit: opts.offsetPaginationLimit ?? 50_000, ...(opts.externalUrl ? { externalUrl: opts.externalUrl } : {}) },
     ...(opts.remote ? { remote: opts.remote } : {}),
@@ -145,7 +153,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     return commit.id;
   };
   return {
-    url: server.url, faults, hooks, store,
+    url: server.url, faults, hooks, store, statuses,
     push: (project, input) => push(must(project), input.branch, input.files, input.message),
     setPipelineStatus(project, id, status) {
       if (!pipelines.setStatus(must(project), id, status)) throw new Error(`gitlab emulator: no pipeline ${id}`);

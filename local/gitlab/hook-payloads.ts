@@ -1,7 +1,7 @@
 import { hookProjectJson, hookUserJson } from './api-json';
 import { ROOT_USER, type Commit, type Project } from './repo-store';
 
-/** Hook payload builders with the field names of GitLab's docs (facts/gitlab.md §1.2). */
+/** Hook payload builders with the field names of GitLab's docs (gitlabhq doc/administration/system_hooks.md @ 017a6c12; gitlabhq doc/user/project/integrations/webhook_events.md @ 88d3e50d). */
 
 function commitJson(p: Project, c: Commit, base: string): Record<string, unknown> {
   return {
@@ -81,7 +81,12 @@ export interface PipelineState {
   sha: string;
   beforeSha: string;
   source: string;
+  /** The composite status of all its jobs (what the API and hooks show). */
   status: string;
+  /** The status of its own jobs (they move together); undefined for an external pipeline, which has none. */
+  ownStatus?: string;
+  /** External commit statuses on it: the latest status per name (POST /projects/:id/statuses/:sha). */
+  external: Record<string, string>;
   stages: string[];
   builds: Array<{ id: number; name: string; stage: string }>;
   variables: Array<{ key: string; value: string }>;
@@ -107,7 +112,7 @@ export function pipelinePayload(p: Project, pl: PipelineState, commit: Commit | 
     project: hookProjectJson(p, base),
     commit: commit ? commitJson(p, commit, base) : null,
     builds: pl.builds.map((b) => ({
-      id: b.id, stage: b.stage, name: b.name, status: pl.status === 'running' ? 'running' : pl.status, created_at: pl.createdAt,
+      id: b.id, stage: b.stage, name: b.name, status: pl.ownStatus ?? pl.status, created_at: pl.createdAt,
       started_at: pl.startedAt, finished_at: pl.finishedAt, duration, queued_duration: 0, failure_reason: null, when: 'on_success',
       manual: false, allow_failure: false, user: hookUserJson(base), runner: null, artifacts_file: { filename: null, size: null }, environment: null,
     })),

@@ -13,6 +13,8 @@ export interface MergeRequest {
   sourceBranch: string;
   targetBranch: string;
   state: 'opened' | 'merged' | 'closed';
+  /** The commit the merge made on the target branch (`merge_commit_sha`), once merged. */
+  mergeCommitSha?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -46,7 +48,7 @@ export function mergeRequestPayload(p: Project, mr: MergeRequest, action: MergeR
     object_attributes: {
       id: mr.id, iid: mr.iid, title: mr.title, target_branch: mr.targetBranch, source_branch: mr.sourceBranch,
       source_project_id: p.id, target_project_id: p.id, state: mr.state, merge_status: mr.state === 'merged' ? 'can_be_merged' : 'unchecked',
-      action, url, created_at: mr.createdAt, updated_at: mr.updatedAt, draft: false, work_in_progress: false,
+      action, url, created_at: mr.createdAt, updated_at: mr.updatedAt, draft: false, work_in_progress: false, merge_commit_sha: mr.mergeCommitSha ?? null,
       last_commit: last ? { id: last.id, message: last.message, title: last.message.split('\n')[0], timestamp: last.timestamp, url: `${base}/${p.path_with_namespace}/-/commit/${last.id}` } : null,
       source: project, target: project,
     },
@@ -79,7 +81,7 @@ export class MergeRequests {
       const tgt = this.store.resolveRef(p, mr.targetBranch)?.files ?? new Map<string, string>();
       const changes: Record<string, string | null> = Object.fromEntries([...tgt.keys()].filter((k) => !src.has(k)).map((k) => [k, null]));
       for (const [k, v] of src) if (tgt.get(k) !== v) changes[k] = v;
-      push(p, mr.targetBranch, changes, `Merge branch '${mr.sourceBranch}' into '${mr.targetBranch}'`);
+      mr.mergeCommitSha = push(p, mr.targetBranch, changes, `Merge branch '${mr.sourceBranch}' into '${mr.targetBranch}'`);
     }
     Object.assign(mr, { state: STATE[input.action], updatedAt: now, ...(input.title ? { title: input.title } : {}) });
     const last = this.store.resolveRef(p, input.action === 'merge' ? mr.targetBranch : mr.sourceBranch);

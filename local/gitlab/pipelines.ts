@@ -12,6 +12,23 @@ export interface PipelineOptions {
 
 const FINISHED = new Set(['success', 'failed', 'canceled', 'skipped']);
 
+/**
+ * A pipeline's status from its jobs' statuses, in the order of gitlabhq lib/gitlab/ci/status/composite.rb
+ * @ 6047d21a (without manual/scheduled/preparing/allowed failures, which the emulator's jobs never have).
+ */
+export function compositeStatus(states: readonly string[]): string {
+  const set = new Set(states);
+  const only = (...s: string[]) => set.size > 0 && [...set].every((x) => s.includes(x));
+  const any = (...s: string[]) => s.some((x) => set.has(x));
+  if (only('skipped')) return 'skipped';
+  if (only('success', 'skipped')) return 'success';
+  if (only('created')) return 'created';
+  if (only('canceled', 'success', 'skipped')) return 'canceled';
+  if (only('pending', 'created', 'skipped')) return 'pending';
+  if (any('running', 'pending', 'created')) return 'running';
+  return 'failed';
+}
+
 // Jobs from the CI file, for the hook's stages[]/builds[] (a best effort: hidden keys and keywords are not jobs).
 function jobsOf(text: string | undefined): Array<{ name: string; stage: string }> {
   let doc: unknown;
@@ -46,7 +63,7 @@ export class Pipelines {
     const id = this.nextId++;
     const pl: PipelineState = {
       id, iid: this.all.filter((x) => x.projectId === p.id).length + 1, projectId: p.id, ref, sha: commit.id,
-      beforeSha: commit.parent ?? '0'.repeat(40), source, status: 'created', stages: [...new Set(jobs.map((j) => j.stage))],
+      beforeSha: commit.parent ?? '0'.repeat(40), source, status: 'created', ownStatus: 'created', external: {}, stages: [...new Set(jobs.map((j) => j.stage))],
       builds: jobs.map((j, i) => ({ id: id * 100 + i, ...j })), variables, createdAt: this.now(),
       startedAt: null, finishedAt: null, ...(eventUuid ? { eventUuid } : {}),
     };
@@ -54,6 +71,33 @@ export class Pipelines {
     this.opts.onStatus(p, pl);
     this.later(() => this.transition(p, pl, 'running'), () => this.later(() => this.transition(p, pl, 'success')));
     return pl;
+  }
+
+  /**
+   * The pipeline an external commit status joins (Ci::CreateCommitStatusService): the newest of the commit (of `ref`
+   * when given), else a new pipeline with `source: external` and no jobs of its own. `pipelineId` picks one.
+   */
+  forStatus(p: Project, sha: string, ref: string | undefined, pipelineId?: number): PipelineState | undefined {
+    const mine = this.all.filter((x) => x.projectId === p.id && x.sha === sha && (ref === undefined || x.ref === ref) && (pipelineId === undefined || x.id === pipelineId));
+    return mine.at(-1);
+  }
+
+  createExternal(p: Project, sha: string, ref: string): PipelineState {
+    const commit = p.commits.get(sha);
+    const id = this.nextId++;
+    const pl: PipelineState = {
+      id, iid: this.all.filter((x) => x.projectId === p.id).length + 1, projectId: p.id, ref, sha, beforeSha: commit?.parent ?? '0'.repeat(40),
+      source: 'external', status: 'created', external: {}, stages: ['external'], builds: [], variables: [], createdAt: this.now(), startedAt: null, finishedAt: null,
+    };
+    this.all.push(pl);
+    this.opts.onStatus(p, pl);
+    return pl;
+  }
+
+  /** An external job's new status: the pipeline's status is recomputed from all its jobs (and its hook fires on change). */
+  setExternal(p: Project, pl: PipelineState, name: string, status: string): void {
+    pl.external[name] = status;
+    this.recompute(p, pl);
   }
 
   get(projectId: number, id: number): PipelineState | undefined {
@@ -76,13 +120,22 @@ export class Pipelines {
     this.timers.clear();
   }
 
+  // The pipeline's own jobs move together (ownStatus); external statuses join them in the composite status.
   private transition(p: Project, pl: PipelineState, status: string): boolean {
-    if (FINISHED.has(pl.status) || pl.status === status) return false;
-    pl.status = status;
-    if (status === 'running') pl.startedAt = this.now();
-    if (FINISHED.has(status)) pl.finishedAt = this.now();
-    this.opts.onStatus(p, pl);
+    const own = pl.ownStatus ?? pl.status;
+    if (FINISHED.has(own) || own === status) return false;
+    pl.ownStatus = status;
+    this.recompute(p, pl);
     return true;
+  }
+
+  private recompute(p: Project, pl: PipelineState): void {
+    const status = compositeStatus([...(pl.ownStatus !== undefined ? [pl.ownStatus] : []), ...Object.values(pl.external)]);
+    if (status === pl.status) return;
+    pl.status = status;
+    if (status === 'running') pl.startedAt ??= this.now();
+    pl.finishedAt = FINISHED.has(status) ? this.now() : null;
+    this.opts.onStatus(p, pl);
   }
 
   private later(fn: () => boolean | void, then?: () => void): void {

@@ -101,3 +101,14 @@ describe('discoverImages', () => {
     expect((await discoverImages({ path: 'f', content, source: memoryCiSource({}), inputs: { env: 'prod' } })).images).toEqual(['deployer:prod']);
   });
 });
+
+describe('discoverImages: errors with a position', () => {
+  it('a root or included file that does not parse is an error naming file, line and column; no jobs from it', async () => {
+    const bad = 'build:\n  image: maven:3\n  script: [\n    - mvn\n';
+    const root = await discoverImages({ path: '.gitlab-ci.yml', content: bad, source: memoryCiSource({}) });
+    expect(root).toMatchObject({ jobs: [], images: [], errors: [{ file: '.gitlab-ci.yml', line: 4, column: 5, message: expect.stringMatching(/^YAML: /) }] });
+    const inc = await discoverImages({ path: '.gitlab-ci.yml', content: 'include: ci/x.yml\nok:\n  image: a:1\n  script: [x]\n', source: memoryCiSource({ local: { 'ci/x.yml': 'x: 1\ny: [\n' } }) });
+    expect(inc.errors).toEqual([expect.objectContaining({ file: 'ci/x.yml', line: 3, column: 1 })]);
+  });
+});
+

@@ -32,6 +32,11 @@ describe('parseCiYaml', () => {
     expect(() => parseCiYaml('- a\n- b\n', 'f')).toThrow(/not a mapping/);
   });
 
+  it('a YAML syntax error carries the line and column of the problem (1-based)', () => {
+    const text = 'stages: [build]\nbuild:\n  image: maven\n  script: [\n    - mvn package\n';
+    expect(() => parseCiYaml(text, '.gitlab-ci.yml')).toThrow(expect.objectContaining({ code: 'CI_CONFIG', details: { file: '.gitlab-ci.yml', line: 5, column: 5 } }));
+  });
+
   it('treats an empty file as an empty configuration', () => {
     expect(parseCiYaml('', 'f').config).toEqual({});
     expect(parseCiYaml('# only a comment\n', 'f').config).toEqual({});

@@ -21,7 +21,7 @@ export function parseCiYaml(text: string, file: string): ParsedCiFile {
   if (!Array.isArray(docs)) return { config: {} }; // empty stream
   for (const d of docs) {
     const err = d.errors[0];
-    if (err) throw ciError(file, `YAML: ${err.message.split('\n')[0]}`);
+    if (err) throw ciError(file, `YAML: ${err.message.split('\n')[0]}`, positionOf(text, err.pos[0]));
   }
   const values = docs.map((d) => normalizeKeys(d.toJS({ maxAliasCount: 1000 })));
   const first = values[0];
@@ -48,8 +48,15 @@ export function setOwn(obj: CiMap, key: string, value: unknown): void {
   else obj[key] = value;
 }
 
-function ciError(file: string, message: string): AppError {
-  return new AppError('CI_CONFIG', message, { status: 422, details: { file } });
+/** Line and column (1-based, as `yaml`'s prettyErrors count them) of a source offset. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const at = Math.max(0, Math.min(offset, text.length));
+  const before = text.slice(0, at);
+  return { line: before.split('\n').length, column: at - before.lastIndexOf('\n') };
+}
+
+function ciError(file: string, message: string, pos?: { line: number; column: number }): AppError {
+  return new AppError('CI_CONFIG', message, { status: 422, details: { file, ...pos } });
 }
 
 // Strip a leading ':' from mapping keys (Ruby symbols); values stay as written.

@@ -1,4 +1,4 @@
-import { isAppError } from '#shared/errors/index';
+import { isAppError, type AppError } from '#shared/errors/index';
 import { deepMerge } from './deep-merge';
 import { loadItem } from './include-loader';
 import { normalizeIncludes } from './include-items';
@@ -81,9 +81,15 @@ export async function loadCiFile(
     }
     return await resolveIncludes(ctx, config, origin, [...stack, label]);
   } catch (e) {
-    ctx.errors.push({ file: label, message: e instanceof Error ? e.message : String(e) });
+    ctx.errors.push({ file: label, message: e instanceof Error ? e.message : String(e), ...positionIn(e) });
     return undefined;
   }
+}
+
+/** The line/column a CI_CONFIG error carries (parseCiYaml sets them for YAML syntax errors). */
+function positionIn(e: unknown): { line?: number; column?: number } {
+  const d = isAppError(e) ? (e as AppError).details : undefined;
+  return typeof d?.line === 'number' && typeof d.column === 'number' ? { line: d.line, column: d.column } : {};
 }
 
 /**

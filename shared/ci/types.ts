@@ -100,6 +100,9 @@ export interface CiJob {
 export interface CiFileError {
   file: string;
   message: string;
+  /** Where in the file, when the parser said (YAML syntax errors); 1-based. */
+  line?: number;
+  column?: number;
 }
 
 /** Result of `discoverImages`. `images` is sorted, unique and never holds a `$`. */

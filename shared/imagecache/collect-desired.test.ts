@@ -9,7 +9,7 @@ const project = (id: number, path: string, extra: Partial<ProjectInfo> = {}): Pr
 const gitlabError = (status: number) => new AppError('GITLAB_API', `GitLab get project failed: ${status}`, { status: 502, details: { httpStatus: status } });
 
 /** A GitLab with the given projects (id → CI file, or an error for getProject); listing is recorded. */
-function fakeGitlab(projects: Record<number, { info?: ProjectInfo; ci?: string; error?: AppError }>) {
+function fakeGitlab(projects: Record<number, { info?: ProjectInfo; ci?: string; error?: AppError; head?: string; files?: Record<string, string | AppError> }>) {
   const asked: string[] = [];
   const gitlab = {
     listActiveProjects: async () => (asked.push('list'), Object.values(projects).flatMap((p) => (p.info && !p.info.archived ? [p.info] : []))),
@@ -20,11 +20,17 @@ function fakeGitlab(projects: Record<number, { info?: ProjectInfo; ci?: string; 
       if (!p?.info) throw gitlabError(404);
       return p.info;
     },
-    readFile: async (id: number | string) => (asked.push(`file ${id}`), projects[Number(id)]?.ci),
+    readFile: async (id: number | string, path: string) => {
+      asked.push(`file ${id}`);
+      const f = path === '.gitlab-ci.yml' ? projects[Number(id)]?.ci : projects[Number(id)]?.files?.[path];
+      if (f instanceof AppError) throw f;
+      return f;
+    },
     lintMerged: async () => undefined,
     projectVariables: async () => ({}),
     readCiVariables: async () => ({ variables: {}, denied: [] }),
     readTemplate: async () => undefined,
+    branchHead: async (id: number | string) => (asked.push(`head ${id}`), projects[Number(id)]?.head),
   } as unknown as GitlabPort;
   return { gitlab, asked };
 }
@@ -69,5 +75,62 @@ describe('collectDesired with the image-set store', () => {
     expect(d.removed).toEqual([9]);
     expect([...d.changed.keys()]).toEqual([2]);
     expect(images(d)).toEqual(['a:1,helper:1', 'b:2,helper:1']);
+  });
+});
+
+describe('collectDesired: a CI config that does not parse', () => {
+  const BROKEN = 'build:\n  image: a:9\n  script: [\n    - make\n';
+
+  it('keeps the stored sets (not overwritten with an empty set), says so, and names file:line', async () => {
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: BROKEN } });
+    const d = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map([[1, { ...stored('g/a', 'a:1'), sha: 'c'.repeat(40) }]]) }));
+    expect(images(d)).toEqual(['a:1,helper:1']);
+    expect(d.changed.size).toBe(0);
+    expect(d.unknown).toEqual([]);
+    expect(d.projects[0]).toMatchObject({ memo: true, podSets: 1, kept: { podSets: 1, discoveredAt: '2026-11-27T03:00:00.000Z', sha: 'c'.repeat(40) }, configErrors: [{ file: '.gitlab-ci.yml', line: 4, column: 5 }] });
+    expect(d.projects[0]!.errors[0]).toMatch(/^\.gitlab-ci\.yml:4:5: YAML: /);
+  });
+
+  it('without a stored set the project is unknown (its caches are kept), and nothing is written', async () => {
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: BROKEN } });
+    const d = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map() }));
+    expect(d).toMatchObject({ podSets: [], unknown: [1], changed: new Map() });
+    expect(d.projects[0]!.kept).toBeUndefined();
+  });
+
+  it('an include that does not exist is a broken config too; one GitLab failed to serve is an outage (sets kept, no config error)', async () => {
+    const root = 'include: [ci/missing.yml, ci/flaky.yml]\nbuild:\n  image: a:2\n  script: [x]\n';
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: root, files: { 'ci/flaky.yml': gitlabError(503) } } });
+    const d = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map([[1, stored('g/a', 'a:1')]]) }));
+    expect(d.projects[0]!.configErrors).toEqual([{ file: 'ci/missing.yml', message: 'file not found (included from .gitlab-ci.yml)' }]);
+    expect(d.projects[0]!.errors).toEqual([expect.stringMatching(/^ci\/flaky\.yml: read failed: /), 'ci/missing.yml: file not found (included from .gitlab-ci.yml)']);
+    expect(images(d)).toEqual(['a:1,helper:1']);
+  });
+});
+
+describe('collectDesired: an include GitLab did not serve', () => {
+  it('keeps the stored sets instead of storing a partial set, without calling the config broken', async () => {
+    const root = 'include: ci/flaky.yml\nbuild:\n  image: a:2\n  script: [x]\n';
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: root, files: { 'ci/flaky.yml': gitlabError(503) } } });
+    const d = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map([[1, stored('g/a', 'a:1')]]) }));
+    expect(d.projects[0]!.configErrors).toBeUndefined();
+    expect(d.projects[0]).toMatchObject({ memo: true, kept: { podSets: 1 } });
+    expect(d.changed.size).toBe(0);
+    expect(images(d)).toEqual(['a:1,helper:1']);
+  });
+});
+
+describe('collectDesired: the commit an entry was discovered at', () => {
+  it('a hook run records the branch head read before discovery; a full walk keeps it only for an unchanged entry', async () => {
+    const head = 'd'.repeat(40);
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: ci('a:2'), head }, 2: { info: project(2, 'g/b'), ci: ci('b:1') } });
+    const hook = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map() }));
+    expect(hook.changed.get(1)).toMatchObject({ sha: head });
+    expect(f.asked.indexOf('head 1')).toBeLessThan(f.asked.indexOf('file 1'));
+    const s = new Map([[1, { ...stored('g/a', 'a:2'), sha: head }], [2, { ...stored('g/b', 'b:0'), sha: 'e'.repeat(40) }]]);
+    const full = await collectDesired(f.gitlab, opts({ stored: s }));
+    expect(full.changed.has(1)).toBe(false); // same sets: the entry and its commit stay
+    expect(full.changed.get(2)).toMatchObject({ podSets: [['b:1', 'helper:1']] });
+    expect(full.changed.get(2)!.sha).toBeUndefined(); // new sets, head not read: commit unknown
   });
 });

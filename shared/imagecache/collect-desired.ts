@@ -42,6 +42,19 @@ interface One {
   unknown?: boolean;
 }
 
+/**
+ * A configuration that does not parse (or whose includes cannot be resolved, or were not served) is not a new,
+ * empty image set: GitLab would run no pipeline from it, so the project keeps its last stored sets (their caches
+ * stay), nothing is written, and without a stored set its pod sets are unknown (caches recorded for it are kept too).
+ */
+function keepPrevious(p: ProjectInfo, report: ProjectReport, hit: StoredProject | undefined): One {
+  const kept = hit ? { podSets: hit.podSets.length, discoveredAt: hit.discoveredAt, ...(hit.sha ? { sha: hit.sha } : {}) } : undefined;
+  return { sets: hit ? storedPodSets(p.id, hit) : [], report: { ...report, podSets: hit?.podSets.length ?? 0, ...(kept ? { kept, memo: true } : {}) }, unknown: !hit };
+}
+
+/** A file of the configuration GitLab did not serve (after the port's retries): an outage, not a broken file. */
+export const isReadFailure = (error: string): boolean => error.includes(': read failed:');
+
 /** Same pod sets, jobs, ref and errors (the canonical encoding, discovery time left out): no write needed. */
 const sameContent = (a: StoredProject, b: StoredProject | undefined): boolean =>
   b !== undefined && encodeProject({ ...a, discoveredAt: '' }) === encodeProject({ ...b, discoveredAt: '' });
@@ -56,11 +69,17 @@ const inScope = (p: ProjectInfo, only: string[] | undefined): boolean => !only?.
 export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Promise<DesiredState> {
   const changed = new Map<number, StoredProject>();
   const removed: number[] = [];
-  const discover = async (p: ProjectInfo): Promise<One> => {
+  // `head`: the default branch's commit read just before discovery (hook runs), recorded with the entry.
+  const discover = async (p: ProjectInfo, head?: string): Promise<One> => {
     const hit = o.stored?.get(p.id);
     try {
       const r = await discoverProject(gitlab, p, o.runner, o);
+      // A broken configuration, or an include GitLab did not serve: what was found is not the project's image set.
+      if (r.report.configErrors?.length || r.report.errors.some(isReadFailure)) return keepPrevious(p, r.report, hit);
       const entry = toStored(p.path_with_namespace, r.sets, o.now, { ...(p.default_branch ? { ref: p.default_branch } : {}), ...(r.report.errors.length ? { errors: r.report.errors } : {}) });
+      // A full walk does not read heads: an unchanged entry keeps its commit (still at or before what was read).
+      const sha = head ?? (hit?.sha && sameContent(entry, { ...hit, sha: undefined }) ? hit.sha : undefined);
+      if (sha) entry.sha = sha;
       if (!sameContent(entry, hit)) changed.set(p.id, entry);
       return r;
     } catch (e) {
@@ -85,7 +104,9 @@ export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Pro
         return { sets: hit ? storedPodSets(id, hit) : [], report, unknown: !hit };
       }
       if (p.archived || !inScope(p, o.only)) return void removed.push(id);
-      return discover(p);
+      // Only lets a later run for an older commit be skipped; without it (no branch, no answer) nothing is skipped.
+      const head = p.default_branch && gitlab.branchHead ? await gitlab.branchHead(id, p.default_branch).catch(() => undefined) : undefined;
+      return discover(p, head);
     });
     const kept = [...(o.stored ?? [])].filter(([id]) => !named.has(id)).map(([id, s]) => fromStore(id, s));
     results = [...fresh.filter((r): r is One => r !== undefined), ...kept].sort((a, b) => a.report.id - b.report.id);

@@ -1,4 +1,4 @@
-import { discoverImages, predefinedVariables, type CiUnresolved } from '#shared/ci/index';
+import { discoverImages, predefinedVariables, type CiFileError, type CiUnresolved } from '#shared/ci/index';
 import { AppError } from '#shared/errors/index';
 import { createCiFileSource, gitlabMessageOf, hasHttpStatus, type GitlabPort, type ProjectInfo } from '#shared/gitlab/api/index';
 import type { RunnerImages } from './read-runner-images';
@@ -13,6 +13,13 @@ export interface ProjectReport {
   errors: string[];
   /** Not re-discovered this run: the pod sets come from the image-set store (ADR 0013). */
   memo?: boolean;
+  /**
+   * The CI configuration does not parse or its includes cannot be resolved (as GitLab would refuse it): the project
+   * keeps its previous image set (`kept`) and the run is `degraded` (docs/adr/0024). Each names file, line, error.
+   */
+  configErrors?: CiFileError[];
+  /** The earlier image set kept in place of a broken configuration's (absent: there was none). */
+  kept?: { podSets: number; discoveredAt: string; sha?: string };
   /**
    * Discovery was incomplete because of what the token may not do (e.g. `token lacks Maintainer on project g/p: its
    * CI/CD variables were not read`), and it mattered: some images stayed unresolved for it. The run is `degraded`.
@@ -87,5 +94,16 @@ async function discover(gitlab: GitlabPort, p: ProjectInfo, runner: RunnerImages
   );
   const unresolved = denied.length ? d.unresolved.map((u) => (u.reason.includes(UNSUPPLIED) ? { ...u, reason: `${u.reason} (${denied.join('; ')})` } : u)) : d.unresolved;
   const mattered = denied.length > 0 && d.unresolved.some((u) => u.reason.includes(UNSUPPLIED));
-  return { sets, report: { ...report, podSets: sets.length, unresolved, errors: d.errors.map((e) => `${e.file}: ${e.message}`), ...(mattered ? { degraded: denied } : {}) } };
+  // A file GitLab did not serve (after the port's retries) is an outage, not a broken configuration.
+  const configErrors = d.errors.filter((e) => !e.message.startsWith('read failed:'));
+  return {
+    sets,
+    report: {
+      ...report, podSets: sets.length, unresolved, errors: d.errors.map((e) => `${where(e)}: ${e.message}`),
+      ...(configErrors.length ? { configErrors } : {}), ...(mattered ? { degraded: denied } : {}),
+    },
+  };
 }
+
+/** `file:line:column` when the parser said where, else the file. */
+export const where = (e: CiFileError): string => (e.line ? `${e.file}:${e.line}:${e.column ?? 1}` : e.file);

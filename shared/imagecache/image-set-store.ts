@@ -10,6 +10,11 @@ export interface StoredProject {
   discoveredAt: string;
   /** The ref discovery read (the default branch). */
   ref?: string;
+  /**
+   * A commit of `ref` at or before the one discovery read (its head, read just before): a hook run for an older
+   * commit than this one is superseded (docs/adr/0024). Absent when unknown (full walks do not ask).
+   */
+  sha?: string;
   /** CI-content errors of that discovery (reported again when the entry is reused). */
   errors?: string[];
 }
@@ -60,17 +65,17 @@ export function encodeProject(p: StoredProject): string {
   const index = new Map<string, number>();
   const at = (img: string): number => index.get(img) ?? (index.set(img, images.push(img) - 1), images.length - 1);
   const s = p.podSets.map((set) => set.map(at));
-  return JSON.stringify({ p: p.path, t: p.discoveredAt, ...(p.ref ? { r: p.ref } : {}), ...(p.errors?.length ? { e: p.errors } : {}), i: images, s, j: p.jobs });
+  return JSON.stringify({ p: p.path, t: p.discoveredAt, ...(p.ref ? { r: p.ref } : {}), ...(p.sha ? { h: p.sha } : {}), ...(p.errors?.length ? { e: p.errors } : {}), i: images, s, j: p.jobs });
 }
 
 /** Inverse of encodeProject; undefined for an entry that does not parse (it is then treated as absent). */
 export function decodeProject(text: string): StoredProject | undefined {
   try {
-    const v = JSON.parse(text) as { p: string; t: string; r?: string; e?: string[]; i: string[]; s: number[][]; j: string[] };
+    const v = JSON.parse(text) as { p: string; t: string; r?: string; h?: string; e?: string[]; i: string[]; s: number[][]; j: string[] };
     if (typeof v.p !== 'string' || !Array.isArray(v.i) || !Array.isArray(v.s) || !Array.isArray(v.j)) return undefined;
     const podSets = v.s.map((set) => set.map((n) => v.i[n]!));
     if (podSets.some((set) => set.some((img) => typeof img !== 'string'))) return undefined;
-    return { path: v.p, podSets, jobs: v.j, discoveredAt: v.t, ...(v.r ? { ref: v.r } : {}), ...(v.e ? { errors: v.e } : {}) };
+    return { path: v.p, podSets, jobs: v.j, discoveredAt: v.t, ...(v.r ? { ref: v.r } : {}), ...(typeof v.h === 'string' ? { sha: v.h } : {}), ...(v.e ? { errors: v.e } : {}) };
   } catch {
     return undefined; // a hand-edited or truncated entry: rediscover rather than fail the run
   }
@@ -130,7 +135,7 @@ export const storedPodSets = (id: number, p: StoredProject): PodSet[] =>
   p.podSets.map((images, i) => ({ images, sources: [{ kind: 'job', projectId: id, project: p.path, job: p.jobs[i] ?? '' }] }));
 
 /** A stored entry from discovered pod sets. */
-export function toStored(path: string, sets: readonly PodSet[], at: Date, extra: { ref?: string; errors?: string[] } = {}): StoredProject {
+export function toStored(path: string, sets: readonly PodSet[], at: Date, extra: { ref?: string; sha?: string; errors?: string[] } = {}): StoredProject {
   return { path, podSets: sets.map((s) => s.images), jobs: sets.map((s) => s.sources[0]?.job ?? ''), discoveredAt: at.toISOString(), ...extra };
 }
 

@@ -31,8 +31,9 @@ export function prewarmFindings(r: { outcomes: readonly StepOutcome[]; report: P
   }
   for (const e of r.report.apply?.errors ?? []) out.push({ target: 'ImageCaches', cause: `apply ${e.code}`, severity: 'fail', summary: e.message });
   if (r.report.totals.dropped) out.push({ target: 'budget', cause: 'pod sets left out', severity: 'warn', summary: `${r.report.totals.dropped} pod set(s) did not fit IMAGECACHE_MAX_CACHES / IMAGECACHE_MAX_IMAGES`, detail: String(r.report.totals.dropped) });
-  // Calls the functions' identity may not make (403): a missing grant is a condition until someone grants it.
-  for (const f of r.report.findings ?? []) out.push({ target: f.target, cause: f.rule, severity: f.severity === 'error' ? 'fail' : 'warn', summary: f.message.slice(0, 300), detail: f.message });
+  // Calls the functions' identity may not make (403): a missing grant is a condition until someone grants it. (The
+  // report's `ci-config-invalid` findings are the projects' config errors, told above as `ci config`.)
+  for (const f of (r.report.findings ?? []).filter((x) => x.rule === 'rbac-forbidden')) out.push({ target: f.target, cause: f.rule, severity: f.severity === 'error' ? 'fail' : 'warn', summary: f.message.slice(0, 300), detail: f.message });
   if (r.report.store?.overflow) out.push({ target: 'image-set store', cause: 'overflow', severity: 'warn', summary: 'the image-set ConfigMap would exceed 1 MiB: hook runs walk every project until it fits' });
   return out;
 }

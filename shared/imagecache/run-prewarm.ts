@@ -1,16 +1,18 @@
 import type { Env } from '#shared/config/index';
-import type { GitlabPort } from '#shared/gitlab/api/index';
+import type { CommitStatusReport, CommitStatusReporter, GitlabPort } from '#shared/gitlab/api/index';
 import { forbiddenFinding, type KubeFinding } from '#shared/kube/forbidden';
 import type { KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
 import type { Clock } from '#shared/runtime/clock';
 import { applyImageCachePlan, type ApplyResult, type StepOutcome } from './apply-image-cache-plan';
-import { collectDesired } from './collect-desired';
+import { collectDesired, isReadFailure } from './collect-desired';
 import { trustStore } from './trust-store';
 import type { ImageSetStore, SaveResult } from './image-set-store';
 import type { ProjectReport } from './discover-project';
 import { plannedOptions } from './planned-options';
 import { planImageCaches } from './plan-image-caches';
+import { configFindings, projectStatus, type PrewarmFinding } from './prewarm-status';
+import { prewarmReporter, supersededBy, triggerTarget, type RunTrigger, type Superseded, type TriggerTarget } from './prewarm-trigger';
 import type { RunnerImages } from './read-runner-images';
 import { resolveRunnerImages } from './resolve-runner-images';
 import type { ImageCachePlan } from './types';
@@ -31,6 +33,8 @@ export interface PrewarmInput {
   pollBaseMs?: number;
   /** `include:remote` fetcher (the `remoteIncludes` port) for URLs on GITLAB_REMOTE_INCLUDE_ALLOWLIST. */
   readRemote?: (url: string) => Promise<string | undefined>;
+  /** What changed (the webhook's `source.trigger`): the commit that gets the run's status, and may be superseded. */
+  trigger?: RunTrigger;
 }
 
 /** The prewarm report (the action's `report`). */
@@ -45,8 +49,15 @@ export interface PrewarmReport {
   walk: { mode: 'hook' | 'full'; why: string };
   /** The store write (not in dryRun): entries written/removed, bytes, overflow. */
   store?: { changed: number; removed: number } & SaveResult;
-  /** Calls the functions' identity may not make (403), each naming verb, resource and namespace. */
-  findings?: KubeFinding[];
+  /**
+   * Calls the functions' identity may not make (403), each naming verb, resource and namespace; and one
+   * `ci-config-invalid` finding per project whose CI config is broken (cause: file:line: error).
+   */
+  findings?: PrewarmFinding[];
+  /** The `gitlab-ask-ops/prewarm` status of the commit that caused the run (hook runs with effects). */
+  commitStatus?: CommitStatusReport;
+  /** The run was skipped: a newer commit of its project was pre-warmed already (docs/adr/0024). */
+  superseded?: Superseded;
   /** A message reached at least one channel (set by the action, which tells after the run: ADR 0023). */
   mailed: boolean;
 }
@@ -72,9 +83,24 @@ function compact(plan: ImageCachePlan): ImageCachePlan {
 /**
  * The prewarm use case: runner images → desired pod sets (GitLab) → one list of caches → plan → (unless dryRun)
  * apply, wait, supersede. The caller tells about it (prewarm-mail.ts: created/deleted caches are events, problems
- * are conditions).
+ * are conditions). A hook run sets the commit status of the commit that caused it (running → success/failed) and is
+ * skipped when a newer commit was pre-warmed already.
  */
 export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
+  const target = triggerTarget(i.trigger, i.projects, i.dryRun);
+  const status = target ? prewarmReporter(i.gitlab, target, { clock: i.clock, log: i.log }) : undefined;
+  try {
+    const r = await prewarm(i, target, status);
+    if (status) r.report.commitStatus = status.report();
+    return r;
+  } catch (err) {
+    // FC retries a retryable failure: the retry's `running` starts a new status over this one.
+    await status?.set('failed', `prewarm failed: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, status: CommitStatusReporter | undefined): Promise<PrewarmResult> {
   const e = i.env;
   // A 403 is a finding, never a crash: the run goes on without what it may not read (docs/deploy.md §2).
   const findings: KubeFinding[] = [];
@@ -105,6 +131,16 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   // Unreadable store (403): it is not written either — every run walks every project until it is granted.
   const store = findings.some((f) => f.target === storeTarget) ? undefined : i.store;
   const trust = trustStore(stored, { runner, scope: e.GITLAB_PROJECTS, maxAgeHours: e.IMAGECACHE_MUTABLE_REFRESH_HOURS + STORE_GRACE_HOURS, now: i.clock.now(), hook: i.projects !== undefined });
+  const walk = { mode: trust.mode, why: trust.why };
+  // Only a trusted hook run may be skipped: a full walk refreshes every project and is never redundant.
+  const superseded = target && trust.mode === 'hook' && i.projects?.length === 1 ? await supersededBy(i.gitlab, target, stored?.projects.get(target.projectId)) : undefined;
+  if (superseded) {
+    // `skipped` leaves the commit's pipeline status as it is (a skipped job counts as passed in its composite).
+    await status?.set('skipped', superseded.reason);
+    const plan = planImageCaches([], [], plannedOptions(e, i.clock.now()));
+    return { status: 'ok', summary: superseded.reason, outcomes: [], report: { runner, projects: [], plan, totals: { dropped: 0, notCacheable: 0 }, walk, superseded, mailed: false } };
+  }
+  await status?.set('running', 'pre-warming the images of its CI jobs');
   const desired = await collectDesired(i.gitlab, {
     ...(i.projects && trust.mode === 'hook' ? { projects: i.projects } : {}),
     ...(stored ? { stored: stored.projects } : {}),
@@ -125,11 +161,16 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const observed = await i.kube.listImageCaches().catch(forbidden('ImageCache/*', undefined));
   if (!observed) {
     const empty = planImageCaches([], [], plannedOptions(e, i.clock.now()));
-    const report: PrewarmReport = { runner, projects: desired.projects, plan: empty, totals: { dropped: 0, notCacheable: 0 }, walk: { mode: trust.mode, why: trust.why }, findings, mailed: false };
-    return { status: 'failed', summary: `cannot list ImageCaches: ${findings.at(-1)!.message}`, outcomes: [], report };
+    const report: PrewarmReport = { runner, projects: desired.projects, plan: empty, totals: { dropped: 0, notCacheable: 0 }, walk, findings, mailed: false };
+    const summary = `cannot list ImageCaches: ${findings.at(-1)!.message}`;
+    await status?.set('failed', summary);
+    return { status: 'failed', summary, outcomes: [], report };
   }
   const plan = planImageCaches(desired.podSets, observed, { ...plannedOptions(e, i.clock.now()), unknownSources: desired.unknown.map((id) => `p${id}`) });
-  const report: PrewarmReport = { runner, projects: desired.projects, plan: compact(plan), totals: { dropped: plan.budget.dropped.length, notCacheable: plan.notCacheable.length }, walk: { mode: trust.mode, why: trust.why }, ...(findings.length ? { findings } : {}), mailed: false };
+  // A broken CI config is one finding per project, apart from the 403s (which count as calls forbidden).
+  const broken = configFindings(desired.projects);
+  const allFindings = (): PrewarmFinding[] | undefined => (findings.length || broken.length ? [...findings, ...broken] : undefined);
+  const report: PrewarmReport = { runner, projects: desired.projects, plan: compact(plan), totals: { dropped: plan.budget.dropped.length, notCacheable: plan.notCacheable.length }, walk, ...(allFindings() ? { findings: allFindings()! } : {}), mailed: false };
   const counts = `${desired.podSets.length} pod sets, ${plan.caches.length} caches`;
   if (i.dryRun) {
     const changes = plan.steps.filter((s) => s.kind !== 'keep').length;
@@ -141,7 +182,7 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
     const saved = await store.save(desired.changed, desired.removed, trust.mode === 'full' ? { ...trust.meta, complete: desired.unknown.length === 0 } : undefined).catch(forbidden(storeTarget, undefined));
     if (saved) report.store = { changed: desired.changed.size, removed: desired.removed.length, ...saved };
     if (saved?.overflow) i.log.warn('image-set store full: hook runs walk every project until it fits', { bytes: saved.bytes });
-    if (findings.length) report.findings = findings;
+    if (allFindings()) report.findings = allFindings()!;
   }
   const applied = await applyImageCachePlan(plan, i.kube, { clock: i.clock, deadline: i.deadline, log: i.log, ...(i.pollBaseMs ? { pollBaseMs: i.pollBaseMs } : {}) });
   const { outcomes, ...rest } = applied;
@@ -151,10 +192,17 @@ export async function runPrewarm(i: PrewarmInput): Promise<PrewarmResult> {
   const deleted = n('applied', ['delete-superseded']);
   const failed = n('failed') + n('blocked');
   // A project GitLab would not (fully) show this token counts too: its images may be missing from the plan.
-  const apiTrouble = desired.projects.filter((p) => p.errors.some((m) => m.startsWith('discovery failed')) || p.degraded?.length).length;
+  const apiTrouble = desired.projects.filter((p) => p.errors.some((m) => m.startsWith('discovery failed') || isReadFailure(m)) || p.degraded?.length).length;
   const overflow = report.store?.overflow ? 1 : 0;
   const denied = findings.length;
-  const status = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow || denied ? 'degraded' : created || deleted ? 'changed' : 'ok';
-  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}${denied ? `, ${denied} call(s) forbidden (${findings.map((f) => f.target).join(', ')})` : ''}`;
-  return { status, summary, outcomes, report };
+  const invalid = broken.length;
+  const noPrevious = desired.projects.filter((p) => p.configErrors?.length && !p.kept).length;
+  const runStatus = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow || denied || invalid ? 'degraded' : created || deleted ? 'changed' : 'ok';
+  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${invalid ? `, ${invalid} project(s) with a broken CI config (previous images kept${noPrevious ? `; ${noPrevious} had none` : ''})` : ''}${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}${denied ? `, ${denied} call(s) forbidden (${findings.map((f) => f.target).join(', ')})` : ''}`;
+  if (target && status) {
+    const project = desired.projects.find((p) => p.id === target.projectId);
+    const s = projectStatus(target.projectId, { project, podSets: desired.podSets, plan, outcomes, phases: rest.phases });
+    await status.set(s.state, s.description);
+  }
+  return { status: runStatus, summary, outcomes, report };
 }

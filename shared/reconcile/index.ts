@@ -16,3 +16,4 @@ export { renderReportText, renderFieldDiff, lineDiff } from './render-report';
 export { reconcileContent, reconcileFindings } from './reconcile-message';
 export { reconcileEnvOptions, runReconcile, type ReconcilePorts, type ReconcileOptions, type ReconcileRun } from './run-reconcile';
 export { BUNDLED_INFRA } from './bundled-infra';
+export { reconcileReporter, reconcileCommitStatus, RECONCILE_STATUS } from './reconcile-status';

@@ -1,5 +1,5 @@
 import type { Env } from '#shared/config/index';
-import type { GitlabPort } from '#shared/gitlab/api/index';
+import type { CommitStatusReport, CommitStatusReporter, GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
 import type { Notifier, NotifyOutcome } from '#shared/notify/index';
@@ -9,6 +9,7 @@ import { checkCaches } from './check-caches';
 import { orForbidden } from '#shared/kube/forbidden';
 import { loadDesiredState, type DesiredSource } from './load-desired';
 import { reconcileReleases } from './reconcile-releases';
+import { reconcileCommitStatus } from './reconcile-status';
 import { reconcileVolumes, type VolumesKube } from './reconcile-volumes';
 import { reconcileContent, reconcileFindings } from './reconcile-message';
 
@@ -20,6 +21,8 @@ export interface ReconcilePorts {
   notifier?: Notifier;
   log: Logger;
   clock: Clock;
+  /** The `gitlab-ask-ops/reconcile` status of the infra commit that caused the run (reconcileReporter). */
+  status?: CommitStatusReporter;
 }
 
 /** Settings of one run, from Config (reconcileEnv) and the action's params. */
@@ -55,11 +58,12 @@ export function reconcileEnvOptions(
   };
 }
 
-/** A report plus whether a message reached a channel, and the notifier's outcome. */
+/** A report plus whether a message reached a channel, the notifier's outcome, and what became of the commit status. */
 export interface ReconcileRun {
   report: ReconcileReport;
   mailed: boolean;
   notify?: NotifyOutcome;
+  commitStatus?: CommitStatusReport;
 }
 
 /**
@@ -69,6 +73,21 @@ export interface ReconcileRun {
  * @example const { report } = await runReconcile(ports, { source: diskDesiredSource('infra'), dryRun: true, ... });
  */
 export async function runReconcile(ports: ReconcilePorts, o: ReconcileOptions): Promise<ReconcileRun> {
+  await ports.status?.set('running', 'reconciling NAS volumes and the gitlab-runner release with this commit');
+  try {
+    const run = await reconcile(ports, o);
+    if (!ports.status) return run;
+    const s = reconcileCommitStatus(run.report);
+    await ports.status.set(s.state, s.description);
+    return { ...run, commitStatus: ports.status.report() };
+  } catch (e) {
+    // FC retries a retryable failure: the retry's `running` starts a new status over this one.
+    await ports.status?.set('failed', `reconcile failed: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+async function reconcile(ports: ReconcilePorts, o: ReconcileOptions): Promise<ReconcileRun> {
   const desired = await loadDesiredState(o.source);
   const perform = o.apply && !o.dryRun;
   const vol = await reconcileVolumes(ports.kube, desired, {

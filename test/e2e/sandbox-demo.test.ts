@@ -103,6 +103,17 @@ describe('npm start demo: push → system hook → webhook 202 → async queue �
     });
     expect(tasks.every((t) => t.status === 'Succeeded')).toBe(true);
     expect(tasks.some((t) => (t.result as { status?: string }).status === 'changed')).toBe(true);
+    // The system hook sent push and repository_update for the one commit: one run (docs/adr/0024).
+    expect(deliveries.filter((d) => d.kind === 'push' || d.kind === 'repository_update').map((d) => d.kind).sort()).toEqual(['push', 'repository_update']);
+    expect(tasks).toHaveLength(1);
+    expect(JSON.parse(tasks[0]!.payload)).toMatchObject({ source: { trigger: { project: { path: 'demo/java-demo' }, sha: pushed.commit, ref: 'main', author: 'root' } } });
+
+    // The developer sees the result on the commit in GitLab.
+    const statuses = await json<Array<{ name: string; status: string; description: string }>>(
+      `${s.sandbox.urls.gitlab}/api/v4/projects/${pushed.projectId}/repository/commits/${pushed.commit}/statuses`,
+      { headers: { 'PRIVATE-TOKEN': s.sandbox.env.GITLAB_TOKEN! } },
+    );
+    expect(statuses).toEqual([expect.objectContaining({ name: 'gitlab-ask-ops/prewarm', status: 'success', description: expect.stringMatching(/^\d+ images in \d+ caches?, Ready$/) })]);
 
     // ImageCaches Ready in the kube emulator, as the index page renders them.
     const o = await json<Overview>(`${s.sandbox.urls.index}/index.json`);
@@ -141,7 +152,7 @@ describe('npm start demo: push → system hook → webhook 202 → async queue �
     expect(await sandboxCommand.run(['push', 'java-demo', '--wait'], io)).toBe(0);
     expect(out[0]).toMatch(/^pushed \.gitlab-ci\.yml to demo\/java-demo@main: [0-9a-f]{12}$/);
     // Only a comment changed: the worker re-plans, keeps every cache and mails nobody.
-    expect(out.filter((l) => l.startsWith('task  Succeeded ops-worker wh_prewarm_')).length).toBeGreaterThan(0);
+    expect(out.filter((l) => l.startsWith('task  Succeeded ops-worker wh_prewarm_'))).toHaveLength(1);
     expect(out.some((l) => /^cache Ready .*maven:3\.9-eclipse-temurin-21/.test(l))).toBe(true);
     expect((await json<{ mails: unknown[] }>(s.sandbox.urls['outbox.json']!)).mails).toHaveLength(before);
 

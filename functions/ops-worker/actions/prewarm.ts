@@ -49,6 +49,7 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
       deadline: ctx.deadline,
       dryRun: ctx.dryRun,
       ...(ctx.params.projects ? { projects: ctx.params.projects } : {}),
+      ...(ctx.request.source?.trigger ? { trigger: ctx.request.source.trigger } : {}),
       ...(ctx.config.env.GITLAB_REMOTE_INCLUDE_ALLOWLIST.length ? { readRemote: port<(url: string) => Promise<string | undefined>>(ctx.ports, 'remoteIncludes') } : {}),
     });
     const errors = r.report.apply?.errors ?? [];

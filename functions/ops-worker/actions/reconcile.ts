@@ -3,7 +3,7 @@ import { setupZod } from '#shared/config/setup-zod';
 import { AppError } from '#shared/errors/index';
 import type { GitlabPort } from '#shared/gitlab/api/index';
 import type { KubePort } from '#shared/kube/port';
-import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, reconcileEnvOptions, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
+import { BUNDLED_INFRA, gitlabDesiredSource, memoryDesiredSource, reconcileEnvOptions, reconcileReporter, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
 import { notifierFor, notifySummary } from '../notify';
 import type { ActionDefinition, ActionResult, PlanStep } from '../types';
 
@@ -38,8 +38,10 @@ export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
     const needsGitlab = Boolean(e.INFRA_PROJECT);
     const gitlab = needsGitlab ? port<GitlabPort>(ctx.ports, 'gitlab') : undefined;
     const source = gitlab && e.INFRA_PROJECT ? gitlabDesiredSource(gitlab, e.INFRA_PROJECT, e.INFRA_REF, e.INFRA_PATH) : memoryDesiredSource(BUNDLED_INFRA);
-    const { report, mailed, notify } = await runReconcile(
-      { kube: port<KubePort>(ctx.ports, 'kube'), ...(gitlab ? { gitlab } : {}), notifier: notifierFor(ctx), log: ctx.log, clock: ctx.clock },
+    // A hook run sets the `gitlab-ask-ops/reconcile` status of the infra commit that caused it (docs/adr/0024).
+    const reporter = reconcileReporter(gitlab, ctx.request.source?.trigger, { dryRun: ctx.dryRun, clock: ctx.clock, log: ctx.log });
+    const { report, mailed, notify, commitStatus } = await runReconcile(
+      { kube: port<KubePort>(ctx.ports, 'kube'), ...(gitlab ? { gitlab } : {}), notifier: notifierFor(ctx), log: ctx.log, clock: ctx.clock, ...(reporter ? { status: reporter } : {}) },
       {
         ...reconcileEnvOptions(e),
         source,
@@ -56,7 +58,7 @@ export const reconcile: ActionDefinition<{ verifyPipeline?: number }> = {
       summary: report.summary,
       plan,
       done: report.steps.map((s, i) => ({ step: plan[i]!, outcome: s.outcome, ...(s.detail ? { detail: s.detail } : {}) })),
-      report: { ...report, mailed, ...(notify ? { notify: notifySummary(notify) } : {}) },
+      report: { ...report, mailed, ...(notify ? { notify: notifySummary(notify) } : {}), ...(commitStatus ? { commitStatus } : {}) },
       ...(failed.length ? { errors: failed.map((s) => ({ code: 'KUBE_API', message: `${s.kind} ${s.target}: ${s.detail ?? 'failed'}` })) } : {}),
     };
   },

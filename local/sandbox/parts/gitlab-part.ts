@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededGitlabOptions, startGitlabEmulator } from '#local/gitlab/index';
 import type { SandboxPart } from '../boot';
+import { stateFault } from '../named-faults';
 import { startGitlabAdmin } from './gitlab-admin';
 
 const INFRA_DIR = fileURLToPath(new URL('../../../infra/', import.meta.url));
@@ -29,7 +30,8 @@ export function readTree(dir: string, prefix = ''): Record<string, string> {
  * GitLab emulator seeded like the guide's instance (java-demo, ops/infra holding this repo's infra/, the real-world
  * set). Sets GITLAB_URL, GITLAB_TOKEN (random per boot) and INFRA_PROJECT; GITLAB_ADMIN_TOKEN for the CLI only.
  * Once the runtime is up it registers a system hook and the infra project's hook at `/gitlab-webhook` with the
- * sandbox WEBHOOK_SECRET, as docs/deploy.md §5 tells an admin to. `gitlab-admin` is a loopback push endpoint for the CLI (`sandbox push`) and tests.
+ * sandbox WEBHOOK_SECRET, as docs/deploy.md §5 tells an admin to. `gitlab-admin` is a loopback push endpoint for the
+ * CLI (`sandbox push`) and tests. Contributes the fault `gitlab-status-busy` (commit status updates answer 409).
  */
 export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: number } = {}): SandboxPart {
   return {
@@ -40,7 +42,19 @@ export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: num
       // The infra repo's pipeline (helmfile apply) sits at its root, as test/e2e/reconcile.test.ts lays it out.
       const pipeline = infra['infra/ci/.gitlab-ci.yml'];
       const infraFiles = Object.keys(infra).length ? { 'README.md': '# infra\nDesired state for gitlab-ask-ops.\n', ...(pipeline ? { '.gitlab-ci.yml': pipeline } : {}), ...infra } : undefined;
-      const gl = await startGitlabEmulator({ ...seededGitlabOptions(token, infraFiles), pipelineStepMs: opts.pipelineStepMs ?? 500 });
+      const held: { release?: () => void; hold?: () => () => void } = {};
+      const busy = stateFault({
+        name: 'gitlab-status-busy',
+        description: 'every commit status update finds another one holding the commit\'s lock: 409 "Another update to this commit status is in progress"',
+        apply: () => void (held.release ??= held.hold?.()),
+        revert: () => {
+          held.release?.();
+          held.release = undefined;
+        },
+      });
+      // A 0.5 s lock wait (GitLab: 20 × 0.5 s) keeps a rehearsal of `gitlab-status-busy` short.
+      const gl = await startGitlabEmulator({ ...seededGitlabOptions(token, infraFiles), pipelineStepMs: opts.pipelineStepMs ?? 500, statusLockWaitMs: 500, onStatusConflict: () => busy.used() });
+      held.hold = () => gl.statuses.hold('*');
       const admin = await startGitlabAdmin(gl).catch(async (e: unknown) => {
         await gl.close();
         throw e;
@@ -51,6 +65,7 @@ export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: num
         env: { GITLAB_URL: gl.url, GITLAB_TOKEN: token, INFRA_PROJECT: SANDBOX_INFRA_PROJECT },
         cliEnv: { GITLAB_ADMIN_TOKEN: adminToken },
         urls: { gitlab: gl.url, 'gitlab-admin': admin.url },
+        faults: [busy],
         async afterStart(sb) {
           const url = sb.urls['gitlab-webhook'];
           if (!url) throw new Error('sandbox gitlab part: the runtime serves no gitlab-webhook trigger');

@@ -8,6 +8,10 @@ import type { RawLint } from './gitlab-client';
 import { hasHttpStatus, isInsufficientScope } from './to-gitlab-error';
 import type { GitlabPort, LintResult, PipelineInfo } from './types';
 
+/** GitLab's limit on a commit status description (app/models/commit_status.rb `length: { maximum: 255 }`). */
+const STATUS_TEXT_MAX = 255;
+const cut = (s: string): string => (s.length > STATUS_TEXT_MAX ? `${s.slice(0, STATUS_TEXT_MAX - 1)}…` : s);
+
 export interface GitlabPortOptions {
   /** Base URL of the instance, e.g. https://gitlab.example.com (no /api/v4). */
   url: string;
@@ -123,6 +127,20 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
         page = r.next;
       }
       return paths;
+    },
+    async setCommitStatus(project, sha, st) {
+      const body = {
+        state: st.state, name: st.name,
+        ...(st.description !== undefined ? { description: cut(st.description) } : {}),
+        ...(st.ref !== undefined ? { ref: st.ref } : {}),
+        ...(st.targetUrl !== undefined && st.targetUrl.length <= STATUS_TEXT_MAX ? { target_url: st.targetUrl } : {}),
+      };
+      const r = await call(`set commit status ${st.name}=${st.state} on ${project}@${sha.slice(0, 12)}`, (c) => c.postStatus(project, sha, body), { idempotent: false });
+      return { id: r.id, sha: r.sha, ref: r.ref ?? null, status: r.status, name: r.name, description: r.description ?? null, pipelineId: r.pipeline_id ?? null };
+    },
+    async branchHead(project, branch) {
+      const b = await orUndefined(call(`branch ${project}:${branch}`, (c) => c.branch(project, branch)), 404);
+      return b?.commit?.id;
     },
     async listReleases(project) {
       const out: Array<{ tag: string; sha: string }> = [];

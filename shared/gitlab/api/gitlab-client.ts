@@ -22,6 +22,21 @@ export interface GitlabClient {
   tree(project: number | string, ref: string, page: number): Promise<{ data: Array<{ path: string; type: string }>; next: number | null }>;
   /** One page of `GET /projects/:id/releases` (newest first). */
   releases(project: number | string, page: number): Promise<{ data: Array<{ tag_name: string; commit?: { id?: string } }>; next: number | null }>;
+  /** `POST /projects/:id/statuses/:sha` with GitLab's parameter names. */
+  postStatus(project: number | string, sha: string, body: Record<string, unknown>): Promise<RawCommitStatus>;
+  /** `GET /projects/:id/repository/branches/:branch`. */
+  branch(project: number | string, name: string): Promise<{ name: string; commit?: { id?: string } }>;
+}
+
+/** API::Entities::CommitStatus (lib/api/entities/commit_status.rb), the fields we read. */
+export interface RawCommitStatus {
+  id: number;
+  sha: string;
+  ref?: string | null;
+  status: string;
+  name: string;
+  description?: string | null;
+  pipeline_id?: number | null;
 }
 
 /** `GET /personal_access_tokens/self` (doc/api/personal_access_tokens.md). */
@@ -66,7 +81,10 @@ interface Loose {
   Projects: {
     all: Fn;
     show: Fn;
-    requester: { get(ep: string, o?: { signal?: AbortSignal; searchParams?: Record<string, unknown> }): Promise<{ body: unknown; headers?: Record<string, string> }> };
+    requester: {
+      get(ep: string, o?: { signal?: AbortSignal; searchParams?: Record<string, unknown> }): Promise<{ body: unknown; headers?: Record<string, string> }>;
+      post(ep: string, o?: { signal?: AbortSignal; body?: Record<string, unknown> }): Promise<{ body: unknown }>;
+    };
   };
   RepositoryFiles: { showRaw: Fn };
   Lint: { check: Fn; lint: Fn };
@@ -126,6 +144,11 @@ export async function createGitlabClient(o: { url: string; token: string; timeou
     // Through the requester: the Repositories/ProjectReleases resources would add two more gitbeaker classes.
     tree: (project, ref, page) => pageOf(api, `projects/${encodeURIComponent(project)}/repository/tree`, { ref, recursive: true, perPage: 100, page }, o.timeoutMs),
     releases: (project, page) => pageOf(api, `projects/${encodeURIComponent(project)}/releases`, { perPage: 100, page }, o.timeoutMs),
+    // Through the requester too: gitbeaker's CommitStatuses resource would be one more class to construct.
+    postStatus: async (project, sha, body) =>
+      (await api.Projects.requester.post(`projects/${encodeURIComponent(project)}/statuses/${encodeURIComponent(sha)}`, { body, signal: AbortSignal.timeout(o.timeoutMs) })).body as RawCommitStatus,
+    branch: async (project, name) =>
+      (await get(`projects/${encodeURIComponent(project)}/repository/branches/${encodeURIComponent(name)}`)).body as { name: string; commit?: { id?: string } },
   };
 }
 

@@ -4,3 +4,4 @@ export * from './create-ci-file-source';
 export { GitlabHttpError, parseRetryAfter } from './request-handler';
 export * from './token-capabilities';
 export { gitlabMessageOf, hasHttpStatus, isInsufficientScope } from './to-gitlab-error';
+export * from './commit-status-reporter';

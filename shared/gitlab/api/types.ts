@@ -1,5 +1,5 @@
 /**
- * The narrow GitLab port: only the v4 calls our features make (facts/gitlab.md §2.3–2.5). Everything else about
+ * The narrow GitLab port: only the v4 calls our features make (docs.gitlab.com/api; gitbeaker 43.8.0 resources). Everything else about
  * GitLab stays out of the domain code.
  */
 
@@ -58,7 +58,7 @@ export interface ListProjectsOptions {
 /** The merged configuration from `POST /projects/:id/ci/lint`. */
 export interface LintResult {
   valid: boolean;
-  /** Config after includes are merged; may use Ruby-symbol keys on old instances (facts/gitlab.md §2.3). */
+  /** Config after includes are merged; may use Ruby-symbol keys on old instances (gitlabhq doc/api/lint.md @ 00871a93). */
   mergedYaml?: string;
   errors: string[];
 }
@@ -69,6 +69,31 @@ export interface PipelineInfo {
   web_url: string;
   ref?: string;
   sha?: string;
+}
+
+/** States a commit status can be set to (lib/api/commit_statuses.rb; `skipped` since GitLab 17.x, MR !168350). */
+export type CommitState = 'pending' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped';
+
+/** One external commit status to set: `name` is GitLab's `name`/`context` (e.g. `gitlab-ask-ops/prewarm`). */
+export interface CommitStatusInput {
+  state: CommitState;
+  name: string;
+  /** ≤ 255 characters (GitLab refuses longer ones with 400); the port cuts it. */
+  description?: string;
+  /** Branch or tag the status is about; without it GitLab picks the commit's pipeline ref or first branch. */
+  ref?: string;
+  targetUrl?: string;
+}
+
+/** The status as GitLab answered (API::Entities::CommitStatus subset). */
+export interface CommitStatusInfo {
+  id: number;
+  sha: string;
+  ref: string | null;
+  status: string;
+  name: string;
+  description: string | null;
+  pipelineId: number | null;
 }
 
 export interface VariableOptions {
@@ -117,4 +142,11 @@ export interface GitlabPort {
   listFiles?(project: ProjectRef, ref: string, opts?: { maxFiles?: number }): Promise<string[] | undefined>;
   /** Releases (tag, commit sha), newest first; undefined when the project is unknown (`include:component` versions). */
   listReleases?(project: ProjectRef): Promise<Array<{ tag: string; sha: string }> | undefined>;
+  /**
+   * `POST /projects/:id/statuses/:sha` (Developer and the `api` scope). Not retried on answers: a repeated state can be
+   * an invalid transition (400), and 409 means another update of that commit holds GitLab's lock.
+   */
+  setCommitStatus(project: ProjectRef, sha: string, status: CommitStatusInput): Promise<CommitStatusInfo>;
+  /** The commit a branch points at (`GET /projects/:id/repository/branches/:branch`); undefined when there is no such branch. */
+  branchHead?(project: ProjectRef, branch: string): Promise<string | undefined>;
 }

@@ -3,7 +3,7 @@ import type { HookProject, PushPayload } from './payload-schemas';
 /**
  * The files a push changed, or undefined when the payload cannot tell: system push/tag hooks may omit commits
  * ("commits are never displayed"), and project push hooks list only the newest 20 commits, with
- * `total_commits_count` the real count (facts/gitlab.md §1.2).
+ * `total_commits_count` the real count (gitlabhq doc/administration/system_hooks.md @ 017a6c12; gitlabhq doc/user/project/integrations/webhook_events.md @ 88d3e50d).
  */
 export function changedFiles(p: PushPayload): string[] | undefined {
   const commits = p.commits ?? [];

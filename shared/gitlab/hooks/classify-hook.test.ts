@@ -31,7 +31,7 @@ describe('classifyHook: every fixture', () => {
     const c = classify(loadFixture(name));
     expect({ name: c.hook.name, scope: c.hook.scope, actions: c.requests.map((r) => ({ action: r.action, params: r.params })) }).toEqual(expected[name]);
     expect(c.reason.length).toBeGreaterThan(5);
-    for (const r of c.requests) expect(r.source).toEqual({ kind: 'webhook', id: 'd-1', reason: expect.any(String) });
+    for (const r of c.requests) expect(r.source).toEqual({ kind: 'webhook', id: 'd-1', reason: expect.any(String), trigger: expect.objectContaining({ hook: expect.any(String) }) });
   });
 });
 
@@ -69,6 +69,43 @@ describe('classifyHook: push rules', () => {
     expect(classify(hook('system.repository_update', { changes: [{ before: 'a', after: 'b', ref: 'refs/heads/dev' }] })).requests).toEqual([]);
     const infra = hook('system.repository_update', { project: { path_with_namespace: 'ops/infra' } });
     expect(summary(infra).map((r) => r.action)).toEqual(['reconcile', 'prewarm']);
+  });
+});
+
+describe('classifyHook: what changed (trigger) and the change identity', () => {
+  const sha = 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7';
+  it('a system push and its repository_update name the same change and the same facts; only the hook differs', () => {
+    const [push] = classify(loadFixture('system.push')).requests;
+    const [update] = classify(loadFixture('system.repository_update')).requests;
+    expect(push!.change).toBe(`p15@${sha}`);
+    expect(update!.change).toBe(push!.change);
+    const facts = { project: { id: 15, path: 'mike/diaspora', webUrl: 'http://example.com/mike/diaspora' }, ref: 'master', sha, author: 'John Smith', commitUrl: `http://example.com/mike/diaspora/-/commit/${sha}` };
+    expect(push!.source!.trigger).toEqual({ hook: 'System Hook: push', ...facts });
+    expect(update!.source!.trigger).toEqual({ hook: 'System Hook: repository_update', ...facts });
+  });
+  it('a project Push Hook names its author by username; a merge names the merge commit', () => {
+    expect(classify(loadFixture('push')).requests[0]).toMatchObject({ change: `p15@${sha}`, source: { trigger: { hook: 'Push Hook', author: 'jsmith' } } });
+    const mr = classify(loadFixture('merge_request.merge')).requests[0]!;
+    expect(mr).toMatchObject({ change: `p14@${sha}`, source: { trigger: { hook: 'Merge Request Hook: merge', sha, ref: 'master', author: 'root' } } });
+    const ff = classify(hook('merge_request.merge', { object_attributes: { merge_commit_sha: null } })).requests[0]!;
+    expect(ff.change).toBeUndefined(); // no commit named: the merge is a run of its own
+  });
+  it('infra reconcile from a push shares the change; from a pipeline it is one run per pipeline and status', () => {
+    const infra = classify(pushWithFiles(['helmfile.yaml'], { project: { path_with_namespace: 'ops/infra' } })).requests;
+    expect(infra.map((r) => [r.action, r.change])).toEqual([['reconcile', `p15@${sha}`], ['prewarm', `p15@${sha}`]]);
+    const verify = classify(loadFixture('pipeline')).requests[0]!;
+    expect(verify.change).toBe('p7#pipeline31:success');
+    expect(verify.source!.trigger).toMatchObject({ hook: 'Pipeline Hook', project: { id: 7, path: 'ops/infra' }, sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2', author: 'user1' });
+    // Re-finished by a commit status joining it (new finished_at): the same run; failed is another.
+    expect(classify(hook('pipeline', { object_attributes: { finished_at: '2030-01-01 00:00:00 UTC' } })).requests[0]!.change).toBe(verify.change);
+    expect(classify(hook('pipeline', { object_attributes: { status: 'failed' } })).requests[0]!.change).toBe('p7#pipeline31:failed');
+  });
+  it('a pipeline GitLab made only for external commit statuses is not verified (no status → pipeline → reconcile loop)', () => {
+    expect(classify(hook('pipeline', { object_attributes: { source: 'external' } }))).toMatchObject({ requests: [], reason: expect.stringMatching(/only holds external commit statuses/) });
+  });
+  it('a project_create names the project but no commit', () => {
+    expect(classify(loadFixture('system.project_create')).requests[0]).toMatchObject({ source: { trigger: { hook: 'System Hook: project_create', project: { id: 74 } } } });
+    expect(classify(loadFixture('system.project_create')).requests[0]!.change).toBeUndefined();
   });
 });
 

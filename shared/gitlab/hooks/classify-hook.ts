@@ -10,10 +10,16 @@ export interface ClassifyOptions extends RuleOptions {
   rules?: HookRules;
 }
 
+/**
+ * One worker request and, apart from it (it is not sent to the worker), the identity of the change it is about: the
+ * hand-off keys the FC task by it when present (docs/adr/0024), by the delivery otherwise.
+ */
+export type ClassifiedRequest = InvokeRequest & { action: PlannedRequest['action']; change?: string };
+
 /** Worker requests for one delivery (empty = nothing to do) and the reason, for the 202 reply and the log. */
 export interface Classification {
   hook: IdentifiedHook;
-  requests: Array<InvokeRequest & { action: PlannedRequest['action'] }>;
+  requests: ClassifiedRequest[];
   reason: string;
 }
 
@@ -24,7 +30,7 @@ export interface Classification {
  *
  * @example
  * classifyHook('System Hook', payload, { ciConfigPath: '.gitlab-ci.yml', deliveryId }).requests
- * // → [{ action: 'prewarm', params: { projects: [15] }, source: { kind: 'webhook', id, reason: '...' } }]
+ * // → [{ action: 'prewarm', params: { projects: [15] }, change: 'p15@da15…', source: { kind: 'webhook', id, reason: '…', trigger: { … } } }]
  */
 export function classifyHook(headerEvent: string, payload: Record<string, unknown>, opts: ClassifyOptions): Classification {
   const hook = identifyHook(headerEvent, payload);
@@ -33,10 +39,11 @@ export function classifyHook(headerEvent: string, payload: Record<string, unknow
   if (!rule) return { hook, requests: [], reason: `no action for ${hook.scope} event ${hook.name}` };
   const out = rule(payload, hook, opts);
   if (typeof out === 'string') return { hook, requests: [], reason: out };
-  const requests = out.map((r) => ({
+  const requests = out.map((r): ClassifiedRequest => ({
     action: r.action,
     params: r.params,
-    source: { kind: 'webhook' as const, ...(opts.deliveryId ? { id: opts.deliveryId } : {}), reason: r.reason },
+    ...(r.change ? { change: r.change } : {}),
+    source: { kind: 'webhook' as const, ...(opts.deliveryId ? { id: opts.deliveryId } : {}), reason: r.reason, ...(r.trigger ? { trigger: r.trigger } : {}) },
   }));
   return { hook, requests, reason: out.map((r) => `${r.action}: ${r.reason}`).join('; ') };
 }

@@ -46,6 +46,13 @@ describe('asyncTaskId', () => {
     );
     expect(asyncTaskId(requestKey('d', 'prewarm'), 'prewarm')).not.toBe(asyncTaskId(requestKey('d', 'reconcile'), 'reconcile'));
   });
+  it('a change identity replaces the delivery: any delivery of that change gets one task id per action', () => {
+    const change = `p15@${'a'.repeat(40)}`;
+    expect(requestKey('idem:1', 'prewarm', change)).toBe(requestKey('body:2', 'prewarm', change));
+    expect(requestKey('idem:1', 'prewarm', change)).not.toBe(requestKey('idem:1', 'reconcile', change));
+    expect(requestKey('idem:1', 'prewarm', `p15@${'b'.repeat(40)}`)).not.toBe(requestKey('idem:1', 'prewarm', change));
+    expect(requestKey('idem:1', 'prewarm')).not.toBe(requestKey('idem:1', 'prewarm', change));
+  });
 });
 
 describe('stableStringify', () => {

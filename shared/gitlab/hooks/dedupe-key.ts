@@ -80,13 +80,19 @@ export function deliveryKey(idempotencyKey: string | undefined, hook: Identified
   return `body:${sha256(stableStringify(picked))}`;
 }
 
-/** One dedupe key per (delivery, action): a delivery that asks for two actions hands each off on its own. */
-export function requestKey(delivery: string, action: string): string {
-  return `gitlab-webhook#${action}#${delivery}`;
+/**
+ * One dedupe key per (change, action) when the request names the change it is about (`p<project>@<sha>`): every
+ * hook reporting that commit — system push, its repository_update, a project Push Hook, the merge that made it, and
+ * any re-send of those — maps to one key, so one FC task (docs/adr/0024). Otherwise one per (delivery, action): a
+ * delivery that asks for two actions hands each off on its own.
+ */
+export function requestKey(delivery: string, action: string, change?: string): string {
+  return change ? `gitlab-webhook#${action}#change:${change}` : `gitlab-webhook#${action}#${delivery}`;
 }
 
 /**
- * FC async task id for a request key (facts/alibaba.md §1.8: starts with a letter or `_`, `[A-Za-z0-9_-]`, ≤128).
+ * FC async task id for a request key (starts with a letter or `_`, `[A-Za-z0-9_-]`, ≤128:
+ * alibabacloud.com/help/en/functioncompute/fc-3-0/developer-reference/api-fc-2023-03-30-invokefunction).
  * Deterministic, so every instance that sees the same delivery asks FC for the same task and FC keeps one.
  */
 export function asyncTaskId(key: string, action: string): string {

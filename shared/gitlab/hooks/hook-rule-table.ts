@@ -1,8 +1,12 @@
 import { changedFiles, ciConfigPathOf, touchesCiConfig } from './ci-config-touch';
 import { defineHookRules, isInfraProject, isZeroSha, type HookRule, type PlannedRequest } from './hook-rules';
 import { mergeRequestPayload, parsePayload, pipelinePayload, projectEventPayload, pushPayload, repositoryUpdatePayload } from './payload-schemas';
+import { buildTrigger, changeIdentity, textAt } from './trigger';
 
-/** Pipeline statuses that mean "the infra pipeline has finished applying" (facts/gitlab.md §1.2, Pipeline Hook). */
+/**
+ * Pipeline statuses that mean "the infra pipeline has finished applying" (gitlabhq
+ * doc/user/project/integrations/webhook_events.md @ 88d3e50d, Pipeline events).
+ */
 const FINISHED = new Set(['success', 'failed']);
 
 /** Push (system `event_name: push` or Push Hook): CI-config change on the default branch → prewarm; infra → reconcile. */
@@ -15,34 +19,44 @@ const push: HookRule = (payload, hook, opts) => {
   if (isZeroSha(p.after)) return `branch ${p.ref.slice(11)} deleted`;
   if (!db) return `default branch of ${path} unknown`;
   if (p.ref !== `refs/heads/${db}`) return `push to ${p.ref.slice(11)}, not the default branch ${db}`;
+  const trigger = buildTrigger(hook, { projectId: id, path: p.project?.path_with_namespace, webUrl: textAt(payload, 'project.web_url'), ref: db, sha: p.after, author: textAt(payload, 'user_username') ?? textAt(payload, 'user_name') });
+  const change = changeIdentity(trigger);
   const out: PlannedRequest[] = [];
   if (isInfraProject(opts.infraProject, id, p.project?.path_with_namespace)) {
-    out.push({ action: 'reconcile', params: {}, reason: `push to infra project ${path}@${db}` });
+    out.push({ action: 'reconcile', params: {}, reason: `push to infra project ${path}@${db}`, trigger, ...(change ? { change } : {}) });
   }
   const touch = touchesCiConfig(changedFiles(p), ciConfigPathOf(p.project, opts.ciConfigPath));
   if (touch.touches && id !== undefined) {
-    out.push({ action: 'prewarm', params: { projects: [id] }, reason: `${hook.scope} push to ${path}@${db}: ${touch.reason}` });
+    out.push({ action: 'prewarm', params: { projects: [id] }, reason: `${hook.scope} push to ${path}@${db}: ${touch.reason}`, trigger, ...(change ? { change } : {}) });
   }
   return out.length > 0 ? out : `push to ${path}@${db}: ${touch.reason}`;
 };
 
 /** System repository_update: one per push with all refs, but no file list → prewarm with "files unknown". */
-const repositoryUpdate: HookRule = (payload, _hook, opts) => {
+const repositoryUpdate: HookRule = (payload, hook, opts) => {
   const p = parsePayload(repositoryUpdatePayload, payload, 'repository_update');
   const path = p.project?.path_with_namespace ?? String(p.project_id);
   const db = p.project?.default_branch;
   if (!db) return `default branch of ${path} unknown`;
-  if (!p.changes.some((c) => c.ref === `refs/heads/${db}` && !isZeroSha(c.after))) return `no update of ${path}@${db}`;
+  const update = p.changes.find((c) => c.ref === `refs/heads/${db}` && !isZeroSha(c.after));
+  if (!update) return `no update of ${path}@${db}`;
+  const trigger = buildTrigger(hook, { projectId: p.project_id, path: p.project?.path_with_namespace, webUrl: textAt(payload, 'project.web_url'), ref: db, sha: update.after, author: textAt(payload, 'user_username') ?? textAt(payload, 'user_name') });
+  const change = changeIdentity(trigger);
   const out: PlannedRequest[] = [];
   if (isInfraProject(opts.infraProject, p.project_id, p.project?.path_with_namespace)) {
-    out.push({ action: 'reconcile', params: {}, reason: `repository_update of infra project ${path}@${db}` });
+    out.push({ action: 'reconcile', params: {}, reason: `repository_update of infra project ${path}@${db}`, trigger, ...(change ? { change } : {}) });
   }
-  out.push({ action: 'prewarm', params: { projects: [p.project_id] }, reason: `repository_update of ${path}@${db}: files unknown` });
+  out.push({ action: 'prewarm', params: { projects: [p.project_id] }, reason: `repository_update of ${path}@${db}: files unknown`, trigger, ...(change ? { change } : {}) });
   return out;
 };
 
-/** MR merged into the target project's default branch → prewarm (the hook carries no file list). */
-const mergeRequestMerge: HookRule = (payload) => {
+/**
+ * MR merged into the target project's default branch → prewarm (the hook carries no file list). The commit is
+ * `merge_commit_sha` (Gitlab::HookData::MergeRequestBuilder SAFE_HOOK_ATTRIBUTES), or `squash_commit_sha` for a
+ * squashed fast-forward; a plain fast-forward carries neither (UNCONFIRMED for current GitLab), and then the merge
+ * is a run of its own, as before docs/adr/0024.
+ */
+const mergeRequestMerge: HookRule = (payload, hook) => {
   const p = parsePayload(mergeRequestPayload, payload, 'merge_request.merge');
   const a = p.object_attributes;
   const target = p.project ?? a.target;
@@ -51,23 +65,35 @@ const mergeRequestMerge: HookRule = (payload) => {
   if (!db) return `default branch of ${path} unknown`;
   if (a.target_branch !== db) return `merge into ${a.target_branch}, not the default branch ${db}`;
   const mr = a.iid !== undefined ? `!${a.iid}` : 'merge request';
-  return [{ action: 'prewarm', params: { projects: [a.target_project_id] }, reason: `${mr} merged into ${path}@${db}` }];
+  const sha = textAt(payload, 'object_attributes.merge_commit_sha') ?? textAt(payload, 'object_attributes.squash_commit_sha');
+  const trigger = buildTrigger(hook, { projectId: a.target_project_id, path: target?.path_with_namespace, webUrl: textAt(payload, 'project.web_url') ?? textAt(payload, 'object_attributes.target.web_url'), ref: db, sha, author: textAt(payload, 'user.username') ?? textAt(payload, 'user.name') });
+  const change = changeIdentity(trigger);
+  return [{ action: 'prewarm', params: { projects: [a.target_project_id] }, reason: `${mr} merged into ${path}@${db}`, trigger, ...(change ? { change } : {}) }];
 };
 
 /** A new project may come with a CI file (imports, templates): warm its images before its first pipeline. */
-const projectCreate: HookRule = (payload) => {
+const projectCreate: HookRule = (payload, hook) => {
   const p = parsePayload(projectEventPayload, payload, 'project_create');
-  return [{ action: 'prewarm', params: { projects: [p.project_id] }, reason: `project ${p.path_with_namespace ?? p.project_id} created` }];
+  const trigger = buildTrigger(hook, { projectId: p.project_id, path: p.path_with_namespace, author: textAt(payload, 'owner_name') });
+  return [{ action: 'prewarm', params: { projects: [p.project_id] }, reason: `project ${p.path_with_namespace ?? p.project_id} created`, trigger }];
 };
 
-/** The infra project's pipeline finished: reconcile and verify what it applied. */
-const pipeline: HookRule = (payload, _hook, opts) => {
+/**
+ * The infra project's pipeline finished: reconcile and verify what it applied. One run per (pipeline, status): our
+ * own commit statuses join the commit's newest pipeline and re-finish it (GitLab recomputes its status and fires the
+ * hook again), which must not start the verification over and over (docs/adr/0024). Pipelines GitLab created only
+ * to hold external commit statuses (`source: external`) applied nothing.
+ */
+const pipeline: HookRule = (payload, hook, opts) => {
   const p = parsePayload(pipelinePayload, payload, 'pipeline');
   const a = p.object_attributes;
   const path = p.project.path_with_namespace ?? String(p.project.id);
   if (!isInfraProject(opts.infraProject, p.project.id, p.project.path_with_namespace)) return `pipeline of ${path} is not the infra project's`;
   if (!FINISHED.has(a.status)) return `infra pipeline ${a.id} is ${a.status}, not finished`;
-  return [{ action: 'reconcile', params: { verifyPipeline: a.id }, reason: `infra pipeline ${a.id} on ${a.ref ?? '?'} ${a.status}` }];
+  if (textAt(payload, 'object_attributes.source') === 'external') return `infra pipeline ${a.id} only holds external commit statuses: nothing applied to verify`;
+  const trigger = buildTrigger(hook, { projectId: p.project.id, path: p.project.path_with_namespace, webUrl: textAt(payload, 'project.web_url'), ref: a.ref, sha: textAt(payload, 'object_attributes.sha'), author: textAt(payload, 'user.username') ?? textAt(payload, 'user.name') });
+  const change = p.project.id !== undefined ? `p${p.project.id}#pipeline${a.id}:${a.status}` : undefined;
+  return [{ action: 'reconcile', params: { verifyPipeline: a.id }, reason: `infra pipeline ${a.id} on ${a.ref ?? '?'} ${a.status}`, trigger, ...(change ? { change } : {}) }];
 };
 
 /** The events that can lead to work; every other registered event is acknowledged without action. */
@@ -78,5 +104,5 @@ export const hookRuleTable = defineHookRules({
   'merge_request.merge': mergeRequestMerge,
   project_create: projectCreate,
   pipeline,
-  build: () => 'job events carry no image names; images come from the CI config (facts/gitlab.md §1.2)',
+  build: () => 'job events carry no image names; images come from the CI config (webhook_events.md, Job events)',
 });

@@ -1,12 +1,21 @@
 import { AppError } from '#shared/errors/app-error';
 import { isHookEventName, type HookEventName } from './event-names';
 import type { IdentifiedHook } from './identify-hook';
+import type { HookTrigger } from './trigger';
 
 /** A worker action a hook asks for, with why. The handler adds `source` (delivery id) and hands it off. */
 export interface PlannedRequest {
   action: 'prewarm' | 'reconcile';
   params: Record<string, unknown>;
   reason: string;
+  /** What changed (project, commit, who), for messages and commit statuses: becomes `source.trigger`. */
+  trigger?: HookTrigger;
+  /**
+   * Identity of what this run is about — a commit (`p<project id>@<sha>`) or a finished pipeline
+   * (`p<project id>#pipeline<id>:<status>`): requests of one action with the same identity share one FC task,
+   * whichever hook (or how many) reported it. Absent: the delivery identifies the run.
+   */
+  change?: string;
 }
 
 /** What rules read besides the payload: the parsed Config's relevant values. */

@@ -17,7 +17,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 /**
  * Name a parsed delivery. A system-hook push arrives as `X-Gitlab-Event: System Hook` with `event_name: push` and no
  * `object_kind`, while system merge requests (and the newer object-style system events) carry `object_kind` instead
- * (facts/gitlab.md §1.1–1.3); project/group hooks always carry `object_kind` (Job Hook: `"build"`).
+ * (gitlabhq doc/administration/system_hooks.md @ 017a6c12; gitlabhq app/services/web_hook_service.rb @ 017a6c12 `build_headers`); project/group hooks always carry `object_kind` (Job Hook: `"build"`).
  */
 export function identifyHook(headerEvent: string, payload: Record<string, unknown>): IdentifiedHook {
   const scope: HookScope = headerEvent.trim().toLowerCase() === 'system hook' ? 'system' : 'project';

@@ -6,3 +6,4 @@ export * from './hook-rules';
 export * from './hook-rule-table';
 export * from './classify-hook';
 export * from './dedupe-key';
+export * from './trigger';

@@ -14,14 +14,14 @@ const nullStr = z.nullish(str);
 
 /**
  * The payload fields the rules read, checked loosely (everything else passes through). Shapes from
- * facts/gitlab.md §1.2 and GitLab's documented examples; nullable where GitLab sends null.
+ * GitLab's documented examples (gitlabhq doc/administration/system_hooks.md @ 017a6c12; gitlabhq doc/user/project/integrations/webhook_events.md @ 88d3e50d); nullable where GitLab sends null.
  */
 export const hookProject = z.looseObject({
   /** Absent in system push/repository_update/merge_request payloads: use `project_id` / `target_project_id`. */
   id: optInt,
   path_with_namespace: optStr,
   default_branch: nullStr,
-  /** Custom CI file path; "" means the default (facts/gitlab.md §1.2, last bullet). */
+  /** Custom CI file path; "" means the default (webhook_events.md, the `project` object). */
   ci_config_path: nullStr,
 });
 export type HookProject = z.infer<typeof hookProject>;

@@ -26,6 +26,8 @@ export interface Harness {
   mails: MailMessage[];
   /** Run the prewarm action through the worker handler with real clients against the emulators. */
   prewarm(params?: Record<string, unknown>, dryRun?: boolean): Promise<ActionResult>;
+  /** Any worker request (e.g. a hook run with `source.trigger`), optionally with another GITLAB_TOKEN. */
+  request(req: Record<string, unknown>, o?: { token?: string }): Promise<ActionResult>;
   /** The same with another GITLAB_TOKEN (a fresh port: nothing learnt by earlier runs) and, optionally, an image-set store. */
   prewarmAs(token: string, o?: { store?: ImageSetStore; env?: Record<string, string> }): Promise<ActionResult>;
   /** Our caches as the cluster holds them, by name. */
@@ -67,6 +69,11 @@ export async function startHarness(
     mails,
     prewarm: (params = {}, dryRun = false) =>
       handleWorker(Buffer.from(JSON.stringify({ action: 'prewarm', params, dryRun })), { requestId: 'e2e', function: { timeout: 60 } } as never, { config, log, clock: quickClock, ports }),
+    request: (req, o = {}) => {
+      const p = o.token ? { ...ports, gitlab: createGitlabPort({ url: gl.url, token: o.token, concurrency: 4, baseBackoffMs: 1 }) } : ports;
+      const cfg = o.token ? loadConfig({ GITLAB_URL: gl.url, GITLAB_TOKEN: o.token, IMAGECACHE_BASELINE: 'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0', ...opts.env }) : config;
+      return handleWorker(Buffer.from(JSON.stringify(req)), { requestId: 'e2e', function: { timeout: 60 } } as never, { config: cfg, log, clock: quickClock, ports: p });
+    },
     prewarmAs: (token, o = {}) => {
       const cfg = loadConfig({ GITLAB_URL: gl.url, GITLAB_TOKEN: token, IMAGECACHE_BASELINE: 'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0', ...opts.env, ...o.env });
       const p = { ...ports, gitlab: createGitlabPort({ url: gl.url, token, concurrency: 4, baseBackoffMs: 1 }), ...(o.store ? { imageSetStore: o.store } : {}) };

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitlabEmulator } from '#local/gitlab/index';
 import { HookSender } from '#local/gitlab/hook-sender';
 import type { HookConfig } from '#local/gitlab/types';
 import { startLocalRuntime, type LocalRuntime } from '#local/runtime/local-runtime';
@@ -42,7 +43,7 @@ describe('GitLab hook delivery through the local FC runtime', () => {
     expect(asyncTasks()).toHaveLength(1);
   });
 
-  it('system push + repository_update of one git push (shared X-Gitlab-Event-UUID) → two runs', async () => {
+  it('system push + repository_update of one git push, delivered concurrently → one run', async () => {
     const before = asyncTasks().length;
     const push = hook('system.push', { after: 'a'.repeat(40) });
     const update = hook('system.repository_update', { changes: [{ before: 'b'.repeat(40), after: 'a'.repeat(40), ref: 'refs/heads/master' }] });
@@ -52,7 +53,7 @@ describe('GitLab hook delivery through the local FC runtime', () => {
     ]);
     expect(recs.map((r) => r.ok)).toEqual([true, true]);
     await rt.fc.idle();
-    expect(asyncTasks().length - before).toBe(2);
+    expect(asyncTasks().length - before).toBe(1);
   });
 
   it('a delivery with the wrong token is refused (401) and queues nothing', async () => {
@@ -74,5 +75,25 @@ describe('GitLab hook delivery through the local FC runtime', () => {
     expect(again.ok).toBe(true);
     await rt.fc.idle();
     expect(received().some((r) => r.request.action === 'prewarm' && JSON.stringify(r.request).includes('"projects":[74]'))).toBe(true);
+  });
+
+  it('merging a merge request (system hook with push, repository_update and merge_request on) → one run', async () => {
+    const ci = 'build:\n  image: alpine:3\n  script: [make]\n';
+    const gl = await startGitlabEmulator({ token: 'glpat-mr', projects: [{ path: 'team/app', files: { '.gitlab-ci.yml': ci }, branches: { feature: { '.gitlab-ci.yml': ci.replace('alpine:3', 'alpine:4') } } }] });
+    try {
+      gl.addSystemHook({ url: `${rt.url}/gitlab-webhook`, token: TEST_SECRET, mergeRequestEvents: true });
+      const mr = gl.mergeRequest('team/app', { action: 'open', sourceBranch: 'feature' });
+      await gl.hooks.idle();
+      const before = asyncTasks().length;
+      gl.mergeRequest('team/app', { action: 'merge', iid: mr.iid });
+      await gl.hooks.idle();
+      await rt.fc.idle();
+      const merged = gl.deliveries().slice(-3);
+      expect(merged.map((d) => d.kind).sort()).toEqual(['merge_request', 'push', 'repository_update']);
+      expect(merged.every((d) => d.attempts.at(-1)!.status === 202)).toBe(true);
+      expect(asyncTasks().slice(before).map((t) => t.taskId)).toEqual([expect.stringMatching(/^wh_prewarm_/)]);
+    } finally {
+      await gl.close();
+    }
   });
 });

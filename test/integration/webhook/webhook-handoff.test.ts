@@ -6,7 +6,7 @@ import { startFcEmulator, type FcEmulator } from '#local/fc/fc-emulator';
 import { listen } from '#local/sandbox/http-util';
 import { createWebhookHandler } from '../../../functions/gitlab-webhook/create-webhook-handler';
 import { createWebhookInvoker } from '../../../functions/gitlab-webhook/deps';
-import { deliveryEvent, loadFixture, TEST_SECRET } from '../../fixtures/gitlab/index';
+import { deliveryEvent, hook, loadFixture, TEST_SECRET } from '../../fixtures/gitlab/index';
 
 /**
  * The webhook through its production FC entry (`handler`), the real fc2-based invoker and the FC API emulator:
@@ -73,12 +73,30 @@ describe('gitlab-webhook → FC emulator (async hand-off)', () => {
     expect(fc.tasks().filter((t) => t.taskId === body(first).actions[0]!.taskId)).toHaveLength(1);
   });
 
-  it('a system push and its repository_update (same X-Gitlab-Event-UUID) queue two tasks', async () => {
+  it('a system push and its repository_update of one commit, delivered concurrently to two instances → one FC task', async () => {
+    // Two warm instances (separate in-memory stores): only the FC task id can dedupe them (docs/adr/0024).
+    const config = loadConfig(process.env);
+    const other = createWebhookHandler({ config, log: memoryLogger(), clock: systemClock, fc: createWebhookInvoker(config, () => STS, () => ACCOUNT) });
+    const sha = 'f'.repeat(40);
+    const push = hook('system.push', { after: sha });
+    const update = hook('system.repository_update', { changes: [{ before: 'e'.repeat(40), after: sha, ref: 'refs/heads/master' }] });
     const before = fc.tasks().length;
-    const a = await handler(deliveryEvent(loadFixture('system.push'), { eventUuid: 'chain-1' }), ctx('p'));
-    const b = await handler(deliveryEvent(loadFixture('system.repository_update'), { eventUuid: 'chain-1' }), ctx('u'));
+    const [a, b] = await Promise.all([
+      handler(deliveryEvent(push, { eventUuid: 'exec-1', idempotencyKey: 'idem-push' }), ctx('p')),
+      other(deliveryEvent(update, { eventUuid: 'exec-2', idempotencyKey: 'idem-update' }), ctx('u')),
+    ]);
     expect([a.statusCode, b.statusCode]).toEqual([202, 202]);
-    expect(fc.tasks().length - before).toBe(2);
+    expect(body(b).actions[0]!.taskId).toBe(body(a).actions[0]!.taskId);
+    await fc.idle();
+    const mine = fc.tasks().slice(before);
+    expect(mine).toHaveLength(1);
+    // The one task carries what changed, whichever hook FC kept.
+    expect(decodeEvent(mine[0]!.payload)).toMatchObject({
+      request: { action: 'prewarm', params: { projects: [15] }, source: { trigger: { project: { id: 15, path: 'mike/diaspora' }, ref: 'master', sha, author: 'John Smith', commitUrl: `http://example.com/mike/diaspora/-/commit/${sha}` } } },
+    });
+    // A later commit of the same project is a run of its own.
+    const next = await handler(deliveryEvent(hook('system.push', { before: sha, after: 'd'.repeat(40) })), ctx('n'));
+    expect(body(next).actions[0]!.taskId).not.toBe(body(a).actions[0]!.taskId);
   });
 
   it('FC failing (5xx, connection reset) → 503, and the re-send after recovery is queued', async () => {
