@@ -72,8 +72,13 @@ export function hostFaults(host: EmulatedHost, onInvocationDone: (l: (inv: Invoc
     stateFault({
       name: 'archive-size',
       description: 'gitlab-backup packs a (sparse) archive of this many GiB: ossfs\' part limit (10,000 × multipart_size) without the bytes',
-      argHelp: 'GiB (default 120)',
-      apply: (s) => void (host.faults.archiveGiB = Number(s.arg ?? 120) || 120),
+      argHelp: 'GiB, at least 98 (default 120): a size ossfs takes would really copy that many GiB of zeros',
+      apply: (s) => {
+        const gib = Number(s.arg ?? 120);
+        // Beyond 97.6 GiB (ossfs' default limit) the copy is refused before a byte moves; below it, it would not be.
+        if (!Number.isInteger(gib) || gib < 98 || gib > 4096) throw new Error(`archive-size: ${s.arg} is not a whole number of GiB from 98 to 4096`);
+        host.faults.archiveGiB = gib;
+      },
       revert: () => void delete host.faults.archiveGiB,
     }),
     stateFault({

@@ -87,7 +87,7 @@ describe('the lock and the ossfs daemon', () => {
     const fds = readdirSync(`/proc/${daemon}/fd`);
     expect(fds.filter((fd) => fd === '3' || fd === '9')).toEqual([]);
     expect(['0', '1', '2'].map((fd) => readlinkSync(`/proc/${daemon}/fd/${fd}`))).toEqual(['/dev/null', '/dev/null', '/dev/null']);
-    const second = await runBackup(bed, host.instanceId, { repairMount: true, ossPrefix: 'repair-twice/' });
+    const second = await runBackup(bed, host.instanceId, { repairMount: true, ossPrefix: 'repair-twice/', runName: `${nameDaysAgo(0)}_2nd` });
     expect(second.result, second.output).toMatchObject({ status: 'ok' });
     expect(backupsIn(bed, 'repair-twice/')).toEqual([first.result!.name, second.result!.name].sort());
   });
