@@ -31,9 +31,10 @@ describe('infra/ram-policy.json is least privilege for the code', () => {
     expect(policy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
-  it('keeps OSS on the backup prefix only', () => {
+  it('keeps OSS on the backup prefixes only (data and BACKUP_CONFIG_PREFIX; the config prefix read and pruned, never written)', () => {
     const oss = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('oss:')));
-    for (const s of oss) for (const r of s.Resource) expect(r).toMatch(/^acs:oss:\*:\*:gitlab-backups(\/gitlab-backups\/\*)?$/);
-    expect(oss.find((s) => s.Action.includes('oss:ListObjects'))?.Condition).toEqual({ StringLike: { 'oss:Prefix': ['gitlab-backups/*'] } });
+    for (const s of oss) for (const r of s.Resource) expect(r).toMatch(/^acs:oss:\*:\*:gitlab-backups(\/gitlab-(config-)?backups\/\*)?$/);
+    expect(oss.filter((s) => s.Resource.some((r) => r.includes('gitlab-config-backups/'))).flatMap((s) => s.Action)).not.toContain('oss:PutObject');
+    expect(oss.find((s) => s.Action.includes('oss:ListObjects'))?.Condition).toEqual({ StringLike: { 'oss:Prefix': ['gitlab-backups/*', 'gitlab-config-backups/*'] } });
   });
 });
