@@ -104,6 +104,7 @@ describe('backup runs under Cloud Assistant', () => {
     expect(await code(bed.rpc.request('RunCommand', { ...region, Type: 'RunShellScript', InstanceId: ['i-x'] }, { method: 'POST' }))).toBe('MissingParameter');
     const host = addHost(bed);
     expect(await code(plainRun(host.instanceId, `# ${'x'.repeat(19 * 1024)}`))).toBe('InvalidCommandContent.LengthLimitExceeded');
+    expect(await code(plainRun(host.instanceId, 'true', { TerminationMode: 'Everything' }))).toBe('InvalidParameter.TerminationMode');
   });
 });
 
