@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, SCRIPT_TARGET_RAW_BYTES, shellQuote } from './index';
-import { templatePaths, toTsModule } from './templates/generate';
+import { readTemplate, templatePaths, toTsModule } from './templates/generate';
 import type { Env } from '#shared/config/index';
 
 const cfg = { ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: '1795737600_2026_11_27_k3f9' };
@@ -52,8 +52,8 @@ describe('renderBackupScript', () => {
     expect(backupScriptConfigFromEnv({ ...env, BACKUP_KEEP_DAYS: 90 } as Env).logKeepDays).toBe(90);
   });
 
-  it('the generated template module matches backup.sh (run templates/generate.ts after editing)', () => {
-    expect(readFileSync(templatePaths.ts, 'utf8')).toBe(toTsModule(readFileSync(templatePaths.sh, 'utf8')));
+  it('the generated template module matches backup-head.sh + backup-steps.sh (run templates/generate.ts after editing)', () => {
+    expect(readFileSync(templatePaths.ts, 'utf8')).toBe(toTsModule(readTemplate()));
   });
 });
 

@@ -1,6 +1,6 @@
-// GENERATED – edit shared/backup/script/templates/backup.sh, then run
+// GENERATED – edit shared/backup/script/templates/backup-{head,steps}.sh, then run
 // `npx tsx shared/backup/script/templates/generate.ts`.
-/** The bash template of the backup script (see backup.sh for the commented source). */
+/** The bash template of the backup script (see backup-head.sh and backup-steps.sh for the commented source). */
 export const BACKUP_SH_TEMPLATE = `#!/bin/bash
 # gitlab-ask-ops: verified GitLab backup onto an ossfs mount. Rendered by renderBackupScript (docs/adr/0011, 0016,
 # 0022); do not edit on the host. The last stdout line is \`GITLAB_BACKUP_RESULT {json}\`; the full log stays on the host.
@@ -121,6 +121,7 @@ pstat() {
 # alive PID [START]: the process runs (a zombie is gone) and, when START is given, is the one started then.
 alive() { [[ $1 =~ ^[0-9]+$ ]] && pstat "$1" && [[ \${P[0]} != Z && \${2:-\${P[19]}} == "\${P[19]}" ]]; }
 
+# The backup script's steps (after backup-head.sh: config, helpers, traps). docs/adr/0011, 0016, 0022.
 # GitLab's own prune regex accepts \`<epoch>[_YYYY_MM_DD[_version]]\`; we require the epoch prefix to order and age backups.
 [[ $RUN_NAME =~ ^[0-9]{10}(_[0-9]{4}_[0-9]{2}_[0-9]{2})?(_[0-9A-Za-z.-]+)?$ ]] ||
   fail bad_name "run name '$RUN_NAME' is not <epoch>_<YYYY_MM_DD>" 2
