@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { PopError } from '#local/pop/pop-error';
 import type { PopProduct } from '#local/pop/types';
 import { EmulatedHost, type EmulatedHostOptions } from './emulated-host';
-import { runInvocation, type AgentTiming, type Invocation } from './invocation';
+import { runInvocation, type AgentTiming, type Invocation, type TerminationMode } from './invocation';
 import { describeInvocationResults, describeInvocations } from './describe-invocations';
-import { describeCloudAssistantStatus } from './describe-cloud-assistant-status';
+import { describeCloudAssistantStatus, describeInstanceStatus } from './describe-cloud-assistant-status';
 
 /** RunCommand limit: CommandContent ≤ 24 KB after Base64, parameters included (RunCommand API reference). */
 export const COMMAND_CONTENT_MAX_BYTES = 24 * 1024;
@@ -87,6 +87,12 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
     if (!Number.isInteger(timeoutSec) || timeoutSec < 1 || timeoutSec > 86_400) {
       throw new PopError(400, 'InvalidParameter.Timeout', 'The specified parameter "Timeout" is not valid.');
     }
+    // TerminationMode: Process (default) | ProcessTree (RunCommand API reference; the error code for another value
+    // is UNCONFIRMED).
+    const terminationMode = (params.TerminationMode || 'Process') as TerminationMode;
+    if (terminationMode !== 'Process' && terminationMode !== 'ProcessTree') {
+      throw new PopError(400, 'InvalidParameter.TerminationMode', 'The specified parameter "TerminationMode" is not valid.');
+    }
     const commandId = newId('c');
     const invokeId = newId('t');
     for (const instanceId of ids) {
@@ -98,6 +104,7 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
           ? applyParameters(content, params, { 'ACS::RegionId': regionId, 'ACS::InstanceId': instanceId, 'ACS::InvokeId': invokeId, 'ACS::CommandId': commandId })
           : content,
         timeoutSec,
+        terminationMode,
         username: params.Username || 'root',
         workingDir: params.WorkingDir || '/root',
         createdAt: new Date(),
@@ -131,6 +138,10 @@ export function createCloudAssistant(timing: AgentTiming): CloudAssistant {
       DescribeInvocations: (params) => {
         required(params, 'RegionId');
         return describeInvocations(invocations, params);
+      },
+      DescribeInstanceStatus: (params) => {
+        required(params, 'RegionId');
+        return describeInstanceStatus(hosts, params);
       },
       DescribeCloudAssistantStatus: (params, ctx) => {
         required(params, 'RegionId');

@@ -42,3 +42,20 @@ export function describeCloudAssistantStatus(hosts: Map<string, EmulatedHost>, p
     NextToken: '',
   };
 }
+
+/**
+ * DescribeInstanceStatus (ECS 2014-05-26): `InstanceStatuses.InstanceStatus[]{InstanceId, Status}` with Status one of
+ * Pending|Running|Starting|Stopping|Stopped (TS SDK `ecs-20140526/src/models/DescribeInstanceStatusResponseBody.ts`)
+ * — how a power-off or reboot by exit code 193/194 shows from outside.
+ */
+export function describeInstanceStatus(hosts: Map<string, EmulatedHost>, params: Record<string, string>): unknown {
+  const ids = Object.keys(params).filter((k) => /^InstanceId\.\d+$/.test(k)).map((k) => params[k]!);
+  const pick = ids.length ? ids.filter((id) => hosts.has(id)) : [...hosts.keys()];
+  const pageSize = Math.min(50, Math.max(1, Number(params.PageSize ?? 10) || 10));
+  return {
+    InstanceStatuses: { InstanceStatus: pick.slice(0, pageSize).map((id) => ({ InstanceId: id, Status: hosts.get(id)!.status })) },
+    TotalCount: pick.length,
+    PageNumber: 1,
+    PageSize: pageSize,
+  };
+}

@@ -1,34 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { faultEnv, type HostFaults } from './host-faults-types';
+import { layOutHost } from './host-layout';
+import { killAll, processesWithEnv } from './process-tree';
 
-const STANDINS = fileURLToPath(new URL('./standins/', import.meta.url));
-
-/** Per-host failure switches; the stand-ins read them as EMU_* variables when a command runs. */
-export interface HostFaults {
-  /** gitlab-backup exits with this code ("Backup failed"). */
-  gitlabBackupExit?: number;
-  /** gitlab-backup writes a broken tar (the listing check must catch it). */
-  corruptArchive?: boolean;
-  /** gitlab-backup takes this long (timeouts). */
-  backupSleepSeconds?: number;
-  /** gitlab-backup waits until this host path exists (≤ 60 s): a run that deterministically holds the lock. */
-  backupHoldUntil?: string;
-  /** gitlab-backup prints this many long progress lines (output-size checks). */
-  noisyLines?: number;
-  /** Free space df reports for local disks (disk full = small). */
-  diskFreeKiB?: number;
-  /** Writes onto the ossfs mount fail: remounted read-only or FUSE I/O error. */
-  copyFails?: 'readonly' | 'eio';
-  /** `mount`/ossfs fails with this message (repair impossible). */
-  mountFails?: string;
-  /** The Cloud Assistant agent is down: InvocationStatus Failed, ErrorCode ClientNotRunning. */
-  agentNotRunning?: boolean;
-  /** The command cannot be delivered: InvocationStatus Aborted, ErrorCode DeliveryTimeout. */
-  deliveryTimeout?: boolean;
-}
+export type { HostFaults } from './host-faults-types';
 
 /** How an emulated GitLab host starts. Paths are host paths; the scratch root is prefixed to all of them. */
 export interface EmulatedHostOptions {
@@ -47,15 +25,36 @@ export interface EmulatedHostOptions {
   allowOther?: boolean;
   /** Emulate ossfs 2.x (`fuse.ossfs2`) instead of 1.x (`fuse.ossfs`). */
   ossfs2?: boolean;
-  /** fstab entry for the mount: absent (false), or its allow_other flag. Default: present with allow_other. */
-  fstab?: false | { allowOther: boolean };
+  /** fstab entry for the mount: absent (false), or its allow_other flag and ossfs options. Default: with allow_other. */
+  fstab?: false | FstabEntry;
   /** Where to create the scratch root (default: a new dir under the OS temp dir). */
   scratchParent?: string;
 }
 
+/** The ossfs line of /etc/fstab. */
+export interface FstabEntry {
+  allowOther: boolean;
+  /** `multipart_size=N` (MB) in the options; absent = ossfs' default 10. */
+  multipartSizeMB?: number;
+}
+
+/** What happened to the instance because of a command (the agent's exit codes 193/194). */
+export interface PowerEvent {
+  at: Date;
+  kind: 'poweroff' | 'reboot';
+  invokeId: string;
+  exitCode: number;
+}
+
+/** Instance states as DescribeInstanceStatus names them. */
+export type InstanceState = 'Running' | 'Stopping' | 'Stopped' | 'Starting';
+
+const URL_OPT = 'url=http://oss-ap-northeast-2-internal.aliyuncs.com';
+
 /**
  * One emulated GitLab ECS host: a scratch root with /etc/gitlab, /var/opt/gitlab/backups, /etc/fstab, /proc/mounts
- * and the stand-in commands on PATH. The backup script runs in it unchanged, with GITLAB_ASK_OPS_ROOT set.
+ * and the stand-in commands on PATH. The backup script runs in it unchanged, with GITLAB_ASK_OPS_ROOT set; every
+ * process of the host carries that variable, which is how power-off finds them all.
  */
 export class EmulatedHost {
   readonly instanceId: string;
@@ -63,8 +62,9 @@ export class EmulatedHost {
   readonly bin: string;
   readonly mountDir: string;
   readonly bucket: string;
-  status: 'Running' | 'Stopped' = 'Running';
+  status: InstanceState = 'Running';
   faults: HostFaults = {};
+  readonly powerEvents: PowerEvent[] = [];
 
   constructor(readonly opts: EmulatedHostOptions) {
     this.instanceId = opts.instanceId;
@@ -72,7 +72,9 @@ export class EmulatedHost {
     this.mountDir = opts.mountDir ?? '/mnt/gitlab-backups';
     this.root = mkdtempSync(join(opts.scratchParent ?? tmpdir(), `ecs-${opts.instanceId}-`));
     this.bin = this.path('/.emu/bin');
-    this.build();
+    layOutHost({ path: (p) => this.path(p), bin: this.bin, bucket: this.bucket, mountBackingDir: opts.mountBackingDir, mountDir: this.mountDir, backupPath: opts.backupPath ?? '/var/opt/gitlab/backups', versionManifest: opts.versionManifest ?? 'gitlab-ee 17.5.1' });
+    this.setFstab(opts.fstab ?? { allowOther: true });
+    if (opts.mounted !== false) this.setMount({ mounted: true, allowOther: opts.allowOther ?? true });
   }
 
   /** The scratch path of a host path. */
@@ -82,8 +84,7 @@ export class EmulatedHost {
 
   /** Environment of a command run on this host (PATH with the stand-ins first). */
   env(): Record<string, string> {
-    const f = this.faults;
-    const e: Record<string, string> = {
+    return {
       PATH: `${this.bin}:/usr/local/bin:/usr/bin:/bin`,
       GITLAB_ASK_OPS_ROOT: this.root,
       HOME: this.path('/root'),
@@ -91,24 +92,16 @@ export class EmulatedHost {
       LANG: 'C.UTF-8',
       EMU_HOSTNAME: this.opts.hostname ?? `iz${this.instanceId}`,
       EMU_OSSFS_MAJOR: this.opts.ossfs2 ? '2' : '1',
+      ...faultEnv(this.faults),
     };
-    if (f.gitlabBackupExit) e.EMU_BACKUP_EXIT = String(f.gitlabBackupExit);
-    if (f.corruptArchive) e.EMU_BACKUP_CORRUPT = '1';
-    if (f.backupSleepSeconds) e.EMU_BACKUP_SLEEP = String(f.backupSleepSeconds);
-    if (f.backupHoldUntil) e.EMU_BACKUP_HOLD = f.backupHoldUntil;
-    if (f.noisyLines) e.EMU_BACKUP_NOISE = String(f.noisyLines);
-    if (f.diskFreeKiB !== undefined) e.EMU_DF_AVAIL_KB = String(f.diskFreeKiB);
-    if (f.copyFails) e.EMU_COPY_FAIL = f.copyFails;
-    if (f.mountFails) e.EMU_MOUNT_FAIL = f.mountFails;
-    return e;
   }
 
-  /** Mount (with or without allow_other) or unmount the bucket, through the same stand-ins the script uses. */
-  setMount(state: { mounted: boolean; allowOther?: boolean }): void {
+  /** Mount (with or without allow_other, with extra ossfs options) or unmount the bucket, through the stand-ins. */
+  setMount(state: { mounted: boolean; allowOther?: boolean; options?: string[] }): void {
     if (this.isMounted()) this.sh('umount', [this.path(this.mountDir)]);
     if (!state.mounted) return;
-    const o = state.allowOther === false ? [] : ['-oallow_other'];
-    this.sh('ossfs', [this.bucket, this.path(this.mountDir), `-ourl=http://oss-ap-northeast-2-internal.aliyuncs.com`, ...o]);
+    const o = [URL_OPT, ...(state.allowOther === false ? [] : ['allow_other']), ...(state.options ?? [])];
+    this.sh('ossfs', [this.bucket, this.path(this.mountDir), `-o${o.join(',')}`]);
   }
 
   /** Leave the mount in the table but make it unreachable, as a crashed ossfs does (ENOTCONN on access). */
@@ -116,6 +109,8 @@ export class EmulatedHost {
     if (!this.isMounted()) throw new Error('breakMount: not mounted');
     rmSync(this.path(this.mountDir), { force: true });
     symlinkSync(this.path('/.emu/crashed-ossfs'), this.path(this.mountDir));
+    const pid = this.ossfsPid();
+    if (pid) killAll([pid]);
   }
 
   /** True when /proc/mounts lists the backup mount. */
@@ -123,43 +118,81 @@ export class EmulatedHost {
     return spawnSync(join(this.bin, 'mountpoint'), ['-q', this.path(this.mountDir)], { env: this.env() }).status === 0;
   }
 
+  /** The pid of the ossfs daemon serving the backup mount, if one runs. */
+  ossfsPid(): number | undefined {
+    try {
+      return Number(readFileSync(this.path(`/.emu/ossfs/${this.mountDir.replace(/\//g, '_')}.pid`), 'utf8')) || undefined;
+    } catch {
+      // Not mounted through ossfs.
+      return undefined;
+    }
+  }
+
   /** Write /etc/fstab (the seed's line: `bucket dir fuse.ossfs _netdev,allow_other,url=… 0 0`). */
-  setFstab(entry: false | { allowOther: boolean }): void {
+  setFstab(entry: false | FstabEntry): void {
     const lines = ['/dev/vda1 / ext4 defaults 0 1'];
     if (entry) {
-      const o = ['_netdev', ...(entry.allowOther ? ['allow_other'] : []), 'url=http://oss-ap-northeast-2-internal.aliyuncs.com'];
+      const o = ['_netdev', ...(entry.allowOther ? ['allow_other'] : []), URL_OPT, ...(entry.multipartSizeMB ? [`multipart_size=${entry.multipartSizeMB}`] : [])];
       lines.push(`${this.bucket} ${this.mountDir} ${this.opts.ossfs2 ? 'fuse.ossfs2' : 'fuse.ossfs'} ${o.join(',')} 0 0`);
     }
     writeFileSync(this.path('/etc/fstab'), lines.join('\n') + '\n');
   }
 
-  /** Remove the scratch root. */
-  dispose(): void {
-    rmSync(this.root, { recursive: true, force: true });
+  /** Set (or, with undefined, remove) a `gitlab_rails['KEY'] = value` line of gitlab.rb (value written as given). */
+  setGitlabRb(key: string, value: string | undefined): void {
+    const file = this.path('/etc/gitlab/gitlab.rb');
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith(`gitlab_rails['${key}']`));
+    if (value !== undefined) lines.push(`gitlab_rails['${key}'] = ${value}`);
+    writeFileSync(file, lines.join('\n') + '\n');
   }
 
-  private build(): void {
-    const o = this.opts;
-    const backupPath = o.backupPath ?? '/var/opt/gitlab/backups';
-    for (const d of ['/etc/gitlab', '/opt/gitlab', '/proc', '/root', '/tmp', '/run/lock', '/var/log', '/.emu/oss', backupPath, this.mountDir]) {
-      mkdirSync(this.path(d), { recursive: true });
-    }
-    mkdirSync(this.bin, { recursive: true });
-    // Copy rather than point PATH at the repo: the exec bit survives any checkout, and tests cannot edit the originals.
-    for (const f of readdirSync(STANDINS)) {
-      copyFileSync(join(STANDINS, f), join(this.bin, f));
-      chmodSync(join(this.bin, f), f.startsWith('_') ? 0o644 : 0o755);
-    }
-    symlinkSync(o.mountBackingDir, this.path(`/.emu/oss/${this.bucket}`));
-    writeFileSync(this.path('/etc/gitlab/gitlab.rb'), `external_url 'https://gitlab.example.com'\ngitlab_rails['backup_path'] = "${backupPath}"\ngitlab_rails['manage_backup_path'] = false\n`);
-    writeFileSync(this.path('/etc/gitlab/gitlab-secrets.json'), JSON.stringify({ gitlab_rails: { secret_key_base: 'emulated-secret-key-base', db_key_base: 'emulated-db-key-base' } }), { mode: 0o600 });
-    const [pkg = 'gitlab-ee', ver = '17.5.1'] = (o.versionManifest ?? 'gitlab-ee 17.5.1').split(' ');
-    writeFileSync(this.path('/opt/gitlab/version-manifest.txt'), `${pkg} ${ver}\n\ncomponent version\n`);
-    mkdirSync(this.path('/opt/gitlab/embedded/service/gitlab-rails'), { recursive: true });
-    writeFileSync(this.path('/opt/gitlab/embedded/service/gitlab-rails/VERSION'), `${ver}${pkg === 'gitlab-ee' ? '-ee' : ''}\n`);
-    writeFileSync(this.path('/proc/mounts'), '/dev/vda1 / ext4 rw,relatime 0 0\n');
-    this.setFstab(o.fstab ?? { allowOther: true });
-    if (o.mounted !== false) this.setMount({ mounted: true, allowOther: o.allowOther ?? true });
+  /** Record a host path's owner in the emulated ownership table and set its real mode (no real users needed). */
+  setOwner(hostPath: string, owner: string, mode?: number): void {
+    writeFileSync(this.path('/.emu/owners'), `${hostPath}\t${owner}\t0\n`, { flag: 'a' });
+    if (mode !== undefined) chmodSync(this.path(hostPath), mode);
+  }
+
+  /** Every live process of this host (scripts, their children, orphans and daemons). */
+  processes(): number[] {
+    return processesWithEnv('GITLAB_ASK_OPS_ROOT', this.root);
+  }
+
+  /**
+   * Power the instance off (exit code 193) or reboot it (194), as the agent does after such a command: every process
+   * dies, FUSE mounts go; a reboot comes back after `bootMs` with /run emptied and fstab's ossfs line mounted.
+   */
+  power(kind: PowerEvent['kind'], cause: { invokeId: string; exitCode: number }, bootMs = 300): void {
+    this.powerEvents.push({ at: new Date(), kind, ...cause });
+    this.status = 'Stopping';
+    killAll(this.processes());
+    // FUSE mounts vanish with the kernel that held them; /run is a tmpfs.
+    if (this.isMounted()) this.sh('umount', [this.path(this.mountDir)]);
+    rmSync(this.path('/.emu/ossfs'), { recursive: true, force: true });
+    rmSync(this.path('/run/lock'), { recursive: true, force: true });
+    mkdirSync(this.path('/run/lock'), { recursive: true });
+    this.status = 'Stopped';
+    if (kind === 'poweroff') return;
+    this.status = 'Starting';
+    setTimeout(() => {
+      // Boot mounts fstab's lines (the ossfs one has _netdev: after the network is up).
+      if (this.status !== 'Starting') return;
+      if (/fuse\.ossfs/.test(readFileSync(this.path('/etc/fstab'), 'utf8'))) spawnSync(join(this.bin, 'mount'), [this.path(this.mountDir)], { env: { ...this.env(), EMU_MOUNT_FAIL: '' } });
+      this.status = 'Running';
+    }, bootMs).unref();
+  }
+
+  /** Start a stopped instance again (StartInstance): boots as after a reboot. */
+  start(bootMs = 0): void {
+    if (this.status !== 'Stopped') return;
+    this.status = 'Starting';
+    if (/fuse\.ossfs/.test(readFileSync(this.path('/etc/fstab'), 'utf8'))) spawnSync(join(this.bin, 'mount'), [this.path(this.mountDir)], { env: { ...this.env(), EMU_MOUNT_FAIL: '' } });
+    setTimeout(() => void (this.status = 'Running'), bootMs).unref();
+  }
+
+  /** Stop every process of the host and remove the scratch root. */
+  dispose(): void {
+    killAll(this.processes());
+    rmSync(this.root, { recursive: true, force: true });
   }
 
   private sh(cmd: string, args: string[]): void {

@@ -4,10 +4,11 @@ import { createCloudAssistant } from './cloud-assistant';
 import type { EmulatedHost, EmulatedHostOptions } from './emulated-host';
 import type { Invocation } from './invocation';
 
-export { EmulatedHost, type EmulatedHostOptions, type HostFaults } from './emulated-host';
+export { EmulatedHost, type EmulatedHostOptions, type FstabEntry, type HostFaults, type InstanceState, type PowerEvent } from './emulated-host';
 export { createCloudAssistant, type CloudAssistant } from './cloud-assistant';
-export { hostFaults } from './host-faults';
-export type { Invocation, InvocationStatus } from './invocation';
+export { hostFaults, legacyLockDaemon } from './host-faults';
+export { killProcessTree } from './process-tree';
+export { EXIT_CODE_POWEROFF, EXIT_CODE_REBOOT, type Invocation, type InvocationStatus, type TerminationMode } from './invocation';
 
 /** Options of the ECS Cloud Assistant emulator. */
 export interface EcsEmulatorOptions {

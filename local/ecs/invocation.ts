@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmulatedHost } from './emulated-host';
+import { killProcessTree } from './process-tree';
 
 /** Per-instance status of a Cloud Assistant invocation (DescribeInvocationResults API reference). */
 export type InvocationStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Timeout' | 'Aborted' | 'Invalid' | 'Error';
@@ -23,6 +24,8 @@ export interface Invocation {
   name: string;
   commandContent: string;
   timeoutSec: number;
+  /** RunCommand TerminationMode: what the agent kills on Timeout (default Process: the script alone). */
+  terminationMode: TerminationMode;
   username: string;
   workingDir: string;
   createdAt: Date;
@@ -38,7 +41,23 @@ export interface Invocation {
   outputBytes: number;
   /** Resolves when the invocation reaches a terminal status. */
   done: Promise<void>;
+  /** The script's pid while it runs (tests look for its orphans). */
+  pid?: number;
 }
+
+/** RunCommand's TerminationMode values (aliyun/alibabacloud-typescript-sdk ecs-20140526 RunCommandRequest). */
+export type TerminationMode = 'Process' | 'ProcessTree';
+
+/**
+ * Exit codes the Linux agent acts on after a command ended by itself: 193 powers the instance off, 194 reboots it
+ * (aliyun/aliyun_assist_client agent/taskengine/host/processor_unix.go exitcodePoweroff/exitcodeReboot, applied in
+ * processor.go SideEffect when the task did not time out).
+ */
+export const EXIT_CODE_POWEROFF = 193;
+export const EXIT_CODE_REBOOT = 194;
+
+/** After the script exits the agent waits 200 ms for the output still in flight, then reports (process.go SyncRun). */
+const OUTPUT_GRACE_MS = 200;
 
 /** ErrorInfo texts as DescribeInvocationResults documents them (help.aliyun.com document 452179). */
 const ERROR_INFO: Record<string, string> = {
@@ -59,13 +78,18 @@ export interface AgentTiming {
 
 /**
  * Drive an invocation: Pending → (delivery) → Running → Success/Failed/Timeout, or Failed/Aborted when the agent,
- * the instance or delivery fails. The script really runs: `bash <file>` in the host's scratch root, in its own
- * process group so a timeout kills the whole tree (as TerminationMode=ProcessTree would).
+ * the instance or delivery fails. The script really runs: `bash <file>` in the host's scratch root as its own process
+ * group (the agent sets Setpgid). It ends when the script process exits, not when its output pipe closes: a daemon
+ * that inherited the pipe cannot hold the task open (process.go waits on the process, then 200 ms for output).
+ * On Timeout the agent SIGKILLs the script alone (TerminationMode=Process, the default) or the script and every
+ * descendant (ProcessTree); orphans and daemons are left running, as on a real host. An exit code of 193/194 after a
+ * normal end powers the instance off / reboots it.
  */
 export function runInvocation(inv: Invocation, host: EmulatedHost, timing: AgentTiming): void {
   let resolve!: () => void;
   inv.done = new Promise<void>((r) => (resolve = r));
   const finish = (status: InvocationStatus, errorCode = '', exitCode?: number): void => {
+    if (inv.finishedTime) return;
     inv.status = status;
     inv.errorCode = errorCode;
     inv.errorInfo = errorCode ? (ERROR_INFO[errorCode] ?? errorCode) : '';
@@ -81,27 +105,34 @@ export function runInvocation(inv: Invocation, host: EmulatedHost, timing: Agent
   }
   setTimeout(() => {
     if (f.agentNotRunning) return finish('Failed', 'ClientNotRunning');
+    if (host.status !== 'Running') return finish('Aborted', 'InstanceNotRunning');
     inv.status = 'Running';
     inv.startTime = new Date();
     const dir = host.path('/.emu/work');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${inv.invokeId}.sh`);
+    // Named as the agent names it (`<CommandName>-<taskId>.sh`, agent/taskengine/host/processor.go Prepare).
+    const file = join(dir, `${inv.name ? `${inv.name}-` : ''}${inv.invokeId}.sh`);
     writeFileSync(file, inv.commandContent, { mode: 0o700 });
     const cwd = host.path(inv.workingDir);
     mkdirSync(cwd, { recursive: true });
     const child = spawn('bash', [file], { cwd, env: host.env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    inv.pid = child.pid;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // The group already exited between the timer firing and the kill.
+      if (inv.terminationMode === 'ProcessTree') killProcessTree(child.pid!);
+      else {
+        try {
+          process.kill(child.pid!, 'SIGKILL');
+        } catch {
+          // Exited between the timer firing and the kill.
+        }
       }
     }, inv.timeoutSec * 1000);
     let head = Buffer.alloc(0);
     let tail = Buffer.alloc(0);
     const take = (b: Buffer): void => {
+      if (inv.finishedTime) return;
       inv.outputBytes += b.length;
       const room = OUTPUT_HEAD_BYTES - head.length;
       if (room > 0) head = Buffer.concat([head, b.subarray(0, room)]);
@@ -112,11 +143,20 @@ export function runInvocation(inv: Invocation, host: EmulatedHost, timing: Agent
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     child.on('error', () => finish('Error', 'ExecutionException'));
-    child.on('close', (code, signal) => {
+    child.on('exit', (code) => {
       clearTimeout(timer);
-      if (timedOut) return finish('Timeout', 'ExecutionTimeout', code ?? (signal ? 137 : -1));
-      if (code === 0) return finish('Success', '', 0);
-      finish('Failed', 'ExitCodeNonzero', code ?? 137);
+      setTimeout(() => {
+        // Whatever still holds the pipes (an orphan, a daemon) is no longer heard.
+        child.stdout.destroy();
+        child.stderr.destroy();
+        // The agent reports exit code 1 for a command it killed on Timeout (process.go SyncRun: `exitCode = 1`).
+        if (timedOut) return finish('Timeout', 'ExecutionTimeout', 1);
+        if (code === 0) return finish('Success', '', 0);
+        finish('Failed', 'ExitCodeNonzero', code ?? 137);
+        if (code === EXIT_CODE_POWEROFF || code === EXIT_CODE_REBOOT) {
+          host.power(code === EXIT_CODE_POWEROFF ? 'poweroff' : 'reboot', { invokeId: inv.invokeId, exitCode: code });
+        }
+      }, OUTPUT_GRACE_MS);
     });
   }, timing.deliveryMs);
 }

@@ -17,8 +17,8 @@ export interface EcsSandboxPartOptions {
 
 /**
  * The sandbox's GitLab ECS host + Cloud Assistant: sets ECS_ENDPOINT, ECS_REGION and BACKUP_INSTANCE_ID for the
- * functions, and contributes the host's named faults (agent-offline, mount-missing, mount-allow-other, disk-full,
- * oss-write, gitlab-backup). Register it in local/sandbox/boot.ts `sandboxParts` (after the OSS part, whose bucket it mounts).
+ * functions, and contributes the host's named faults (agent-offline, mount-missing, mount-allow-other, ossfs-daemon,
+ * disk-full, oss-write, gitlab-backup, gitlab-backup-hang, archive-size, keep-time, staging-owner, gitlab-rails-rc). Register it in local/sandbox/boot.ts `sandboxParts` (after the OSS part, whose bucket it mounts).
  */
 export function createEcsSandboxPart(opts: EcsSandboxPartOptions = {}): SandboxPart {
   return {

@@ -1,6 +1,6 @@
 import type { OssObjectInfo, OssPort } from '#shared/cloud/oss/index';
 import { toAppError } from '#shared/errors/index';
-import { inventory, isVerified, listPrefix, verifiedRecordKey, type Inventory } from './inventory';
+import { inventory, isVerified, listBackupObjects, verifiedRecordKey, type BackupPrefixes, type Inventory } from './inventory';
 import { planRetention, type RetentionOptions } from './retention/plan-retention';
 import { parseVerifiedRecord, recordTimes } from './verify/verified-record';
 
@@ -31,10 +31,10 @@ export interface BackupsDescription {
  * and when — read from the verified records (one GET each) and, for unverified backups, the host manifest. A record
  * that cannot be read still counts as present; its times fall back to the object's Last-Modified.
  */
-export async function describeBackups(oss: OssPort, o: { ossPrefix: string; retention: RetentionOptions }): Promise<BackupsDescription> {
-  const objects = await oss.list(listPrefix(o.ossPrefix));
+export async function describeBackups(oss: OssPort, o: BackupPrefixes & { retention: RetentionOptions }): Promise<BackupsDescription> {
+  const objects = await listBackupObjects(oss, o);
   const modified = new Map<string, OssObjectInfo>(objects.map((x) => [x.key, x]));
-  const inv = inventory(objects, o.ossPrefix);
+  const inv = inventory(objects, o);
   const present = inv.backups.filter((b) => b.hasArchive);
   const plan = planRetention(present.map((b) => ({ name: b.name, time: b.time, verified: isVerified(b), ...(b.label ? { label: b.label } : {}) })), o.retention);
   const backups = await Promise.all(

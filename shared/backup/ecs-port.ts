@@ -40,7 +40,7 @@ export interface AgentStatus {
 
 /** The `ecs` port: Cloud Assistant calls the backup action makes. */
 export interface EcsPort {
-  /** RunCommand (RunShellScript, Base64, root). Not idempotent: throttling/ServiceUnavailable are the only retries. */
+  /** RunCommand (RunShellScript, Base64, root, TerminationMode=ProcessTree). Not idempotent: throttling/ServiceUnavailable are the only retries. */
   runCommand(req: { instanceId: string; script: string; name: string; timeoutSec: number; description?: string }): Promise<{ invokeId: string; commandId: string }>;
   /** The agent's status on the instance; undefined when the service does not list the instance. */
   agentStatus(instanceId: string): Promise<AgentStatus | undefined>;
@@ -71,6 +71,10 @@ export function createEcsPort(rpc: RpcClient, regionId: string): EcsPort {
           InstanceId: [r.instanceId],
           Name: r.name,
           Timeout: r.timeoutSec,
+          // On Timeout the agent kills the script *and its children*: with the default (Process) it SIGKILLs the script
+          // alone and gitlab-backup, tar and cp run on holding the backup lock (RunCommand API reference;
+          // aliyun/aliyun_assist_client agent/util/process/processcollection/processtree_unix.go).
+          TerminationMode: 'ProcessTree',
           Username: 'root',
           Description: r.description ?? 'gitlab-ask-ops nightly backup',
         },

@@ -1,4 +1,4 @@
-import type { OssObjectInfo } from '#shared/cloud/oss/index';
+import type { OssObjectInfo, OssPort } from '#shared/cloud/oss/index';
 import { backupTimeOf, labelOf } from './run-name';
 import { prefixDir } from './script/index';
 
@@ -52,6 +52,23 @@ export function listPrefix(ossPrefix: string): string {
   return dirOf(ossPrefix);
 }
 
+/** Where a backup's objects are: the data prefix (archive, manifest, records) and the /etc/gitlab archives' prefix. */
+export interface BackupPrefixes {
+  ossPrefix: string;
+  /** BACKUP_CONFIG_PREFIX (docs/adr/0022); absent: config archives only next to the data (before 0022). */
+  configPrefix?: string;
+}
+
+/** List every object of the backups: the data prefix and, when set, the config prefix (one LIST each). */
+export async function listBackupObjects(oss: Pick<OssPort, 'list'>, p: BackupPrefixes): Promise<OssObjectInfo[]> {
+  const data = await oss.list(listPrefix(p.ossPrefix));
+  if (p.configPrefix === undefined) return data;
+  const conf = listPrefix(p.configPrefix);
+  // A config prefix inside the data prefix (or the bucket root) is already in the first listing.
+  if (conf.startsWith(listPrefix(p.ossPrefix))) return data;
+  return [...data, ...(await oss.list(conf))];
+}
+
 /**
  * A backup counts as verified only when our record and every file it names are on OSS. An unverified backup never
  * counts toward BACKUP_KEEP_MIN (docs/adr/0016).
@@ -64,14 +81,20 @@ const FILE_RE = /^(\d{10}[0-9A-Za-z_.-]*?)_gitlab_(backup\.tar|backup\.manifest\
 const RECORD_RE = /^verified\/(\d{10}[0-9A-Za-z_.-]*)\.json$/;
 const PARTIAL_RE = /^\.\d{10}[0-9A-Za-z_.-]*_gitlab_(backup\.tar|backup\.manifest\.json|config\.tar)\.partial$/;
 const RUN_RE = /^runs\/[0-9a-f]+\.json$/;
+const CONFIG_RE = /^(\d{10}[0-9A-Za-z_.-]*?)_gitlab_config\.tar$/;
 
-/** Group the objects under the backup prefix into backups (newest first), partial copies and run records. */
-export function inventory(objects: readonly OssObjectInfo[], ossPrefix: string): Inventory {
+/**
+ * Group the objects under the backup prefix into backups (newest first), partial copies and run records. A backup's
+ * /etc/gitlab archive counts from the config prefix (docs/adr/0022) or, for older backups, next to the data.
+ */
+export function inventory(objects: readonly OssObjectInfo[], prefixes: string | BackupPrefixes): Inventory {
+  const { ossPrefix, configPrefix } = typeof prefixes === 'string' ? { ossPrefix: prefixes, configPrefix: undefined } : prefixes;
   const dir = dirOf(ossPrefix);
-  const by = new Map<string, BackupOnOss & { byKind: Record<string, string> }>();
+  const confDir = configPrefix === undefined ? undefined : dirOf(configPrefix);
+  const by = new Map<string, BackupOnOss & { byKind: Record<string, string[]> }>();
   const partials: PartialOnOss[] = [];
   const runRecords: Inventory['runRecords'] = [];
-  const get = (name: string): (BackupOnOss & { byKind: Record<string, string> }) | undefined => {
+  const get = (name: string): (BackupOnOss & { byKind: Record<string, string[]> }) | undefined => {
     const time = backupTimeOf(name);
     if (!time) return undefined;
     let b = by.get(name);
@@ -79,13 +102,33 @@ export function inventory(objects: readonly OssObjectInfo[], ossPrefix: string):
     if (!b) by.set(name, (b = { name, time, ...(label ? { label } : {}), size: 0, hasArchive: false, hasConfig: false, hasManifest: false, hasRecord: false, keys: [], byKind: {} }));
     return b;
   };
+  const add = (b: BackupOnOss & { byKind: Record<string, string[]> }, kind: string, key: string): void => void (b.byKind[kind] = [...(b.byKind[kind] ?? []), key]);
+  const seen = new Set<string>();
   for (const o of objects) {
+    if (seen.has(o.key)) continue;
+    seen.add(o.key);
+    // Under both prefixes (one inside the other), the deeper one owns the key.
+    if (confDir !== undefined && confDir !== dir && o.key.startsWith(confDir) && !(o.key.startsWith(dir) && dir.length > confDir.length)) {
+      const rel = o.key.slice(confDir.length);
+      const c = CONFIG_RE.exec(rel);
+      const b = c ? get(c[1]!) : undefined;
+      if (b) {
+        b.hasConfig = true;
+        b.size += o.size;
+        add(b, 'config.tar', o.key);
+      }
+      if (PARTIAL_RE.test(rel)) partials.push({ key: o.key, size: o.size, lastModified: o.lastModified });
+      continue;
+    }
     if (!o.key.startsWith(dir)) continue;
     const rel = o.key.slice(dir.length);
     const rec = RECORD_RE.exec(rel);
     if (rec) {
       const b = get(rec[1]!);
-      if (b) Object.assign(b, { hasRecord: true }).byKind.record = o.key;
+      if (b) {
+        b.hasRecord = true;
+        add(b, 'record', o.key);
+      }
       continue;
     }
     if (RUN_RE.test(rel)) runRecords.push({ key: o.key, lastModified: o.lastModified });
@@ -94,7 +137,7 @@ export function inventory(objects: readonly OssObjectInfo[], ossPrefix: string):
     if (!m || rel.includes('/')) continue;
     const b = get(m[1]!);
     if (!b) continue;
-    b.byKind[m[2]!] = o.key;
+    add(b, m[2]!, o.key);
     if (m[2] === 'backup.tar') b.hasArchive = true;
     if (m[2] === 'config.tar') b.hasConfig = true;
     if (m[2] === 'backup.manifest.json') b.hasManifest = true;
@@ -103,12 +146,12 @@ export function inventory(objects: readonly OssObjectInfo[], ossPrefix: string):
   const backups = [...by.values()].map(({ byKind, ...b }) => ({
     ...b,
     // Record first: a half-deleted backup must never look verified.
-    keys: ['record', 'backup.manifest.json', 'backup.tar', 'config.tar'].map((k) => byKind[k]).filter((k): k is string => k !== undefined),
+    keys: ['record', 'backup.manifest.json', 'backup.tar', 'config.tar'].flatMap((k) => byKind[k] ?? []),
   }));
   return { backups: backups.sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : -1)), partials, runRecords };
 }
 
 /** The backups of `inventory`, newest first (shorthand). */
-export function inventoryBackups(objects: readonly OssObjectInfo[], ossPrefix: string): BackupOnOss[] {
-  return inventory(objects, ossPrefix).backups;
+export function inventoryBackups(objects: readonly OssObjectInfo[], prefixes: string | BackupPrefixes): BackupOnOss[] {
+  return inventory(objects, prefixes).backups;
 }

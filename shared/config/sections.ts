@@ -101,6 +101,9 @@ export const backupEnv = {
   OSS_REGION: envStr(),
   OSS_ENDPOINT: envUrl(),
   OSS_PREFIX: envStrDef('gitlab-backups/'),
+  /** Object prefix of the /etc/gitlab archives, apart from the data backups (docs/adr/0022). */
+  BACKUP_CONFIG_PREFIX: envStrDef('gitlab-config-backups/'),
+  BACKUP_CONFIG_SSH_HOST_KEYS: envBool(true),
 };
 
 export const mailEnv = {

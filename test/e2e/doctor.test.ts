@@ -63,6 +63,7 @@ describe('ops doctor against the sandbox', () => {
     ['disk-full', 'host.disk', /^1024 KiB free in \/var\/opt\/gitlab\/backups/, /free space in \/var\/opt\/gitlab\/backups/],
     ['oss-read', 'oss.read', /AccessDenied/, /oss:GetObject on acs:oss:\*:\*:gitlab-backups\/gitlab-backups\/\*/],
     ['oss-lifecycle', 'oss.lifecycle', /rule "expire-backups" expires "gitlab-backups\/" after 30 days/, /remove or narrow the rule/],
+    ['staging-owner', 'host.staging', /root/, /chown/],
     ['dm-down', 'mail.sender', /DirectMail did not answer: .*ServiceUnavailable/, /check DirectMail/],
   ])('sandbox fault %s → %s failed with its fix, exit 1; the other checks are unaffected', async (fault, id, detail, fix) => {
     s.sandbox.faults.set(fault);
@@ -78,7 +79,7 @@ describe('ops doctor against the sandbox', () => {
     expect(c.fix).toMatch(fix);
     expect(r.code).toBe(1);
     expect(r.checks.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual([id]);
-    const skippedWant = fault === 'agent-offline' ? ['host.mount', 'host.fstab', 'host.disk'] : [];
+    const skippedWant = fault === 'agent-offline' ? ['host.mount', 'host.fstab', 'host.disk', 'host.ossfs-parts', 'host.keep-time', 'host.staging'] : [];
     expect(r.checks.filter((x) => x.status === 'skipped').map((x) => x.id)).toEqual(skippedWant);
   });
 });

@@ -67,11 +67,12 @@ describe('the generated RAM policy is least privilege for the code (ops policy, 
     expect(by.AskKubeconfig!.Resource).toEqual(['acs:cs:ap-southeast-1:5123456789012345:cluster/c1234567890abcdef']);
     expect(by.BackupViaCloudAssistant!.Resource).toEqual(['acs:ecs:ap-southeast-1:5123456789012345:instance/i-mj7abc', 'acs:ecs:ap-southeast-1:5123456789012345:command/*']);
     expect(by.BackupObjects!.Resource).toEqual(['acs:oss:*:5123456789012345:acme-gitlab-backups/nightly/*']);
-    expect(by.BackupListing).toMatchObject({ Resource: ['acs:oss:*:5123456789012345:acme-gitlab-backups'], Condition: { StringLike: { 'oss:Prefix': ['nightly/*'] } } });
+    expect(by.BackupListing).toMatchObject({ Resource: ['acs:oss:*:5123456789012345:acme-gitlab-backups'], Condition: { StringLike: { 'oss:Prefix': ['nightly/*', 'gitlab-config-backups/*'] } } });
+    expect(by.BackupConfigObjects!.Resource).toEqual(['acs:oss:*:5123456789012345:acme-gitlab-backups/gitlab-config-backups/*']);
     expect(by.BackupBucketLifecycleCheck!.Resource).toEqual(['acs:oss:*:5123456789012345:acme-gitlab-backups']);
     expect(by.FunctionLogs!.Resource).toEqual(['acs:log:ap-southeast-1:5123456789012345:project/acme-logs/logstore/fc']);
     expect(notes).toEqual([]);
-    for (const s of policy.Statement.filter((x) => x.Action.some((a) => a.startsWith('oss:')))) for (const r of s.Resource) expect(r).toMatch(/^acs:oss:\*:5123456789012345:acme-gitlab-backups(\/nightly\/\*)?$/);
+    for (const s of policy.Statement.filter((x) => x.Action.some((a) => a.startsWith('oss:')))) for (const r of s.Resource) expect(r).toMatch(/^acs:oss:\*:5123456789012345:acme-gitlab-backups(\/(nightly|gitlab-config-backups)\/\*)?$/);
   });
 
   it('names every widening, and leaves out what is not configured', async () => {
@@ -89,5 +90,13 @@ describe('the generated RAM policy is least privilege for the code (ops policy, 
 
   it('fits RAM\'s document limit', async () => {
     expect(JSON.stringify((await policyFor(PROD_ENV)).policy).length).toBeLessThanOrEqual(RAM_POLICY_MAX_CHARS);
+  });
+
+  it('keeps OSS on the backup prefixes only (data and BACKUP_CONFIG_PREFIX; the config prefix read and pruned, never written)', async () => {
+    const { policy } = await policyFor(EXAMPLE_ENV);
+    const oss = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('oss:')));
+    for (const s of oss) for (const r of s.Resource) expect(r).toMatch(/^acs:oss:\*:\*:gitlab-backups(\/gitlab-(config-)?backups\/\*)?$/);
+    expect(oss.filter((s) => s.Resource.some((r) => r.includes('gitlab-config-backups/'))).flatMap((s) => s.Action)).not.toContain('oss:PutObject');
+    expect(oss.find((s) => s.Action.includes('oss:ListObjects'))?.Condition).toEqual({ StringLike: { 'oss:Prefix': ['gitlab-backups/*', 'gitlab-config-backups/*'] } });
   });
 });

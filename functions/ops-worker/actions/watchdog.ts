@@ -18,6 +18,7 @@ export const watchdog: ActionDefinition = {
     const env = ctx.config.env;
     const report = await checkRpo(ctx.ports.oss as OssPort, {
       ossPrefix: env.OSS_PREFIX,
+      configPrefix: env.BACKUP_CONFIG_PREFIX,
       rpoHours: env.BACKUP_RPO_HOURS,
       now: ctx.clock.now(),
       retention: { keepMin: env.BACKUP_KEEP_MIN, keepDays: env.BACKUP_KEEP_DAYS, keepLabelled: env.BACKUP_KEEP_LABELLED },

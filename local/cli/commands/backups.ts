@@ -44,6 +44,7 @@ export const backupsCommand = defineCommand({
     const now = new Date();
     const d = await describeBackups(ossPortFromConfig({ config, credentials }), {
       ossPrefix: e.OSS_PREFIX,
+      configPrefix: e.BACKUP_CONFIG_PREFIX,
       retention: { keepMin: e.BACKUP_KEEP_MIN, keepDays: e.BACKUP_KEEP_DAYS, keepLabelled: e.BACKUP_KEEP_LABELLED, now },
     });
     if (args.flags.json) {

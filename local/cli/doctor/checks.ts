@@ -1,4 +1,4 @@
-import { ecsAgent, hostDisk, hostFstab, hostMount, mailSender, ossLifecycle, ossRead } from './checks/backup-checks';
+import { ecsAgent, hostDisk, hostFstab, hostKeepTime, hostMount, hostOssfsParts, hostStaging, mailSender, ossLifecycle, ossRead } from './checks/backup-checks';
 import { configValid } from './checks/config-check';
 import { fcAsyncConfig, fcFunctions, fcTriggers, fcWebhook } from './checks/fc-checks';
 import { gitlabReachable, gitlabScopes, gitlabToken } from './checks/gitlab-checks';
@@ -26,6 +26,9 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   hostMount,
   hostFstab,
   hostDisk,
+  hostOssfsParts,
+  hostKeepTime,
+  hostStaging,
   ossRead,
   ossLifecycle,
   mailSender,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ecsPortFromConfig, inventory, listPrefix, probeHost, type EcsPort, type HostProbe } from '#shared/backup/index';
+import { ecsPortFromConfig, gitlabDirOf, inventory, listPrefix, probeHost, type EcsPort, type HostProbe } from '#shared/backup/index';
 import { ossPortFromConfig, type OssObjectInfo, type OssPort } from '#shared/cloud/oss/index';
 import { loadConfig, type Config } from '#shared/config/index';
 import { createGitlabPort, type GitlabPort } from '#shared/gitlab/api/index';
@@ -81,7 +81,7 @@ export function createDoctorContext(shell: Record<string, string | undefined>, c
     mail: () => lazy('mail', () => createMailPort({ config: ctx.config(), log: silentLogger, credentials: () => ctx.credentials() })),
     hostProbe: () => ctx.once('probe', () => {
       const e = ctx.config().env;
-      return probeHost({ ecs: ctx.ecs(), clock: systemClock, log: silentLogger }, { instanceId: e.BACKUP_INSTANCE_ID!, mountDir: e.BACKUP_MOUNT_DIR, stagingDir: e.BACKUP_STAGING_DIR });
+      return probeHost({ ecs: ctx.ecs(), clock: systemClock, log: silentLogger }, { instanceId: e.BACKUP_INSTANCE_ID!, mountDir: e.BACKUP_MOUNT_DIR, stagingDir: e.BACKUP_STAGING_DIR, gitlabDir: gitlabDirOf({ mode: e.BACKUP_MODE, stagingDir: e.BACKUP_STAGING_DIR, mountDir: e.BACKUP_MOUNT_DIR, ossPrefix: e.OSS_PREFIX }) });
     }),
     ossListing: () => ctx.once('listing', () => ctx.oss().list(listPrefix(ctx.config().env.OSS_PREFIX))),
     async lastArchiveBytes() {

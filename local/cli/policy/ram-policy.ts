@@ -21,7 +21,7 @@ export interface PolicyInputs {
   account: string;
   workerFunction: string;
   /** Backup (Cloud Assistant + OSS): present when BACKUP_INSTANCE_ID or OSS_BUCKET is set. */
-  backup?: { bucket: string; prefix: string; instanceId: string; ecsRegion: string };
+  backup?: { bucket: string; prefix: string; configPrefix: string; instanceId: string; ecsRegion: string };
   /** CS DescribeClusterUserKubeconfig: unless the cluster comes from KUBE_CONFIG/KUBECONFIG_PATH alone. */
   cluster?: { id: string };
   mail: boolean;
@@ -73,7 +73,9 @@ export function generateRamPolicy(i: PolicyInputs): RamPolicy {
     s.push(
       { Sid: 'BackupViaCloudAssistant', Effect: 'Allow', Action: ECS_ACTIONS, Resource: [at('ecs', `instance/${b.instanceId}`, b.ecsRegion), at('ecs', 'command/*', b.ecsRegion)] },
       { Sid: 'BackupObjects', Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject'], Resource: [`${bucket}/${b.prefix}*`] },
-      { Sid: 'BackupListing', Effect: 'Allow', Action: ['oss:ListObjects'], Resource: [bucket], Condition: { StringLike: { 'oss:Prefix': [`${b.prefix}*`] } } },
+      // The /etc/gitlab archives (BACKUP_CONFIG_PREFIX): the host writes them through its mount; we verify and prune.
+      { Sid: 'BackupConfigObjects', Effect: 'Allow', Action: ['oss:GetObject', 'oss:DeleteObject'], Resource: [`${bucket}/${b.configPrefix}*`] },
+      { Sid: 'BackupListing', Effect: 'Allow', Action: ['oss:ListObjects'], Resource: [bucket], Condition: { StringLike: { 'oss:Prefix': [`${b.prefix}*`, `${b.configPrefix}*`] } } },
       { Sid: 'BackupBucketLifecycleCheck', Effect: 'Allow', Action: ['oss:GetBucketLifecycle'], Resource: [bucket] },
     );
   }
@@ -104,7 +106,7 @@ export function policyInputs(env: Env, functions: FunctionSpec[], o: { platform:
   if (env.BACKUP_INSTANCE_ID || env.OSS_BUCKET) {
     if (!env.OSS_BUCKET) throw new Error('BACKUP_INSTANCE_ID is set but OSS_BUCKET is not: the backup statements need the bucket');
     if (!env.BACKUP_INSTANCE_ID) notes.push('BACKUP_INSTANCE_ID is not set: Cloud Assistant calls are allowed on any instance (instance/*)');
-    backup = { bucket: env.OSS_BUCKET, prefix: env.OSS_PREFIX, instanceId: env.BACKUP_INSTANCE_ID ?? '*', ecsRegion: env.ECS_REGION ?? region };
+    backup = { bucket: env.OSS_BUCKET, prefix: env.OSS_PREFIX, configPrefix: env.BACKUP_CONFIG_PREFIX, instanceId: env.BACKUP_INSTANCE_ID ?? '*', ecsRegion: env.ECS_REGION ?? region };
   } else notes.push('backup not configured (no BACKUP_INSTANCE_ID, OSS_BUCKET): no ECS or OSS statements');
   const fromKubeconfig = !env.ASK_CLUSTER_ID && Boolean(env.KUBE_CONFIG || env.KUBECONFIG_PATH);
   if (fromKubeconfig) notes.push('the cluster comes from KUBE_CONFIG/KUBECONFIG_PATH: no CS statement');

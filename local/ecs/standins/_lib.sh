@@ -25,3 +25,61 @@ mount_for() {
   [[ -n $line ]] && printf '%s\n' "$line"
   return 0
 }
+
+# alive PID: the process exists and is not a zombie (a real host's init reaps those at once; the sandbox's may not).
+alive() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; s=${s##*) }; [[ ${s%% *} != Z ]]; }
+
+# --- users and ownership (no real users needed) ---
+# Who runs a command: EMU_USER (chpst -u sets it; the agent runs scripts as root). Ownership of host paths lives in
+# .emu/owners ("<host path>\t<user>:<group>\t<recursive 0|1>", the last matching entry wins); unlisted paths are
+# root:root. Modes are the real mode bits of the scratch files, so mkdir under `umask 077` really gives 0700.
+OWNERS=$R/.emu/owners
+EMU_USER=${EMU_USER:-root}
+owner_of() {
+  local p=$1 best=root:root len=-1 path own rec
+  if [[ -f $OWNERS ]]; then
+    while IFS=$'\t' read -r path own rec; do
+      if [[ $p == "$path" || ($rec == 1 && $p == "$path"/*) ]] && ((${#path} >= len)); then best=$own len=${#path}; fi
+    done <"$OWNERS"
+  fi
+  printf '%s\n' "$best"
+}
+set_owner() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-0}" >>"$OWNERS"; }
+# can USER r|w|x HOSTPATH: the owner, group, other permission check the kernel (or ossfs) would make.
+can() {
+  local user=$1 bit real=$R$3 mode own
+  [[ -e $real ]] || return 1
+  [[ $user == root ]] && return 0
+  case $2 in r) bit=4 ;; w) bit=2 ;; *) bit=1 ;; esac
+  mode=$((8#$(/usr/bin/stat -L -c %a -- "$real")))
+  own=$(owner_of "$3")
+  if [[ ${own%%:*} == "$user" ]]; then (((mode >> 6) & bit)); return; fi
+  if [[ ${own#*:} == "$user" ]]; then (((mode >> 3) & bit)); return; fi
+  ((mode & bit))
+}
+
+# --- ossfs mounts ---
+# Per mount point: .emu/ossfs/<id>.pid (the daemon) and .emu/ossfs/<id>.opts (its -o options, one per line).
+OSSFS_RUN=$R/.emu/ossfs
+mount_id() { local p=${1//\//_}; printf '%s' "${p:-_}"; }
+# ossfs_opt MOUNTPOINT NAME: the value of -o NAME=VALUE the mount was made with ('' when not given).
+ossfs_opt() {
+  local f
+  f=$OSSFS_RUN/$(mount_id "$1").opts
+  [[ -f $f ]] && sed -n "s/^$2=//p" "$f" | tail -n 1
+  return 0
+}
+# write_fault DEST BYTES: how a write of BYTES onto DEST fails on an ossfs mount (prints the errno text), or nothing.
+# ossfs 1.x refuses an object of more than 10,000 parts at flush with EFBIG (aliyun/ossfs src/fdcache_entity.cpp,
+# MAX_MULTIPART_CNT; part size -o multipart_size, MB, default 10, src/s3fs.cpp).
+write_fault() {
+  local mp part _src _fs _opts
+  read -r _src mp _fs _opts <<<"$(mount_for "$(unroot "$1")")" || true
+  [[ ${_fs:-} == fuse.ossfs* ]] || return 0
+  case ${EMU_COPY_FAIL:-} in
+    readonly) echo "Read-only file system"; return ;;
+    eio) echo "Input/output error"; return ;;
+  esac
+  part=$(ossfs_opt "$mp" multipart_size)
+  if (($2 > ${part:-10} * 1048576 * 10000)); then echo "File too large"; fi
+}

@@ -66,7 +66,7 @@ export async function executeRun(d: BackupDeps, o: BackupRunOptions, rec: RunRec
   if (!host.ok) return { ...r, step: host.step, cause: host.cause, ...(host.fix ? { fix: host.fix } : {}) };
 
   const res = host.result!;
-  const keys = backupKeys(o.script.ossPrefix, name);
+  const keys = backupKeys(o.script.ossPrefix, name, o.script.configPrefix);
   const v = await step(d, 'verify-oss', async (): Promise<VerifyOutcome & { denied?: boolean }> => {
     try {
       // A reused result (an earlier attempt of this run wrote the files) was written after the run's start second.

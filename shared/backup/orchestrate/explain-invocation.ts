@@ -31,6 +31,10 @@ const SCRIPT_HINTS: Record<string, string> = {
   listing_failed: 'the copied archive cannot be listed (corrupt tar)',
   staging_missing: 'the staging directory does not exist',
   terminated: 'the script was killed by a signal',
+  keep_time_set: "GitLab's own pruning (backup_keep_time) would delete backups on the mount in direct mode",
+  staging_not_writable: 'the git user (gitlab-backup runs as git) cannot write the staging directory',
+  step_timeout: 'a step did not end within BACKUP_TIMEOUT_SECONDS (less the clean-up margin); it was stopped and cleaned up',
+  archive_too_large: 'ossfs cannot store a file this large with its part size (10,000 parts × multipart_size)',
 };
 
 /**
@@ -68,7 +72,10 @@ export function explainInvocation(r: InvocationResultInfo, timeoutSec: number, c
   if (result && result.status === 'failed') {
     const hint = SCRIPT_HINTS[result.error];
     const why = [result.message, hint].filter(Boolean).join(' — ');
-    return { ok: false, step: result.step, cause: `step "${result.step}" failed: ${why || result.error}`, ...withFix(result.error), result, logTail };
+    // The script says which part size the archive needs (`needs multipart_size=N`): the fix names it.
+    const part = /needs multipart_size=(\d+)/.exec(result.message)?.[1];
+    const fix = fixFor(result.error, { ...ctx, instanceId: r.instanceId, ...(part ? { multipartSizeMB: Number(part) } : {}) });
+    return { ok: false, step: result.step, cause: `step "${result.step}" failed: ${why || result.error}`, ...(fix ? { fix } : {}), result, logTail };
   }
   const known = ERROR_CODE_CAUSES[r.errorCode];
   if (known) return { ok: false, step: known[0], cause: fill(known[1]), ...withFix(r.errorCode), ...(result ? { result } : {}), logTail };

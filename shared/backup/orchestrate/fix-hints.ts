@@ -7,12 +7,20 @@ export interface FixContext {
   ossRegion?: string;
   ossPrefix?: string;
   instanceId?: string;
+  /** ossfs `multipart_size` (MB) the fstab line should carry (host.ossfs-parts). */
+  multipartSizeMB?: number;
+  /** Omnibus' user, `git` unless `user['username']` says otherwise. */
+  gitUser?: string;
 }
 
-/** The seed's fstab line for the ossfs mount, with allow_other (ossfs README, `main-v1`). */
+/**
+ * The seed's fstab line for the ossfs mount, with allow_other (ossfs README, `main-v1`) and, when given, the part size
+ * ossfs needs for the archives (`-o multipart_size=N` on a command line is `multipart_size=N` in fstab).
+ */
 export function fstabLine(c: FixContext): string {
   const region = (c.ossRegion ?? '<region>').replace(/^oss-/, '');
-  return `${c.bucket ?? '<bucket>'} ${c.mountDir} fuse.ossfs _netdev,allow_other,url=http://oss-${region}-internal.aliyuncs.com 0 0`;
+  const part = c.multipartSizeMB ? `,multipart_size=${c.multipartSizeMB}` : '';
+  return `${c.bucket ?? '<bucket>'} ${c.mountDir} fuse.ossfs _netdev,allow_other,url=http://oss-${region}-internal.aliyuncs.com${part} 0 0`;
 }
 
 const remount = (c: FixContext): string => `\`umount ${c.mountDir}; mount ${c.mountDir}\``;
@@ -28,12 +36,16 @@ export const FIXES: Record<string, (c: FixContext) => string> = {
   mount_failed: (c) => `check the ossfs line in /etc/fstab (\`${fstabLine(c)}\`) and /etc/passwd-ossfs (mode 640, \`bucket:AK:SK\`), then \`mount ${c.mountDir}\` by hand to see the error`,
   disk_full: (c) => `free space in ${c.stagingDir} (old archives, or give the disk more room); it needs BACKUP_MIN_FREE_GIB or twice the last archive, whichever is more`,
   staging_missing: (c) => `create ${c.stagingDir} or set BACKUP_STAGING_DIR to gitlab_rails['backup_path']`,
-  gitlab_backup_failed: () => 'run `sudo gitlab-backup create` on the host to see the error (the log lines below show its end); common causes: disk full, database unreachable',
+  gitlab_backup_failed: () => 'read what GitLab said (the cause above, from /var/log/gitlab/gitlab-rails/backup_json.log) or run `sudo gitlab-backup create` on the host; common causes: disk full, database unreachable; exit 2 = `gitlab-ctl reconfigure` never ran',
   archive_missing: (c) => `set gitlab_rails['backup_path'] = "${c.stagingDir}" in /etc/gitlab/gitlab.rb (or BACKUP_STAGING_DIR to the path it names) and run gitlab-ctl reconfigure`,
   copy_failed: (c) => `check that ${c.mountDir} is writable (ossfs mounted rw, its AccessKey may write to the bucket) and that OSS is reachable from the host`,
   config_missing: () => 'restore /etc/gitlab/gitlab-secrets.json and gitlab.rb on the host; without the secrets a restore loses 2FA and CI variables',
   checksum_mismatch: (c) => `the copy on ${c.mountDir} differs from the local archive: check the ossfs mount (kernel log, ossfs version) and run the backup again`,
   listing_failed: () => 'the archive is not a readable tar: run the backup again; if it repeats, check the disk and gitlab-backup output',
+  keep_time_set: () => "set gitlab_rails['backup_keep_time'] = 0 in /etc/gitlab/gitlab.rb and run `gitlab-ctl reconfigure` (gitlab-ask-ops applies retention itself), or use BACKUP_MODE=staged, where GitLab prunes only the local staging dir",
+  staging_not_writable: (c) => `give ${c.stagingDir} to git: \`chown ${c.gitUser ?? 'git'}:${c.gitUser ?? 'git'} ${c.stagingDir} && chmod 0700 ${c.stagingDir}\` (or gitlab_rails['manage_backup_path'] = true and \`gitlab-ctl reconfigure\`)`,
+  archive_too_large: (c) => `let ossfs take larger files: add \`-o multipart_size=${c.multipartSizeMB ?? '<MB>'}\` to the mount — in /etc/fstab \`${fstabLine({ ...c, multipartSizeMB: c.multipartSizeMB ?? 64 })}\` — then \`umount ${c.mountDir}; mount ${c.mountDir}\` (ossfs 1.x takes at most 10,000 parts of multipart_size MB per file)`,
+  step_timeout: () => 'the step ran out of BACKUP_TIMEOUT_SECONDS (less a tenth kept for clean-up): raise it (and the function timeout in s.yaml) above the backup\'s real duration, or find what hung in the host log',
   already_running: () => 'wait for the running backup to finish (see its host log), then run again if needed',
   ClientNotRunning: (c) => `start the Cloud Assistant agent on ${c.instanceId ?? 'the host'} (\`systemctl restart aliyun.service\`) and check its heartbeat in the ECS console`,
   ClientNotResponse: (c) => `restart the Cloud Assistant agent on ${c.instanceId ?? 'the host'} (\`systemctl restart aliyun.service\`)`,

@@ -1,5 +1,5 @@
 import { AppError, toAppError } from '#shared/errors/index';
-import { inventory, isVerified, listPrefix } from '../inventory';
+import { inventory, isVerified, listBackupObjects } from '../inventory';
 import { applyRetention, type RetentionOutcome } from '../retention/apply-retention';
 import { findRunRecord, RUN_RECORD_SCHEMA, saveRunRecord, type RunRecord } from '../run-record';
 import { sendBackupReport } from './backup-mail';
@@ -27,7 +27,7 @@ export async function reportRun(d: BackupDeps, o: BackupRunOptions, r: BackupRep
   if (r.status === 'verified') {
     r.retention = await step(d, 'retention', async () => {
       try {
-        return await applyRetention(d.oss, inventory(await d.oss.list(listPrefix(o.script.ossPrefix)), o.script.ossPrefix), retention);
+        return await applyRetention(d.oss, inventory(await listBackupObjects(d.oss, o.script), o.script), retention);
       } catch (e) {
         return emptyOutcome(`retention skipped: could not list the backups: ${toAppError(e).message}`);
       }
@@ -35,7 +35,7 @@ export async function reportRun(d: BackupDeps, o: BackupRunOptions, r: BackupRep
   } else if (!r.retention) {
     r.retention = await step(d, 'inventory', async () => {
       try {
-        const inv = inventory(await d.oss.list(listPrefix(o.script.ossPrefix)), o.script.ossPrefix);
+        const inv = inventory(await listBackupObjects(d.oss, o.script), o.script);
         const kept = inv.backups.filter(isVerified).map((b) => ({ name: b.name, reason: NOTHING }));
         return { ...emptyOutcome(), kept, leftovers: inv.backups.filter((b) => b.hasArchive && !isVerified(b)).map((b) => b.name), partialsKept: inv.partials.map((p) => p.key) };
       } catch (e) {

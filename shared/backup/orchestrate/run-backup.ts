@@ -61,7 +61,7 @@ export async function runBackup(d: BackupDeps, o: BackupRunOptions): Promise<Bac
   if (o.dryRun) {
     const name = backupRunName({ at: o.startedAt, key: o.runKey, ...(o.label ? { label: o.label } : {}), ...(o.timeZone ? { timeZone: o.timeZone } : {}) });
     const script = renderBackupScript({ ...o.script, runName: name, ...(o.label ? { label: o.label } : {}) });
-    const preflight = await step(d, 'preflight', () => runBackupPreflight(d, { ...fix, instanceId: o.instanceId, ossPrefix: o.script.ossPrefix, minFreeGiB: o.script.minFreeGiB }), (p) => (p.some((c) => c.status === 'failed') ? 'failed' : 'ok'));
+    const preflight = await step(d, 'preflight', () => runBackupPreflight(d, { ...fix, instanceId: o.instanceId, ossPrefix: o.script.ossPrefix, configPrefix: o.script.configPrefix, minFreeGiB: o.script.minFreeGiB, mode: o.script.mode }), (p) => (p.some((c) => c.status === 'failed') ? 'failed' : 'ok'));
     const bad = preflight.filter((c) => c.status === 'failed');
     return {
       name, ...(o.label ? { label: o.label } : {}), instanceId: o.instanceId, runKey: o.runKey, attached: false,

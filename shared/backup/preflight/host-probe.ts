@@ -17,6 +17,17 @@ export interface HostProbe {
   stagingFreeKiB: number;
   /** The fstab entry of the mount dir: `<fstype> <options>`, '' when there is none. */
   fstab: string;
+  /** gitlab_rails['backup_keep_time'] in gitlab.rb; 0 when unset (GitLab's default: keep all). */
+  keepTime: number;
+  /** The directory gitlab-backup writes (staged: the staging dir; direct: the prefix dir on the mount). */
+  gitlabDir: string;
+  gitlabDirExists: boolean;
+  /** `user:group mode` of gitlabDir ('' when it does not exist). */
+  gitlabDirOwner: string;
+  /** git (chpst -u git) can write and enter gitlabDir. */
+  gitCanWrite: boolean;
+  /** The largest `*_gitlab_backup.tar` in gitlabDir (bytes, 0 = none): an archive OSS may not hold yet. */
+  localArchiveBytes: number;
 }
 
 const MARKER = 'GITLAB_ASK_OPS_PROBE ';
@@ -26,7 +37,8 @@ const MARKER = 'GITLAB_ASK_OPS_PROBE ';
  * It writes nothing (no mkdir, no log file, no lock): a dry run must leave the host as it was. GITLAB_ASK_OPS_ROOT
  * (unset in production) prefixes paths in the sandbox, as for the backup script.
  */
-export function renderProbeScript(o: { mountDir: string; stagingDir: string }): string {
+export function renderProbeScript(o: { mountDir: string; stagingDir: string; gitlabDir?: string; gitUser?: string }): string {
+  const git = o.gitUser ?? 'git';
   return [
     '#!/bin/bash',
     '# gitlab-ask-ops preflight probe: read-only (docs/adr/0016).',
@@ -42,7 +54,14 @@ export function renderProbeScript(o: { mountDir: string; stagingDir: string }): 
     'staging=false; if [[ -d $STAGING_DIR ]]; then staging=true; fi',
     'free=$(df -P "$STAGING_DIR" 2>/dev/null | awk \'NR==2 {print $4}\'); [[ $free =~ ^[0-9]+$ ]] || free=-1',
     'fstab=$(awk -v mp="$MP" \'$1 !~ /^#/ && $2 == mp {print $3, $4; exit}\' "$ROOT/etc/fstab" 2>/dev/null || true)',
-    `printf '${MARKER}{"fstype":%s,"options":%s,"answers":%s,"stagingExists":%s,"stagingFreeKiB":%s,"fstab":%s}\\n' "$(j "$fstype")" "$(j "$opts")" "$answers" "$staging" "$free" "$(j "$fstab")"`,
+    // GitLab's own pruning, and whether git (gitlab-rake drops to it) can write where GitLab writes.
+    'keep=$(sed -n "s/^[[:space:]]*gitlab_rails\\[.backup_keep_time.\\][[:space:]]*=[^0-9]*\\([0-9]*\\).*/\\1/p" "$ROOT/etc/gitlab/gitlab.rb" 2>/dev/null | tail -n 1); keep=${keep:-0}',
+    `GD=${shellQuote(o.gitlabDir ?? o.stagingDir)} GDIR=$ROOT${shellQuote(o.gitlabDir ?? o.stagingDir)}`,
+    'gde=false owner=\'\' gitw=false big=0',
+    `if [[ -d $GDIR ]]; then gde=true; owner=$(stat -c '%U:%G %a' -- "$GDIR" 2>/dev/null); if "$ROOT/opt/gitlab/embedded/bin/chpst" -u ${git}:${git} test -w "$GDIR" -a -x "$GDIR" 2>/dev/null; then gitw=true; fi; fi`,
+    'for f in "$GDIR"/*_gitlab_backup.tar; do if [[ -f $f ]]; then s=$(stat -c %s -- "$f" 2>/dev/null) || s=0; if ((big < s)); then big=$s; fi; fi; done',
+    `printf '${MARKER}{"fstype":%s,"options":%s,"answers":%s,"stagingExists":%s,"stagingFreeKiB":%s,"fstab":%s,' "$(j "$fstype")" "$(j "$opts")" "$answers" "$staging" "$free" "$(j "$fstab")"`,
+    `printf '"keepTime":%s,"gitlabDir":%s,"gitlabDirExists":%s,"gitlabDirOwner":%s,"gitCanWrite":%s,"localArchiveBytes":%s}\\n' "$keep" "$(j "$GD")" "$gde" "$(j "$owner")" "$gitw" "$big"`,
     '',
   ].join('\n');
 }
@@ -66,7 +85,7 @@ export const PROBE_COMMAND_NAME = 'gitlab-ask-ops-preflight';
  * Run the probe with RunCommand (Timeout 60 s) and wait for it (short polls: it takes about a second). Throws with a
  * cause a person understands when the command did not run or printed no result.
  */
-export async function probeHost(d: { ecs: EcsPort; clock: Clock; log: Logger }, o: { instanceId: string; mountDir: string; stagingDir: string; timeoutSec?: number }): Promise<HostProbe> {
+export async function probeHost(d: { ecs: EcsPort; clock: Clock; log: Logger }, o: { instanceId: string; mountDir: string; stagingDir: string; gitlabDir?: string; timeoutSec?: number }): Promise<HostProbe> {
   const timeoutSec = o.timeoutSec ?? 60;
   const { invokeId } = await d.ecs.runCommand({ instanceId: o.instanceId, script: renderProbeScript(o), name: PROBE_COMMAND_NAME, timeoutSec, description: 'gitlab-ask-ops preflight (read-only)' });
   const polled = await pollInvocation(d.ecs, invokeId, o.instanceId, { firstMs: 200, maxMs: 1_000, deadline: new Date(d.clock.now().getTime() + (timeoutSec + 10) * 1000), clock: d.clock, log: d.log });

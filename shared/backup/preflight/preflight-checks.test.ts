@@ -6,7 +6,7 @@ import { parseProbe, renderProbeScript, type HostProbe } from './host-probe';
 import { lifecycleCheck } from './oss-checks';
 
 const ctx = { mountDir: '/mnt/gitlab-backups', stagingDir: '/var/opt/gitlab/backups', bucket: 'gitlab-backups', ossRegion: 'ap-northeast-2' };
-const healthy: HostProbe = { fstype: 'fuse.ossfs', options: 'rw,nosuid,nodev,relatime,user_id=0,group_id=0,allow_other', answers: true, stagingExists: true, stagingFreeKiB: 50 * 1_048_576, fstab: 'fuse.ossfs _netdev,allow_other,url=http://oss' };
+const healthy: HostProbe = { fstype: 'fuse.ossfs', options: 'rw,nosuid,nodev,relatime,user_id=0,group_id=0,allow_other', answers: true, stagingExists: true, stagingFreeKiB: 50 * 1_048_576, fstab: 'fuse.ossfs _netdev,allow_other,url=http://oss', keepTime: 0, gitlabDir: '/var/opt/gitlab/backups', gitlabDirExists: true, gitlabDirOwner: 'git:git 700', gitCanWrite: true, localArchiveBytes: 0 };
 const one = async (c: Parameters<typeof runChecks>[0][number]) => {
   const [r] = await runChecks([{ ...c, needs: [] }]);
   return r!;

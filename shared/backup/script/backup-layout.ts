@@ -15,14 +15,16 @@ export interface BackupKeys {
   config: string;
 }
 
-/** Keys of backup `name` under `ossPrefix`, as the script writes them and reports them in its result line. */
-export function backupKeys(ossPrefix: string, name: string): BackupKeys {
-  const dir = prefixDir(ossPrefix);
-  const k = (f: string): string => (dir ? `${dir}/${f}` : f);
+/**
+ * Keys of backup `name` under `ossPrefix`, as the script writes them and reports them in its result line; the
+ * /etc/gitlab archive goes under `configPrefix` (BACKUP_CONFIG_PREFIX, docs/adr/0022), else next to the data.
+ */
+export function backupKeys(ossPrefix: string, name: string, configPrefix?: string): BackupKeys {
+  const at = (p: string, f: string): string => (prefixDir(p) ? `${prefixDir(p)}/${f}` : f);
   return {
-    archive: k(`${name}_gitlab_backup.tar`),
-    manifest: k(`${name}_gitlab_backup.manifest.json`),
-    config: k(`${name}_gitlab_config.tar`),
+    archive: at(ossPrefix, `${name}_gitlab_backup.tar`),
+    manifest: at(ossPrefix, `${name}_gitlab_backup.manifest.json`),
+    config: at(configPrefix ?? ossPrefix, `${name}_gitlab_config.tar`),
   };
 }
 
@@ -38,5 +40,7 @@ export interface BackupManifest {
   startedAt: string;
   finishedAt: string;
   archiveEntries: number;
+  /** Where the config archive is (`gitlab-config-backups/`); absent in manifests written before docs/adr/0022. */
+  configPrefix?: string;
   files: Array<{ name: string; kind: 'archive' | 'config'; size: number; sha256: string }>;
 }

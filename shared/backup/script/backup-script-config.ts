@@ -1,5 +1,6 @@
 import { AppError } from '#shared/errors/index';
 import type { Env } from '#shared/config/index';
+import { prefixDir } from './backup-layout';
 
 /** How the script stages the archive: `staged` = local backup_path then copy (GitLab's advice for FUSE), `direct` = backup_path on the mount. */
 export type BackupMode = 'staged' | 'direct';
@@ -31,6 +32,14 @@ export interface BackupScriptConfig {
   etcDir: string;
   /** Log lines echoed to stdout before the result line. */
   tailLines: number;
+  /** RunCommand's Timeout (BACKUP_TIMEOUT_SECONDS): long steps are stopped a tenth (3 s – 15 min) before it. */
+  timeoutSec: number;
+  /** Object prefix of the /etc/gitlab archives (BACKUP_CONFIG_PREFIX), apart from the data backups. */
+  configPrefix: string;
+  /** Add the SSH host keys (/etc/ssh/ssh_host_*) to the /etc/gitlab archive (BACKUP_CONFIG_SSH_HOST_KEYS). */
+  sshHostKeys: boolean;
+  /** The user gitlab-rake drops to (Omnibus `user['username']`, default git): it must be able to write backup_path. */
+  gitUser: string;
 }
 
 /** Defaults matching a stock Omnibus host and the seed's ossfs mount. */
@@ -46,6 +55,10 @@ export const DEFAULT_BACKUP_SCRIPT_CONFIG: BackupScriptConfig = {
   lockFile: '/run/lock/gitlab-ask-ops-backup.lock',
   etcDir: '/etc/gitlab',
   tailLines: 100,
+  timeoutSec: 4 * 3600,
+  configPrefix: 'gitlab-config-backups/',
+  sshHostKeys: true,
+  gitUser: 'git',
 };
 
 /** The script config from the parsed environment (BACKUP_* and OSS_PREFIX), with optional overrides. */
@@ -60,6 +73,9 @@ export function backupScriptConfigFromEnv(env: Env, overrides: Partial<BackupScr
     logKeepDays: Math.max(30, env.BACKUP_KEEP_DAYS),
     minFreeGiB: env.BACKUP_MIN_FREE_GIB,
     ossPrefix: env.OSS_PREFIX,
+    timeoutSec: env.BACKUP_TIMEOUT_SECONDS,
+    configPrefix: env.BACKUP_CONFIG_PREFIX,
+    sshHostKeys: env.BACKUP_CONFIG_SSH_HOST_KEYS,
     ...overrides,
   };
 }
@@ -83,10 +99,16 @@ export function validateBackupScriptConfig(cfg: BackupScriptConfig): void {
     const v = cfg[k];
     if (!PATH_RE.test(v) || v.split('/').includes('..') || v === '/') bad.push(`${k} ${JSON.stringify(v)}`);
   }
-  if (!PREFIX_RE.test(cfg.ossPrefix) || cfg.ossPrefix.split('/').includes('..')) bad.push(`ossPrefix ${JSON.stringify(cfg.ossPrefix)}`);
+  for (const k of ['ossPrefix', 'configPrefix'] as const) {
+    if (!PREFIX_RE.test(cfg[k]) || cfg[k].split('/').includes('..')) bad.push(`${k} ${JSON.stringify(cfg[k])}`);
+  }
+  // The data and the /etc/gitlab archives must not share a directory: retention and inventory tell them apart by it.
+  if (prefixDir(cfg.configPrefix) === prefixDir(cfg.ossPrefix)) bad.push(`configPrefix ${JSON.stringify(cfg.configPrefix)} equals ossPrefix`);
   for (const k of ['logKeepDays', 'minFreeGiB', 'tailLines'] as const) {
     if (!Number.isSafeInteger(cfg[k]) || cfg[k] < 0) bad.push(`${k} ${cfg[k]}`);
   }
+  if (!Number.isSafeInteger(cfg.timeoutSec) || cfg.timeoutSec < 5 || cfg.timeoutSec > 86_400) bad.push(`timeoutSec ${cfg.timeoutSec}`);
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(cfg.gitUser)) bad.push(`gitUser ${JSON.stringify(cfg.gitUser)}`);
   if (cfg.mode !== 'staged' && cfg.mode !== 'direct') bad.push(`mode ${String(cfg.mode)}`);
   if (bad.length > 0) {
     throw new AppError('CONFIG_INVALID', `invalid backup script config: ${bad.join(', ')}`, { details: { invalid: bad } });

@@ -12,7 +12,7 @@ describe('parseBackupResult', () => {
   it('fills defaults for optional fields', () => {
     expect(parseBackupResult('GITLAB_BACKUP_RESULT {"status":"failed","step":"mount","name":"n","exitCode":1}')).toEqual({
       status: 'failed', step: 'mount', name: 'n', exitCode: 1, error: '', message: '', archive: '', manifest: '', config: '',
-      reused: false, label: '', log: '',
+      reused: false, label: '', log: '', detail: '', childExit: null, note: '', timingsMs: {},
     });
   });
 

@@ -5,7 +5,7 @@ import { setupZod } from '#shared/config/setup-zod';
 export const RESULT_MARKER = 'GITLAB_BACKUP_RESULT ';
 
 /** Step names in run order; `step` in a failed result names the one that failed, `done` when all succeeded. */
-export const BACKUP_STEPS = ['params', 'lock', 'log', 'mount', 'space', 'backup', 'copy', 'config', 'verify', 'manifest', 'done'] as const;
+export const BACKUP_STEPS = ['params', 'lock', 'log', 'mount', 'space', 'backup', 'list', 'copy', 'verify', 'config', 'manifest', 'done'] as const;
 /** One step name of the script. */
 export type BackupStep = (typeof BACKUP_STEPS)[number];
 
@@ -17,10 +17,19 @@ const resultSchema = z.object({
   step: z.enum(BACKUP_STEPS),
   name: z.string(),
   exitCode: z.int(),
-  /** Failure cause: already_running, not_mounted, no_allow_other, mount_failed, mount_stale, disk_full, gitlab_backup_failed,
-   * archive_missing, copy_failed, config_missing, checksum_mismatch, listing_failed, terminated, command_failed… */
+  /** Failure cause: already_running, not_mounted, no_allow_other, mount_failed, mount_stale, keep_time_set,
+   * staging_missing, staging_not_writable, disk_full, gitlab_backup_failed, step_timeout, archive_missing,
+   * archive_too_large, copy_failed, config_missing, checksum_mismatch, listing_failed, terminated, command_failed… */
   error: z._default(z.string(), ''),
   message: z._default(z.string(), ''),
+  /** What GitLab said (its backup_json.log errors, else gitlab-backup's stderr) when gitlab-backup failed. */
+  detail: z._default(z.string(), ''),
+  /** The exit code of the child that failed (gitlab-backup), when one did; the script's own code never passes it on. */
+  childExit: z._default(z.nullable(z.int()), null),
+  /** Something the run did besides its steps (e.g. it broke a stale lock). */
+  note: z._default(z.string(), ''),
+  /** Milliseconds per step (bash ≥ 5; whole seconds on older bash). */
+  timingsMs: z._default(z.record(z.string(), z.number()), {}),
   /** Object keys relative to the mount (= OSS keys when the bucket root is mounted); '' before they exist. */
   archive: z._default(z.string(), ''),
   manifest: z._default(z.string(), ''),

@@ -1,25 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, SCRIPT_TARGET_BASE64_BYTES, shellQuote } from './index';
-import { templatePaths, toTsModule } from './templates/generate';
+import { backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, SCRIPT_TARGET_RAW_BYTES, shellQuote } from './index';
+import { readTemplate, templatePaths, toTsModule } from './templates/generate';
 import type { Env } from '#shared/config/index';
 
 const cfg = { ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: '1795737600_2026_11_27_k3f9' };
 
 describe('renderBackupScript', () => {
-  it('fits RunCommand: ≤ 24 KB after Base64 (and the older 16 KB), in both modes and with the parameter placeholder', () => {
-    for (const c of [cfg, { ...cfg, mode: 'direct' as const, repairMount: true }, { ...cfg, runName: undefined }]) {
-      expect(base64Size(renderBackupScript(c))).toBeLessThanOrEqual(SCRIPT_TARGET_BASE64_BYTES);
-      expect(base64Size(renderBackupScript(c, { comments: true }))).toBeLessThanOrEqual(RUN_COMMAND_MAX_BASE64_BYTES);
+  it('fits RunCommand: ≤ 24 KB after Base64 and the older docs\' 16 KB before it, in both modes, labelled and with the parameter placeholder', () => {
+    const long = { ...cfg, runName: '1795737600_2026_11_27_pre-upgrade-to-version-18-2-0-k3f9', label: 'pre-upgrade-to-version-18-2-0', mountDir: '/mnt/some/rather/long/backup/mount/path' };
+    for (const c of [cfg, long, { ...cfg, mode: 'direct' as const, repairMount: true }, { ...cfg, runName: undefined }]) {
+      const s = renderBackupScript(c);
+      expect(base64Size(s)).toBeLessThanOrEqual(RUN_COMMAND_MAX_BASE64_BYTES);
+      expect(Buffer.byteLength(s)).toBeLessThanOrEqual(SCRIPT_TARGET_RAW_BYTES);
     }
   });
 
-  it('strips comment lines but keeps the shebang and header; the commented form differs only in comments', () => {
+  it('strips comment lines and indentation but keeps the shebang and header; the commented form differs only in those', () => {
     const bare = renderBackupScript(cfg).split('\n');
     const full = renderBackupScript(cfg, { comments: true }).split('\n');
     expect(bare.slice(0, 3)).toEqual(full.slice(0, 3));
     expect(bare.slice(3).some((l) => /^\s*#/.test(l))).toBe(false);
-    expect(full.filter((l, i) => i < 3 || !/^\s*#/.test(l))).toEqual(bare);
+    expect(full.filter((l, i) => i < 3 || !/^\s*#/.test(l)).map((l) => l.trimStart())).toEqual(bare);
   });
 
   it('renders the config block with quoted values and keeps no placeholder', () => {
@@ -50,8 +52,8 @@ describe('renderBackupScript', () => {
     expect(backupScriptConfigFromEnv({ ...env, BACKUP_KEEP_DAYS: 90 } as Env).logKeepDays).toBe(90);
   });
 
-  it('the generated template module matches backup.sh (run templates/generate.ts after editing)', () => {
-    expect(readFileSync(templatePaths.ts, 'utf8')).toBe(toTsModule(readFileSync(templatePaths.sh, 'utf8')));
+  it('the generated template module matches backup-head.sh + backup-steps.sh (run templates/generate.ts after editing)', () => {
+    expect(readFileSync(templatePaths.ts, 'utf8')).toBe(toTsModule(readTemplate()));
   });
 });
 
@@ -61,13 +63,15 @@ describe('shellQuote', () => {
   });
 });
 
-describe('the host script never deletes a backup (docs/adr/0016)', () => {
-  it('has no prune step and no rm, mv or find -delete aimed at the mount', () => {
+describe('the host script never deletes a backup (docs/adr/0016, 0022)', () => {
+  it('has no prune step; it deletes only its scratch dir, staging leftovers, host logs, its own partial copy and the archive GitLab packed while failing', () => {
     const lines = renderBackupScript(cfg).split('\n');
-    expect(lines.some((l) => /STEP=prune/.test(l))).toBe(false);
+    expect(lines.some((l) => /step prune/.test(l))).toBe(false);
     const deleting = lines.filter((l) => /\b(rm|find)\b.*(-delete|--|-f)/.test(l) || /\bmv -f\b/.test(l));
-    // What may delete: the scratch dir, local staging leftovers, host logs; the one mv renames this run's temp copy.
-    for (const l of deleting) expect(l, l).toMatch(/\$WORK|SRC_DIR|\$f"|LOG_DIR|mv -f -- "\$tmp" "\$DEST_DIR\/\$2"/);
-    expect(lines.filter((l) => /\brm\b/.test(l) && /DEST_DIR|MOUNT_DIR/.test(l))).toEqual([]);
+    for (const l of deleting) expect(l, l).toMatch(/\$WORK|SRC_DIR|\$f"|LOG_DIR|"\$PARTIAL"|"\$LOCK_FILE"|mv -f -- "\$tmp" "\$2\/\$3"/);
+    expect(lines.filter((l) => /\brm\b/.test(l) && /DEST_DIR|MOUNT_DIR|CONF_DIR/.test(l))).toEqual([]);
+    // In direct mode SRC_DIR is on the mount: the only archive removed there is this run's, after gitlab-backup failed.
+    const srcRm = lines.filter((l) => /\brm\b.*SRC_DIR/.test(l) && /ARCHIVE_NAME/.test(l));
+    expect(srcRm.every((l) => /staged|leftover|despite failing|earlier attempt/.test(l) || /\$MODE == staged/.test(lines[lines.indexOf(l) - 1] ?? ''))).toBe(true);
   });
 });

@@ -7,8 +7,11 @@ export const RUN_NAME_PARAMETER = 'runName';
 
 /** RunCommand's limit on CommandContent after Base64 (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-runcommand). */
 export const RUN_COMMAND_MAX_BASE64_BYTES = 24 * 1024;
-/** Older Cloud Assistant docs state 16 KB; the script we send stays under that too (comments stripped). */
-export const SCRIPT_TARGET_BASE64_BYTES = 16 * 1024;
+/**
+ * Older Cloud Assistant docs limit the script to 16 KB *before* Base64 encoding; the script we send (comments
+ * stripped) stays under that too.
+ */
+export const SCRIPT_TARGET_RAW_BYTES = 16 * 1024;
 
 /** Rendering choices. */
 export interface RenderOptions {
@@ -22,10 +25,11 @@ export function shellQuote(v: string): string {
 }
 
 /**
- * The bash script the backup action sends with RunCommand (Type=RunShellScript). Steps: lock → ossfs mount check
- * (+repair) → free space → gitlab-backup → copy → config tar → verify → manifest; it never deletes a backup
- * (retention runs in the worker after OSS verification, docs/adr/0016). The last stdout line is
- * `GITLAB_BACKUP_RESULT {json}` (parseBackupResult).
+ * The bash script the backup action sends with RunCommand (Type=RunShellScript). Steps: lock (a stale one is broken)
+ * → ossfs mount check (+repair) → free space and git's access to backup_path → gitlab-backup → list the archive →
+ * copy (hashed while copying, read back once) → /etc/gitlab archive under its own prefix → manifest. Long steps end
+ * before `timeoutSec`; it never deletes a backup (retention runs in the worker after OSS verification, docs/adr/0016,
+ * 0022) and never exits with a child's code. The last stdout line is `GITLAB_BACKUP_RESULT {json}` (parseBackupResult).
  *
  * @example
  * const script = renderBackupScript({ ...backupScriptConfigFromEnv(config.env), runName: '1795802400_2026_11_28_k3f9' });
@@ -39,6 +43,7 @@ export function renderBackupScript(cfg: BackupScriptConfig, opts: RenderOptions 
     `RUN_NAME=${shellQuote(runName)}`,
     `MOUNT_DIR_CFG=${shellQuote(trimSlash(cfg.mountDir))}`,
     `DEST_SUBDIR=${shellQuote(prefixDir(cfg.ossPrefix))}`,
+    `CONFIG_SUBDIR=${shellQuote(prefixDir(cfg.configPrefix))}`,
     `STAGING_DIR_CFG=${shellQuote(trimSlash(cfg.stagingDir))}`,
     `ETC_DIR_CFG=${shellQuote(trimSlash(cfg.etcDir))}`,
     `LOG_DIR_CFG=${shellQuote(trimSlash(cfg.logDir))}`,
@@ -49,6 +54,9 @@ export function renderBackupScript(cfg: BackupScriptConfig, opts: RenderOptions 
     `LOG_KEEP_DAYS=${cfg.logKeepDays}`,
     `MIN_FREE_GIB=${cfg.minFreeGiB}`,
     `TAIL_LINES=${cfg.tailLines}`,
+    `TIMEOUT_SEC=${cfg.timeoutSec}`,
+    `SSH_HOST_KEYS=${cfg.sshHostKeys ? 1 : 0}`,
+    `GIT_USER=${shellQuote(cfg.gitUser)}`,
   ];
   const script = BACKUP_SH_TEMPLATE.replace('# @@CONFIG@@', () => lines.join('\n'));
   return opts.comments ? script : stripComments(script);
@@ -63,11 +71,12 @@ function trimSlash(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
 }
 
-// Drop full-line comments after the 3-line header (shebang + what this is). The template has no heredocs or
-// multi-line strings, so a line starting with `#` is always a comment.
+// Drop full-line comments after the 3-line header (shebang + what this is) and the indentation. The template has no
+// heredocs or multi-line strings, so a line starting with `#` is always a comment and leading blanks never matter.
 function stripComments(script: string): string {
   return script
     .split('\n')
     .filter((l, i) => i < 3 || !/^\s*#/.test(l))
+    .map((l) => l.trimStart())
     .join('\n');
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackupScriptConfig } from '#shared/backup/script/index';
@@ -37,8 +37,14 @@ const cases: Case[] = [
   { title: 'copy fails (mount read-only)', faults: { copyFails: 'readonly' }, step: 'copy', error: 'copy_failed', message: /copying .*_gitlab_backup.tar onto/ },
   { title: 'copy fails (FUSE I/O error)', faults: { copyFails: 'eio' }, step: 'copy', error: 'copy_failed', message: /onto \/mnt\/gitlab-backups/ },
   { title: 'gitlab-secrets.json missing (a restore would lose 2FA and CI variables)', prepare: (h) => rmSync(h.path('/etc/gitlab/gitlab-secrets.json')), step: 'config', error: 'config_missing', message: /\/etc\/gitlab\/gitlab-secrets.json not found/ },
-  { title: 'staging dir is not backup_path (archive not where expected)', cfg: { stagingDir: '/srv/elsewhere' }, prepare: (h) => mkdirSync(h.path('/srv/elsewhere'), { recursive: true }), step: 'backup', error: 'archive_missing', message: /is backup_path \/srv\/elsewhere\?/ },
-  { title: 'listing check fails (corrupt tar)', faults: { corruptArchive: true }, step: 'verify', error: 'listing_failed', message: /tar -tf of the copied archive failed/ },
+  { title: 'staging dir is not backup_path (archive not where expected)', cfg: { stagingDir: '/srv/elsewhere' }, prepare: (h) => { mkdirSync(h.path('/srv/elsewhere'), { recursive: true }); h.setOwner('/srv/elsewhere', 'git:git', 0o700); }, step: 'backup', error: 'archive_missing', message: /is backup_path \/srv\/elsewhere\?/ },
+  { title: 'listing check fails before any copy (corrupt tar)', faults: { corruptArchive: true }, step: 'list', error: 'listing_failed', message: /tar -tf of the archive failed/ },
+  { title: 'gitlab-backup exits 193: the script exits 1 (never the agent\'s power-off code)', faults: { gitlabBackupExit: 193 }, step: 'backup', error: 'gitlab_backup_failed', message: /gitlab-backup exited with 193; GitLab said: Dumping database failed/ },
+  { title: 'gitlab-backup wrapper exits 2 without its rc file', prepare: (h) => rmSync(h.path('/opt/gitlab/etc/gitlab-rails-rc')), step: 'backup', error: 'gitlab_backup_failed', message: /exited with 2; GitLab said: .*could not load \/opt\/gitlab\/etc\/gitlab-rails-rc/ },
+  { title: 'staging dir owned by root, mode 0700: git cannot write it', prepare: (h) => h.setOwner('/var/opt/gitlab/backups', 'root:root', 0o700), step: 'space', error: 'staging_not_writable', message: /\/var\/opt\/gitlab\/backups is root:root 700: git cannot write it/ },
+  { title: 'direct mode with backup_keep_time set', host: { backupPath: '/mnt/gitlab-backups/fail-keep' }, prepare: (h) => h.setGitlabRb('backup_keep_time', '604800'), cfg: { mode: 'direct' }, step: 'space', error: 'keep_time_set', message: /backup_keep_time is 604800/ },
+  { title: 'a 120 GiB archive with ossfs\' default 10 MB parts is refused before the copy', faults: { archiveGiB: 120 }, step: 'copy', error: 'archive_too_large', message: /128849018880 bytes; ossfs with multipart_size=10 takes at most 100000 MiB; needs multipart_size=25/ },
+  { title: 'ossfs mounted by hand with default parts while fstab says 200: EFBIG from ossfs itself', host: { fstab: { allowOther: true, multipartSizeMB: 200 } }, faults: { archiveGiB: 120 }, step: 'copy', error: 'archive_too_large', message: /ossfs refused .*_gitlab_backup.tar: File too large; needs multipart_size=25/ },
 ];
 
 describe.concurrent('each failure names its step, exits non-zero and deletes nothing on the mount', () => {
@@ -62,12 +68,23 @@ describe.concurrent('each failure names its step, exits non-zero and deletes not
   it('a failure after the copy leaves this run\'s copy (no manifest, so nothing treats it as a backup) and says so', async () => {
     const prefix = 'left-copies/';
     const host = addHost(bed);
-    host.faults = { corruptArchive: true };
+    rmSync(host.path('/etc/gitlab/gitlab-secrets.json'));
     const { output, result } = await runBackup(bed, host.instanceId, { ossPrefix: prefix });
-    expect(result, output).toMatchObject({ status: 'failed', step: 'verify' });
+    expect(result, output).toMatchObject({ status: 'failed', step: 'config' });
     expect(backupsIn(bed, prefix)).toEqual([result!.name]);
     expect(existsSync(join(bed.bucketDir, prefix, `${result!.name}_gitlab_backup.manifest.json`))).toBe(false);
-    expect(output).toMatch(/left 2 unverified file\(s\) of this run on the mount for the worker's retention/);
+    expect(output).toMatch(/left 1 unverified file\(s\) on the mount for retention/);
+  });
+
+  it('a failed copy removes its own partial file; nothing else of the run is on the mount', async () => {
+    const prefix = 'partial-gone/';
+    const host = addHost(bed);
+    host.faults = { copyFails: 'eio' };
+    const { output, result } = await runBackup(bed, host.instanceId, { ossPrefix: prefix });
+    expect(result, output).toMatchObject({ status: 'failed', step: 'copy', error: 'copy_failed' });
+    expect(output).toMatch(/removed this run's partial copy \/mnt\/gitlab-backups\/partial-gone\/\..*\.partial/);
+    expect(existsSync(join(bed.bucketDir, prefix))).toBe(true);
+    expect(readdirSync(join(bed.bucketDir, prefix))).toEqual([]);
   });
 
   it('repair fixes a mount without allow_other from its fstab entry, then backs up', async () => {

@@ -12,8 +12,11 @@ beforeAll(async () => {
 afterAll(() => bed.close());
 
 describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)', () => {
-  it('backs up, verifies, writes a manifest and the secrets tar, and reports ok as the last line', async () => {
+  it('backs up, verifies, writes a manifest and the /etc/gitlab archive (under its own prefix), and reports ok as the last line', async () => {
     const host = addHost(bed);
+    // gitlab-ctl backup-etc's own output dir is left out, as backup-etc leaves it out.
+    mkdirSync(host.path('/etc/gitlab/config_backup'));
+    writeFileSync(host.path('/etc/gitlab/config_backup/gitlab_config_1_2026_01_01.tar'), 'older backup-etc');
     const name = nameDaysAgo(0);
     const { row, output, result } = await runBackup(bed, host.instanceId, { runName: name });
     expect(row, output).toMatchObject({ InvocationStatus: 'Success', ExitCode: 0, ErrorCode: '', Dropped: 0 });
@@ -28,12 +31,27 @@ describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)'
     expect(manifest).toMatchObject({ name, gitlabVersion: '17.5.1-ee', host: `iz${host.instanceId}`, mode: 'staged' });
     const sha = execFileSync('sha256sum', [archive], { encoding: 'utf8' }).split(' ')[0];
     expect(manifest.files).toContainEqual({ name: `${name}_gitlab_backup.tar`, kind: 'archive', size: statSync(archive).size, sha256: sha });
+    expect(result!.config).toBe(`gitlab-backups-config/${name}_gitlab_config.tar`);
     const config = join(bed.bucketDir, result!.config);
     expect(statSync(config).mode & 0o777).toBe(0o600);
-    expect(execFileSync('tar', ['-tf', config], { encoding: 'utf8' }).split('\n')).toEqual(expect.arrayContaining(['gitlab-secrets.json', 'gitlab.rb']));
-    // The staged copy is removed (BACKUP=<name> turns off GitLab's own pruning) and the full log stays on the host.
+    const members = execFileSync('tar', ['-tf', config], { encoding: 'utf8' }).split('\n');
+    expect(members).toEqual(expect.arrayContaining(['etc/gitlab/gitlab-secrets.json', 'etc/gitlab/gitlab.rb', 'etc/gitlab/ssl/gitlab.example.com.key', 'etc/gitlab/trusted-certs/internal-ca.crt', 'etc/ssh/ssh_host_ed25519_key', 'etc/ssh/ssh_host_rsa_key.pub']));
+    expect(members.filter((m) => m.includes('config_backup') || m === 'etc/ssh/sshd_config')).toEqual([]);
+    expect(manifest.files).toContainEqual(expect.objectContaining({ name: `${name}_gitlab_config.tar`, kind: 'config', size: statSync(config).size }));
+    expect(manifest.configPrefix).toBe('gitlab-backups-config/');
+    expect(result!.timingsMs).toMatchObject({ backup: expect.any(Number), list: expect.any(Number), copy: expect.any(Number), verify: expect.any(Number) });
+    // The staged copy is ours to remove once it is on the mount; the full log stays on the host.
     expect(existsSync(host.path(`/var/opt/gitlab/backups/${name}_gitlab_backup.tar`))).toBe(false);
-    expect(readFileSync(host.path(`/var/log/gitlab-ask-ops/backup-${name}.log`), 'utf8')).toContain('[verify] verified: sha256');
+    expect(readFileSync(host.path(`/var/log/gitlab-ask-ops/backup-${name}.log`), 'utf8')).toMatch(/verified: sha256 [0-9a-f]{64}/);
+  });
+
+  it('the /etc/gitlab archive leaves out the SSH host keys when told to', async () => {
+    const host = addHost(bed);
+    const { result, output } = await runBackup(bed, host.instanceId, { ossPrefix: 'no-ssh/', sshHostKeys: false });
+    expect(result, output).toMatchObject({ status: 'ok' });
+    const members = execFileSync('tar', ['-tf', join(bed.bucketDir, result!.config)], { encoding: 'utf8' }).split('\n');
+    expect(members).toContain('etc/gitlab/gitlab-secrets.json');
+    expect(members.filter((m) => m.startsWith('etc/ssh'))).toEqual([]);
   });
 
   it('never deletes a backup on the mount: old, unverified and foreign backups all survive a successful run', async () => {
@@ -63,10 +81,11 @@ describe('backup script on an emulated GitLab host (Cloud Assistant RunCommand)'
     expect(statSync(join(bed.bucketDir, first.result!.archive)).mtimeMs).toBe(before);
   });
 
-  it('direct mode: gitlab-backup writes onto the mount (backup_path there); verified and listed the same way', async () => {
+  it('direct mode: the run gives the dir it made under umask 077 to git, then gitlab-backup (as git) writes onto the mount', async () => {
     const host = addHost(bed, { backupPath: '/mnt/gitlab-backups/direct' });
     const { output, result } = await runBackup(bed, host.instanceId, { mode: 'direct', ossPrefix: 'direct/' });
     expect(result, output).toMatchObject({ status: 'ok', archive: `direct/${result!.name}_gitlab_backup.tar` });
+    expect(output).toMatch(/\/mnt\/gitlab-backups\/direct is root:root 700: giving it to git/);
     const manifest = JSON.parse(readFileSync(join(bed.bucketDir, result!.manifest), 'utf8')) as BackupManifest;
     expect(manifest.mode).toBe('direct');
     expect(backupsIn(bed, 'direct/')).toEqual([result!.name]);

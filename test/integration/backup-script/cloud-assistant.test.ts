@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '#shared/errors/index';
-import { parseBackupResult } from '#shared/backup/script/index';
 import { hostFaults } from '#local/ecs/index';
 import { FaultRegistry } from '#local/sandbox/named-faults';
 import { addHost, nameDaysAgo, runCommand, startBed, waitResult, type Bed, type InvocationResultRow } from './harness';
@@ -58,16 +57,6 @@ describe('backup runs under Cloud Assistant', () => {
     expect(result, output).toMatchObject({ status: 'ok', name });
   });
 
-  it('Timeout kills the whole process tree: InvocationStatus Timeout, ErrorCode ExecutionTimeout, lock released', async () => {
-    const host = addHost(bed);
-    host.faults = { backupSleepSeconds: 30 };
-    const t = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'timeout/' }, { timeout: 1 }));
-    expect(t.row).toMatchObject({ InvocationStatus: 'Timeout', ErrorCode: 'ExecutionTimeout', ErrorInfo: 'the command execution has been timeout', InvokeRecordStatus: 'Failed' });
-    expect(parseBackupResult(t.output)).toBeUndefined();
-    host.faults = {};
-    const again = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'timeout/' }));
-    expect(again.result, again.output).toMatchObject({ status: 'ok' });
-  });
 
   it('agent down → Failed/ClientNotRunning; delivery stuck → Aborted/DeliveryTimeout; instance stopped → Aborted/InstanceNotRunning', async () => {
     const host = addHost(bed);
@@ -115,6 +104,7 @@ describe('backup runs under Cloud Assistant', () => {
     expect(await code(bed.rpc.request('RunCommand', { ...region, Type: 'RunShellScript', InstanceId: ['i-x'] }, { method: 'POST' }))).toBe('MissingParameter');
     const host = addHost(bed);
     expect(await code(plainRun(host.instanceId, `# ${'x'.repeat(19 * 1024)}`))).toBe('InvalidCommandContent.LengthLimitExceeded');
+    expect(await code(plainRun(host.instanceId, 'true', { TerminationMode: 'Everything' }))).toBe('InvalidParameter.TerminationMode');
   });
 });
 
@@ -144,13 +134,13 @@ describe('DescribeCloudAssistantStatus and the host\'s named faults', () => {
     await waitResult(bed, (await plainRun(host.instanceId, 'echo probe', { Name: 'gitlab-ask-ops-preflight' })).InvokeId);
     expect(faults.active()).toMatchObject([{ name: 'gitlab-backup', remaining: 1, arg: '3' }]);
     const failed = await waitResult(bed, await runCommand(bed, host.instanceId, { ossPrefix: 'faults/' }, { name: 'gitlab-ask-ops-backup-x' }));
-    expect(failed.result).toMatchObject({ status: 'failed', step: 'backup', exitCode: 3 });
+    expect(failed.result).toMatchObject({ status: 'failed', step: 'backup', exitCode: 1, childExit: 3 });
     await expect.poll(() => faults.active()).toEqual([]);
     faults.set('mount-allow-other');
     expect(readFileSync(host.path('/proc/mounts'), 'utf8')).toMatch(/fuse\.ossfs rw,nosuid,nodev,relatime,user_id=0,group_id=0 0 0/);
     faults.clear();
     expect(readFileSync(host.path('/proc/mounts'), 'utf8')).toMatch(/fuse\.ossfs \S*allow_other/);
-    expect(() => faults.set('nope')).toThrow(/unknown fault "nope"; known: agent-offline, disk-full, gitlab-backup, mount-allow-other, mount-missing, oss-write/);
+    expect(() => faults.set('nope')).toThrow(/unknown fault "nope"; known: agent-offline, archive-size, disk-full, gitlab-backup, gitlab-backup-hang, gitlab-rails-rc, keep-time, mount-allow-other, mount-missing, oss-write, ossfs-daemon, staging-owner/);
     expect(() => faults.set('disk-full', { times: 0 })).toThrow(/times must be a positive integer/);
   });
 });

@@ -80,8 +80,10 @@ export interface RunOutcome {
 }
 
 /** Start the backup script on a host via RunCommand (POST: the Base64 script is ~15 KB). */
-export async function runCommand(bed: Bed, instanceId: string, cfg: Partial<BackupScriptConfig> = {}, opts: { timeout?: number; params?: Record<string, string>; name?: string } = {}): Promise<string> {
-  const script = renderBackupScript({ ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: nameDaysAgo(0), ...cfg });
+export async function runCommand(bed: Bed, instanceId: string, cfg: Partial<BackupScriptConfig> = {}, opts: { timeout?: number; params?: Record<string, string>; name?: string; terminationMode?: 'Process' | 'ProcessTree' } = {}): Promise<string> {
+  // Each test's /etc/gitlab archives go next to its own prefix, so tests sharing the bucket never collide.
+  const configPrefix = cfg.configPrefix ?? `${(cfg.ossPrefix ?? DEFAULT_BACKUP_SCRIPT_CONFIG.ossPrefix).replace(/\/+$/, '') || 'root'}-config/`;
+  const script = renderBackupScript({ ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: nameDaysAgo(0), timeoutSec: opts.timeout ?? 60, ...cfg, configPrefix });
   const res = await bed.rpc.request<{ InvokeId: string; CommandId: string }>('RunCommand', {
     RegionId: 'ap-northeast-2',
     Type: 'RunShellScript',
@@ -91,6 +93,7 @@ export async function runCommand(bed: Bed, instanceId: string, cfg: Partial<Back
     Timeout: opts.timeout ?? 60,
     Name: opts.name ?? 'gitlab-ask-ops-backup',
     Username: 'root',
+    ...(opts.terminationMode ? { TerminationMode: opts.terminationMode } : {}),
     ...(opts.params ? { EnableParameter: true, Parameters: JSON.stringify(opts.params) } : {}),
   }, { method: 'POST' });
   return res.InvokeId;
@@ -113,6 +116,6 @@ export async function waitResult(bed: Bed, invokeId: string, seen?: Set<string>)
 }
 
 /** RunCommand + wait. */
-export async function runBackup(bed: Bed, instanceId: string, cfg: Partial<BackupScriptConfig> = {}, opts: { timeout?: number } = {}): Promise<RunOutcome> {
+export async function runBackup(bed: Bed, instanceId: string, cfg: Partial<BackupScriptConfig> = {}, opts: { timeout?: number; terminationMode?: 'Process' | 'ProcessTree' } = {}): Promise<RunOutcome> {
   return waitResult(bed, await runCommand(bed, instanceId, cfg, opts));
 }

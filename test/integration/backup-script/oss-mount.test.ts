@@ -35,7 +35,9 @@ describe('backup through the ossfs stand-in onto the OSS emulator', () => {
 
     const port = createOssPort({ bucket: 'gitlab-backups', region: 'ap-northeast-2', endpoint: oss.url, credentials: () => creds });
     const keys = (await port.list('gitlab-backups/')).map((o) => o.key);
-    expect(keys).toEqual(expect.arrayContaining([result!.archive, result!.manifest, result!.config]));
+    expect(keys).toEqual(expect.arrayContaining([result!.archive, result!.manifest]));
+    // The /etc/gitlab archive is stored apart from the data (BACKUP_CONFIG_PREFIX).
+    expect((await port.list('gitlab-config-backups/')).map((o) => o.key)).toEqual([result!.config]);
     const manifest = JSON.parse((await port.getText(result!.manifest))!) as BackupManifest;
     const archive = manifest.files.find((f) => f.kind === 'archive')!;
     const head = await port.head(result!.archive);

@@ -31,7 +31,7 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     const report = r.report as BackupReport;
     expect(r).toMatchObject({ action: 'backup', dryRun: true, status: 'ok', done: [] });
     expect(r.plan.map((s) => s.kind)).toEqual(['run-command', 'verify', 'retention', 'notify']);
-    expect(report.preflight?.map((c) => [c.id, c.status])).toEqual([['ecs.agent', 'ok'], ['host.mount', 'ok'], ['host.disk', 'ok'], ['oss.read', 'ok'], ['oss.lifecycle', 'ok'], ['mail.sender', 'ok']]);
+    expect(report.preflight?.map((c) => [c.id, c.status])).toEqual([['ecs.agent', 'ok'], ['host.mount', 'ok'], ['host.disk', 'ok'], ['host.ossfs-parts', 'ok'], ['host.keep-time', 'ok'], ['host.staging', 'ok'], ['oss.read', 'ok'], ['oss.lifecycle', 'ok'], ['mail.sender', 'ok']]);
     expect(report.script).toEqual({ bytes: expect.any(Number), base64Bytes: expect.any(Number) });
     expect(JSON.stringify(r)).not.toContain('#!/bin/bash');
     expect(backupRuns(bed, host)).toEqual([]);

@@ -5,7 +5,7 @@ import { createEcsPort, ECS_API_VERSION, type BackupReport } from '#shared/backu
 import { createOssPort } from '#shared/cloud/oss/index';
 import { createRpcClient } from '#shared/cloud/pop/index';
 import type { EmulatedHost } from '#local/ecs/index';
-import { BUCKET, mutateAfterHost, prefixOf, startBackupBed, STS, type BackupBed } from './harness';
+import { BUCKET, configPrefixOf, mutateAfterHost, prefixOf, startBackupBed, STS, type BackupBed } from './harness';
 
 describe('backup failures: every Cloud Assistant outcome and every verification problem ends in a failure mail', () => {
   let bed: BackupBed;
@@ -16,7 +16,7 @@ describe('backup failures: every Cloud Assistant outcome and every verification 
     await bed?.close();
   });
 
-  const file = (host: EmulatedHost, name: string, suffix: string): string => join(bed.oss.bucketDir(BUCKET), prefixOf(host), `${name}${suffix}`);
+  const file = (host: EmulatedHost, name: string, suffix: string): string => join(bed.oss.bucketDir(BUCKET), suffix.endsWith('_config.tar') ? configPrefixOf(host) : prefixOf(host), `${name}${suffix}`);
   const expectFailureMail = (r: BackupReport, cause: RegExp): void => {
     expect(r.status).toBe('failed');
     expect(r.cause).toMatch(cause);

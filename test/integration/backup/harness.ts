@@ -35,6 +35,8 @@ export const newRunKey = (): string => `request/test-${process.pid}-${++keySeq}`
 
 /** Each host backs up under its own prefix (its instance id), so tests sharing the bucket never see each other's runs. */
 export const prefixOf = (host: EmulatedHost): string => `${host.instanceId}/`;
+/** Each host's /etc/gitlab archives, apart from its data (BACKUP_CONFIG_PREFIX). */
+export const configPrefixOf = (host: EmulatedHost): string => `${host.instanceId}-config/`;
 
 export async function startBackupBed(): Promise<BackupBed> {
   const oss = await startOssEmulator({ credentials: [STS], buckets: [BUCKET] });
@@ -55,7 +57,7 @@ export async function startBackupBed(): Promise<BackupBed> {
         { ecs: o.ecs ?? ports.ecs, oss: o.oss ?? ports.oss, mail: ports.mail, clock: systemClock, log },
         {
           instanceId: host.instanceId,
-          script: { ...DEFAULT_BACKUP_SCRIPT_CONFIG, ossPrefix: prefixOf(host) },
+          script: { ...DEFAULT_BACKUP_SCRIPT_CONFIG, ossPrefix: prefixOf(host), configPrefix: configPrefixOf(host), timeoutSec: 60 },
           retention: { keepMin: 3, keepDays: 7, keepLabelled: true },
           timeoutSec: 60,
           runKey: newRunKey(),

@@ -21,7 +21,7 @@ describe('backup dry run = preflight: each sandbox fault it covers fails the mat
   const stateDir = mkdtempSync(join(tmpdir(), 'preflight-'));
   const handles: SandboxPartHandle[] = [];
   let faults: FaultRegistry;
-  let dryRun: () => Promise<BackupReport>;
+  let dryRun: (script?: Partial<typeof DEFAULT_BACKUP_SCRIPT_CONFIG>) => Promise<BackupReport>;
   /** What "nothing is written" is checked against: every object (key + time), the host's commands, the outbox. */
   let world: () => Promise<{ objects: string; commands: string[]; mails: number }>;
 
@@ -40,10 +40,10 @@ describe('backup dry run = preflight: each sandbox fault it covers fails the mat
     const log = memoryLogger('warn');
     const mail = createMailer({ rpc: createRpcClient({ endpoint: env.DM_ENDPOINT!, apiVersion: '2015-11-23', credentials, retry: false }), from: env.MAIL_FROM!, to: [env.MAIL_TO!], region: 'ap-southeast-1', log, attempts: 1 });
     const ecs = createEcsPort(ecsRpc, 'ap-northeast-2');
-    dryRun = () =>
+    dryRun = (script = {}) =>
       runBackup(
         { ecs, oss, mail, clock: systemClock, log },
-        { instanceId: env.BACKUP_INSTANCE_ID!, script: DEFAULT_BACKUP_SCRIPT_CONFIG, retention: { keepMin: 3, keepDays: 7, keepLabelled: true }, timeoutSec: 600, runKey: 'request/preflight', startedAt: new Date(), deadline: new Date(Date.now() + 60_000), dryRun: true, fix: { bucket: env.OSS_BUCKET!, ossRegion: 'ap-northeast-2' } },
+        { instanceId: env.BACKUP_INSTANCE_ID!, script: { ...DEFAULT_BACKUP_SCRIPT_CONFIG, ...script }, retention: { keepMin: 3, keepDays: 7, keepLabelled: true }, timeoutSec: 600, runKey: 'request/preflight', startedAt: new Date(), deadline: new Date(Date.now() + 60_000), dryRun: true, fix: { bucket: env.OSS_BUCKET!, ossRegion: 'ap-northeast-2' } },
       );
     // The host's mount is the bucket directory: a host-side write would show up as an object too.
     world = async () => ({
@@ -63,6 +63,15 @@ describe('backup dry run = preflight: each sandbox fault it covers fails the mat
     expect(r.preflight?.filter((c) => c.status !== 'ok')).toEqual([]);
   });
 
+  it('keep-time in staged mode is fine: GitLab prunes only the local staging dir', async () => {
+    faults.set('keep-time');
+    try {
+      expect((await dryRun()).preflight!.find((c) => c.id === 'host.keep-time')).toMatchObject({ status: 'ok', detail: 'backup_keep_time is 604800 s: GitLab prunes only the local /var/opt/gitlab/backups (staged mode)' });
+    } finally {
+      faults.clear('keep-time');
+    }
+  });
+
   it.each([
     ['agent-offline', 'ecs.agent', /Cloud Assistant agent on i-sandboxgitlab01 is not running \(CloudAssistantStatus false/, /systemctl restart aliyun\.service/],
     ['mount-missing', 'host.mount', /\/mnt\/gitlab-backups is not an ossfs mount \(found ext4; fstab: fuse\.ossfs _netdev,allow_other.*BACKUP_REPAIR_MOUNT=true would remount it/, /put `gitlab-backups \/mnt\/gitlab-backups fuse\.ossfs _netdev,allow_other,url=\S+ 0 0` in \/etc\/fstab/],
@@ -71,12 +80,15 @@ describe('backup dry run = preflight: each sandbox fault it covers fails the mat
     ['oss-read', 'oss.read', /cannot read \S+ with the function's credentials: .*AccessDenied/, /oss:GetObject on acs:oss:\*:\*:gitlab-backups\/gitlab-backups\/\*/],
     ['oss-lifecycle', 'oss.lifecycle', /rule "expire-backups" expires "gitlab-backups\/" after 30 days/, /remove or narrow the rule/],
     ['dm-down', 'mail.sender', /DirectMail did not answer: .*ServiceUnavailable/, /check DirectMail/],
-  ])('%s → %s failed with its fix', async (fault, check, detail, fix) => {
+    ['staging-owner', 'host.staging', /^\/var\/opt\/gitlab\/backups is root:root 700: git cannot write it/, /chown git:git \/var\/opt\/gitlab\/backups && chmod 0700/],
+    // Direct mode with GitLab's own pruning on: refused before anything runs.
+    ['keep-time', 'host.keep-time', /^backup_keep_time is 604800 s and BACKUP_MODE is direct: GitLab would delete archives on the mount/, /gitlab_rails\['backup_keep_time'\] = 0 .*gitlab-ctl reconfigure/, { mode: 'direct' as const }],
+  ])('%s → %s failed with its fix', async (fault, check, detail, fix, script?: Partial<typeof DEFAULT_BACKUP_SCRIPT_CONFIG>) => {
     const before = await world();
     faults.set(fault);
     let r: BackupReport;
     try {
-      r = await dryRun();
+      r = await dryRun(script);
     } finally {
       faults.clear(fault);
     }
@@ -87,7 +99,7 @@ describe('backup dry run = preflight: each sandbox fault it covers fails the mat
     expect(r).toMatchObject({ status: 'failed', step: 'preflight', fix: c.fix });
     // Only this fault's check fails (what needs it is skipped).
     expect(r.preflight!.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual([check]);
-    if (fault === 'agent-offline') expect(r.preflight!.filter((x) => x.status === 'skipped').map((x) => x.id)).toEqual(['host.mount', 'host.disk']);
+    if (fault === 'agent-offline') expect(r.preflight!.filter((x) => x.status === 'skipped').map((x) => x.id)).toEqual(['host.mount', 'host.disk', 'host.ossfs-parts', 'host.keep-time', 'host.staging']);
     // Nothing written: the same objects with the same times, no command but the read-only probe, no mail.
     const after = await world();
     expect(after.objects).toBe(before.objects);

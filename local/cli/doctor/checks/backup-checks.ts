@@ -1,4 +1,4 @@
-import { agentCheck, diskCheck, fixFor, fstabLine, lifecycleCheck, mailSenderCheck, mountCheck, ossReadCheck, type FixContext } from '#shared/backup/index';
+import { agentCheck, diskCheck, fixFor, fstabLine, keepTimeCheck, lifecycleCheck, mailSenderCheck, mountCheck, ossfsPartsCheck, ossReadCheck, stagingCheck, type FixContext } from '#shared/backup/index';
 import { failed, ok } from '#shared/checks/index';
 import type { DoctorContext } from '../context';
 import { doctorCheck, gates, reuse } from '../doctor-check';
@@ -20,6 +20,13 @@ export const hostDisk = reuse('host.disk', 'host', {
   gate: gates.instance,
   build: (ctx) => diskCheck(() => ctx.hostProbe(), () => (ctx.config().env.OSS_BUCKET ? ctx.lastArchiveBytes() : Promise.resolve(undefined)), ctx.config().env.BACKUP_MIN_FREE_GIB, fixContext(ctx)),
 });
+export const hostOssfsParts = reuse('host.ossfs-parts', 'host', {
+  needs: ['ecs.agent'],
+  gate: gates.instance,
+  build: (ctx) => ossfsPartsCheck(() => ctx.hostProbe(), () => (ctx.config().env.OSS_BUCKET ? ctx.lastArchiveBytes() : Promise.resolve(undefined)), fixContext(ctx)),
+});
+export const hostKeepTime = reuse('host.keep-time', 'host', { needs: ['ecs.agent'], gate: gates.instance, build: (ctx) => keepTimeCheck(() => ctx.hostProbe(), ctx.config().env.BACKUP_MODE, fixContext(ctx)) });
+export const hostStaging = reuse('host.staging', 'host', { needs: ['ecs.agent'], gate: gates.instance, build: (ctx) => stagingCheck(() => ctx.hostProbe(), ctx.config().env.BACKUP_MODE, fixContext(ctx)) });
 export const ossRead = reuse('oss.read', 'oss', { gate: gates.bucket, build: (ctx) => ossReadCheck(ctx.oss(), () => ctx.ossListing(), fixContext(ctx)) });
 export const ossLifecycle = reuse('oss.lifecycle', 'oss', { gate: gates.bucket, build: (ctx) => lifecycleCheck(ctx.oss(), fixContext(ctx)) });
 export const mailSender = reuse('mail.sender', 'directmail', { gate: gates.mail, build: (ctx) => mailSenderCheck(ctx.mail()) });

@@ -1,9 +1,9 @@
-// GENERATED – edit shared/backup/script/templates/backup.sh, then run
+// GENERATED – edit shared/backup/script/templates/backup-{head,steps}.sh, then run
 // `npx tsx shared/backup/script/templates/generate.ts`.
-/** The bash template of the backup script (see backup.sh for the commented source). */
+/** The bash template of the backup script (see backup-head.sh and backup-steps.sh for the commented source). */
 export const BACKUP_SH_TEMPLATE = `#!/bin/bash
-# gitlab-ask-ops: verified GitLab backup onto an ossfs mount. Rendered by renderBackupScript (docs/adr/0011, 0016);
-# do not edit on the host. The last stdout line is \`GITLAB_BACKUP_RESULT {json}\`; the full log stays on the host.
+# gitlab-ask-ops: verified GitLab backup onto an ossfs mount. Rendered by renderBackupScript (docs/adr/0011, 0016,
+# 0022); do not edit on the host. The last stdout line is \`GITLAB_BACKUP_RESULT {json}\`; the full log stays on the host.
 set -Eeuo pipefail
 umask 077
 # The agent's PATH may lack the sbin dirs (mount, findmnt) and Omnibus' bin dir (gitlab-backup): append, never prepend.
@@ -14,30 +14,45 @@ export PATH="$PATH:/usr/sbin:/sbin:/opt/gitlab/bin"
 ROOT=\${GITLAB_ASK_OPS_ROOT:-}
 MOUNT_DIR=$ROOT$MOUNT_DIR_CFG
 DEST_DIR=$MOUNT_DIR\${DEST_SUBDIR:+/$DEST_SUBDIR}
+CONF_DIR=$MOUNT_DIR\${CONFIG_SUBDIR:+/$CONFIG_SUBDIR}
 STAGING_DIR=$ROOT$STAGING_DIR_CFG
 ETC_DIR=$ROOT$ETC_DIR_CFG
 LOG_DIR=$ROOT$LOG_DIR_CFG
 LOCK_FILE=$ROOT$LOCK_FILE_CFG
 VERSION_MANIFEST=$ROOT/opt/gitlab/version-manifest.txt
+# GitLab's own files: its backup logger (lib/backup/manager.rb logs through Gitlab::BackupLogger, which CRON=1 keeps
+# off stdout), the PID file of its backup lock (lib/tasks/gitlab/backup.rb) and Omnibus' chpst (how gitlab-rake
+# drops to git: omnibus-gitlab config/templates/gitlab-rails/bundle_exec_wrapper.erb).
+JSON_LOG=$ROOT/var/log/gitlab/gitlab-rails/backup_json.log
+GITLAB_PID=$ROOT/opt/gitlab/embedded/service/gitlab-rails/tmp/backup_restore.pid
+CHPST=$ROOT/opt/gitlab/embedded/bin/chpst
+# Long steps run under \`timeout -s TERM\` and must end before RunCommand's Timeout kills us: we keep a tenth of it
+# (3 s to 15 min) for GitLab's own clean-up after TERM, our clean-up and the result line.
+MARGIN=$((TIMEOUT_SEC / 10))
+if ((MARGIN < 3)); then MARGIN=3; elif ((MARGIN > 900)); then MARGIN=900; fi
+GRACE=$(((MARGIN + 2) / 3)) LIMIT="$((TIMEOUT_SEC - MARGIN)) s (BACKUP_TIMEOUT_SECONDS $TIMEOUT_SEC minus $MARGIN)"
 
-STEP=params ERROR='' MESSAGE='' REUSED=false
-LOG_FILE='' WORK='' ARCHIVE_KEY='' MANIFEST_KEY='' CONFIG_KEY='' LEFT=0
+STEP=params NEED=10 ERROR='' MESSAGE='' DETAIL='' NOTE='' REUSED=false CHILD=null STEP_T='' TIMES=''
+LOG_FILE='' WORK='' PARTIAL='' ARCHIVE_KEY='' MANIFEST_KEY='' CONFIG_KEY='' LEFT=0
 STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-exec 3>&1 # the caller's stdout: only the log tail and the result line go there (Cloud Assistant keeps 24 KB)
+# fd 3 = the caller's stdout: only the log tail and the result line go there (Cloud Assistant keeps 24 KB).
+exec 3>&1
 
 json_str() {
   local s=$1
   s=\${s//\\\\/\\\\\\\\} s=\${s//\\"/\\\\\\"} s=\${s//$'\\n'/\\\\n} s=\${s//$'\\r'/\\\\r} s=\${s//$'\\t'/\\\\t}
   printf '"%s"' "\${s//[[:cntrl:]]/}"
 }
-json_arr() {
-  local out='' s
-  for s in "$@"; do out+="\${out:+,}$(json_str "$s")"; done
-  printf '[%s]' "$out"
-}
 # Messages show host paths: the sandbox's root prefix is cut out.
 unroot() { if [[ -n $ROOT ]]; then printf '%s' "\${1//"$ROOT"/}"; else printf '%s' "$1"; fi; }
 log() { printf '%s [%s] %s\\n' "$(date -u +%H:%M:%S)" "$STEP" "$(unroot "$*")"; }
+# step NAME: start a step; the previous one's duration goes into the result (milliseconds, bash 5's EPOCHREALTIME).
+step() {
+  local t=\${EPOCHREALTIME:-\${SECONDS}.000000}
+  t=$((10#\${t/[.,]/} / 1000))
+  if [[ -n $STEP_T ]]; then TIMES+="\${TIMES:+,}\\"$STEP\\":$((t - STEP_T))"; fi
+  STEP=$1 STEP_T=$t
+}
 # fail CODE MESSAGE [EXIT]: a named, expected failure of the current step.
 fail() {
   ERROR=$1 MESSAGE=$(unroot "$2")
@@ -48,20 +63,27 @@ on_err() {
   if [[ -z $ERROR ]]; then ERROR=command_failed MESSAGE=$(unroot "exit $1 at line $2: $3"); fi
 }
 finish() {
-  local rc=$? line
+  local rc=$? line failed_step=$STEP
   set +eE
   trap - ERR
+  if [[ -n $PARTIAL && -e $PARTIAL ]]; then rm -f -- "$PARTIAL" && log "removed this run's partial copy $(unroot "$PARTIAL")"; fi
   if [[ -n $WORK ]]; then rm -rf -- "$WORK"; fi
-  # This script never deletes anything on the mount (docs/adr/0016): a failed run's copies carry no manifest, so
-  # nothing treats them as a backup; the worker reports them and removes them only after a later verified backup.
-  if [[ $rc -ne 0 && $LEFT -gt 0 ]]; then log "left $LEFT unverified file(s) of this run on the mount for the worker's retention"; fi
+  # This script never deletes a backup (docs/adr/0016): a failed run's copies carry no manifest, so nothing treats
+  # them as one; the worker reports them and removes them only after a later verified backup.
+  if [[ $rc -ne 0 && $LEFT -gt 0 ]]; then log "left $LEFT unverified file(s) on the mount for retention"; fi
   local status=failed
-  if [[ $rc -eq 0 ]]; then status=ok STEP="done"; fi
+  if [[ $rc -eq 0 ]]; then status=ok; fi
+  step 'done'
   if [[ $rc -ne 0 && -z $ERROR ]]; then ERROR=command_failed MESSAGE="exit $rc"; fi
+  # Our exit code is ours alone: 0, 1, 2 (bad parameters) or 75 (already running). A child's code is reported, never
+  # passed on: the agent powers the instance off after exit code 193 and reboots it after 194.
+  case $rc in 0 | 1 | 2 | 75) ;; *) rc=1 ;; esac
+  if [[ $status != ok ]]; then STEP=$failed_step; fi
   line="GITLAB_BACKUP_RESULT {\\"status\\":$(json_str "$status"),\\"step\\":$(json_str "$STEP"),\\"name\\":$(json_str "$RUN_NAME")"
-  line+=",\\"exitCode\\":$rc,\\"error\\":$(json_str "$ERROR"),\\"message\\":$(json_str "$MESSAGE")"
+  line+=",\\"exitCode\\":$rc,\\"error\\":$(json_str "$ERROR"),\\"message\\":$(json_str "$MESSAGE"),\\"detail\\":$(json_str "$DETAIL")"
+  line+=",\\"childExit\\":$CHILD,\\"note\\":$(json_str "$NOTE")"
   line+=",\\"archive\\":$(json_str "$ARCHIVE_KEY"),\\"manifest\\":$(json_str "$MANIFEST_KEY"),\\"config\\":$(json_str "$CONFIG_KEY")"
-  line+=",\\"reused\\":$REUSED,\\"label\\":$(json_str "$LABEL")"
+  line+=",\\"reused\\":$REUSED,\\"label\\":$(json_str "$LABEL"),\\"timingsMs\\":{$TIMES}"
   line+=",\\"log\\":$(json_str "\${LOG_FILE#"$ROOT"}")}"
   if [[ -n $LOG_FILE ]]; then
     tail -n "$TAIL_LINES" -- "$LOG_FILE" | tail -c 16384 >&3
@@ -73,7 +95,33 @@ finish() {
 trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
 trap finish EXIT
 trap 'fail terminated "terminated by a signal" 143' TERM INT HUP
+step params
 
+# bounded CMD...: run a long step so that it ends before our margin: TERM at the deadline, KILL $GRACE s later
+# (exit 124 or 137, as GNU timeout reports). \`timeout\` signals the command's whole process group.
+bounded() {
+  local left=$((TIMEOUT_SEC - MARGIN - SECONDS))
+  if ((left < 1)); then return 124; fi
+  timeout -s TERM -k "$GRACE" "$left" "$@"
+}
+# gitlab_rb KEY: the number set for gitlab_rails['KEY'] in gitlab.rb ('' when unset).
+gitlab_rb() {
+  local v
+  v=$(sed -n "s/^[[:space:]]*gitlab_rails\\['$1'\\][[:space:]]*=[[:space:]]*//p" "$ETC_DIR/gitlab.rb" 2>/dev/null | tail -n 1)
+  v=\${v#[\\"\\']}
+  printf '%s' "\${v%%[^0-9]*}"
+}
+as_git() { if [[ -x $CHPST ]]; then "$CHPST" -u "$GIT_USER:$GIT_USER" "$@"; else "$@"; fi; }
+# pstat PID: the fields of /proc/PID/stat after the command name into P (state first, start time 20th).
+pstat() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  read -r -a P <<<"\${s##*) }"
+}
+# alive PID [START]: the process runs (a zombie is gone) and, when START is given, is the one started then.
+alive() { [[ $1 =~ ^[0-9]+$ ]] && pstat "$1" && [[ \${P[0]} != Z && \${2:-\${P[19]}} == "\${P[19]}" ]]; }
+
+# The backup script's steps (after backup-head.sh: config, helpers, traps). docs/adr/0011, 0016, 0022.
 # GitLab's own prune regex accepts \`<epoch>[_YYYY_MM_DD[_version]]\`; we require the epoch prefix to order and age backups.
 [[ $RUN_NAME =~ ^[0-9]{10}(_[0-9]{4}_[0-9]{2}_[0-9]{2})?(_[0-9A-Za-z.-]+)?$ ]] ||
   fail bad_name "run name '$RUN_NAME' is not <epoch>_<YYYY_MM_DD>" 2
@@ -82,19 +130,48 @@ MANIFEST_NAME=\${RUN_NAME}_gitlab_backup.manifest.json
 CONFIG_NAME=\${RUN_NAME}_gitlab_config.tar
 key() { printf '%s' "\${DEST_SUBDIR:+$DEST_SUBDIR/}$1"; }
 
-STEP=lock
+step lock
 mkdir -p -- "$(dirname -- "$LOCK_FILE")"
+# Taking the lock is serialised by a guard held for milliseconds, so breaking a stale lock never races a taker.
+exec 8>>"$LOCK_FILE.guard"
+flock -w 30 8 || fail already_running "$LOCK_FILE.guard stayed locked for 30 s" 75
 exec 9>>"$LOCK_FILE"
 # No overlapping runs: FC async retries and timers may fire twice; the first run keeps the lock until it ends.
-flock -n 9 || fail already_running "another backup run holds $LOCK_FILE (already running)" 75
+if ! flock -n 9; then
+  read -r hpid hstart hname _ <"$LOCK_FILE" || true
+  if alive "\${hpid:-x}" "\${hstart:-x}"; then
+    fail already_running "backup run \${hname:-?} (pid $hpid) holds $LOCK_FILE (already running)" 75
+  fi
+  gpid=$(cat "$GITLAB_PID" 2>/dev/null) || gpid=''
+  if alive "$gpid"; then
+    fail already_running "gitlab-backup (pid $gpid) is still running although the run that started it is gone" 75
+  fi
+  # The recorded holder is gone and GitLab runs no backup: whoever keeps the lock open inherited it (an ossfs daemon
+  # mounted by an older script, an orphan). Name them, then lock a new file: the old inode stays theirs.
+  exec 9>&-
+  holders=''
+  for f in /proc/[0-9]*/fd/*; do
+    if [[ $(readlink "$f" 2>/dev/null) == "$LOCK_FILE" ]]; then p=\${f#/proc/} p=\${p%%/*} holders+=" $p($(tr '\\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-60))"; fi
+  done
+  if [[ $holders == *gitlab-ask-ops-backup* ]]; then fail already_running "another backup script holds $LOCK_FILE:$holders" 75; fi
+  NOTE="broke a stale lock: run \${hname:-?} (pid \${hpid:-?}) is gone; it was still held by:\${holders:- nobody}"
+  rm -f -- "$LOCK_FILE"
+  exec 9>>"$LOCK_FILE"
+  flock -n 9 || fail already_running "$LOCK_FILE was taken again meanwhile" 75
+fi
+pstat $$
+printf '%s %s %s\\n' "$$" "\${P[19]}" "$RUN_NAME" >"$LOCK_FILE"
+exec 8>&-
 
-STEP=log
+step log
 mkdir -p -- "$LOG_DIR"
 LOG_FILE=$LOG_DIR/backup-$RUN_NAME.log
 exec >>"$LOG_FILE" 2>&1
-log "run $RUN_NAME\${LABEL:+ label=$LABEL} on $(hostname) mode=$MODE dest=$DEST_DIR staging=$STAGING_DIR"
+WORK=$(mktemp -d)
+log "run $RUN_NAME\${LABEL:+ label=$LABEL} on $(hostname) mode=$MODE dest=$DEST_DIR staging=$STAGING_DIR long steps end within $LIMIT"
+if [[ -n $NOTE ]]; then log "$NOTE"; fi
 
-STEP=mount
+step mount
 # -> "ok" | "not_mounted <fstype>" | "stale <fstype>" | "no_allow_other <options>" for the filesystem at MOUNT_DIR.
 mount_state() {
   local fstype='' opts=''
@@ -112,8 +189,10 @@ state=$(mount_state)
 log "mount check: $state"
 if [[ $state != ok && $REPAIR_MOUNT == 1 ]]; then
   log "repairing: umount + mount from its fstab entry"
-  umount "$MOUNT_DIR" || umount -l "$MOUNT_DIR" || log "umount failed (ignored: it may not have been mounted)"
-  mount "$MOUNT_DIR" || fail mount_failed "mount $MOUNT_DIR from fstab failed"
+  # ossfs daemonizes and keeps every fd it inherits (libfuse redirects only 0-2): never our lock, never the
+  # agent's pipe, or the daemon holds them until unmount.
+  umount "$MOUNT_DIR" 3>&- 9>&- || umount -l "$MOUNT_DIR" 3>&- 9>&- || log "umount failed (ignored)"
+  timeout -k 5 120 mount "$MOUNT_DIR" 3>&- 9>&- || fail mount_failed "mount $MOUNT_DIR from fstab failed"
   state=$(mount_state)
   log "after repair: $state"
 fi
@@ -123,17 +202,35 @@ case $state in
   no_allow_other*) fail no_allow_other "$MOUNT_DIR is an ossfs mount without allow_other (\${state#* })" ;;
   *) fail not_mounted "$MOUNT_DIR is not an ossfs mount (found \${state#* })" ;;
 esac
-mkdir -p -- "$DEST_DIR"
+mkdir -p -- "$DEST_DIR" "$CONF_DIR"
 
 # Idempotent re-run (same run name): a manifest is written only after every check passed, so trust it.
 if [[ -f $DEST_DIR/$MANIFEST_NAME && -f $DEST_DIR/$ARCHIVE_NAME ]]; then
   log "backup $RUN_NAME already has its manifest on the mount (an earlier attempt of this run); reporting it"
   REUSED=true
+  CONFIG_KEY=\${CONFIG_SUBDIR:+$CONFIG_SUBDIR/}$CONFIG_NAME
+  [[ -f $CONF_DIR/$CONFIG_NAME ]] || CONFIG_KEY=$(key "$CONFIG_NAME")
 else
-  STEP=space
+  step space
   SRC_DIR=$STAGING_DIR
-  if [[ $MODE == direct ]]; then SRC_DIR=$DEST_DIR; fi
+  keep=$(gitlab_rb backup_keep_time)
+  if [[ $MODE == direct ]]; then
+    SRC_DIR=$DEST_DIR
+    # GitLab's remove_old prunes backup_path by file name and age whatever BACKUP= says (lib/backup/manager.rb):
+    # on the mount it would delete archives behind our retention and orphan their manifests and records.
+    if ((\${keep:-0} > 0)); then fail keep_time_set "backup_keep_time is $keep: GitLab would prune the mount"; fi
+  fi
   [[ -d $SRC_DIR ]] || fail staging_missing "$SRC_DIR does not exist (it must be gitlab_rails['backup_path'])"
+  # gitlab-rake runs as git; a directory made by root under umask 077 (mode 0700, root) is closed to it.
+  if ! as_git test -w "$SRC_DIR" -a -x "$SRC_DIR"; then
+    seen=$(stat -c '%U:%G %a' -- "$SRC_DIR")
+    if [[ $MODE == direct ]]; then
+      log "$SRC_DIR is $seen: giving it to $GIT_USER (mode 0700, as manage_backup_path does)"
+      chown "$GIT_USER:$GIT_USER" "$SRC_DIR" || true
+      chmod 0700 "$SRC_DIR" || true
+    fi
+    as_git test -w "$SRC_DIR" -a -x "$SRC_DIR" || fail staging_not_writable "$SRC_DIR is $seen: $GIT_USER cannot write it"
+  fi
   avail_kb=$(df -P "$SRC_DIR" | awk 'NR==2 {print $4}')
   need_kb=$((MIN_FREE_GIB * 1048576))
   last=''
@@ -147,7 +244,7 @@ else
   log "free \${avail_kb} KiB in $SRC_DIR, need \${need_kb} KiB"
   ((avail_kb >= need_kb)) || fail disk_full "only \${avail_kb} KiB free in $SRC_DIR, need \${need_kb} KiB"
 
-  STEP=backup
+  step backup
   if [[ $MODE == staged ]]; then
     rm -f -- "\${SRC_DIR:?}/$ARCHIVE_NAME" # a local leftover of an earlier attempt of this run
     # Staged archives of ours are removed after success, so any still here (our name shape, no GitLab version
@@ -160,74 +257,122 @@ else
       fi
     done
   fi
+  json_at=$(stat -c %s -- "$JSON_LOG" 2>/dev/null) || json_at=0
   log "gitlab-backup create CRON=1 STRATEGY=copy BACKUP=$RUN_NAME"
   rc=0
-  gitlab-backup create CRON=1 STRATEGY=copy BACKUP="$RUN_NAME" || rc=$?
-  ((rc == 0)) || fail gitlab_backup_failed "gitlab-backup exited with $rc" "$rc"
+  bounded gitlab-backup create CRON=1 STRATEGY=copy BACKUP="$RUN_NAME" 2>"$WORK/gitlab.err" || rc=$?
+  cat -- "$WORK/gitlab.err"
+  # CRON=1 keeps GitLab's messages off stdout: its errors are in backup_json.log (absent in GitLab 17.0-17.3).
+  if [[ -f $JSON_LOG ]]; then
+    if (($(stat -c %s -- "$JSON_LOG") < json_at)); then json_at=0; fi
+    tail -c +$((json_at + 1)) -- "$JSON_LOG" | grep -E '"severity":"(WARN|ERROR|FATAL)"' |
+      sed -E 's/.*"severity":"([A-Z]+)".*"message":"(([^"\\\\]|\\\\.)*)".*/GitLab \\1: \\2/; s/\\\\"/"/g; s/\\\\n/ /g' >"$WORK/gitlab.said" || true
+    cat -- "$WORK/gitlab.said"
+    DETAIL=$(grep -E '^GitLab (ERROR|FATAL)' "$WORK/gitlab.said" | tail -n 3 | cut -c15-300 | paste -sd';' -) || true
+  fi
+  if [[ -z $DETAIL && $rc != 124 && $rc != 137 ]]; then DETAIL=$(grep -v '^[[:space:]]*$' "$WORK/gitlab.err" | tail -n 3 | cut -c1-300 | paste -sd';' -) || true; fi
+  if ((rc != 0)); then
+    CHILD=$rc
+    # GitLab packs (and prunes) even when a task failed, then exits 1: that archive lacks data, and it is ours.
+    if [[ -f $SRC_DIR/$ARCHIVE_NAME ]]; then rm -f -- "\${SRC_DIR:?}/$ARCHIVE_NAME" && log "removed the archive GitLab packed despite failing"; fi
+    # Killed, GitLab could not run its own clean-up of the staging files (Manager#cleanup): do it as it would.
+    if ((rc == 137)) && [[ $MODE == staged ]]; then
+      (cd "$SRC_DIR" && rm -rf -- backup_information.yml db repositories tmp {uploads,builds,artifacts,pages,lfs,terraform_state,registry,packages,ci_secure_files}.tar.gz) && log "removed GitLab's staging files in $SRC_DIR"
+    fi
+    if ((rc == 124 || rc == 137)); then fail step_timeout "gitlab-backup did not end within $LIMIT: stopped"; fi
+    fail gitlab_backup_failed "gitlab-backup exited with $rc\${DETAIL:+; GitLab said: $DETAIL}"
+  fi
   [[ -s $SRC_DIR/$ARCHIVE_NAME ]] ||
     fail archive_missing "gitlab-backup succeeded but $SRC_DIR/$ARCHIVE_NAME is missing (is backup_path $SRC_DIR?)"
   if [[ $MODE == direct ]]; then LEFT=1; fi
+  DETAIL=''
 
-  WORK=$(mktemp -d)
-  # copy_in SRC NAME: temp name + rename, so a half-written file never carries a backup's name.
-  copy_in() {
-    local tmp="$DEST_DIR/.$2.partial"
+  step list
+  # Listed before any copy: a broken tar never goes to the mount. GNU tar seeks over members of a file: cheap.
+  bounded tar -tf "$SRC_DIR/$ARCHIVE_NAME" >"$WORK/archive.list" 2>"$WORK/tar.err" ||
+    fail listing_failed "tar -tf of the archive failed: $(head -c 300 "$WORK/tar.err")"
+  grep -Eq '^(\\./)?backup_information\\.yml$' "$WORK/archive.list" ||
+    fail listing_failed "the archive has no backup_information.yml"
+  # put SRC DIR NAME: one local read of SRC feeds the mount (temp name, then rename: a half-written file never carries
+  # a backup's name) and sha256sum, into SUM. readback DIR NAME: one read through ossfs must hash to SUM (docs/adr/0022).
+  put() {
+    local tmp="$2/.$3.partial" rc=0
+    PARTIAL=$tmp
+    bounded tee -- "$tmp" <"$1" 2>"$WORK/put.err" | sha256sum >"$WORK/sent" || rc=$?
+    if ((rc == 124 || rc == 137)); then fail step_timeout "copying $3 did not end within $LIMIT"; fi
+    if grep -q 'File too large' "$WORK/put.err"; then fail archive_too_large "ossfs refused $3: File too large; needs multipart_size=$NEED"; fi
+    ((rc == 0)) || fail copy_failed "copying $3 onto $(dirname -- "$tmp") failed: $(head -c 300 "$WORK/put.err")"
     LEFT=$((LEFT + 1))
-    if ! cp -- "$1" "$tmp" || ! mv -f -- "$tmp" "$DEST_DIR/$2"; then
-      fail copy_failed "copying $2 onto $DEST_DIR failed"
-    fi
+    mv -f -- "$tmp" "$2/$3" || fail copy_failed "renaming the copy of $3 failed"
+    PARTIAL=''
+    SUM=$(cut -d' ' -f1 "$WORK/sent")
+  }
+  readback() {
+    local rc=0 back
+    back=$(bounded sha256sum <"$1/$2") || rc=$?
+    if ((rc != 0)); then fail checksum_mismatch "reading $2 back through the mount failed (exit $rc)"; fi
+    [[ \${back%% *} == "$SUM" ]] || fail checksum_mismatch "$2 read back from the mount differs from what was sent"
   }
   if [[ $MODE == staged ]]; then
-    STEP=copy
-    log "copying $ARCHIVE_NAME onto the mount"
-    copy_in "$SRC_DIR/$ARCHIVE_NAME" "$ARCHIVE_NAME"
+    step copy
+    size=$(stat -c %s -- "$SRC_DIR/$ARCHIVE_NAME")
+    # The part size (MB) whose 10,000 parts hold twice this archive (the preflight's rule).
+    NEED=$(((size * 2 + 10485759999) / 10485760000))
+    if ((NEED < 10)); then NEED=10; fi
+    part=$(awk -v mp="$MOUNT_DIR_CFG" '$1 !~ /^#/ && $2 == mp {print $4}' "$ROOT/etc/fstab" 2>/dev/null | tr ',' '\\n' | sed -n 's/^multipart_size=//p' | tail -n 1)
+    # ossfs 1.x refuses more than 10,000 parts (src/fdcache_entity.cpp MAX_MULTIPART_CNT, EFBIG) — after copying
+    # everything into its cache. Refuse before that.
+    if ((size > \${part:-10} * 1048576 * 10000)); then
+      fail archive_too_large "the archive has $size bytes; ossfs with multipart_size=\${part:-10} takes at most $((\${part:-10} * 10000)) MiB; needs multipart_size=$NEED"
+    fi
+    log "copying $ARCHIVE_NAME ($size bytes) onto the mount"
+    put "$SRC_DIR/$ARCHIVE_NAME" "$DEST_DIR" "$ARCHIVE_NAME"
+    archive_sum=$SUM
+    step verify
+    readback "$DEST_DIR" "$ARCHIVE_NAME"
+  else
+    archive_sum=$(bounded sha256sum <"$SRC_DIR/$ARCHIVE_NAME") || fail step_timeout "hashing the archive did not end in time"
+    archive_sum=\${archive_sum%% *}
   fi
 
-  STEP=config
-  # gitlab-secrets.json and gitlab.rb are not in the archive; without the secrets a restore loses 2FA and CI variables.
+  step config
+  # As \`gitlab-ctl backup-etc\` keeps it: all of /etc/gitlab but its config_backup/, links followed, mode 0600
+  # (omnibus-gitlab files/gitlab-ctl-commands/lib/gitlab_ctl/backup.rb), plus the SSH host keys GitLab's docs ask
+  # for; stored under its own prefix, apart from the data. Members are relative: restore with \`tar -C / -xf\`.
   for f in gitlab-secrets.json gitlab.rb; do
     [[ -f $ETC_DIR/$f ]] || fail config_missing "$ETC_DIR/$f not found"
   done
-  tar -C "$ETC_DIR" -cf "$WORK/$CONFIG_NAME" gitlab-secrets.json gitlab.rb
+  etc=\${ETC_DIR#"$ROOT"/} keys=()
+  if ((SSH_HOST_KEYS)); then for f in "$ROOT"/etc/ssh/ssh_host_*; do if [[ -f $f ]]; then keys+=("\${f#"$ROOT"/}"); fi; done; fi
+  tar -C "$ROOT/" --dereference --exclude="$etc/config_backup" -cf "$WORK/$CONFIG_NAME" -- "$etc" "\${keys[@]}"
   chmod 0600 "$WORK/$CONFIG_NAME"
-  copy_in "$WORK/$CONFIG_NAME" "$CONFIG_NAME"
+  tar -tf "$WORK/$CONFIG_NAME" >"$WORK/config.list"
+  grep -q "^$etc/gitlab-secrets\\.json$" "$WORK/config.list" || fail listing_failed "the config tar has no gitlab-secrets.json"
+  put "$WORK/$CONFIG_NAME" "$CONF_DIR" "$CONFIG_NAME"
+  readback "$CONF_DIR" "$CONFIG_NAME"
+  config_sum=$SUM
+  log "verified: sha256 $archive_sum, $(wc -l <"$WORK/archive.list") entries; config: $(wc -l <"$WORK/config.list")"
 
-  STEP=verify
-  sum() { sha256sum <"$1" | cut -d' ' -f1; }
-  archive_sum=$(sum "$DEST_DIR/$ARCHIVE_NAME")
-  if [[ $MODE == staged && $(sum "$SRC_DIR/$ARCHIVE_NAME") != "$archive_sum" ]]; then
-    fail checksum_mismatch "sha256 of the copy differs from the staged archive"
-  fi
-  config_sum=$(sum "$DEST_DIR/$CONFIG_NAME")
-  [[ $(sum "$WORK/$CONFIG_NAME") == "$config_sum" ]] || fail checksum_mismatch "sha256 of the config copy differs"
-  tar -tf "$DEST_DIR/$ARCHIVE_NAME" >"$WORK/archive.list" 2>"$WORK/tar.err" ||
-    fail listing_failed "tar -tf of the copied archive failed: $(head -c 300 "$WORK/tar.err")"
-  grep -Eq '^(\\./)?backup_information\\.yml$' "$WORK/archive.list" ||
-    fail listing_failed "the copied archive has no backup_information.yml"
-  # Listings go to files: \`tar | grep -q\` would fail under pipefail when grep quits early (SIGPIPE).
-  tar -tf "$DEST_DIR/$CONFIG_NAME" >"$WORK/config.list" 2>&1 || true
-  grep -q '^gitlab-secrets\\.json$' "$WORK/config.list" ||
-    fail listing_failed "the copied config tar has no gitlab-secrets.json"
-  log "verified: sha256 $archive_sum, $(wc -l <"$WORK/archive.list") entries"
-
-  STEP=manifest
+  step manifest
   version=$(head -n 1 "$VERSION_MANIFEST" 2>/dev/null | awk '{v=$2; if ($1 == "gitlab-ee") v=v "-ee"; print v}') || true
   if [[ -z $version ]]; then
     version=$(gitlab-rake gitlab:env:info 2>/dev/null | awk '/^Version:/ {print $2; exit}') || true
   fi
-  file_json() { printf '{"name":%s,"kind":"%s","size":%s,"sha256":"%s"}' "$(json_str "$1")" "$2" "$(stat -c %s -- "$DEST_DIR/$1")" "$3"; }
+  file_json() { printf '{"name":%s,"kind":"%s","size":%s,"sha256":"%s"}' "$(json_str "$1")" "$2" "$(stat -c %s -- "$3/$1")" "$4"; }
   {
     printf '{"schema":"gitlab-ask-ops/backup-manifest@1","name":%s,"label":%s,"gitlabVersion":%s,' "$(json_str "$RUN_NAME")" "$(json_str "$LABEL")" "$(json_str "\${version:-unknown}")"
     printf '"host":%s,"mode":"%s","startedAt":"%s","finishedAt":"%s",' "$(json_str "$(hostname)")" "$MODE" "$STARTED_AT" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    printf '"archiveEntries":%s,"files":[%s,%s]}\\n' "$(wc -l <"$WORK/archive.list")" \\
-      "$(file_json "$ARCHIVE_NAME" archive "$archive_sum")" "$(file_json "$CONFIG_NAME" config "$config_sum")"
+    printf '"archiveEntries":%s,"configPrefix":%s,"files":[%s,%s]}\\n' "$(wc -l <"$WORK/archive.list")" "$(json_str "\${CONFIG_SUBDIR:+$CONFIG_SUBDIR/}")" \\
+      "$(file_json "$ARCHIVE_NAME" archive "$DEST_DIR" "$archive_sum")" "$(file_json "$CONFIG_NAME" config "$CONF_DIR" "$config_sum")"
   } >"$WORK/$MANIFEST_NAME"
-  copy_in "$WORK/$MANIFEST_NAME" "$MANIFEST_NAME"
+  put "$WORK/$MANIFEST_NAME" "$DEST_DIR" "$MANIFEST_NAME"
+  readback "$DEST_DIR" "$MANIFEST_NAME"
   LEFT=0
-  # BACKUP=<name> disables GitLab's own backup_keep_time pruning, so the staged copy is ours to remove.
+  CONFIG_KEY=\${CONFIG_SUBDIR:+$CONFIG_SUBDIR/}$CONFIG_NAME
+  # The staged copy is ours to remove: it is on the mount now, verified.
   if [[ $MODE == staged ]]; then rm -f -- "$SRC_DIR/$ARCHIVE_NAME" || log "could not remove the staged archive"; fi
 fi
-ARCHIVE_KEY=$(key "$ARCHIVE_NAME") MANIFEST_KEY=$(key "$MANIFEST_NAME") CONFIG_KEY=$(key "$CONFIG_NAME")
+ARCHIVE_KEY=$(key "$ARCHIVE_NAME") MANIFEST_KEY=$(key "$MANIFEST_NAME")
 
 # Host logs: one per run; kept at least LOG_KEEP_DAYS (≥ 30). Backups themselves are never deleted here: retention
 # runs in the worker after it verified this run on OSS (docs/adr/0016).
