@@ -108,6 +108,8 @@ export async function startOssEmulator(opts: OssEmulatorOptions): Promise<OssEmu
         const md5 = req.headers['content-md5'];
         if (md5 && createHash('md5').update(body).digest('base64') !== md5) throw new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified is not valid.');
         const meta = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith('x-oss-meta-')).map(([k, v]) => [k.slice(11), String(v)]));
+        // https://help.aliyun.com/en/oss/user-guide/0026-00000002: a create-only PUT of an existing key is 409.
+        if (String(req.headers['x-oss-forbid-overwrite']).toLowerCase() === 'true' && store.stat(key)) throw new OssError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.', { Key: key });
         const o = store.write(key, body, String(req.headers['content-type'] ?? 'application/octet-stream'), meta);
         res.writeHead(200, { ...base, etag: o.etag, 'x-oss-hash-crc64ecma': o.crc64, 'content-length': '0' });
         res.end();

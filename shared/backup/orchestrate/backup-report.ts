@@ -24,6 +24,11 @@ export interface BackupReport {
   attached: boolean;
   /** This attempt found its run already reported: the stored report is returned again (no new backup). */
   replayed?: boolean;
+  /**
+   * Another attempt of this run (an at-least-once re-delivery following the same invocation) wrote the verified
+   * record first: that attempt owns retention and the report; this one waits for it (report-run.ts).
+   */
+  recordedByOther?: boolean;
   step?: string;
   cause?: string;
   /** What to do about a failure, in plain words (the fstab line, the RAM action, …). */

@@ -96,11 +96,13 @@ export async function executeRun(d: BackupDeps, o: BackupRunOptions, rec: RunRec
     ...(r.gitlabVersion ? { gitlabVersion: r.gitlabVersion } : {}),
     sizeBytes: v.files.filter((f) => f.kind !== 'manifest').reduce((s, f) => s + f.size, 0), files: v.files,
   };
+  let claimed: 'created' | 'exists';
   try {
-    await step(d, 'record', () => d.oss.putJson(recordKey, record));
+    // Create-only: of two attempts following one invocation exactly one writes the record, and owns what follows.
+    claimed = await step(d, 'record', () => d.oss.putJsonIfAbsent(recordKey, record), (x) => x);
   } catch (e) {
     const err = toAppError(e);
     return { ...r, step: 'record', cause: `verified on OSS, but the verified record ${recordKey} could not be written: ${err.message}`, ...(err.details?.ossCode === 'AccessDenied' ? { fix: fixFor('oss-write', fix) } : {}) };
   }
-  return { ...r, status: 'verified', verifiedRecord: recordKey };
+  return { ...r, status: 'verified', verifiedRecord: recordKey, ...(claimed === 'exists' ? { recordedByOther: true } : {}) };
 }

@@ -9,6 +9,19 @@ import type { BackupDeps, BackupRunOptions } from './run-backup';
 import { step } from './step-log';
 
 const NOTHING = 'kept: a run that was not verified deletes nothing';
+/** How long an attempt that lost the verified-record claim waits for the winner's report (retention takes seconds). */
+export const OWNER_WAIT_MS = 60_000;
+
+/** The run record's report once the attempt that owns the run has reported it (polled); undefined at the deadline. */
+async function waitForReport(d: BackupDeps, o: BackupRunOptions): Promise<BackupReport | undefined> {
+  const until = d.clock.now().getTime() + OWNER_WAIT_MS;
+  for (;;) {
+    const rec = await findRunRecord(d.oss, o.script.ossPrefix, o.runKey).catch(() => undefined);
+    if (rec?.kind === 'found' && rec.record.state === 'reported' && rec.record.report) return rec.record.report;
+    if (d.clock.now().getTime() >= until) return undefined;
+    await d.clock.sleep(1_000);
+  }
+}
 
 /**
  * Finish one run: retention (only after THIS run was verified) or, for any other outcome, a read-only count of what
@@ -18,11 +31,13 @@ const NOTHING = 'kept: a run that was not verified deletes nothing';
  */
 export async function reportRun(d: BackupDeps, o: BackupRunOptions, r: BackupReport, rec: RunRecord, saved: boolean): Promise<BackupReport> {
   const retention = { ...o.retention, now: d.clock.now() };
-  if (r.attached && r.status === 'verified') {
-    // Two attempts of one task followed the same invocation (an at-least-once re-delivery): the one that finds the
-    // run already reported stays quiet instead of mailing the same success twice.
-    const other = await findRunRecord(d.oss, o.script.ossPrefix, o.runKey).catch(() => undefined);
-    if (other?.kind === 'found' && other.record.state === 'reported' && other.record.report && !other.record.report.mail?.failed) return { ...other.record.report, replayed: true };
+  if (r.recordedByOther) {
+    // Two attempts of one task followed the same invocation (an at-least-once re-delivery) and the other one wrote
+    // the verified record: it owns retention and the report. Wait for its report instead of telling twice; if it
+    // never comes (that attempt died), report ourselves — telling twice beats staying silent.
+    const theirs = await waitForReport(d, o);
+    if (theirs) return { ...theirs, replayed: true };
+    d.log.warn('the attempt that recorded this run did not report it in time: reporting here', { name: r.name, waitedMs: OWNER_WAIT_MS });
   }
   if (r.status === 'verified') {
     r.retention = await step(d, 'retention', async () => {

@@ -52,6 +52,7 @@ class World {
     getText: async (key) => (this.denyReads ? this.denied() : this.objects.get(key)?.body.toString('utf8')),
     sha256: async (key) => (this.denyReads ? this.denied() : this.objects.has(key) ? sha(this.objects.get(key)!.body) : undefined),
     putJson: async (key, v) => void this.objects.set(key, { body: Buffer.from(JSON.stringify(v)), at: this.now }),
+    putJsonIfAbsent: async (key, v) => (this.objects.has(key) ? 'exists' : (this.objects.set(key, { body: Buffer.from(JSON.stringify(v)), at: this.now }), 'created')),
     delete: async (key) => {
       this.deletes.push(key);
       this.objects.delete(key);

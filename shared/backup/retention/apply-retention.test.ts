@@ -22,6 +22,7 @@ function memoryOss(keys: Array<[string, number]>, failDelete?: string): OssPort 
     getText: async () => undefined,
     sha256: async () => undefined,
     putJson: async () => undefined,
+    putJsonIfAbsent: async () => 'created' as const,
     lifecycle: async () => [],
     delete: async (k) => {
       if (k === failDelete) throw new AppError('OSS_API', `OSS delete ${k}: AccessDenied`);

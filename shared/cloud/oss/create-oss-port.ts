@@ -123,6 +123,16 @@ export function createOssPort(opts: OssPortOptions): OssPort {
       call(`put ${key}`, async (c) => {
         await c.put(key, Buffer.from(`${JSON.stringify(value, null, 2)}\n`), { mime: 'application/json' } as OSSClient.PutObjectOptions);
       }),
+    putJsonIfAbsent: (key, value) =>
+      call(`put ${key} (if absent)`, async (c) => {
+        try {
+          await c.put(key, Buffer.from(`${JSON.stringify(value, null, 2)}\n`), { mime: 'application/json', headers: { 'x-oss-forbid-overwrite': 'true' } } as OSSClient.PutObjectOptions);
+          return 'created' as const;
+        } catch (e) {
+          if ((e as { code?: unknown }).code === 'FileAlreadyExists') return 'exists' as const;
+          throw e;
+        }
+      }),
     delete: (key) =>
       call(`delete ${key}`, async (c) => {
         await c.delete(key);

@@ -40,6 +40,12 @@ export interface OssPort {
   sha256(key: string): Promise<string | undefined>;
   /** PUT `value` as pretty JSON (`application/json`). */
   putJson(key: string, value: unknown): Promise<void>;
+  /**
+   * PUT `value` as pretty JSON only if no object has that key (`x-oss-forbid-overwrite: true`; OSS answers 409
+   * FileAlreadyExists otherwise: https://help.aliyun.com/en/oss/user-guide/0026-00000002): a claim two writers
+   * cannot both win. `exists` when another writer was first.
+   */
+  putJsonIfAbsent(key: string, value: unknown): Promise<'created' | 'exists'>;
   /** Delete; absent objects are fine (OSS answers 204 either way). */
   delete(key: string): Promise<void>;
   /** The bucket's lifecycle rules; [] when it has none (OSS answers 404 NoSuchLifecycle). */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRecordKey } from '#shared/backup/index';
+import { OWNER_WAIT_MS } from '#shared/backup/orchestrate/report-run';
 import { BUCKET, backupRuns, newRunKey, prefixOf, startBackupBed, type BackupBed } from './harness';
 
 describe('backup orchestration against the OSS + ECS + DirectMail emulators', () => {
@@ -70,6 +71,28 @@ describe('backup orchestration against the OSS + ECS + DirectMail emulators', ()
     expect([done.replayed, second.replayed].filter(Boolean)).toHaveLength(1);
     expect(bed.dm.outbox.filter((m) => m.subject.startsWith(`✅ OK backup ${done.name}:`))).toHaveLength(1);
     expect(bed.dm.outbox.length).toBe(mails + 1);
+  });
+
+  it('an attempt that loses the verified-record claim waits for the owner\'s report; an owner that never reports → it reports itself, once', async () => {
+    const host = bed.addHost();
+    // Another attempt of this run writes the verified record first (create-only: x-oss-forbid-overwrite), then dies.
+    let lost = false;
+    const oss = { ...bed.ports.oss, putJsonIfAbsent: async (key: string, value: unknown) => (await bed.ports.oss.putJsonIfAbsent(key, value), (lost = true), bed.ports.oss.putJsonIfAbsent(key, value)) };
+    // Real time while the host runs; once the claim is lost, sleeps pass instantly (the owner's wait is 60 s).
+    let offset = 0;
+    const slept: number[] = [];
+    const clock = {
+      now: () => new Date(Date.now() + offset),
+      sleep: async (ms: number) => (lost ? void (slept.push(ms), (offset += ms)) : new Promise<void>((res) => setTimeout(res, ms))),
+    };
+    const mails = bed.dm.outbox.length;
+    const r = await bed.run(host, { oss, clock });
+    expect(r).toMatchObject({ status: 'verified', recordedByOther: true });
+    expect(r.replayed).toBeUndefined();
+    // It waited OWNER_WAIT_MS (in 1 s polls of the run record), then told: exactly one mail for the one backup.
+    expect(slept.reduce((a, b) => a + b, 0)).toBe(OWNER_WAIT_MS);
+    expect(bed.dm.outbox.length).toBe(mails + 1);
+    expect(bed.log.lines.some((l) => l.msg === 'the attempt that recorded this run did not report it in time: reporting here')).toBe(true);
   });
 
   it('at the worker deadline it throws (retryable) after a "not finished" mail; FC\'s retry follows the same invocation', async () => {

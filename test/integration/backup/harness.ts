@@ -4,7 +4,7 @@ import { createOssPort, type OssPort } from '#shared/cloud/oss/index';
 import { createRpcClient } from '#shared/cloud/pop/index';
 import { memoryLogger } from '#shared/log/index';
 import { createMailer, type Mailer } from '#shared/mail/index';
-import { systemClock } from '#shared/runtime/index';
+import { systemClock, type Clock } from '#shared/runtime/index';
 import { startEcsEmulator, type EcsEmulator, type EmulatedHost } from '#local/ecs/index';
 import { startOssEmulator, type OssEmulator } from '#local/oss/index';
 import { startDirectMailEmulator, type DmMail, type PopEmulator } from '#local/pop/index';
@@ -23,7 +23,7 @@ export interface BackupBed {
   log: ReturnType<typeof memoryLogger>;
   addHost(): EmulatedHost;
   /** runBackup on `host` with fast polling and a generous deadline unless overridden. */
-  run(host: EmulatedHost, o?: Partial<BackupRunOptions> & { ecs?: EcsPort; oss?: OssPort }): Promise<BackupReport>;
+  run(host: EmulatedHost, o?: Partial<BackupRunOptions> & { ecs?: EcsPort; oss?: OssPort; clock?: Clock }): Promise<BackupReport>;
   close(): Promise<void>;
 }
 
@@ -54,7 +54,7 @@ export async function startBackupBed(): Promise<BackupBed> {
     addHost: () => ecs.addHost({ instanceId: `i-gitlabbk${++seq}`, bucket: BUCKET, mountBackingDir: oss.bucketDir(BUCKET) }),
     run: (host, o = {}) =>
       runBackup(
-        { ecs: o.ecs ?? ports.ecs, oss: o.oss ?? ports.oss, mail: ports.mail, clock: systemClock, log },
+        { ecs: o.ecs ?? ports.ecs, oss: o.oss ?? ports.oss, mail: ports.mail, clock: o.clock ?? systemClock, log },
         {
           instanceId: host.instanceId,
           script: { ...DEFAULT_BACKUP_SCRIPT_CONFIG, ossPrefix: prefixOf(host), configPrefix: configPrefixOf(host), timeoutSec: 60 },
