@@ -63,7 +63,7 @@ export async function run(runs = Number(process.env.BENCH_RUNS ?? 10)) {
       mailsPerFailedNight.push((await mailsBefore()) - m0);
     }
     faults.clear();
-    const listing = await describeBackups(oss, { ossPrefix: DEFAULT_BACKUP_SCRIPT_CONFIG.ossPrefix, retention: { ...retention, now: new Date() } });
+    const listing = await describeBackups(oss, { ossPrefix: DEFAULT_BACKUP_SCRIPT_CONFIG.ossPrefix, configPrefix: DEFAULT_BACKUP_SCRIPT_CONFIG.configPrefix, retention: { ...retention, now: new Date() } });
     const figures = {
       preflightMs: { runs, median: r1(median(samples)), p90: r1(percentile(samples, 90)), min: r1(Math.min(...samples)) },
       faultSequence: { nights: '3 good, then 3 with oss-read', backupsOnOss: listing.backups.length, verifiedKept: listing.backups.filter((b) => b.verified).length, mailsPerFailedNight },

@@ -55,8 +55,11 @@ export function listPrefix(ossPrefix: string): string {
 /** Where a backup's objects are: the data prefix (archive, manifest, records) and the /etc/gitlab archives' prefix. */
 export interface BackupPrefixes {
   ossPrefix: string;
-  /** BACKUP_CONFIG_PREFIX (docs/adr/0022); absent: config archives only next to the data (before 0022). */
-  configPrefix?: string;
+  /**
+   * BACKUP_CONFIG_PREFIX (docs/adr/0022); `undefined`: config archives only next to the data (before 0022). Required
+   * so no caller forgets it: a listing without it sees no config archive and counts no backup as verified.
+   */
+  configPrefix: string | undefined;
 }
 
 /** List every object of the backups: the data prefix and, when set, the config prefix (one LIST each). */

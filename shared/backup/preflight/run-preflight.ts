@@ -25,7 +25,7 @@ export interface PreflightOptions extends FixContext {
   instanceId: string;
   ossPrefix: string;
   /** BACKUP_CONFIG_PREFIX: listed with the data (inventory). */
-  configPrefix?: string;
+  configPrefix: string | undefined;
   minFreeGiB: number;
   /** BACKUP_MODE (default staged): where GitLab writes, and whether its own pruning matters. */
   mode?: 'staged' | 'direct';

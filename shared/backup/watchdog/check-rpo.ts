@@ -33,8 +33,8 @@ const round1 = (n: number): number => Math.round(n * 10) / 10;
  * name, so a backup taken a minute ago is a minute old. Velero's lesson: alert on the last *successful* time, not
  * on failures alone (its `velero_backup_last_successful_timestamp` metric; notifications declined in velero#1528).
  */
-export async function checkRpo(oss: OssPort, o: { ossPrefix: string; configPrefix?: string; rpoHours: number; now: Date; retention: Omit<RetentionOptions, 'now'> }): Promise<WatchdogReport> {
-  const d = await describeBackups(oss, { ossPrefix: o.ossPrefix, ...(o.configPrefix !== undefined ? { configPrefix: o.configPrefix } : {}), retention: { ...o.retention, now: o.now } });
+export async function checkRpo(oss: OssPort, o: { ossPrefix: string; configPrefix: string | undefined; rpoHours: number; now: Date; retention: Omit<RetentionOptions, 'now'> }): Promise<WatchdogReport> {
+  const d = await describeBackups(oss, { ossPrefix: o.ossPrefix, configPrefix: o.configPrefix, retention: { ...o.retention, now: o.now } });
   const backups = d.backups.map((b) => ({ name: b.name, createdAt: b.createdAt, ageHours: round1((o.now.getTime() - Date.parse(b.createdAt)) / 3_600_000), bytes: b.sizeBytes, verified: b.verified }));
   const problems = d.backups.flatMap((b) => (b.problem ? [b.problem] : []));
   const newest = backups.filter((b) => b.verified).sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
