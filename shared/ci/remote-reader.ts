@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { request } from 'node:https';
 import { AppError } from '#shared/errors/index';
 import { remoteIncludeAllowed } from './remote-allowlist';
 
@@ -58,7 +57,9 @@ interface Answer {
   body: string;
 }
 
-function get(url: URL, o: RemoteReaderOptions, timeoutMs: number, maxBytes: number): Promise<Answer> {
+async function get(url: URL, o: RemoteReaderOptions, timeoutMs: number, maxBytes: number): Promise<Answer> {
+  // node:https on first use, not at the worker's cold start (most runs fetch no remote include).
+  const { request } = await import('node:https');
   return new Promise((resolve, reject) => {
     const target = o.connect?.(url);
     const req = request({
