@@ -68,4 +68,16 @@ describe('scripts/build.ts', () => {
     expect(JSON.parse(out)).toEqual({ before: 0, t: 'function', after: 1 });
     expect(readFileSync(join(root, 'dist', 'worker', 'package.json'), 'utf8')).toContain('commonjs');
   });
+
+  it('loading a function bundle pulls in no network stack: node:http/https/net/tls come on first use (cold start)', async () => {
+    const outDir = join(scratch, 'dist-builtins');
+    await buildFunctions({ outDir });
+    for (const fn of listFunctions()) {
+      const file = JSON.stringify(join(outDir, fn, 'index.js'));
+      const loaded = node(`const M = require('module'); const o = M._load; const seen = new Set();
+        M._load = function (r) { if (M.isBuiltin(r)) seen.add(r.replace(/^node:/, '')); return o.apply(this, arguments); };
+        require(${file}); process.stdout.write([...seen].sort().join(' '))`).split(' ');
+      expect(loaded.filter((b) => ['http', 'https', 'net', 'tls', 'http2'].includes(b)), fn).toEqual([]);
+    }
+  });
 });
