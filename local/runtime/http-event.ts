@@ -29,8 +29,10 @@ export function caseKeptHeaders(raw: string[]): Record<string, string> {
 }
 
 /**
- * The FC 3.0 HTTP trigger event (https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/user-guide/http-trigger-invoking-function) for one request: case-kept headers, comma-joined repeats,
- * URL-encoded `rawPath` but decoded `requestContext.http.path`, base64 body for non-text content.
+ * The FC 3.0 HTTP trigger event
+ * (https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/user-guide/http-trigger-invoking-function) for one
+ * request: case-kept headers, comma-joined repeats, URL-encoded `rawPath` but decoded `requestContext.http.path`,
+ * base64 body for non-text content.
  */
 export function toFcHttpEvent(req: IncomingMessage, o: HttpEventOptions): FcHttpEvent & { requestContext: Record<string, unknown> } {
   const headers = caseKeptHeaders(req.rawHeaders);

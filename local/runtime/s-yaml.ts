@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { AsyncConfig } from '#local/fc/async-queue';
 
-/** One trigger of an fc3 function (https://github.com/devsapp/fc3/blob/6b24adc7/src/schema.json): `http` and `timer` are the types we serve. */
+/**
+ * One trigger of an fc3 function (https://github.com/devsapp/fc3/blob/6b24adc7/src/schema.json): `http` and `timer`
+ * are the types we serve.
+ */
 export interface TriggerSpec {
   triggerName: string;
   triggerType: string;

@@ -66,8 +66,9 @@ function planOne(ref: ObjectRef, desired: Vol, live: Vol | undefined, opts: Volu
 }
 
 /**
- * A Released PV whose claimRef names one of our claims with a stale uid never rebinds by itself ("A Released PV does
- * not rebind until an admin clears claimRef": "Reclaiming" in https://kubernetes.io/docs/concepts/storage/persistent-volumes/). Clearing uid/resourceVersion keeps the PV
+ * A Released PV whose claimRef names one of our claims with a stale uid never rebinds by itself: it stays Released
+ * until an administrator reclaims it ("Retain" under "Reclaiming" in
+ * https://kubernetes.io/docs/concepts/storage/persistent-volumes/). Clearing uid/resourceVersion keeps the PV
  * reserved for that same namespace/name, so the recreated claim — and only it — binds again.
  */
 function rebindStep(pv: V1PersistentVolume, claims: ObservedVolumes['pvcs'], declared: Set<string>): VolumeStep | undefined {

@@ -2,7 +2,8 @@ import type { CloudCredentials } from '#shared/runtime/index';
 
 /**
  * The slice of @alicloud/pop-core 1.8 we use. Its own typings (`lib/rpc.d.ts`) lack `credentialsProvider` and the
- * ROAClient (https://github.com/aliyun/openapi-core-nodejs-sdk/issues/37), so we describe what lib/rpc.js and lib/roa.js do.
+ * ROAClient (https://github.com/aliyun/openapi-core-nodejs-sdk/issues/37), so we describe what lib/rpc.js and
+ * lib/roa.js do.
  */
 export interface PopCoreConfig {
   endpoint: string;
