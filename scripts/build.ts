@@ -7,7 +7,7 @@ import { buildVendorChunk, findImported, lazyVendorPlugin, OPTIONAL_EXTERNALS, s
 /**
  * `npm run build`: one CJS bundle per function, `functions/<name>/handler.ts` → `dist/<name>/index.js` (FC handler
  * `index.handler`), plus a size report (`dist/size-report.json`). Fails when a bundle exceeds MAX_BUNDLE_BYTES or
- * when a heavy client leaks into the webhook bundle (it must answer GitLab in ms; ARCHITECTURE.md "Flows").
+ * when a heavy client leaks into the webhook bundle (it must answer GitLab in ms; ADR 0015).
  */
 
 /** Hard cap for a function's entry bundle (`index.js`, what every cold start loads). */

@@ -10,7 +10,7 @@ import { build, type Plugin } from 'esbuild';
  * tiny shim instead whose exports are getters that `require()` the chunk on first use. esbuild's `__toESM` copies
  * exports as getters (`get: () => mod[key]`), so `import { KubeConfig } from '@kubernetes/client-node'` still works
  * and loads the chunk only when `KubeConfig` is first touched. Why not ESM code splitting: FC's `index.handler` and
- * client-node's node-fetch want CJS (facts/k8s-helm.md §1.7), and ports are built synchronously (deps.ts).
+ * client-node's node-fetch want CJS (ADR 0001), and ports are built synchronously (deps.ts).
  */
 
 /** The export shape of a vendor chunk, read at build time so the shim can mirror it without loading it. */

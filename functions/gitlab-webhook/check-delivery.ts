@@ -12,7 +12,7 @@ export interface CheckedDelivery {
 const isJson = (ct: string | undefined): boolean => ct?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 
 /**
- * The edge checks in their fixed order (STYLE.md "Handlers"): method (405) → content type (415) → body size (413)
+ * The edge checks in their fixed order (ADR 0004, decision 6): method (405) → content type (415) → body size (413)
  * → token (401; nothing else is looked at before it passes, and the body is never parsed) → X-Gitlab-Event (400) →
  * JSON object (400). Throws the AppError of the first failed check.
  */

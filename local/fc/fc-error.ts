@@ -46,7 +46,10 @@ export const fcErrors = {
   asyncTaskExists: (id: string) => new FcApiError(409, 'AsyncTaskAlreadyExists', `async task '${id}' already exists`),
 };
 
-/** FC-style request id, e.g. `1-6563a1f0-3f2a9c1d-8e4b2a7c9d01` (shape of requestContext.requestId, facts §1.2). */
+/**
+ * FC-style request id, e.g. `1-6563a1f0-3f2a9c1d-8e4b2a7c9d01` (shape of requestContext.requestId,
+ * https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/user-guide/http-trigger-invoking-function).
+ */
 export function newRequestId(now = Date.now()): string {
   return `1-${Math.floor(now / 1000).toString(16)}-${randomBytes(4).toString('hex')}-${randomBytes(6).toString('hex')}`;
 }

@@ -6,11 +6,15 @@ export interface HookSenderOptions {
   instanceUrl: () => string;
   /** GitLab version for `User-Agent: GitLab/<version>`. */
   version: string;
-  /** Per-request timeout; GitLab's `webhook_timeout` default is 10 s (facts/gitlab.md §1.4). */
+  /**
+   * Per-request timeout; GitLab's `webhook_timeout` default is 10 s
+   * (https://github.com/gitlabhq/omnibus-gitlab/blob/440b1f83/files/gitlab-config-template/gitlab.rb.template#L221-L224).
+   */
   timeoutMs?: number;
   /**
    * Extra attempts after a failed one. Default 0: GitLab's WebHookService rescues the failure and only logs it
-   * (facts §1.4, "logged, not re-sent"); raise it to emulate a Sidekiq retry or a manual "Resend request".
+   * (https://github.com/gitlabhq/gitlabhq/blob/017a6c12/app/services/web_hook_service.rb: logged, not re-sent); raise
+   * it to emulate a Sidekiq retry or a manual "Resend request".
    */
   retries?: number;
   retryDelayMs?: number;

@@ -35,7 +35,8 @@ export type PushFn = (p: Project, branch: string, files: Record<string, string |
 const STATE: Record<MergeRequestAction, MergeRequest['state']> = { open: 'opened', update: 'opened', reopen: 'opened', merge: 'merged', close: 'closed' };
 
 
-/** `merge_request` payload, the same for the system hook and the project `Merge Request Hook` (facts §1.2). */
+/** `merge_request` payload, the same for the system hook and the project `Merge Request Hook`
+ * (https://github.com/gitlabhq/gitlabhq/blob/017a6c12/doc/administration/system_hooks.md). */
 export function mergeRequestPayload(p: Project, mr: MergeRequest, action: MergeRequestAction, last: Commit | undefined, base: string): Record<string, unknown> {
   const project = hookProjectJson(p, base);
   const url = `${base}/${p.path_with_namespace}/-/merge_requests/${mr.iid}`;

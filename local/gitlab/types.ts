@@ -113,6 +113,9 @@ export interface DeliveryRecord {
   headers: Record<string, string>;
   payload: unknown;
   attempts: DeliveryAttempt[];
-  /** GitLab's notion of success: 2xx or 3xx (facts/gitlab.md §1.4). */
+  /**
+   * GitLab's notion of success: 2xx or 3xx (`response_category` in
+   * https://github.com/gitlabhq/gitlabhq/blob/017a6c12/app/services/web_hook_service.rb).
+   */
   ok: boolean;
 }

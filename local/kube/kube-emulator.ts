@@ -56,7 +56,11 @@ export interface KubeEmulator {
   close(): Promise<void>;
 }
 
-/** Kubeconfig for `server` with a bearer token; plain http needs insecure-skip-tls-verify for client-node (facts §1.2). */
+/**
+ * Kubeconfig for `server` with a bearer token; plain http needs insecure-skip-tls-verify for client-node ("HTTP
+ * protocol is not allowed when skipTLSVerify is not set or false",
+ * https://github.com/kubernetes-client/javascript/blob/1.4.0/src/config.ts).
+ */
 export function emulatorKubeconfig(server: string, token: string, userName = 'sandbox-admin'): string {
   return [
     'apiVersion: v1',

@@ -73,8 +73,9 @@ export function validateObject(t: ResourceType, o: KubeObject): void {
 
 /**
  * Immutability rules of ValidatePersistentVolumeUpdate / ValidatePersistentVolumeClaimUpdate
- * (facts/k8s-helm.md §2): a PV's volume source and volumeMode; a PVC's spec except resources.requests,
- * volumeAttributesClassName, and volumeName/storageClassName set once while empty.
+ * (https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/apis/core/validation/validation.go): a PV's volume
+ * source and volumeMode; a PVC's spec except resources.requests, volumeAttributesClassName, and
+ * volumeName/storageClassName set once while empty.
  */
 export function validateUpdate(t: ResourceType, old: KubeObject, next: KubeObject): void {
   const causes: StatusCause[] = [];
@@ -117,7 +118,8 @@ const storage = (o: KubeObject) => ((spec(o).resources as Obj | undefined)?.requ
 /**
  * A bound claim's request may only grow, and only when a resizable StorageClass provisioned it (the
  * PersistentVolumeClaimResize admission plugin). The emulator serves no StorageClasses, so every static NAS claim
- * gets the 403 a real cluster gives (facts/k8s-helm.md §2).
+ * gets the 403 a real cluster gives
+ * (https://github.com/kubernetes/kubernetes/blob/76434bd6/plugin/pkg/admission/storage/persistentvolume/resize/admission.go).
  */
 function checkResize(t: ResourceType, old: KubeObject, next: KubeObject): void {
   const [a, b] = [storage(old), storage(next)];

@@ -13,7 +13,8 @@ export interface CsProductOptions {
 /**
  * Container Service (CS, ROA 2015-12-15): `DescribeClusterUserKubeconfig` =
  * `GET /k8s/{ClusterId}/user_config?PrivateIpAddress=&TemporaryDurationMinutes=15..4320` → `{ config, expiration }`
- * (facts/alibaba.md §3.3; the SDK's DescribeClusterUserKubeconfigRequest).
+ * (https://help.aliyun.com/document_detail/183915.htm;
+ * https://github.com/aliyun/alibabacloud-typescript-sdk/blob/8b965ef8/cs-20151215/src/models/DescribeClusterUserKubeconfigRequest.ts).
  */
 export function csProduct(opts: CsProductOptions): PopProduct & { requests: Array<{ clusterId: string; minutes?: number; privateIp: boolean }> } {
   const requests: Array<{ clusterId: string; minutes?: number; privateIp: boolean }> = [];

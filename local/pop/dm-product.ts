@@ -25,12 +25,14 @@ export interface DmProductOptions {
   frozenSenders?: string[];
 }
 
-/** "SDK limit 80K" per body (facts/alibaba.md §4); enforced in UTF-8 bytes. */
+/** "SDK limit 80K" per body (https://www.alibabacloud.com/help/doc-detail/29444.htm); enforced in UTF-8 bytes. */
 export const DM_BODY_LIMIT_BYTES = 80 * 1024;
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
 
 /**
- * DirectMail (RPC 2015-11-23) `SingleSendMail`, validating like the real API with its codes (facts/alibaba.md §4),
+ * DirectMail (RPC 2015-11-23) `SingleSendMail`, validating like the real API with its codes
+ * (https://www.alibabacloud.com/help/doc-detail/29444.htm;
+ * https://help.aliyun.com/zh/direct-mail/api-dm-2015-11-23-errorcodes),
  * keeping an outbox served at `GET /outbox` (HTML) and `GET /outbox.json`.
  */
 export function dmProduct(opts: DmProductOptions): PopProduct & { outbox: DmMail[] } {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 /**
  * Thrown by a product action (or by the emulator's own checks) to answer with the real POP error JSON
- * `{ RequestId, HostId, Code, Message, Recommend }` and an HTTP status (facts/alibaba.md §3.2).
+ * `{ RequestId, HostId, Code, Message, Recommend }` and an HTTP status
+ * (https://help.aliyun.com/en/ecs/developer-reference/error-code-error-code-troubleshooting-ideas).
  */
 export class PopError extends Error {
   constructor(
@@ -32,8 +33,8 @@ export function newRequestId(): string {
 }
 
 /**
- * Gateway errors with their real codes and message texts. Sources: facts/alibaba.md §3.1–3.2; help.aliyun.com
- * document 48054 / SMS common error table ("Specified signature is not matched with our calculation.", "Specified
+ * Gateway errors with their real codes and message texts. Sources: https://help.aliyun.com/document_detail/48054.html
+ * (common error codes) / SMS common error table ("Specified signature is not matched with our calculation.", "Specified
  * time stamp or date value is expired.", "Specified signature nonce was used already."); the STS token codes are those
  * the Alibaba Go/Java SDKs treat as credential errors (MissingSecurityToken, InvalidSecurityToken.MismatchWithAccessKey,
  * InvalidSecurityToken.Malformed, InvalidSecurityToken.Expired).

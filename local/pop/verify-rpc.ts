@@ -4,7 +4,8 @@ import { rpcSignature, rpcStringToSign } from './signing';
 import type { NonceWindow } from './nonce-window';
 import type { PopCredential } from './types';
 
-/** Window Alibaba allows between the request's Timestamp and the server clock (facts/alibaba.md §3.1). */
+/** Window Alibaba allows between the request's Timestamp and the server clock (15 min, else
+ * `InvalidTimeStamp.Expired`: https://help.aliyun.com/document_detail/48054.html). */
 export const TIMESTAMP_SKEW_MS = 15 * 60_000;
 
 export interface VerifyState {

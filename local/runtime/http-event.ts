@@ -11,7 +11,8 @@ export interface HttpEventOptions {
   now: Date;
 }
 
-/** Content types FC passes as text; anything else (or none with a body) arrives base64-encoded (facts §1.2). */
+/** Content types FC passes as text; anything else (or none with a body) arrives base64-encoded
+ * (https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/user-guide/http-trigger-invoking-function). */
 const TEXT = /^(text\/|application\/(json|[\w.+-]+\+json|x-www-form-urlencoded|xml|[\w.+-]+\+xml|javascript))/i;
 
 /** Headers with their original case (from rawHeaders); repeats are comma-joined as FC does. */
@@ -28,8 +29,10 @@ export function caseKeptHeaders(raw: string[]): Record<string, string> {
 }
 
 /**
- * The FC 3.0 HTTP trigger event (facts/alibaba.md §1.2) for one request: case-kept headers, comma-joined repeats,
- * URL-encoded `rawPath` but decoded `requestContext.http.path`, base64 body for non-text content.
+ * The FC 3.0 HTTP trigger event
+ * (https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/user-guide/http-trigger-invoking-function) for one
+ * request: case-kept headers, comma-joined repeats, URL-encoded `rawPath` but decoded `requestContext.http.path`,
+ * base64 body for non-text content.
  */
 export function toFcHttpEvent(req: IncomingMessage, o: HttpEventOptions): FcHttpEvent & { requestContext: Record<string, unknown> } {
   const headers = caseKeptHeaders(req.rawHeaders);
@@ -71,7 +74,8 @@ export function toFcHttpEvent(req: IncomingMessage, o: HttpEventOptions): FcHttp
 
 /**
  * Write what a handler returned as the HTTP response. `{statusCode, headers, body, isBase64Encoded}` is mapped
- * as FC does; any other value is sent as a 200 JSON body (FC's behaviour there is unconfirmed, facts §9).
+ * as FC does; any other value is sent as a 200 JSON body (FC's behaviour there is UNCONFIRMED: the
+ * HTTP trigger doc above describes only the object).
  */
 export function writeFcHttpResponse(res: ServerResponse, result: unknown, requestId: string): void {
   const r = result as { statusCode?: unknown; headers?: Record<string, unknown>; body?: unknown; isBase64Encoded?: unknown } | null;

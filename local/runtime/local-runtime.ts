@@ -97,7 +97,8 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions): Promise<Loca
     region: functions[0]?.region ?? 'ap-northeast-2',
   });
   // Both functions share one process, so one env: s.yaml values, then the sandbox's, then FC system variables
-  // (facts §1.6). Set before the first handler import, because handlers parse config at cold start.
+  // (https://www.alibabacloud.com/help/en/functioncompute/fc/environment-variables). Set before the first handler
+  // import, because handlers parse config at cold start.
   const env: Record<string, string> = Object.assign({}, ...functions.map((f) => f.environmentVariables), opts.env ?? {}, {
     FC_ENDPOINT: fc.url,
     FC_ACCOUNT_ID: accountId,

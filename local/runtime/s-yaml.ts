@@ -2,14 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { AsyncConfig } from '#local/fc/async-queue';
 
-/** One trigger of an fc3 function (facts/alibaba.md §2.1): `http` and `timer` are the types we serve. */
+/**
+ * One trigger of an fc3 function (https://github.com/devsapp/fc3/blob/6b24adc7/src/schema.json): `http` and `timer`
+ * are the types we serve.
+ */
 export interface TriggerSpec {
   triggerName: string;
   triggerType: string;
   triggerConfig: Record<string, unknown>;
 }
 
-/** An fc3 resource's props, resolved and with FC's defaults applied (timeout 3 s, memory 512 MB, §1.7). */
+/** An fc3 resource's props, resolved and with FC's defaults applied (timeout 3 s, memory 512 MB, as in
+ * https://github.com/devsapp/fc3/blob/6b24adc7/src/schema.json). */
 export interface FunctionSpec {
   resource: string;
   functionName: string;

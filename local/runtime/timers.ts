@@ -7,8 +7,9 @@ export type TimerSchedule = { kind: 'cron'; pattern: string; timezone: string } 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000 };
 
 /**
- * Parse FC's `cronExpression` (facts/alibaba.md §1.3): six fields `Seconds Minutes Hours Day Month Weekday`, UTC
- * by default, `CRON_TZ=Area/City ` prefix for a zone, or `@every 1h30m`. Throws on anything else, so a bad
+ * Parse FC's `cronExpression` (https://www.alibabacloud.com/help/en/functioncompute/fc/user-guide/time-triggers): six
+ * fields `Seconds Minutes Hours Day Month Weekday`, UTC by default, `CRON_TZ=Area/City ` prefix for a zone, or
+ * `@every 1h30m`. Throws on anything else, so a bad
  * expression in s.yaml fails at startup rather than never firing.
  */
 export function parseTimerCron(expr: string): TimerSchedule {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * The fault switch every emulator carries (ARCHITECTURE.md "Sandbox fidelity"): status codes, latency,
+ * The fault switch every emulator carries (ADR 0003, decision 3): status codes, latency,
  * throttling, connection reset. Rules match on method and path; `times` limits how often a rule fires.
  */
 export interface FaultRule {

@@ -13,7 +13,8 @@ export interface ParsedCiFile {
 /**
  * Parse one CI file like GitLab does: YAML with merge keys (`<<`), duplicate keys allowed (Psych keeps the last),
  * the `!reference` tag, and an optional `spec: inputs:` header separated by `---`. Ruby-symbol keys (`:test_job:`)
- * from old CI Lint `merged_yaml` responses are read as plain keys (gitlab doc/api/lint.md, facts §2.3).
+ * from old CI Lint `merged_yaml` responses are read as plain keys
+ * (https://github.com/gitlabhq/gitlabhq/blob/00871a93/doc/api/lint.md).
  * Throws `CI_CONFIG` on YAML errors or a non-mapping document.
  */
 export function parseCiYaml(text: string, file: string): ParsedCiFile {

@@ -10,7 +10,10 @@ import { envBool, envEnum, envHttpsPrefixList, envInt, envList, envStr, envStrDe
 /** The timers' zone as deployed (s.yaml `CRON_TZ=${env('TIMER_TZ', …)}`); backup names carry that zone's calendar day. */
 export const DEFAULT_TIMER_TZ = 'Asia/Seoul';
 
-/** FC and cloud basics. `ALIBABA_CLOUD_*` and `FC_*` are FC system variables (facts/alibaba.md §1.6). */
+/**
+ * FC and cloud basics. `ALIBABA_CLOUD_*` and `FC_*` are FC system variables
+ * (https://www.alibabacloud.com/help/en/functioncompute/fc/environment-variables).
+ */
 export const coreEnv = {
   LOG_LEVEL: envEnum(['debug', 'info', 'warn', 'error'] as const, 'info'),
   DRY_RUN: envBool(false),
@@ -108,7 +111,10 @@ export const backupEnv = {
 
 export const mailEnv = {
   MAIL_ENABLED: envBool(true),
-  /** DirectMail region: where the sender address is configured (no Seoul region; facts/alibaba.md §4). */
+  /**
+   * DirectMail region: where the sender address is configured (no Seoul region:
+   * https://www.alibabacloud.com/help/en/direct-mail/api-endpoints).
+   */
   DM_REGION: envStrDef('ap-southeast-1'),
   DM_ENDPOINT: envUrl(),
   MAIL_FROM: envStr(),

@@ -1,6 +1,7 @@
 /**
- * Dedupe records behind a narrow port (STYLE.md "Idempotency and timers", after powertools' persistence layer).
- * A store only saves work: every effect behind it stays idempotent by construction (ARCHITECTURE.md "Idempotency").
+ * Dedupe records behind a narrow port (after the persistence layer of powertools' idempotency utility,
+ * https://github.com/aws-powertools/powertools-lambda-typescript/tree/1e5fe1b4/packages/idempotency/src/persistence). A
+ * store only saves work: every effect behind it stays idempotent by construction (ADR 0004, decisions 3–4).
  *
  *   (absent) --putIfAbsent--> INPROGRESS --update--> COMPLETED --TTL--> (absent)
  *                                  \--delete (the work failed)--> (absent)

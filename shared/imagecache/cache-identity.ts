@@ -47,7 +47,8 @@ export function recordedSources(ic: ImageCache): Set<string> | undefined {
   return v === undefined ? undefined : new Set(v.split(',').filter(Boolean));
 }
 
-/** The ImageCache manifest for `images` (facts/alibaba.md §6: cluster-scoped, pull secrets `ns:name`, size GiB). */
+/** The ImageCache manifest for `images` (cluster-scoped, pull secrets `ns:name`, size GiB:
+ * https://www.alibabacloud.com/help/en/eci/user-guide/kubernetes-imagecache-api). */
 export function buildImageCache(
   images: readonly string[],
   generation: number,

@@ -6,7 +6,7 @@ import { packPodSets, type Bin } from './pack-pod-sets';
 import { planDeletes } from './plan-deletes';
 import type { ImageCachePlan, ImageCacheStep, PlanOptions, PlannedCache, PodSet } from './types';
 
-/** ROS caps an ImageCache at 20 images (facts/alibaba.md §6). */
+/** ROS caps an ImageCache at 20 images (https://help.aliyun.com/document_detail/142180.htm). */
 export const MAX_IMAGES_PER_CACHE = 20;
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -20,8 +20,9 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 /**
- * Decode a Helm release Secret (facts/k8s-helm.md §3): `data.release` is base64 (Secret API) of base64 of gzip of
- * the release JSON; old releases skip the gzip.
+ * Decode a Helm release Secret (`decodeRelease` in
+ * https://github.com/helm/helm/blob/v3.21.4/pkg/storage/driver/util.go): `data.release` is base64 (Secret API) of
+ * base64 of gzip of the release JSON; old releases skip the gzip.
  */
 export function decodeHelmRelease(secret: V1Secret): Obj {
   const inner = Buffer.from(Buffer.from(secret.data?.release ?? '', 'base64').toString('utf8'), 'base64');
@@ -39,7 +40,8 @@ export function pickRelease(secrets: readonly V1Secret[]): V1Secret | undefined 
 /**
  * Runner images from chart values (user values over chart defaults). `runners.config` is the TOML the chart renders
  * into config.toml; Helm `tpl` expressions inside quoted strings parse fine and are never image names we use.
- * The helper default follows advanced-configuration.md "Helper image" (facts/gitlab.md §4.1).
+ * The helper default follows "Helper image" in
+ * https://github.com/gitlabhq/gitlab-runner/blob/d79f3e7b/docs/configuration/advanced-configuration.md.
  */
 export function runnerImagesFromValues(values: Obj, defaults: Obj, appVersion: string | undefined, source: RunnerImages['source']): RunnerImages {
   const problems: string[] = [];

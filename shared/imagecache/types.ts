@@ -24,7 +24,7 @@ export interface PlanOptions {
   mutableRefreshHours: number;
   maxCaches: number;
   maxImages: number;
-  /** ROS caps a cache at 20 images (facts/alibaba.md §6). */
+  /** ROS caps a cache at 20 images (https://help.aliyun.com/document_detail/142180.htm). */
   maxImagesPerCache?: number;
   /**
    * Source keys (`p<projectId>`) whose pod sets are unknown this run (discovery failed): caches recorded for them,

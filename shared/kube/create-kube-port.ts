@@ -9,7 +9,8 @@ interface Clients {
   custom: CustomObjectsApi;
 }
 
-/** Per-call client-node options: a timeout signal and, for patches, the Content-Type (facts/k8s-helm.md §1.6). */
+/** Per-call client-node options: a timeout signal and, for patches, the Content-Type
+ * (https://github.com/kubernetes-client/javascript/blob/1.4.0/examples/typescript/patch/patch-example.ts). */
 type CallOptions = Parameters<CoreV1Api['listPersistentVolume']>[1];
 
 const MERGE_PATCH = 'application/merge-patch+json';

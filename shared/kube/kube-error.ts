@@ -21,7 +21,8 @@ const RETRYABLE_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE
 
 /**
  * client-node 1.4's ApiException carries `code` and `body` as the raw JSON text of a v1.Status
- * (facts/k8s-helm.md §1.4); parse it, tolerating bodies that are not JSON (proxies, injected faults).
+ * (https://github.com/kubernetes-client/javascript/blob/1.4.0/src/gen/apis/exception.ts); parse it, tolerating bodies
+ * that are not JSON (proxies, injected faults).
  */
 export function parseStatus(body: unknown): KubeStatus | undefined {
   if (body && typeof body === 'object') return body as KubeStatus;

@@ -1,7 +1,10 @@
 import type { Clock } from '#shared/runtime/clock';
 import type { CoreV1Event, V1ConfigMap, V1ObjectMeta, V1PersistentVolume, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
 
-/** ImageCache CRD coordinates (facts/alibaba.md §6): cluster-scoped, with a status subresource. */
+/**
+ * ImageCache CRD coordinates (https://www.alibabacloud.com/help/en/eci/user-guide/kubernetes-imagecache-api):
+ * cluster-scoped, with a status subresource.
+ */
 export const IMAGECACHE_GROUP = 'eci.alibabacloud.com';
 export const IMAGECACHE_VERSION = 'v1';
 export const IMAGECACHE_PLURAL = 'imagecaches';

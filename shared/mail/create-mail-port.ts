@@ -4,7 +4,7 @@ import type { Logger } from '#shared/log/index';
 import type { CloudCredentials } from '#shared/runtime/index';
 import { createMailer, createSkippingMailer, type Mailer } from './mailer';
 
-/** DirectMail API version (facts/alibaba.md §4). */
+/** DirectMail API version (https://www.alibabacloud.com/help/en/direct-mail/api-endpoints). */
 export const DM_API_VERSION = '2015-11-23';
 
 /** Public DirectMail endpoint of a region: cn-hangzhou is `dm.aliyuncs.com`, others `dm.<region>.aliyuncs.com`. */

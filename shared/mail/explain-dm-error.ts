@@ -1,6 +1,9 @@
 import { AppError, isAppError } from '#shared/errors/index';
 
-/** What the operator should do, per DirectMail error code (facts/alibaba.md §4 code table). */
+/**
+ * What the operator should do, per DirectMail error code
+ * (https://help.aliyun.com/zh/direct-mail/api-dm-2015-11-23-errorcodes).
+ */
 function hint(code: string, from: string, region: string): string | undefined {
   if (code === 'InvalidMailAddress.NotFound') return `sender address ${from} is not verified in DirectMail region ${region}: add it in that region's DirectMail console, or fix MAIL_FROM / DM_REGION`;
   if (code === 'InvalidMailAddressStatus.Malformed') return `sender address ${from} is frozen or unavailable in DirectMail region ${region}`;

@@ -1,5 +1,6 @@
 /**
- * DirectMail SingleSendMail limits (facts/alibaba.md §4): ToAddress ≤100 per call, Subject ≤100 chars, HtmlBody and
+ * DirectMail SingleSendMail limits (https://www.alibabacloud.com/help/doc-detail/29444.htm): ToAddress ≤100 per call,
+ * Subject ≤100 chars, HtmlBody and
  * TextBody "SDK limit 80K" each, FromAlias <15 chars. Bodies are capped in UTF-8 bytes below 80 KiB so either reading
  * of "80K" holds; lengths are counted in UTF-16 units (Java's String length), never splitting a surrogate pair.
  */

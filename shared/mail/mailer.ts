@@ -82,7 +82,7 @@ export function createMailer(opts: MailerOptions): Mailer {
       for (const [i, batch] of batches.entries()) {
         const params = {
           AccountName: opts.from,
-          AddressType: 1, // 1 = sender address (not a random account), facts/alibaba.md §4
+          AddressType: 1, // 1 = sender address (not a random account), https://www.alibabacloud.com/help/doc-detail/29444.htm
           ReplyToAddress: 'false', // a string, not a boolean
           ToAddress: batch.join(','),
           Subject: subject,

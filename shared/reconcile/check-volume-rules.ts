@@ -9,7 +9,10 @@ export interface VolumeRuleOptions {
 }
 
 const EXTREME_NAS = /\.extreme\.nas\.aliyuncs\.com$/i;
-/** Mount options every NAS PV needs (facts/alibaba.md §7: NFSv3, nolock for Extreme NAS, noresvport, TCP). */
+/**
+ * Mount options every NAS PV needs (NFSv3, nolock for Extreme NAS, noresvport, TCP:
+ * https://www.alibabacloud.com/help/en/container-service-for-kubernetes/latest/set-quotas-on-the-subdirectories-of-nas-volumes).
+ */
 const REQUIRED_OPTIONS: Array<{ name: string; accepts: RegExp }> = [
   { name: 'vers=3', accepts: /^(nfs)?vers=3(\.0)?$/ },
   { name: 'nolock', accepts: /^nolock$/ },

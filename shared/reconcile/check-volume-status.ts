@@ -20,7 +20,8 @@ function eventsFor(pvc: V1PersistentVolumeClaim, events: CoreV1Event[]): string[
 
 /**
  * Status of the declared objects as the cluster reports it: a claim Pending past the threshold (with the binder's
- * events), a Lost claim (its PV is gone), a Released or Failed PV (facts/k8s-helm.md §2 "Phases"). Pure.
+ * events), a Lost claim (its PV is gone), a Released or Failed PV ("Phase" in
+ * https://kubernetes.io/docs/concepts/storage/persistent-volumes/). Pure.
  */
 export function checkVolumeStatus(desired: Pick<DesiredState, 'pvs' | 'pvcs'>, observed: ObservedVolumes, events: CoreV1Event[], opts: VolumeStatusOptions): Finding[] {
   const out: Finding[] = [];

@@ -15,7 +15,11 @@ interface FieldSpec {
   compare?: Compare;
 }
 
-/** PV fields the API lets us change in place (facts/k8s-helm.md §2: everything but the source, volumeMode, nodeAffinity). */
+/**
+ * PV fields the API lets us change in place: everything but the source, volumeMode, nodeAffinity
+ * (`ValidatePersistentVolumeUpdate` in
+ * https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/apis/core/validation/validation.go).
+ */
 const PV_MUTABLE: FieldSpec[] = [
   { path: ['spec', 'capacity', 'storage'], compare: 'quantity' },
   { path: ['spec', 'accessModes'], compare: 'set' },
@@ -31,7 +35,8 @@ const PV_IMMUTABLE: FieldSpec[] = [...PV_SOURCES.map((s) => ({ path: ['spec', s]
 /**
  * PVC spec is immutable after creation except resources.requests on bound claims — and a static NAS claim cannot be
  * resized either (403 "only dynamically provisioned pvc can be resized"), so every declared spec field counts as
- * immutable here (facts/k8s-helm.md §2).
+ * immutable here (https://github.com/kubernetes/kubernetes/blob/v1.34.0/pkg/apis/core/validation/validation.go;
+ * https://github.com/kubernetes/kubernetes/blob/76434bd6/plugin/pkg/admission/storage/persistentvolume/resize/admission.go).
  */
 const PVC_IMMUTABLE: FieldSpec[] = [
   { path: ['spec', 'accessModes'], compare: 'set' },

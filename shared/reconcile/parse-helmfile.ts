@@ -13,7 +13,7 @@ export function mergeValues(base: Obj, over: Obj): Obj {
 }
 
 const notSupported = (what: string) =>
-  new AppError('NOT_SUPPORTED', `${what}: Go-template helmfiles (.gotmpl) are not supported; declare plain YAML values (facts/k8s-helm.md §4.1)`, { status: 400 });
+  new AppError('NOT_SUPPORTED', `${what}: Go-template helmfiles (.gotmpl) are not supported; declare plain YAML values (helmfile renders only .gotmpl files: https://github.com/helmfile/helmfile/blob/ecf604d/docs/templating.md)`, { status: 400 });
 
 /** `a.b.c=v` as helmfile's `set` (no escapes or list indexes: those are refused rather than guessed). */
 function setPath(values: Obj, name: string, value: unknown): Obj {

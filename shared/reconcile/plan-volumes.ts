@@ -20,7 +20,7 @@ function createBody<T extends Vol>(o: T): T {
 
 function recreateStep(ref: ObjectRef, desired: Vol, live: Vol, diff: ReturnType<typeof diffPv>['immutable'], opts: VolumePlanOptions): VolumeStep {
   const fields = diff.map((d) => d.path).join(', ');
-  // Never with data attached: a Bound volume keeps serving CI jobs; a person decides (facts/k8s-helm.md §2).
+  // Never with data attached: a Bound volume keeps serving CI jobs; a person decides (ADR 0014).
   const blocked =
     phaseOf(live) === 'Bound'
       ? `${ref.kind} is Bound: recreating it would cut running CI jobs off their volume; migrate by hand`
@@ -66,8 +66,9 @@ function planOne(ref: ObjectRef, desired: Vol, live: Vol | undefined, opts: Volu
 }
 
 /**
- * A Released PV whose claimRef names one of our claims with a stale uid never rebinds by itself ("A Released PV does
- * not rebind until an admin clears claimRef", facts/k8s-helm.md §2). Clearing uid/resourceVersion keeps the PV
+ * A Released PV whose claimRef names one of our claims with a stale uid never rebinds by itself: it stays Released
+ * until an administrator reclaims it ("Retain" under "Reclaiming" in
+ * https://kubernetes.io/docs/concepts/storage/persistent-volumes/). Clearing uid/resourceVersion keeps the PV
  * reserved for that same namespace/name, so the recreated claim — and only it — binds again.
  */
 function rebindStep(pv: V1PersistentVolume, claims: ObservedVolumes['pvcs'], declared: Set<string>): VolumeStep | undefined {

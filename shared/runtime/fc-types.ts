@@ -1,5 +1,8 @@
 /**
- * FC 3.0 shapes (facts/alibaba.md §1.2–1.4). The runtime hands `event` over as a Buffer for every trigger.
+ * FC 3.0 shapes (https://www.alibabacloud.com/help/en/functioncompute/fc-3-0/user-guide/http-trigger-invoking-function;
+ * https://www.alibabacloud.com/help/en/functioncompute/fc/user-guide/time-triggers;
+ * https://www.alibabacloud.com/help/en/functioncompute/context). The runtime hands `event` over as a Buffer for every
+ * trigger.
  */
 
 /** HTTP trigger event (built-in runtimes, FC 3.0). Header names keep their case; repeated values are comma-joined. */
@@ -41,7 +44,10 @@ export interface FcCredentials {
   securityToken?: string;
 }
 
-/** The Node.js `context` (facts/alibaba.md §1.4). `credentials` is `{}` when the function has no role. */
+/**
+ * The Node.js `context` (https://www.alibabacloud.com/help/en/functioncompute/context). `credentials` is `{}` when
+ * the function has no role.
+ */
 export interface FcContext {
   requestId: string;
   credentials?: FcCredentials;

@@ -5,7 +5,10 @@ import { actionNames } from '../../functions/ops-worker/actions/index';
 import { listFunctions } from '../../scripts/build';
 import { envRef, loadSYaml, splitCron, withEnvDefaults, type FunctionProps } from './s-yaml';
 
-// Rules from the fc3 schema and FC limits: facts/alibaba.md §1.3 (timers), §1.6 (env), §1.7 (limits, async), §2.
+// Rules from the fc3 schema (https://github.com/devsapp/fc3/blob/6b24adc7/src/schema.json) and FC limits: timers
+// https://www.alibabacloud.com/help/en/functioncompute/fc/user-guide/time-triggers,
+// env https://www.alibabacloud.com/help/en/functioncompute/fc/environment-variables, async retries
+// https://www.alibabacloud.com/help/en/functioncompute/fc/error-handling-1-2.
 const RUNTIMES = ['nodejs20', 'nodejs18', 'nodejs16', 'nodejs14', 'python3.10', 'python3.9', 'go1', 'java11', 'custom', 'custom.debian10', 'custom.debian11', 'custom.debian12', 'custom-container'];
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'];
 /** Config keys a deployment does not set in s.yaml, and why. */

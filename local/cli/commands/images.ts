@@ -69,7 +69,10 @@ function text(d: CiDiscovery): string {
   return lines.join('\n');
 }
 
-/** `images [--json] [--root DIR] FILE...` — image discovery on local CI files (ARCHITECTURE.md "CLI"). Exit 1 if a file had errors. */
+/**
+ * `images [--json] [--root DIR] FILE...` — image discovery on local CI files (README "CLI"). Exit 1 if a file had
+ * errors.
+ */
 export const imagesCommand = defineCommand({
   name: 'images',
   usage: '[--json] [--root DIR] FILE...',

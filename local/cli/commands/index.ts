@@ -14,7 +14,7 @@ export type { CliCommand, CliIo } from '../registry';
 /**
  * CLI command registry: `npm run -s ops -- <command> [...args]`. Each command lives in its own file, is built with
  * `defineCommand` (local/cli/registry.ts: the contract for help, did-you-mean and the target line) and listed here,
- * one line each. Forms are stable (ARCHITECTURE.md "CLI"): images, plan, apply, invoke, backup-script.
+ * one line each. Forms are stable (README "CLI"; test/deploy/readme.test.ts): images, plan, apply, invoke, backup-script.
  */
 export const commands = [
   imagesCommand,

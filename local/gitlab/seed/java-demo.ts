@@ -1,7 +1,8 @@
 import type { SeedProject } from '../types';
 
 /**
- * The seed guide's demo project (/work/shared/seed, section "Demo CI/CD 실행하기", from
+ * The seed guide's demo project (docs/background.md, "The guide this automates", step 6; the guide's section
+ * "Demo CI/CD 실행하기"), from
  * github.com/rnlduaeo/GitlabOnASK java-demo-oct), `.gitlab-ci.yml` verbatim — comments and the odd kaniko
  * `--destination` with a space included, because that is what real repositories contain.
  */

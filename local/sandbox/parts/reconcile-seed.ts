@@ -6,8 +6,9 @@ import { BUNDLED_INFRA } from '#shared/reconcile/bundled-infra';
 
 /**
  * The seed guide's four objects as an operator typed them (nas-pv.yaml, mvn-pv.yaml, nas-pvc.yaml, mvn-pvc.yaml;
- * /work/shared/seed), with the mount-target placeholders filled in. No managed-by label and no reclaim policy: the
- * first reconcile adopts them with a patch, exactly as it would on a cluster set up by hand.
+ * docs/background.md, "The guide this automates", step 2), with the mount-target placeholders filled in. No
+ * managed-by label and no reclaim policy: the first reconcile adopts them with a patch, exactly as it would on a
+ * cluster set up by hand.
  */
 export const SEED_VOLUMES_YAML = ['cache', 'maven']
   .map(
@@ -48,7 +49,10 @@ spec:
   )
   .join('---\n');
 
-/** A release as Helm writes it (facts/k8s-helm.md §3). */
+/**
+ * A release as Helm writes it (`encodeRelease` in
+ * https://github.com/helm/helm/blob/v3.21.4/pkg/storage/driver/util.go).
+ */
 export interface SeedRelease {
   name: string;
   namespace: string;

@@ -1,7 +1,7 @@
 import { AppError } from '#shared/errors/index';
 import type { RoaClient } from './roa-client';
 
-/** CS API version of DescribeClusterUserKubeconfig (facts/alibaba.md §3.3). */
+/** CS API version of DescribeClusterUserKubeconfig (https://help.aliyun.com/document_detail/183915.htm). */
 export const CS_API_VERSION = '2015-12-15';
 
 export interface ClusterKubeconfig {

@@ -2,7 +2,8 @@ import type { CloudCredentials } from '#shared/runtime/index';
 
 /**
  * The slice of @alicloud/pop-core 1.8 we use. Its own typings (`lib/rpc.d.ts`) lack `credentialsProvider` and the
- * ROAClient (facts/alibaba.md §3.3, aliyun/openapi-core-nodejs-sdk#37), so we describe what lib/rpc.js and lib/roa.js do.
+ * ROAClient (https://github.com/aliyun/openapi-core-nodejs-sdk/issues/37), so we describe what lib/rpc.js and
+ * lib/roa.js do.
  */
 export interface PopCoreConfig {
   endpoint: string;
@@ -33,7 +34,7 @@ export function loadPopCore(): Promise<PopCoreModule> {
 }
 
 /**
- * pop-core parses with json-bigint: integers above 2^53 come back as BigNumber objects (facts §3.3). Turn them
+ * pop-core parses with json-bigint: integers above 2^53 come back as BigNumber objects (lib/rpc.js). Turn them
  * into decimal strings and drop the null prototypes so callers get plain JSON.
  */
 export function plainJson(v: unknown): unknown {

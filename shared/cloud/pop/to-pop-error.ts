@@ -2,8 +2,10 @@ import { AppError } from '#shared/errors/index';
 import { scrub } from '#shared/log/index';
 
 /**
- * Codes that say "try again later": throttling and server-side failures (facts/alibaba.md §3.2; DirectMail's
- * InternalServiceError, §4). Everything else (Invalid*, Missing*, Forbidden*, signature) needs a fix, not a retry.
+ * Codes that say "try again later": throttling and server-side failures
+ * (https://help.aliyun.com/document_detail/48054.html; DirectMail's InternalServiceError,
+ * https://help.aliyun.com/zh/direct-mail/api-dm-2015-11-23-errorcodes). Everything else
+ * (Invalid*, Missing*, Forbidden*, signature) needs a fix, not a retry.
  */
 export function isRetryablePopCode(code: string | undefined, httpStatus?: number): boolean {
   if (code && (/^Throttling/.test(code) || ['ServiceUnavailable', 'InternalError', 'InternalServiceError', 'InternalFailure'].includes(code))) return true;

@@ -95,7 +95,8 @@ interface Loose {
 
 /**
  * Build the client on first use (the dynamic import keeps @gitbeaker out of cold starts that never call GitLab).
- * Raw file paths and project paths are passed as-is: gitbeaker's `endpoint` tag URL-encodes them (facts §2.5).
+ * Raw file paths and project paths are passed as-is: gitbeaker's `endpoint` tag URL-encodes them
+ * (https://github.com/jdalrymple/gitbeaker/blob/f185042b/packages/core/src/infrastructure/Utils.ts).
  */
 export async function createGitlabClient(o: { url: string; token: string; timeoutMs: number }): Promise<GitlabClient> {
   const rest = await import('@gitbeaker/rest');

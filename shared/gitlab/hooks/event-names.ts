@@ -1,5 +1,6 @@
 /**
- * The events we recognise, keyed `"<kind>"` or `"<kind>.<action>"` (STYLE.md, after webhooks.js `emitterEventNames`).
+ * The events we recognise, keyed `"<kind>"` or `"<kind>.<action>"` (after `emitterEventNames` in
+ * https://github.com/octokit/webhooks.js/blob/b47e4b00/src/generated/webhook-names.ts).
  * `kind` is a system hook's `event_name` (or `object_kind` for the newer object-style system events) and a project or
  * group hook's `object_kind`. Sources: gitlabhq doc/administration/system_hooks.md @ 017a6c12, gitlabhq doc/user/project/integrations/webhook_events.md @ 88d3e50d.
  * Anything not listed is "unknown": acknowledged with 202 and no action.

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { V1Secret } from '@kubernetes/client-node';
 
-/** The seed's runners.config (shared/seed: helmfile.yaml) trimmed to what matters for images. */
+/** The seed guide's runners.config (its helmfile.yaml; docs/background.md, step 5) trimmed to what matters for images. */
 export const SEED_RUNNER_TOML = `concurrent = 2
 check_interval = 0
 [[runners]]
@@ -13,7 +13,10 @@ check_interval = 0
       "k8s.aliyun.com/eci-image-cache" = "true"
 `;
 
-/** A Helm release Secret as helm stores it (facts/k8s-helm.md §3), with `config` as the user values. */
+/**
+ * A Helm release Secret as helm stores it (`encodeRelease` in
+ * https://github.com/helm/helm/blob/v3.21.4/pkg/storage/driver/util.go), with `config` as the user values.
+ */
 export function helmReleaseSecret(name: string, namespace: string, config: Record<string, unknown>, revision = 1, appVersion = 'v18.9.0'): V1Secret {
   const release = { name, namespace, version: revision, config, info: { status: 'deployed' }, chart: { metadata: { name: 'gitlab-runner', version: '0.86.0', appVersion }, values: { image: { registry: 'registry.gitlab.com', image: 'gitlab-org/gitlab-runner' } } } };
   const helmBytes = Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64'));
