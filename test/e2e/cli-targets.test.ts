@@ -2,20 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '#local/cli/main';
-import type { CliIo } from '#local/cli/commands/index';
 import { sandboxParts } from '#local/sandbox/boot';
 import { createKubePart } from '#local/sandbox/parts/kube-part';
 import { startSandbox, type Started } from '#local/start';
-
-/** `npm run -s ops -- …` in-process with the given shell environment. */
-async function ops(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), stdin: async () => '', env: { LOG_LEVEL: 'error', ...env }, cwd: process.cwd() };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { ops } from './ops-cli';
 
 // One sandbox per file (handlers keep their cold-start config); stopped by the last test to prove the stale path.
 describe('CLI targets against a running sandbox (npm start wiring, random ports)', () => {

@@ -2,21 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '#local/cli/main';
-import type { CliIo } from '#local/cli/commands/index';
 import type { StatusReport } from '#local/cli/status/run-status';
 import { nextFireTimes, parseTimerCron, timerEvent } from '#local/runtime/timers';
 import { sandboxParts } from '#local/sandbox/boot';
 import { createKubePart } from '#local/sandbox/parts/kube-part';
 import { startSandbox, type Started } from '#local/start';
-
-async function ops(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), stdin: async () => '', env: { LOG_LEVEL: 'error', ...env }, cwd: process.cwd() };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { ops } from './ops-cli';
 
 // The runs come from FC's own task records: timer events and webhook hand-offs go through the FC emulator's queue.
 describe('ops status against the sandbox', () => {

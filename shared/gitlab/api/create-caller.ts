@@ -5,12 +5,18 @@ import { createLimiter } from './create-limiter';
 import { hasHttpStatus, retryAfterOf, toGitlabError } from './to-gitlab-error';
 
 export interface CallerOptions {
+  /** Base URL of the instance, e.g. https://gitlab.example.com (no /api/v4). */
   url: string;
   token: string;
+  /** Per-request timeout (GITLAB_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Requests in flight at once (GITLAB_CONCURRENCY). */
   concurrency?: number;
+  /** Attempts per call including the first (default 4). */
   attempts?: number;
+  /** First backoff step in ms (default 200). */
   baseBackoffMs?: number;
+  /** A Retry-After longer than this is not waited for: the call fails (retryable) instead. Default 60 s. */
   maxRetryAfterMs?: number;
   clock?: Clock;
   log?: Logger;

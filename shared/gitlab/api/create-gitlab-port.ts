@@ -1,7 +1,5 @@
 import { registerSecret } from '#shared/log/redact';
-import type { Logger } from '#shared/log/index';
-import type { Clock } from '#shared/runtime/index';
-import { createCaller, orUndefined } from './create-caller';
+import { createCaller, orUndefined, type CallerOptions } from './create-caller';
 import { readCiVariables } from './read-ci-variables';
 import { hasRepository, toProjectInfo, type RawProject } from './to-project-info';
 import type { RawLint } from './gitlab-client';
@@ -12,23 +10,8 @@ import type { GitlabPort, LintResult, PipelineInfo } from './types';
 const STATUS_TEXT_MAX = 255;
 const cut = (s: string): string => (s.length > STATUS_TEXT_MAX ? `${s.slice(0, STATUS_TEXT_MAX - 1)}…` : s);
 
-export interface GitlabPortOptions {
-  /** Base URL of the instance, e.g. https://gitlab.example.com (no /api/v4). */
-  url: string;
-  token: string;
-  /** Per-request timeout (GITLAB_TIMEOUT_MS). */
-  timeoutMs?: number;
-  /** Requests in flight at once (GITLAB_CONCURRENCY). */
-  concurrency?: number;
-  /** Attempts per call including the first (default 4). */
-  attempts?: number;
-  /** First backoff step in ms (default 200). */
-  baseBackoffMs?: number;
-  /** A Retry-After longer than this is not waited for: the call fails (retryable) instead. Default 60 s. */
-  maxRetryAfterMs?: number;
-  clock?: Clock;
-  log?: Logger;
-}
+/** How to reach GitLab: the caller's options (url, token, timeout, concurrency, retries; create-caller.ts). */
+export type GitlabPortOptions = CallerOptions;
 
 /**
  * The GitLab port over @gitbeaker/rest (loaded on first use). Every call is bounded by `concurrency`, retried with
