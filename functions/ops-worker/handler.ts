@@ -46,7 +46,7 @@ export async function handleWorker(event: Buffer | string | object, context: FcC
   const request = boundSource(decoded.request);
   const requestId = context.requestId ?? 'local';
   const log = deps.log.child({ requestId, action: request.action, deliveryId: request.source?.id });
-  const def = findAction(request.action);
+  const def = await findAction(request.action);
   const timeoutMs = (context.function?.timeout ?? 900) * 1000;
   const now = deps.clock.now();
   const credentials = credentialsFrom(context, deps.config.env);

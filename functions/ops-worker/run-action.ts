@@ -1,10 +1,11 @@
 import { AppError, isAppError, toAppError } from '#shared/errors/index';
 import type { ActionContext, ActionDefinition, ActionResult } from './types';
-import { actionNames, actions } from './actions/index';
+import { actionLoaders, actionNames } from './actions/index';
 
 /** Look an action up by name; unknown → UNKNOWN_ACTION listing the known ones. */
-export function findAction(name: string): ActionDefinition<Record<string, unknown>> {
-  const a = actions.find((x) => x.name === name);
+export async function findAction(name: string): Promise<ActionDefinition<Record<string, unknown>>> {
+  const load = Object.hasOwn(actionLoaders, name) ? actionLoaders[name] : undefined;
+  const a = load ? await load() : undefined;
   if (!a) {
     throw new AppError('UNKNOWN_ACTION', `unknown action "${name}"; known actions: ${actionNames().join(', ')}`, {
       status: 400,

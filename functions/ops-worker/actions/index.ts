@@ -1,15 +1,15 @@
 import type { ActionDefinition } from '../types';
-import { backup } from './backup';
-import { ping } from './ping';
-import { prewarm } from './prewarm';
-import { reconcile } from './reconcile';
-import { watchdog } from './watchdog';
 
-/**
- * The action registry. Each feature adds its action here (one import + one entry). Names are unique; the handler
- * rejects anything else with UNKNOWN_ACTION listing these names.
- */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const actions: ReadonlyArray<ActionDefinition<any>> = [ping, prewarm, backup, watchdog, reconcile];
+type Loader = () => Promise<ActionDefinition<any>>;
 
-export const actionNames = (): string[] => actions.map((a) => a.name).sort();
+/** The action registry: name → loader (each action's module graph is evaluated on first use, not at cold start). */
+export const actionLoaders: Readonly<Record<string, Loader>> = {
+  ping: () => import('./ping').then((m) => m.ping),
+  prewarm: () => import('./prewarm').then((m) => m.prewarm),
+  backup: () => import('./backup').then((m) => m.backup),
+  watchdog: () => import('./watchdog').then((m) => m.watchdog),
+  reconcile: () => import('./reconcile').then((m) => m.reconcile),
+};
+
+export const actionNames = (): string[] => Object.keys(actionLoaders).sort();
