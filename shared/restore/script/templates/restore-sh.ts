@@ -285,13 +285,15 @@ if ((rc != 0)) || [[ -z $st || ,$st, == *:down,* ]]; then fail restart_failed "g
 STATE=running
 
 step check
-# Lines ending "... no" are failed checks (lib/system_check); sections in CHECK_IGNORE are left out (the drill never
-# starts Sidekiq). The task's own exit code counts too.
+# A failed check is the line before GitLab's "Try fixing it:" / "Please fix the error above" (lib/system_check/
+# helpers.rb show_error); sections matching CHECK_IGNORE do not count (the drill never starts Sidekiq). The task's
+# exit code counts too.
 rc=0
 bounded gitlab-rake gitlab:check SANITIZE=true >"$WORK/check.out" 2>&1 || rc=$?
 sed 's/\\x1b\\[[0-9;]*m//g' "$WORK/check.out" | awk -v ignore="$CHECK_IGNORE" '
   /^Checking .* \\.\\.\\. *$/ { sec = $0; sub(/^Checking /, "", sec); sub(/ \\.\\.\\. *$/, "", sec); next }
-  / \\.\\.\\. no( |$)/ { if (ignore == "" || sec !~ ignore) print sec ": " $0 }' >"$WORK/check.failed" || true
+  /^  (Try fixing it:|Please fix the error above)/ { if (last != "" && (ignore == "" || sec !~ ignore) && !seen[sec last]++) print sec ": " last; next }
+  /^[^ ]/ { last = $0 }' >"$WORK/check.failed" || true
 cat -- "$WORK/check.out"
 if ((rc != 0)) || [[ -s $WORK/check.failed ]]; then
   DETAIL=$(head -n 5 "$WORK/check.failed" | cut -c1-200 | paste -sd';' -)
