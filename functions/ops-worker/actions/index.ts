@@ -3,6 +3,7 @@ import { backup } from './backup';
 import { ping } from './ping';
 import { prewarm } from './prewarm';
 import { reconcile } from './reconcile';
+import { restore } from './restore';
 import { watchdog } from './watchdog';
 
 /**
@@ -10,6 +11,6 @@ import { watchdog } from './watchdog';
  * rejects anything else with UNKNOWN_ACTION listing these names.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const actions: ReadonlyArray<ActionDefinition<any>> = [ping, prewarm, backup, watchdog, reconcile];
+export const actions: ReadonlyArray<ActionDefinition<any>> = [ping, prewarm, backup, watchdog, reconcile, restore];
 
 export const actionNames = (): string[] => actions.map((a) => a.name).sort();
