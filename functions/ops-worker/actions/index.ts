@@ -4,6 +4,7 @@ import { ping } from './ping';
 import { prewarm } from './prewarm';
 import { reconcile } from './reconcile';
 import { restore } from './restore';
+import { restoreDrill } from './restore-drill';
 import { watchdog } from './watchdog';
 
 /**
@@ -11,6 +12,6 @@ import { watchdog } from './watchdog';
  * rejects anything else with UNKNOWN_ACTION listing these names.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const actions: ReadonlyArray<ActionDefinition<any>> = [ping, prewarm, backup, watchdog, reconcile, restore];
+export const actions: ReadonlyArray<ActionDefinition<any>> = [ping, prewarm, backup, watchdog, reconcile, restore, restoreDrill];
 
 export const actionNames = (): string[] => actions.map((a) => a.name).sort();
