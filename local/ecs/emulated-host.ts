@@ -34,7 +34,7 @@ export interface EmulatedHostOptions {
    * The instance's database, read before every command (the sandbox passes the GitLab emulator's, so a backup holds
    * what the live instance's API shows); absent: the layout's small default.
    */
-  database?: () => EmuDatabase;
+  database?: () => EmuDatabase | undefined;
 }
 
 /** The ossfs line of /etc/fstab. */

@@ -24,7 +24,8 @@ export interface KubeletOptions {
   pullMs?: number;
   /** How often waits are retried: unbound claims, a missing Secret, an image back-off (default 200 ms). */
   retryMs?: number;
-  faults?: () => KubeletFaults;
+  /** Asked each time a pod reaches its image pull (and again on every back-off retry). */
+  faults?: (pod: KubeObject) => KubeletFaults;
   /** Called when a pod's container ended (or its deletion finished one). */
   onPodDone?: (pod: KubeObject) => void;
   scratchParent?: string;
@@ -91,7 +92,7 @@ export function startKubelet(store: KubeStore, o: KubeletOptions): { hooks: Kube
     }
     const c = ((pod.spec as Obj).containers as Array<{ image: string; command?: string[]; args?: string[]; env?: Array<{ name: string; value?: string }> }>)[0]!;
     const version = imageVersion(c.image);
-    const f = o.faults?.() ?? {};
+    const f = o.faults?.(pod) ?? {};
     if (!version || f.imagePull) {
       const ref = `docker.io/${c.image.replace(/^docker\.io\//, '')}`;
       const backoff = tries > 0;
