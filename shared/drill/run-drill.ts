@@ -55,6 +55,8 @@ export interface DrillOptions {
   pollMs?: number;
   cleanupWaitMs?: number;
   graceSeconds?: number;
+  /** Time kept back before the worker's deadline to delete and tell (default cleanupWaitMs + 30 s). */
+  reserveMs?: number;
 }
 
 /** A dry run's answer: what a drill would do now. */
@@ -125,7 +127,7 @@ export async function runDrill(d: DrillDeps, o: DrillOptions): Promise<{ report?
   if (bad) return { report: await tellDrill(d, o, report({ ...base, step: 'preconditions', cause: `${bad.id}: ${bad.detail}`, ...(bad.fix ? { fix: bad.fix } : {}) })) };
 
   // Stop following early enough to delete everything and tell, whichever deadline comes first.
-  const reserve = (o.cleanupWaitMs ?? 90_000) + 30_000;
+  const reserve = o.reserveMs ?? (o.cleanupWaitMs ?? 90_000) + 30_000;
   const until = new Date(Math.min(t0.getTime() + o.timeoutSec * 1000, o.deadline.getTime() - reserve));
   const podSeconds = Math.max(60, Math.floor((until.getTime() - d.clock.now().getTime()) / 1000));
   const spec: DrillSpec = {
