@@ -22,7 +22,6 @@ const docs = parseAllDocuments(readFileSync(join(REPO, 'infra/k8s/rbac.yaml'), '
 const grants = JSON.parse(readFileSync(join(REPO, 'infra/k8s/rbac-grants.json'), 'utf8')) as AckGrant[];
 // Groups and scopes from the table ops doctor asks SelfSubjectAccessReview about (it must equal the port's calls).
 const GROUP: Record<string, string> = Object.fromEntries(KUBE_CALLS.map((c) => [c.resource, c.group]));
-const CLUSTER_SCOPED = new Set(KUBE_CALLS.filter((c) => c.scope === 'cluster').map((c) => c.resource));
 /** The role that grants each scope of KUBE_CALLS. */
 const ROLE = { cluster: 'gitlab-ask-ops', namespaced: 'gitlab-ask-ops-namespaced', drill: 'gitlab-ask-ops-drill' } as const;
 const DRILL_NAMESPACE = loadConfig({}).env.DRILL_NAMESPACE;
