@@ -47,7 +47,7 @@ export async function runStatus(env: Record<string, string | undefined>, cwd: st
     guard('backup', async () => {
       if (!e.OSS_BUCKET) return { available: false as const, reason: 'backup is not configured (OSS_BUCKET)' };
       const oss = ossPortFromConfig({ config, credentials: () => ctx.credentials() });
-      const d = await describeBackups(oss, { ossPrefix: e.OSS_PREFIX, retention: { keepMin: e.BACKUP_KEEP_MIN, keepDays: e.BACKUP_KEEP_DAYS, keepLabelled: e.BACKUP_KEEP_LABELLED, now } });
+      const d = await describeBackups(oss, { ossPrefix: e.OSS_PREFIX, configPrefix: e.BACKUP_CONFIG_PREFIX, retention: { keepMin: e.BACKUP_KEEP_MIN, keepDays: e.BACKUP_KEEP_DAYS, keepLabelled: e.BACKUP_KEEP_LABELLED, now } });
       const verified = d.backups.filter((b) => b.verified);
       const b = verified[0];
       const newest = b ? { name: b.name, createdAt: b.createdAt, ...(b.verifiedAt ? { verifiedAt: b.verifiedAt } : {}), ageHours: hours(b.createdAt, now), sizeBytes: b.sizeBytes } : undefined;
