@@ -33,8 +33,8 @@ export interface HostFaults {
 }
 
 /** Where the `restore-fails` fault strikes (default `restore`: the database dump does not load). */
-export type RestoreFailPoint = 'restore' | 'stop' | 'reconfigure' | 'restart' | 'check' | 'secrets';
-export const RESTORE_FAIL_POINTS: readonly RestoreFailPoint[] = ['restore', 'stop', 'reconfigure', 'restart', 'check', 'secrets'];
+export type RestoreFailPoint = 'restore' | 'stop' | 'reconfigure' | 'restart' | 'check' | 'doctor';
+export const RESTORE_FAIL_POINTS: readonly RestoreFailPoint[] = ['restore', 'stop', 'reconfigure', 'restart', 'check', 'doctor'];
 
 /** The EMU_* variables of a restore fault (shared by the ECS host and the kube emulator's drill pods). */
 export function restoreFaultEnv(f: Pick<HostFaults, 'restoreFails' | 'restoreSeconds'>): Record<string, string> {
@@ -42,7 +42,7 @@ export function restoreFaultEnv(f: Pick<HostFaults, 'restoreFails' | 'restoreSec
   if (f.restoreFails === 'restore') e.EMU_RESTORE_FAIL = '1';
   if (f.restoreFails === 'stop' || f.restoreFails === 'reconfigure' || f.restoreFails === 'restart') e.EMU_CTL_FAIL = f.restoreFails;
   if (f.restoreFails === 'check') e.EMU_CHECK_FAIL = '1';
-  if (f.restoreFails === 'secrets') e.EMU_SECRETS_FAIL = '1';
+  if (f.restoreFails === 'doctor') e.EMU_SECRETS_FAIL = '1';
   if (f.restoreSeconds) e.EMU_RESTORE_SECONDS = String(f.restoreSeconds);
   return e;
 }

@@ -15,7 +15,7 @@ export const nextPatch = (v: string): string => v.replace(/^(\d+\.\d+\.)(\d+)/, 
  * `links.gitlabFaults`, the kube emulator's drill pods (the restore drill). `times` counts restore runs on the host and
  * drill pods that ended.
  * - `restore-fails`: a restore step fails as GitLab's would — `restore` (default: the database dump does not load,
- *   "Restore failed"), `stop`, `reconfigure`, `restart` (gitlab-ctl), `check` (gitlab:check), `secrets`
+ *   "Restore failed"), `stop`, `reconfigure`, `restart` (gitlab-ctl), `check` (gitlab:check), `doctor`
  *   (gitlab:doctor:secrets);
  * - `version-mismatch`: the host runs the next patch release (the restore refuses), and a drill pod's image holds
  *   another GitLab than its tag (gitlab-backup restore says "GitLab version mismatch" and exits 1).

@@ -41,11 +41,11 @@ export function rtoOf(pod: V1Pod, r: RestoreResult): number | null {
 
 /** The restore's own checks from the script's result: its steps, gitlab:check, gitlab:doctor:secrets. */
 function scriptChecks(r: RestoreResult): DrillCheck[] {
-  const order = ['restore', 'check', 'secrets', 'counts'];
+  const order = ['restore', 'check', 'doctor', 'counts'];
   // Which of the three a failed step belongs to: the steps up to restart are "restore".
   const at = r.status === 'ok' ? order.length : Math.max(0, order.indexOf(r.step));
   const state = (i: number): Pick<DrillCheck, 'status'> & { detail?: string } => (i < at ? { status: 'ok' } : i === at ? { status: 'failed', detail: r.message } : { status: 'skipped', detail: 'not reached' });
-  const restoreSteps = SHARED_RESTORE_STEPS.filter((s) => s !== 'check' && s !== 'secrets').join(' → ');
+  const restoreSteps = SHARED_RESTORE_STEPS.filter((s) => s !== 'check' && s !== 'doctor').join(' → ');
   return [
     { id: 'restore', ...state(0), detail: state(0).detail ?? `${restoreSteps} done`, ...(at === 0 ? { detail: `step ${r.step}: ${r.message}` } : {}) },
     { id: 'gitlab:check', ...state(1), detail: state(1).detail ?? 'no failed check (Sidekiq left out: the drill never starts it)' },

@@ -118,7 +118,7 @@ describe('e2e: restore and restore drill in the sandbox (kube with its kubelet, 
     const { code, result } = await invoke<{ status: string; timingsMs: Record<string, number> }>({ action: 'restore', backup: name, confirm: name });
     expect(code, result.summary).toBe(0);
     expect(result.report.status).toBe('restored');
-    expect(Object.keys(result.report.timingsMs)).toContain('secrets');
+    expect(Object.keys(result.report.timingsMs)).toContain('doctor');
     expect((await outbox()).slice(before).map((m) => m.subject)).toEqual([expect.stringMatching(/✅ OK restore /)]);
   });
 

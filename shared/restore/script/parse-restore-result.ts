@@ -5,11 +5,11 @@ import { setupZod } from '#shared/config/setup-zod';
 export const RESTORE_RESULT_MARKER = 'GITLAB_RESTORE_RESULT ';
 
 /** Steps of the host restore, in run order (`done` when all succeeded). */
-export const HOST_RESTORE_STEPS = ['params', 'lock', 'log', 'mount', 'version', 'space', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'secrets', 'done'] as const;
+export const HOST_RESTORE_STEPS = ['params', 'lock', 'log', 'mount', 'version', 'space', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'doctor', 'done'] as const;
 /** Steps of the drill pod's script, in run order: its own prepare and boot, the shared steps, the counts. */
-export const DRILL_STEPS = ['params', 'prepare', 'boot', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'secrets', 'counts', 'done'] as const;
+export const DRILL_STEPS = ['params', 'prepare', 'boot', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'doctor', 'counts', 'done'] as const;
 /** The steps both scripts share (one template, shared/restore/script/templates/restore-steps.sh). */
-export const SHARED_RESTORE_STEPS = ['fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'secrets'] as const;
+export const SHARED_RESTORE_STEPS = ['fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'doctor'] as const;
 
 /**
  * Where services stand when the script ends (docs/operations.md "Restore"): `unchanged` (failed before anything was

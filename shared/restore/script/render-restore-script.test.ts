@@ -27,7 +27,7 @@ describe('renderRestoreScript', () => {
     expect(s).not.toContain('COUNTS_RB');
   });
 
-  it('one template of steps: the host and the drill script share every step from fetch to secrets, verbatim', () => {
+  it('one template of steps: the host and the drill script share every step from fetch to doctor, verbatim', () => {
     const host = renderRestoreScript(restoreScriptConfigFromEnv(env, run), { comments: true });
     const drill = renderRestoreScript(drillScriptConfig({ ...run, timeoutSec: 3600, sampleRepos: 3 }), { comments: true });
     const shared = readFileSync(new URL('./templates/restore-steps.sh', import.meta.url), 'utf8');

@@ -45,7 +45,7 @@ function stripComments(script: string): string {
 
 /**
  * The script a restore runs: on the GitLab host (`mode: host`, sent with RunCommand: lock → log → mount → version →
- * space → fetch → stop → restore → config → reconfigure → restart → check → secrets) or as the drill pod's command
+ * space → fetch → stop → restore → config → reconfigure → restart → check → doctor) or as the drill pod's command
  * (`mode: drill`: prepare → boot → the same steps from fetch → counts). The last stdout line is
  * `GITLAB_RESTORE_RESULT {json}` (parseRestoreResult). `npm run -s ops -- restore-script` prints the host one.
  * @example const script = renderRestoreScript(restoreScriptConfigFromEnv(env, { backupName, expectVersion: '17.5.1-ee' }));

@@ -26,7 +26,7 @@ describe('restore drill against the OSS, ECS, Kubernetes (kubelet), GitLab and D
     expect(r.counts).toMatchObject({ projects: { restored: 3, live: 3 }, groups: { restored: 2, live: 2 }, users: { restored: expect.any(Number) } });
     expect(r.counts!.users.restored).toBe(r.counts!.users.live);
     expect(r.counts!.repositories.every((x) => x.status === 'ok' && x.restored === x.live)).toBe(true);
-    expect(Object.keys(r.timingsMs!)).toEqual(['params', 'prepare', 'boot', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'secrets', 'counts']);
+    expect(Object.keys(r.timingsMs!)).toEqual(['params', 'prepare', 'boot', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'doctor', 'counts']);
     expect(r.stored).toBe(`${prefixOf(bed.host)}verified/${name}.drill.json`);
     expect(JSON.parse(readFileSync(join(bed.oss.bucketDir(BUCKET), r.stored!), 'utf8'))).toMatchObject({ result: 'passed', rtoSeconds: r.rtoSeconds });
     expect(bed.dm.outbox.at(-1)!.subject).toMatch(/^✅ OK restore-drill .*: restorable, RTO /);

@@ -35,7 +35,7 @@ describe('restore script on an emulated GitLab host (Cloud Assistant RunCommand)
     // Our copy in backup_path is gone; the log names the steps.
     expect(existsSync(host.path(`/var/opt/gitlab/backups/${name}_gitlab_backup.tar`))).toBe(false);
     const log = readFileSync(host.path(`/var/log/gitlab-ask-ops/restore-${name}.log`), 'utf8');
-    for (const s of ['fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'secrets']) expect(log).toContain(`[${s}] step ${s}`);
+    for (const s of ['fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'doctor']) expect(log).toContain(`[${s}] step ${s}`);
     expect(log).toContain('Restore task is done.');
   });
 
@@ -51,7 +51,7 @@ describe('restore script on an emulated GitLab host (Cloud Assistant RunCommand)
     { step: 'reconfigure', error: 'reconfigure_failed', state: 'stopped', make: (h) => void (h.faults.restoreFails = 'reconfigure') },
     { step: 'restart', error: 'restart_failed', state: 'stopped', make: (h) => void (h.faults.restoreFails = 'restart') },
     { step: 'check', error: 'check_failed', state: 'running', make: (h) => void (h.faults.restoreFails = 'check') },
-    { step: 'secrets', error: 'secrets_failed', state: 'running', make: (h) => void (h.faults.restoreFails = 'secrets') },
+    { step: 'doctor', error: 'secrets_failed', state: 'running', make: (h) => void (h.faults.restoreFails = 'doctor') },
   ];
   it.each(failures)('a failure at $step names the step, stops there and leaves the services $state', async (f) => {
     const host = addHost(bed);
@@ -69,7 +69,7 @@ describe('restore script on an emulated GitLab host (Cloud Assistant RunCommand)
     else if (host.isMounted() || f.step !== 'mount') expect(services).toMatch(/puma:run.*sidekiq:run/);
     // Nothing of ours stays in backup_path, whatever failed.
     expect(existsSync(host.path(`/var/opt/gitlab/backups/${b.name}_gitlab_backup.tar`))).toBe(false);
-    if (['check', 'secrets'].includes(f.step)) expect(r.result!.message).toMatch(/gitlab:(check|doctor:secrets)/);
+    if (['check', 'doctor'].includes(f.step)) expect(r.result!.message).toMatch(/gitlab:(check|doctor:secrets)/);
   });
 
   it('a restore while a backup holds the lock is refused at lock (exit 75); nothing is stopped', async () => {

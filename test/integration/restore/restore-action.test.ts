@@ -98,7 +98,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
     const runKey = `request/restore-${name}`;
     const r = await bed.restore(host, { backup: name, confirm: name, runKey });
     expect(r, r.cause).toMatchObject({ status: 'restored', state: 'running', attached: false });
-    expect(Object.keys(r.timingsMs!)).toEqual(['params', 'lock', 'log', 'mount', 'version', 'space', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'secrets']);
+    expect(Object.keys(r.timingsMs!)).toEqual(['params', 'lock', 'log', 'mount', 'version', 'space', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'doctor']);
     expect(r.preconditions.map((c) => c.status)).toEqual(Array(7).fill('ok'));
     expect(bed.dm.outbox.at(-1)!.subject).toMatch(new RegExp(`^✅ OK restore \\S*${name.slice(-12)}: restored onto ${host.instanceId}`));
     const again = await bed.restore(host, { backup: name, confirm: name, runKey });

@@ -83,15 +83,15 @@ if ((rc != 0)) || [[ -s $WORK/check.failed ]]; then
   fail check_failed "gitlab-rake gitlab:check exited with $rc${DETAIL:+; failed: $DETAIL}"
 fi
 
-step secrets
+step doctor
 # gitlab:doctor:secrets logs "Total: N row(s) affected": rows whose encrypted values the restored secrets cannot
 # decrypt (lib/gitlab/doctor/secrets.rb).
 rc=0
-bounded gitlab-rake gitlab:doctor:secrets >"$WORK/secrets.out" 2>&1 || rc=$?
-cat -- "$WORK/secrets.out"
-rows=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/secrets.out" | sed -nE 's/.*Total: ([0-9]+) row\(s\) affected.*/\1/p' | tail -n 1)
+bounded gitlab-rake gitlab:doctor:secrets >"$WORK/doctor.out" 2>&1 || rc=$?
+cat -- "$WORK/doctor.out"
+rows=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/doctor.out" | sed -nE 's/.*Total: ([0-9]+) row\(s\) affected.*/\1/p' | tail -n 1)
 if ((rc != 0)) || [[ -z $rows ]] || ((rows > 0)); then
-  DETAIL=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/secrets.out" | grep -E 'failures: [1-9]|Error' | head -n 3 | cut -c1-200 | paste -sd';' -) || true
+  DETAIL=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/doctor.out" | grep -E 'failures: [1-9]|Error' | head -n 3 | cut -c1-200 | paste -sd';' -) || true
   fail secrets_failed "gitlab:doctor:secrets exited with $rc, ${rows:-no} row(s) the restored secrets cannot decrypt${DETAIL:+: $DETAIL}"
 fi
 log "restored $BACKUP_NAME: checks passed"
