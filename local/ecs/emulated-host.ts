@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { emuDatabaseTsv, type EmuDatabase } from './emu-database';
 import { faultEnv, type HostFaults } from './host-faults-types';
 import { layOutHost } from './host-layout';
 import { killAll, processesWithEnv } from './process-tree';
@@ -29,6 +30,11 @@ export interface EmulatedHostOptions {
   fstab?: false | FstabEntry;
   /** Where to create the scratch root (default: a new dir under the OS temp dir). */
   scratchParent?: string;
+  /**
+   * The instance's database, read before every command (the sandbox passes the GitLab emulator's, so a backup holds
+   * what the live instance's API shows); absent: the layout's small default.
+   */
+  database?: () => EmuDatabase | undefined;
 }
 
 /** The ossfs line of /etc/fstab. */
@@ -102,6 +108,23 @@ export class EmulatedHost {
     if (!state.mounted) return;
     const o = [URL_OPT, ...(state.allowOther === false ? [] : ['allow_other']), ...(state.options ?? [])];
     this.sh('ossfs', [this.bucket, this.path(this.mountDir), `-o${o.join(',')}`]);
+  }
+
+  /** Write the database the stand-ins dump and count (`database` option), before a command runs. */
+  syncDatabase(): void {
+    const db = this.opts.database?.();
+    if (db) writeFileSync(this.path('/var/opt/gitlab/.emu/db.tsv'), emuDatabaseTsv(db));
+  }
+
+  /** The installed GitLab (Gitlab::VERSION and version-manifest.txt), e.g. `17.5.1-ee`: what a package upgrade changes. */
+  get version(): string {
+    return readFileSync(this.path('/opt/gitlab/embedded/service/gitlab-rails/VERSION'), 'utf8').trim();
+  }
+
+  set version(v: string) {
+    const [num, edition] = v.split('-');
+    writeFileSync(this.path('/opt/gitlab/embedded/service/gitlab-rails/VERSION'), `${v}\n`);
+    writeFileSync(this.path('/opt/gitlab/version-manifest.txt'), `gitlab-${edition === 'ee' ? 'ee' : 'ce'} ${num}\n\ncomponent version\n`);
   }
 
   /** Leave the mount in the table but make it unreachable, as a crashed ossfs does (ENOTCONN on access). */

@@ -26,6 +26,25 @@ export interface HostFaults {
   agentNotRunning?: boolean;
   /** The command cannot be delivered: InvocationStatus Aborted, ErrorCode DeliveryTimeout. */
   deliveryTimeout?: boolean;
+  /** Where a restore fails: GitLab's restore, a gitlab-ctl subcommand, gitlab:check or gitlab:doctor:secrets. */
+  restoreFails?: RestoreFailPoint;
+  /** `gitlab-backup restore` takes this long. */
+  restoreSeconds?: number;
+}
+
+/** Where the `restore-fails` fault strikes (default `restore`: the database dump does not load). */
+export type RestoreFailPoint = 'restore' | 'stop' | 'reconfigure' | 'restart' | 'check' | 'doctor';
+export const RESTORE_FAIL_POINTS: readonly RestoreFailPoint[] = ['restore', 'stop', 'reconfigure', 'restart', 'check', 'doctor'];
+
+/** The EMU_* variables of a restore fault (shared by the ECS host and the kube emulator's drill pods). */
+export function restoreFaultEnv(f: Pick<HostFaults, 'restoreFails' | 'restoreSeconds'>): Record<string, string> {
+  const e: Record<string, string> = {};
+  if (f.restoreFails === 'restore') e.EMU_RESTORE_FAIL = '1';
+  if (f.restoreFails === 'stop' || f.restoreFails === 'reconfigure' || f.restoreFails === 'restart') e.EMU_CTL_FAIL = f.restoreFails;
+  if (f.restoreFails === 'check') e.EMU_CHECK_FAIL = '1';
+  if (f.restoreFails === 'doctor') e.EMU_SECRETS_FAIL = '1';
+  if (f.restoreSeconds) e.EMU_RESTORE_SECONDS = String(f.restoreSeconds);
+  return e;
 }
 
 /** The EMU_* environment of the stand-ins for a host's faults. */
@@ -42,5 +61,5 @@ export function faultEnv(f: HostFaults): Record<string, string> {
   if (f.diskFreeKiB !== undefined) e.EMU_DF_AVAIL_KB = String(f.diskFreeKiB);
   if (f.copyFails) e.EMU_COPY_FAIL = f.copyFails;
   if (f.mountFails) e.EMU_MOUNT_FAIL = f.mountFails;
-  return e;
+  return { ...e, ...restoreFaultEnv(f) };
 }

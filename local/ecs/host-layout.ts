@@ -1,8 +1,27 @@
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_EMU_DATABASE, emuDatabaseTsv } from './emu-database';
 
-const STANDINS = fileURLToPath(new URL('./standins/', import.meta.url));
+/** The stand-in commands, copied into every emulated GitLab machine (hosts and drill pods). */
+export const STANDINS = fileURLToPath(new URL('./standins/', import.meta.url));
+/** The services an Omnibus instance runs (gitlab-ctl status). */
+export const OMNIBUS_SERVICES = ['gitaly', 'gitlab-workhorse', 'logrotate', 'nginx', 'postgresql', 'puma', 'redis', 'sidekiq'];
+
+/** Copy the stand-ins into `bin` and Omnibus' embedded bin dir (chpst, runsvdir-start) of a machine's root. */
+export function installStandins(path: (p: string) => string, bin: string): void {
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(path('/opt/gitlab/embedded/bin'), { recursive: true });
+  // Copy rather than point PATH at the repo: the exec bit survives any checkout, and tests cannot edit the originals.
+  for (const f of readdirSync(STANDINS)) {
+    copyFileSync(join(STANDINS, f), join(bin, f));
+    chmodSync(join(bin, f), f.startsWith('_') ? 0o644 : 0o755);
+  }
+  for (const f of ['chpst', 'runsvdir-start', '_lib.sh']) {
+    copyFileSync(join(STANDINS, f), path(`/opt/gitlab/embedded/bin/${f}`));
+    chmodSync(path(`/opt/gitlab/embedded/bin/${f}`), f.startsWith('_') ? 0o644 : 0o755);
+  }
+}
 
 /** What a fresh emulated GitLab host holds (host paths; `path` maps them into the scratch root). */
 export interface HostLayout {
@@ -26,15 +45,7 @@ export function layOutHost(l: HostLayout): void {
   for (const d of ['/etc/gitlab/ssl', '/etc/gitlab/trusted-certs', '/etc/ssh', '/opt/gitlab/etc', '/opt/gitlab/embedded/bin', '/opt/gitlab/embedded/service/gitlab-rails/tmp', '/proc', '/root', '/tmp', '/run/lock', '/var/log/gitlab/gitlab-rails', '/.emu/oss', l.backupPath, l.mountDir]) {
     mkdirSync(p(d), { recursive: true });
   }
-  mkdirSync(l.bin, { recursive: true });
-  // Copy rather than point PATH at the repo: the exec bit survives any checkout, and tests cannot edit the originals.
-  for (const f of readdirSync(STANDINS)) {
-    copyFileSync(join(STANDINS, f), join(l.bin, f));
-    chmodSync(join(l.bin, f), f.startsWith('_') ? 0o644 : 0o755);
-  }
-  copyFileSync(join(STANDINS, 'chpst'), p('/opt/gitlab/embedded/bin/chpst'));
-  copyFileSync(join(STANDINS, '_lib.sh'), p('/opt/gitlab/embedded/bin/_lib.sh'));
-  chmodSync(p('/opt/gitlab/embedded/bin/chpst'), 0o755);
+  installStandins(p, l.bin);
   symlinkSync(l.mountBackingDir, p(`/.emu/oss/${l.bucket}`));
   writeFileSync(p('/etc/gitlab/gitlab.rb'), `external_url 'https://gitlab.example.com'\ngitlab_rails['backup_path'] = "${l.backupPath}"\ngitlab_rails['manage_backup_path'] = true\n`, { mode: 0o600 });
   writeFileSync(p('/etc/gitlab/gitlab-secrets.json'), JSON.stringify({ gitlab_rails: { secret_key_base: 'emulated-secret-key-base', db_key_base: 'emulated-db-key-base' } }), { mode: 0o600 });
@@ -55,4 +66,9 @@ export function layOutHost(l: HostLayout): void {
   // on the mount (direct mode) is whatever the mount shows: made by root.
   chmodSync(p(l.backupPath), 0o700);
   writeFileSync(p('/.emu/owners'), l.backupPath.startsWith(`${l.mountDir}/`) ? '' : `${l.backupPath}\tgit:git\t0\n`);
+  // A running instance: every Omnibus service up, and its database (the sandbox replaces it with the live GitLab's).
+  mkdirSync(p('/.emu/services'), { recursive: true });
+  for (const svc of OMNIBUS_SERVICES) writeFileSync(p(`/.emu/services/${svc}`), 'run\n');
+  mkdirSync(p('/var/opt/gitlab/.emu'), { recursive: true });
+  writeFileSync(p('/var/opt/gitlab/.emu/db.tsv'), emuDatabaseTsv(DEFAULT_EMU_DATABASE));
 }

@@ -113,6 +113,7 @@ export function runInvocation(inv: Invocation, host: EmulatedHost, timing: Agent
     // Named as the agent names it (`<CommandName>-<taskId>.sh`, agent/taskengine/host/processor.go Prepare).
     const file = join(dir, `${inv.name ? `${inv.name}-` : ''}${inv.invokeId}.sh`);
     writeFileSync(file, inv.commandContent, { mode: 0o700 });
+    host.syncDatabase();
     const cwd = host.path(inv.workingDir);
     mkdirSync(cwd, { recursive: true });
     const child = spawn('bash', [file], { cwd, env: host.env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

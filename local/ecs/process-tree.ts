@@ -60,6 +60,21 @@ export function processesWithEnv(key: string, value: string): number[] {
   return out;
 }
 
+/** Processes whose `KEY` starts with `prefix` (every emulated pod's processes: GITLAB_ASK_OPS_ROOT=<tmp>/pod-…). */
+export function processesWithEnvPrefix(key: string, prefix: string): number[] {
+  const want = `${key}=${prefix}`;
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').some((e) => e.startsWith(want))) out.push(Number(name));
+    } catch {
+      // Exited, or not ours to read.
+    }
+  }
+  return out;
+}
+
 /** SIGKILL each pid (the emulated instance powering off). */
 export function killAll(pids: readonly number[]): void {
   for (const p of pids) send(p, 'SIGKILL');

@@ -88,6 +88,13 @@ export class TokenRegistry {
     };
   }
 
+  /** The users and bots the tokens act as, one each (the instance's users table, as far as the emulator has one). */
+  principals(): Principal[] {
+    const by = new Map<number, Principal>();
+    for (const r of this.byToken.values()) by.set(r.who.userId, r.who);
+    return [...by.values()];
+  }
+
   /** `GET /personal_access_tokens/self` (API::Entities::PersonalAccessToken). */
   static selfJson(rec: TokenRecord): Record<string, unknown> {
     const expired = rec.expiresAt !== null && Date.parse(`${rec.expiresAt}T00:00:00Z`) <= Date.now();

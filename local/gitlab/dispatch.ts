@@ -3,6 +3,7 @@ import { sendJson } from '#local/sandbox/http-util';
 import { routeScopesOf, type TokenRegistry } from './auth';
 import { toApiRequest } from './http-support';
 import { routeCi, type CiContext } from './routes-ci';
+import { routeInstance } from './routes-instance';
 import { routeRefs } from './routes-refs';
 import { routeRepo } from './routes-repo';
 import { routeStatuses, type StatusContext } from './routes-statuses';
@@ -21,6 +22,6 @@ export async function dispatch(req: IncomingMessage, res: ServerResponse, base: 
   const auth = ctx.tokens.authenticate(req.headers, r.query, routeScopesOf(r.segs), r.method);
   if (!auth.ok) return sendJson(res, auth.status, auth.body, auth.headers);
   if (auth.rec) r.who = auth.rec.who;
-  if (routeTemplates(r, ctx) || routeUser(r, ctx, auth.rec) || routeRepo(r, ctx) || routeRefs(r, ctx) || (await routeCi(r, ctx)) || (await routeStatuses(r, ctx))) return;
+  if (routeTemplates(r, ctx) || routeInstance(r, ctx) || routeUser(r, ctx, auth.rec) || routeRepo(r, ctx) || routeRefs(r, ctx) || (await routeCi(r, ctx)) || (await routeStatuses(r, ctx))) return;
   sendJson(res, 404, { error: '404 Not Found' });
 }

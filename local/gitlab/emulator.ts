@@ -6,6 +6,8 @@ import { CommitStatuses } from './commit-statuses';
 import { dispatch, type DispatchContext } from './dispatch';
 import { HookFanout } from './hook-fanout';
 import { HookSender } from './hook-sender';
+import { instanceDatabase } from './instance-database';
+import type { EmuDatabase } from '#local/ecs/emu-database';
 import { RateLimiter } from './http-support';
 import { MergeRequests, type MergeRequest, type MergeRequestInput } from './merge-requests';
 import { Pipelines } from './pipelines';
@@ -96,6 +98,8 @@ export interface GitlabEmulator {
   requests(): Array<{ method: string; path: string }>;
   /** Most requests ever in flight at once (asserts a client's concurrency bound). */
   peakInFlight(): number;
+  /** The instance's database as an emulated GitLab host dumps it into a backup (local/gitlab/instance-database.ts). */
+  database(): EmuDatabase;
 }
 
 /**
@@ -172,6 +176,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
     mintToken: (seed) => tokens.add({ ...seed, token: seed.token ?? `glpat-${randomBytes(10).toString('hex')}` }).token,
     requests: () => [...seen],
     peakInFlight: () => peak,
+    database: () => instanceDatabase(store, tokens),
     async close() {
       pipelines.close();
       await server.close();

@@ -67,6 +67,12 @@ export function routeRefs(r: ApiRequest, ctx: ApiContext): boolean {
     const rel = p && p.releases.includes(m.tag!) ? releaseJson(p, m.tag!, r.base) : undefined;
     if (p && !rel) apiError(r.res, 404, '404 Not Found');
     else if (rel) sendJson(r.res, 200, rel);
+  } else if ((m = matchPath(r.segs, 'projects/:id/repository/commits/:sha'))) {
+    // lib/api/commits.rb: `authorize_read_code!`; an unknown sha or ref is 404 "Commit Not Found".
+    const p = projectOr404(r, ctx, m.id!, 'download_code');
+    const c = p ? (p.commits.get(m.sha!) ?? ctx.store.resolveRef(p, m.sha!)) : undefined;
+    if (p && !c) apiError(r.res, 404, '404 Commit Not Found');
+    else if (c) sendJson(r.res, 200, { ...commitJson(c), web_url: `${r.base}/${p!.path_with_namespace}/-/commit/${c.id}` });
   } else if ((m = matchPath(r.segs, 'projects/:id/repository/tree'))) {
     const p = projectOr404(r, ctx, m.id!, 'download_code');
     if (p) tree(r, ctx, p);

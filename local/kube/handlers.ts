@@ -25,10 +25,12 @@ export interface ResourceRequest extends Target {
   user?: KubeUser;
 }
 
-/** Status code and JSON body of a response. */
+/** Status code and JSON body of a response (or plain text: pods/log). */
 export interface Reply {
   status: number;
   body: unknown;
+  /** Sent as text/plain instead of `body` (a container's log). */
+  text?: string;
   /** `Warning` response headers (unknown fields under fieldValidation=Warn). */
   warnings?: string[];
 }
@@ -138,6 +140,7 @@ export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
     return { status: 201, body: selfSubjectAccessReview(store, r.user ?? { name: 'system:anonymous', groups: [] }, parseBody(r)) };
   }
   const old = r.name ? store.get(t.plural, r.name, r.namespace) : undefined;
+  if (r.sub === 'log' && t.plural === 'pods' && r.method === 'GET') return podLog(store, r, old);
   if (r.sub && r.sub !== 'status') throw notFound(t, r.name ?? '');
   switch (r.method) {
     case 'GET': {
@@ -170,6 +173,11 @@ export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
       if (!r.name) return deleteCollection(store, r, dryRun);
       if (!old) throw notFound(t, r.name);
       if (dryRun) return { status: 200, body: old };
+      if (t.plural === 'pods' && store.kubelet) {
+        // A running pod is deleted gracefully: marked, its containers stopped, then removed (the kubelet's part).
+        const marked = store.kubelet.terminate(old, graceOf(r, old));
+        if (marked) return { status: 200, body: marked };
+      }
       if (t.plural === 'namespaces') for (const nt of store.types().filter((x) => x.namespaced)) for (const o of store.list(nt.plural, r.name)) store.delete(nt.plural, o.metadata.name, r.name);
       // Finalizers (kubernetes.io/pv-protection, …) keep the object, marked, until their controller lets go.
       const { gone: removed, object: gone } = t.plural === 'namespaces' ? { gone: true, object: store.delete(t.plural, r.name)! } : deleteOrMark(store, t, old);
@@ -181,4 +189,32 @@ export function handleResource(store: KubeStore, r: ResourceRequest): Reply {
     default:
       throw methodNotAllowed();
   }
+}
+
+/** The grace period of a pod deletion: `?gracePeriodSeconds`, the DeleteOptions body's, else the pod's own (default 30). */
+function graceOf(r: ResourceRequest, pod: KubeObject): number {
+  const q = r.query.get('gracePeriodSeconds');
+  let body: { gracePeriodSeconds?: number } = {};
+  try {
+    body = r.body.length ? (JSON.parse(r.body.toString('utf8')) as { gracePeriodSeconds?: number }) : {};
+  } catch {
+    // Not JSON (kubectl sends JSON DeleteOptions): the pod's own grace period applies.
+  }
+  const v = q !== null ? Number(q) : body.gracePeriodSeconds ?? Number((pod.spec as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ?? 30);
+  return Number.isFinite(v) && v >= 0 ? v : 30;
+}
+
+/**
+ * `GET pods/<name>/log` (the kubelet's, through the apiserver): text/plain, `tailLines` and `limitBytes` honoured;
+ * 400 while the container has not started ("is waiting to start"), as the apiserver relays it.
+ */
+function podLog(store: KubeStore, r: ResourceRequest, pod: KubeObject | undefined): Reply {
+  if (!pod) throw notFound(r.type, r.name ?? '');
+  const num = (k: string): number | undefined => (r.query.get(k) !== null && Number.isFinite(Number(r.query.get(k))) ? Number(r.query.get(k)) : undefined);
+  const tailLines = num('tailLines');
+  const limitBytes = num('limitBytes');
+  const out = store.kubelet?.logs(pod.metadata.namespace ?? 'default', pod.metadata.name, { ...(tailLines !== undefined ? { tailLines } : {}), ...(limitBytes !== undefined ? { limitBytes } : {}) });
+  if (!out) throw badRequest(`container "${String(((pod.spec as { containers?: Array<{ name: string }> } | undefined)?.containers?.[0]?.name) ?? 'unknown')}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`);
+  if ('status' in out) throw new StatusError(out.status, 'BadRequest', out.message);
+  return { status: 200, body: undefined, text: out.text };
 }

@@ -3,6 +3,7 @@ import { Faults } from '#local/sandbox/faults';
 import { listen, readBody, sendJson } from '#local/sandbox/http-util';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
 import { startEciController, type EciOptions } from './eci-controller';
+import { startKubelet, type KubeletOptions } from './kubelet/kubelet';
 import { handleResource } from './handlers';
 import { openapi } from './openapi';
 import { allowedBy, forbidden, type Attributes, type KubeUser } from './rbac';
@@ -30,6 +31,8 @@ export interface KubeEmulatorOptions {
   binder?: boolean;
   /** The binder and protection controllers: on/off and their asynchronous delay. */
   volumes?: Omit<VolumeControllerOptions, 'binder'>;
+  /** Run pods (created without a nodeName) on the virtual node's kubelet: the restore drill's pod (kubelet/kubelet.ts). */
+  kubelet?: KubeletOptions;
   /**
    * Serve https with a self-signed certificate (kubeconfig keeps insecure-skip-tls-verify). Needed for kubectl and
    * helm, which send the bearer token only over TLS; client-node works either way.
@@ -97,6 +100,8 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
   const calls: Record<string, number> = {};
   const stopEci = startEciController(store, opts.eci);
   const stopVolumes = startVolumeControllers(store, { ...opts.volumes, ...(opts.binder === false ? { binder: false } : {}) });
+  const kubelet = opts.kubelet ? startKubelet(store, opts.kubelet) : undefined;
+  if (kubelet) store.kubelet = kubelet.hooks;
   const users = new Map<string, KubeUser>([[token, { name: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] }]]);
   for (const u of opts.users ?? []) users.set(u.token, { name: u.name, groups: [...(u.groups ?? []), 'system:authenticated'] });
   let hostPort = '';
@@ -128,6 +133,11 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       const out = handleResource(store, rr);
       // The apiserver's RFC 7234 warning form; kubectl prints each as "Warning: <text>".
       if (out.warnings?.length) res.setHeader('Warning', out.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+      if (out.text !== undefined) {
+        res.writeHead(out.status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(out.text) });
+        res.end(out.text);
+        return;
+      }
       sendJson(res, out.status, out.body);
     } catch (e) {
       if (e instanceof StatusError) return sendJson(res, e.code, e.toStatus());
@@ -157,6 +167,7 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
     close: async () => {
       stopEci();
       stopVolumes();
+      kubelet?.stop();
       await l.close();
     },
   };

@@ -8,8 +8,8 @@ import type { KubeObject, KubeStore } from './store';
  * object is not in use —
  * - a PV is in use while `status.phase` is Bound (isBeingUsed);
  * - a PVC is in use while a scheduled pod (spec.nodeName set) of its namespace names it in
- *   `spec.volumes[].persistentVolumeClaim.claimName` (podUsesPVC). The emulator stores pods, it does not run them;
- *   tests and the sandbox create the pods that would use a claim.
+ *   `spec.volumes[].persistentVolumeClaim.claimName` (podUsesPVC). Pods are only stored unless the kubelet
+ *   (./kubelet/kubelet.ts, ADR 0026) runs them; tests and the sandbox create the pods that would use a claim.
  * One pass over the store; the scheduler in ./volume-controllers.ts runs it after changes.
  */
 type Obj = Record<string, unknown>;

@@ -52,7 +52,8 @@ export const BUILTIN_TYPES: ResourceType[] = [
   core('Secret', 'secrets', true, [], false),
   core('ConfigMap', 'configmaps', true, ['cm'], false),
   core('Event', 'events', true, ['ev'], false),
-  // Pods are stored, not run: the PVC protection controller asks which pods use a claim (ECI runs them for real).
+  // Pods are stored (the PVC protection controller asks which pods use a claim) and run by the kubelet when one is
+  // attached (./kubelet/kubelet.ts, ADR 0026: the restore drill's pods).
   { ...core('Pod', 'pods', true, ['po'], true), categories: ['all'] },
   inGroup('storage.k8s.io', core('StorageClass', 'storageclasses', false, ['sc'], false)),
   inGroup('rbac.authorization.k8s.io', core('Role', 'roles', true, [], false)),

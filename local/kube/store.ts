@@ -3,6 +3,7 @@ import { IMAGECACHE_CRD } from './imagecache-crd';
 import { BUILTIN_TYPES, typesFromCrd, type ResourceType } from './resources';
 import { roundTrip } from './api-shapes';
 import { clone } from './patch';
+import type { KubeletHooks } from './kubelet/kubelet';
 
 /** A stored Kubernetes object (plain JSON). */
 export type KubeObject = Record<string, unknown> & {
@@ -35,6 +36,8 @@ export class KubeStore {
   historySize = 5_000;
   /** Clock for timestamps (tests may pin it). */
   now: () => Date = () => new Date();
+  /** The kubelet, when the emulator runs pods (pods/log, graceful pod deletion): kubelet/kubelet.ts. */
+  kubelet?: KubeletHooks;
 
   constructor() {
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {

@@ -1,5 +1,6 @@
 import type { ResourceType } from './resources';
 import type { KubeObject } from './store';
+import { podReady, podStatusWord } from './kubelet/pod-status';
 
 type Obj = Record<string, unknown>;
 type Col = { name: string; type: string; format?: string; description?: string; priority?: number };
@@ -56,7 +57,8 @@ const BUILTIN: Record<string, [Col[], Cells]> = {
       return [`${o.metadata.name}${dflt ? ' (default)' : ''}`, str(o.provisioner), str(o.reclaimPolicy ?? 'Delete'), str(o.volumeBindingMode ?? 'Immediate'), String(o.allowVolumeExpansion ?? false), age(o, now)];
     },
   ],
-  pods: [[nameCol, c('Ready'), c('Status'), c('Restarts'), ageCol], (o, now) => [o.metadata.name, '0/0', str(get(o, 'status.phase') ?? 'Pending') || 'Pending', 0, age(o, now)]],
+  // printPod: READY as ready/total containers, STATUS the container's waiting or terminated reason over the phase.
+  pods: [[nameCol, c('Ready'), c('Status'), c('Restarts'), ageCol], (o, now) => [o.metadata.name, podReady(o), podStatusWord(o), 0, age(o, now)]],
 };
 
 /** Columns and cell function for a type: built-in printers, or Name + the CRD's additionalPrinterColumns. */

@@ -13,6 +13,8 @@ import { kubePart } from './parts/kube-part';
 import { mailSandboxPart } from './parts/mail-part';
 import { seedPart } from './parts/seed-part';
 import { slackSandboxPart } from '#local/slack/sandbox-part';
+import type { EmuDatabase } from '#local/ecs/emu-database';
+import type { RestoreFailPoint } from '#local/ecs/host-faults-types';
 
 /** What every sandbox part gets: the shared STS keys (all emulators accept them), account, region, state dir. */
 export interface SandboxContext {
@@ -23,6 +25,18 @@ export interface SandboxContext {
   stateDir: string;
   /** Env reported by the parts started before this one (e.g. the CS part reads the Kubernetes emulator's kubeconfig). */
   env?: Record<string, string>;
+  /** In-process handles the parts share (one object for the whole sandbox; read them lazily: later parts set them). */
+  links?: SandboxLinks;
+}
+
+/**
+ * What one part hands another inside the sandbox process: the GitLab emulator's database, which the ECS host dumps
+ * into its backups (so a drill counts what the API shows), and the faults every emulated GitLab acts on — the ECS
+ * host's restore and the drill pods the kube part runs (`restore-fails`, `version-mismatch`).
+ */
+export interface SandboxLinks {
+  gitlabDatabase?: () => EmuDatabase;
+  gitlabFaults?: { restoreFails?: RestoreFailPoint; versionShift?: boolean; used?: () => void };
 }
 
 /** A started emulator: env for the functions (endpoints, paths), URLs to print, and how to stop it. */
@@ -111,6 +125,7 @@ export async function bootSandbox(opts: BootOptions = {}): Promise<Sandbox> {
     accountId: opts.accountId ?? '1234567890123456',
     region: opts.region ?? 'ap-northeast-2',
     stateDir: opts.stateDir ?? '.sandbox',
+    links: {},
   };
   const started: Array<{ name: string; h: SandboxPartHandle }> = [];
   const closeAll = async (): Promise<void> => {

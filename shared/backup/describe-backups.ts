@@ -3,6 +3,7 @@ import { toAppError } from '#shared/errors/index';
 import { inventory, isVerified, listBackupObjects, verifiedRecordKey, type BackupPrefixes, type Inventory } from './inventory';
 import { planRetention, type RetentionOptions } from './retention/plan-retention';
 import { parseVerifiedRecord, recordTimes } from './verify/verified-record';
+import { drillRecordKey, parseDrillSummary, type DrillSummary } from '#shared/drill/drill-record';
 
 /** One backup as `ops backups` and the watchdog show it (the JSON of `ops backups --json`). */
 export interface BackupListing {
@@ -18,6 +19,8 @@ export interface BackupListing {
   retention: string;
   /** Set when a record or manifest could not be read (times then come from the object's Last-Modified). */
   problem?: string;
+  /** The newest restore drill of this backup (its report beside the verified record, docs/adr/0026). */
+  drill?: DrillSummary;
 }
 
 /** The listing plus what the inventory found besides backups. */
@@ -37,24 +40,31 @@ export async function describeBackups(oss: OssPort, o: BackupPrefixes & { retent
   const inv = inventory(objects, o);
   const present = inv.backups.filter((b) => b.hasArchive);
   const plan = planRetention(present.map((b) => ({ name: b.name, time: b.time, verified: isVerified(b), ...(b.label ? { label: b.label } : {}) })), o.retention);
+  const drillOf = async (b: (typeof present)[number]): Promise<{ drill?: DrillSummary }> => {
+    if (!b.hasDrill) return {};
+    const d = parseDrillSummary(await oss.getText(drillRecordKey(o.ossPrefix, b.name)).catch(() => undefined));
+    return d ? { drill: d } : {};
+  };
   const backups = await Promise.all(
-    present.map(async (b): Promise<BackupListing> => {
-      const verified = isVerified(b);
-      const base = { name: b.name, ...(b.label ? { label: b.label } : {}), sizeBytes: b.size, verified, retention: plan.reasons[b.name] ?? '' };
-      const key = verified ? verifiedRecordKey(o.ossPrefix, b.name) : b.keys.find((k) => k.endsWith('_gitlab_backup.manifest.json'));
-      const written = (key ? modified.get(key)?.lastModified : undefined) ?? b.time;
-      if (!key) return { ...base, createdAt: b.time.toISOString() };
-      try {
-        const rec = parseVerifiedRecord((await oss.getText(key)) ?? '');
-        if (!verified) return { ...base, createdAt: (rec?.startedAt && !Number.isNaN(Date.parse(rec.startedAt)) ? rec.startedAt : b.time.toISOString()), ...(rec?.gitlabVersion ? { gitlabVersion: rec.gitlabVersion } : {}) };
-        const t = recordTimes(rec, written);
-        return { ...base, createdAt: t.createdAt.toISOString(), verifiedAt: t.verifiedAt.toISOString(), ...(rec?.gitlabVersion ? { gitlabVersion: rec.gitlabVersion } : {}), ...(rec?.label ? { label: rec.label } : {}) };
-      } catch (e) {
-        const t = recordTimes(undefined, written);
-        return { ...base, createdAt: verified ? t.createdAt.toISOString() : b.time.toISOString(), ...(verified ? { verifiedAt: t.verifiedAt.toISOString() } : {}), problem: `cannot read ${key}: ${toAppError(e).message}` };
-      }
-    }),
+    present.map(async (b): Promise<BackupListing> => ({ ...(await listing(b)), ...(await drillOf(b)) })),
   );
   backups.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.name < b.name ? 1 : -1));
   return { backups, partials: inv.partials };
+
+  async function listing(b: (typeof present)[number]): Promise<BackupListing> {
+    const verified = isVerified(b);
+    const base = { name: b.name, ...(b.label ? { label: b.label } : {}), sizeBytes: b.size, verified, retention: plan.reasons[b.name] ?? '' };
+    const key = verified ? verifiedRecordKey(o.ossPrefix, b.name) : b.keys.find((k) => k.endsWith('_gitlab_backup.manifest.json'));
+    const written = (key ? modified.get(key)?.lastModified : undefined) ?? b.time;
+    if (!key) return { ...base, createdAt: b.time.toISOString() };
+    try {
+      const rec = parseVerifiedRecord((await oss.getText(key)) ?? '');
+      if (!verified) return { ...base, createdAt: (rec?.startedAt && !Number.isNaN(Date.parse(rec.startedAt)) ? rec.startedAt : b.time.toISOString()), ...(rec?.gitlabVersion ? { gitlabVersion: rec.gitlabVersion } : {}) };
+      const t = recordTimes(rec, written);
+      return { ...base, createdAt: t.createdAt.toISOString(), verifiedAt: t.verifiedAt.toISOString(), ...(rec?.gitlabVersion ? { gitlabVersion: rec.gitlabVersion } : {}), ...(rec?.label ? { label: rec.label } : {}) };
+    } catch (e) {
+      const t = recordTimes(undefined, written);
+      return { ...base, createdAt: verified ? t.createdAt.toISOString() : b.time.toISOString(), ...(verified ? { verifiedAt: t.verifiedAt.toISOString() } : {}), problem: `cannot read ${key}: ${toAppError(e).message}` };
+    }
+  }
 }

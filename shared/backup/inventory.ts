@@ -17,6 +17,8 @@ export interface BackupOnOss {
   hasManifest: boolean;
   /** Our verified record exists (`verified/<name>.json`): the worker checked it on OSS. */
   hasRecord: boolean;
+  /** A restore drill's report is stored beside the record (`verified/<name>.drill.json`, docs/adr/0026). */
+  hasDrill?: boolean;
   /** Every object key of the backup, record first (the order retention deletes them in). */
   keys: string[];
 }
@@ -82,6 +84,7 @@ export function isVerified(b: BackupOnOss): boolean {
 
 const FILE_RE = /^(\d{10}[0-9A-Za-z_.-]*?)_gitlab_(backup\.tar|backup\.manifest\.json|config\.tar)$/;
 const RECORD_RE = /^verified\/(\d{10}[0-9A-Za-z_.-]*)\.json$/;
+const DRILL_RE = /^verified\/(\d{10}[0-9A-Za-z_.-]*?)\.drill\.json$/;
 const PARTIAL_RE = /^\.\d{10}[0-9A-Za-z_.-]*_gitlab_(backup\.tar|backup\.manifest\.json|config\.tar)\.partial$/;
 const RUN_RE = /^runs\/[0-9a-f]+\.json$/;
 const CONFIG_RE = /^(\d{10}[0-9A-Za-z_.-]*?)_gitlab_config\.tar$/;
@@ -125,6 +128,15 @@ export function inventory(objects: readonly OssObjectInfo[], prefixes: string | 
     }
     if (!o.key.startsWith(dir)) continue;
     const rel = o.key.slice(dir.length);
+    const drill = DRILL_RE.exec(rel);
+    if (drill) {
+      const b = get(drill[1]!);
+      if (b) {
+        b.hasDrill = true;
+        add(b, 'drill', o.key);
+      }
+      continue;
+    }
     const rec = RECORD_RE.exec(rel);
     if (rec) {
       const b = get(rec[1]!);
@@ -148,8 +160,8 @@ export function inventory(objects: readonly OssObjectInfo[], prefixes: string | 
   }
   const backups = [...by.values()].map(({ byKind, ...b }) => ({
     ...b,
-    // Record first: a half-deleted backup must never look verified.
-    keys: ['record', 'backup.manifest.json', 'backup.tar', 'config.tar'].flatMap((k) => byKind[k] ?? []),
+    // Record first: a half-deleted backup must never look verified; its drill report goes with it.
+    keys: ['record', 'drill', 'backup.manifest.json', 'backup.tar', 'config.tar'].flatMap((k) => byKind[k] ?? []),
   }));
   return { backups: backups.sort((a, b) => b.time.getTime() - a.time.getTime() || (a.name < b.name ? 1 : -1)), partials, runRecords };
 }

@@ -133,6 +133,8 @@ export const notifyEnv = {
   DINGTALK_SECRET: envStr(),
   /** Slack incoming webhook `https://hooks.slack.com/services/T…/B…/…`. */
   SLACK_WEBHOOK_URL: envUrl(),
+  /** Where docs/operations.md is published (e.g. its GitLab blob URL): messages link its runbooks; unset = the path as text. */
+  RUNBOOK_URL: envUrl(),
 };
 
 export const reconcileEnv = {
@@ -153,6 +155,22 @@ export const reconcileEnv = {
   RECONCILE_DELETE_WAIT_SECONDS: envInt(60, 0, 600),
 };
 
+/** The restore drill in ASK (docs/adr/0026): a throwaway GitLab pod restores a backup and is compared with the live one. */
+export const drillEnv = {
+  /** Namespace of the drill's pod and claims; the functions' drill role is bound there only (infra/k8s/rbac-grants.json). */
+  DRILL_NAMESPACE: envStrDef('gitlab-ask-ops-drill'),
+  /** ECI sizes (`k8s.aliyun.com/eci-use-specs`, tried in order): GitLab's documented minimum is 8 vCPU / 16 GB. */
+  DRILL_SPECS: envStrDef('8-16Gi'),
+  /** OSS volume auth of the drill pod: `secret:<name>` (an admin-made Secret in DRILL_NAMESPACE) or `role:<RamRoleName>`. */
+  DRILL_OSS_AUTH: envStrDef('secret:gitlab-ask-ops-drill-oss'),
+  /** Stop following the drill pod after this long (the worker's own deadline comes first when sooner). */
+  DRILL_TIMEOUT_MINUTES: envInt(240, 5, 24 * 60),
+  /** Repositories whose HEAD the drill compares with the live instance. */
+  DRILL_SAMPLE_REPOS: envInt(5, 0, 50),
+  /** An administrator's read_api token for the comparison (GET /application/statistics is admin-only); unset = GITLAB_TOKEN. */
+  DRILL_GITLAB_TOKEN: envStr(),
+};
+
 /** Every env key whose value is a secret: never printed, registered for scrubbing. */
 export const SECRET_KEYS = [
   'WEBHOOK_SECRET',
@@ -165,6 +183,7 @@ export const SECRET_KEYS = [
   'DINGTALK_WEBHOOK_URL',
   'DINGTALK_SECRET',
   'SLACK_WEBHOOK_URL',
+  'DRILL_GITLAB_TOKEN',
 ] as const;
 
 export const envSchema = z.object({
@@ -177,6 +196,7 @@ export const envSchema = z.object({
   ...mailEnv,
   ...notifyEnv,
   ...reconcileEnv,
+  ...drillEnv,
 });
 
 /** The parsed environment: flat, typed, defaults applied. */

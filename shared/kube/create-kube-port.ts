@@ -1,4 +1,4 @@
-import type { CoreV1Api, CoreV1Event, CustomObjectsApi, V1ConfigMap, V1PersistentVolume, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Api, CoreV1Event, CustomObjectsApi, V1ConfigMap, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { isAppError } from '#shared/errors/index';
 import { retry } from '#shared/runtime/retry';
 import { kubeReason, kubeStatusCode, toKubeError, type KubeOp } from './kube-error';
@@ -170,6 +170,22 @@ export function createKubePort(opts: KubePortOptions): KubePort {
     },
     replaceConfigMap: (namespace, name, cm) =>
       call({ verb: 'update', resource: 'configmaps', namespace, name }, (c, o) => c.core.replaceNamespacedConfigMap({ namespace, name, body: cm }, o), undefined, true),
+
+    createPod: (pod: V1Pod) => {
+      const namespace = pod.metadata?.namespace ?? 'default';
+      const name = pod.metadata?.name ?? '';
+      return createIfAbsent(
+        () => call({ verb: 'create', resource: 'pods', namespace, name }, (c, o) => c.core.createNamespacedPod({ namespace, body: pod }, o)),
+        () => port.getPod(namespace, name),
+      );
+    },
+    getPod: (namespace, name) => orUndefined(call({ verb: 'get', resource: 'pods', namespace, name }, (c, o) => c.core.readNamespacedPod({ namespace, name }, o))),
+    listPods: async (namespace, labelSelector) =>
+      (await call({ verb: 'list', resource: 'pods', namespace }, (c, o) => c.core.listNamespacedPod({ namespace, ...(labelSelector ? { labelSelector } : {}) }, o))).items,
+    deletePod: (namespace, name, gracePeriodSeconds) =>
+      tolerate404(call({ verb: 'delete', resource: 'pods', namespace, name }, (c, o) => c.core.deleteNamespacedPod({ namespace, name, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) }, o))),
+    podLog: (namespace, name, lo = {}) =>
+      orUndefined(call({ verb: 'get', resource: 'pods/log', namespace, name }, (c, o) => c.core.readNamespacedPodLog({ namespace, name, ...lo }, o))),
   };
   return port;
 }

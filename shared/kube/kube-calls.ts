@@ -3,14 +3,18 @@ export interface KubeCall {
   resource: string;
   /** API group ('' = core). */
   group: string;
-  /** Cluster-scoped kinds need a ClusterRole binding; namespaced ones a binding in each namespace used. */
-  scope: 'cluster' | 'namespaced';
+  /**
+   * Cluster-scoped kinds need a ClusterRole binding; `namespaced` ones a binding in each namespace the functions work
+   * in (RUNNER_NAMESPACE, the claims' namespaces); `drill` ones a binding in DRILL_NAMESPACE only (the restore drill).
+   */
+  scope: 'cluster' | 'namespaced' | 'drill';
   verbs: readonly string[];
 }
 
 /**
- * Every Kubernetes call the functions make (shared/kube/create-kube-port.ts), as RBAC sees it. infra/k8s/rbac.yaml
- * grants exactly this (test/policy/rbac.test.ts derives the port's calls from its source and checks both), and
+ * Every Kubernetes call the functions make (shared/kube/create-kube-port.ts), as RBAC sees it, by where they make it:
+ * the restore drill (shared/drill/) works in DRILL_NAMESPACE, everything else in the work namespaces. infra/k8s/rbac.yaml
+ * grants exactly this (test/policy/rbac.test.ts derives which port calls which code makes and checks both), and
  * `ops doctor` asks SelfSubjectAccessReview about each verb. A new port call means a new row here.
  */
 export const KUBE_CALLS: readonly KubeCall[] = [
@@ -20,4 +24,7 @@ export const KUBE_CALLS: readonly KubeCall[] = [
   { resource: 'secrets', group: '', scope: 'namespaced', verbs: ['list'] },
   { resource: 'events', group: '', scope: 'namespaced', verbs: ['list'] },
   { resource: 'configmaps', group: '', scope: 'namespaced', verbs: ['get', 'create', 'update'] },
+  { resource: 'pods', group: '', scope: 'drill', verbs: ['get', 'list', 'create', 'delete'] },
+  { resource: 'pods/log', group: '', scope: 'drill', verbs: ['get'] },
+  { resource: 'persistentvolumeclaims', group: '', scope: 'drill', verbs: ['get', 'list', 'create', 'delete'] },
 ];

@@ -1,5 +1,5 @@
 import type { Clock } from '#shared/runtime/clock';
-import type { CoreV1Event, V1ConfigMap, V1ObjectMeta, V1PersistentVolume, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Event, V1ConfigMap, V1ObjectMeta, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1Secret } from '@kubernetes/client-node';
 
 /**
  * ImageCache CRD coordinates (https://www.alibabacloud.com/help/en/eci/user-guide/kubernetes-imagecache-api):
@@ -106,6 +106,15 @@ export interface KubePort {
    * (replaying the same stale version cannot succeed) — the caller re-reads and merges (optimistic concurrency).
    */
   replaceConfigMap(namespace: string, name: string, cm: V1ConfigMap): Promise<V1ConfigMap>;
+
+  /** Pods (the restore drill's throwaway pod, docs/adr/0026). Create-if-absent, as the other creates. */
+  createPod(pod: V1Pod): Promise<Created<V1Pod>>;
+  getPod(namespace: string, name: string): Promise<V1Pod | undefined>;
+  listPods(namespace: string, labelSelector?: string): Promise<V1Pod[]>;
+  /** Graceful delete (the kubelet stops the containers within `gracePeriodSeconds`); 404 tolerated. */
+  deletePod(namespace: string, name: string, gracePeriodSeconds?: number): Promise<void>;
+  /** The last lines of a container's log (`pods/log`); undefined when the pod is gone. */
+  podLog(namespace: string, name: string, o?: { container?: string; tailLines?: number; limitBytes?: number }): Promise<string | undefined>;
 
   /** Requests sent, by `"<verb> <resource>"` (retries count). */
   readonly calls: Readonly<Record<string, number>>;

@@ -16,6 +16,10 @@ export const invokeRequestSchema = z.strictObject({
   params: z.optional(z.record(z.string(), z.unknown())),
   /** A label for this invocation, e.g. `{"action":"backup","label":"pre-upgrade"}` (the backup names it). */
   label: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  /** The backup a restore or drill is about (`{"action":"restore","backup":"<name>"}`); its name, not a path. */
+  backup: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  /** A restore runs only when this repeats the backup's name (`"confirm":"<name>"`, docs/adr/0026). */
+  confirm: z.optional(z.string().check(z.maxLength(128))),
   /** Who asked: webhook delivery, timer name, or "manual". */
   source: z.optional(
     z.object({

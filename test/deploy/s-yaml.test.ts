@@ -101,12 +101,18 @@ describe('s.yaml (fc3)', () => {
 
   it('has the nightly backup at 03:00 TIMER_TZ (default Asia/Seoul) and timers for watchdog, reconcile and prewarm', () => {
     const byAction = new Map(timers.map((t) => [(JSON.parse(t.triggerConfig.payload as string) as { action: string }).action, t]));
-    expect([...byAction.keys()].sort()).toEqual(['backup', 'prewarm', 'reconcile', 'watchdog']);
+    expect([...byAction.keys()].sort()).toEqual(['backup', 'prewarm', 'reconcile', 'restore-drill', 'watchdog']);
+    // The restore drill: monthly (day 1 at 05:00) in TIMER_TZ, the schedule itself from DRILL_SCHEDULE at deploy time.
+    const drillCron = String(byAction.get('restore-drill')!.triggerConfig.cronExpression);
+    expect(drillCron).toBe("CRON_TZ=${env('TIMER_TZ', 'Asia/Seoul')} ${env('DRILL_SCHEDULE', '0 0 5 1 * *')}");
+    expect(withEnvDefaults(drillCron, { DRILL_SCHEDULE: '0 30 2 15 * *', TIMER_TZ: 'UTC' })).toBe('CRON_TZ=UTC 0 30 2 15 * *');
+    const drillNext = new Cron('0 0 5 1 * *', { timezone: 'Asia/Seoul', paused: true }).nextRun(new Date('2026-11-27T00:00:00Z'));
+    expect(drillNext?.toISOString()).toBe('2026-11-30T20:00:00.000Z');
     const backupCron = String(byAction.get('backup')!.triggerConfig.cronExpression);
     expect(backupCron).toBe("CRON_TZ=${env('TIMER_TZ', 'Asia/Seoul')} 0 0 3 * * *");
     expect(withEnvDefaults(backupCron, { TIMER_TZ: 'Europe/Berlin' })).toBe('CRON_TZ=Europe/Berlin 0 0 3 * * *');
     // One key: the daily timers' zone, the worker's TIMER_TZ (backup names) and the schema default agree.
-    for (const a of ['backup', 'watchdog', 'prewarm']) expect(splitCron(withEnvDefaults(String(byAction.get(a)!.triggerConfig.cronExpression))).timezone, a).toBe(DEFAULT_TIMER_TZ);
+    for (const a of ['backup', 'watchdog', 'prewarm', 'restore-drill']) expect(splitCron(withEnvDefaults(String(byAction.get(a)!.triggerConfig.cronExpression))).timezone, a).toBe(DEFAULT_TIMER_TZ);
     expect(envRef(s.resources['ops-worker']!.props.environmentVariables?.TIMER_TZ)).toEqual({ key: 'TIMER_TZ', def: DEFAULT_TIMER_TZ });
     const next = new Cron('0 0 3 * * *', { timezone: 'Asia/Seoul', paused: true }).nextRun(new Date('2026-11-27T00:00:00Z'));
     expect(next?.toISOString()).toBe('2026-11-27T18:00:00.000Z');

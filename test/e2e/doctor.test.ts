@@ -50,7 +50,7 @@ describe('ops doctor against the sandbox', () => {
     const by = Object.fromEntries(r.checks.map((c) => [c.id, c.detail]));
     expect(by['gitlab.system-hook']).toContain(`→ ${s.webhookUrl}: push, merge request, repository update events`);
     expect(by['fc.webhook']).toContain('answers 401');
-    expect(by['k8s.rbac']).toMatch(/^all 19 calls allowed/);
+    expect(by['k8s.rbac']).toMatch(/^all 28 calls allowed/);
     // Read-only: nothing was queued in FC, no mail went out.
     expect(s.sandbox.runtime.fc.tasks()).toEqual([]);
     expect(((await (await fetch(s.sandbox.urls['outbox.json']!)).json()) as { mails: unknown[] }).mails).toEqual([]);

@@ -33,7 +33,7 @@ describe('ops status against the sandbox', () => {
     expect(r.code).toBe(0);
     expect(r.err.split('\n')[0]).toMatch(/^target: sandbox .*: fc ops-worker via .* · bucket oss:\/\/gitlab-backups\/gitlab-backups\//);
     const j = JSON.parse(r.out) as StatusReport;
-    expect(j.runs.available && j.runs.actions.map((a) => [a.action, a.last])).toEqual([['backup', undefined], ['ping', undefined], ['prewarm', undefined], ['reconcile', undefined], ['watchdog', undefined]]);
+    expect(j.runs.available && j.runs.actions.map((a) => [a.action, a.last])).toEqual([['backup', undefined], ['ping', undefined], ['prewarm', undefined], ['reconcile', undefined], ['restore', undefined], ['restore-drill', undefined], ['watchdog', undefined]]);
     expect(j.backup).toMatchObject({ available: true, verified: 0, withinRpo: false, rpoHours: 26 });
     expect(j.findings).toEqual({ available: true, findings: [] });
     if (!j.timers.available) throw new Error('timers not available');

@@ -61,14 +61,57 @@ export function derivedRamActions(): Map<string, string[]> {
   return found;
 }
 
+const PORT = 'shared/kube/create-kube-port.ts';
+const CONSTS: Record<string, string> = { IMAGECACHE_PLURAL: 'imagecaches' };
+/** One Kubernetes call of the port: verb, resource, and whether it names a namespace. */
+export interface KubeCallUse {
+  verb: string;
+  resource: string;
+  namespaced: boolean;
+}
+
 /** resource → verbs the kube port calls, read from its `{ verb, resource }` call descriptors. */
 export function derivedKubeVerbs(): Map<string, Set<string>> {
-  const text = readFileSync(join(REPO, 'shared/kube/create-kube-port.ts'), 'utf8');
-  const consts: Record<string, string> = { IMAGECACHE_PLURAL: 'imagecaches' };
   const out = new Map<string, Set<string>>();
-  for (const m of text.matchAll(/verb: '(\w+)', resource: (?:'(\w+)'|(\w+))/g)) {
-    const resource = m[2] ?? consts[m[3]!] ?? `unknown:${m[3]}`;
-    out.set(resource, (out.get(resource) ?? new Set()).add(m[1]!));
+  for (const calls of portMethods().values()) for (const c of calls) out.set(c.resource, (out.get(c.resource) ?? new Set()).add(c.verb));
+  return out;
+}
+
+/** Each method of the kube port → the API calls it makes (its own descriptors, and the port methods it calls). */
+export function portMethods(): Map<string, KubeCallUse[]> {
+  const text = readFileSync(join(REPO, PORT), 'utf8');
+  const body = text.slice(text.indexOf('const port: KubePort = {'));
+  const starts = [...body.matchAll(/^ {4}(\w+): /gm)];
+  const own = new Map<string, { calls: KubeCallUse[]; uses: string[] }>();
+  starts.forEach((m, i) => {
+    const seg = body.slice(m.index, starts[i + 1]?.index ?? body.length);
+    const calls = [...seg.matchAll(/\{ verb: '(\w+)', resource: (?:'([\w/]+)'|(\w+))([^}]*)\}/g)].map((c) => ({ verb: c[1]!, resource: c[2] ?? CONSTS[c[3]!] ?? `unknown:${c[3]}`, namespaced: /namespace/.test(c[4] ?? '') }));
+    own.set(m[1]!, { calls, uses: [...seg.matchAll(/port\.(\w+)\(/g)].map((u) => u[1]!) });
+  });
+  const out = new Map<string, KubeCallUse[]>();
+  for (const [name, o] of own) out.set(name, [...o.calls, ...o.uses.flatMap((u) => own.get(u)?.calls ?? [])]);
+  out.delete('calls');
+  return out;
+}
+
+/**
+ * Where the production code calls each port method: the restore drill (shared/drill/) works in DRILL_NAMESPACE,
+ * everything else in the work namespaces; cluster-scoped calls (no namespace in the descriptor) need the cluster
+ * role wherever they are made. Returns resource → verbs for each of the three grants.
+ */
+export function derivedKubeGrants(): Record<'cluster' | 'namespaced' | 'drill', Map<string, Set<string>>> {
+  const methods = portMethods();
+  const out = { cluster: new Map<string, Set<string>>(), namespaced: new Map<string, Set<string>>(), drill: new Map<string, Set<string>>() };
+  for (const { path, text } of productionSources()) {
+    if (path === PORT) continue;
+    for (const m of text.matchAll(/\.(\w+)\(/g)) {
+      const calls = methods.get(m[1]!);
+      if (!calls) continue;
+      for (const c of calls) {
+        const scope = !c.namespaced ? 'cluster' : path.startsWith('shared/drill/') ? 'drill' : 'namespaced';
+        out[scope].set(c.resource, (out[scope].get(c.resource) ?? new Set()).add(c.verb));
+      }
+    }
   }
   return out;
 }

@@ -99,4 +99,13 @@ describe('the generated RAM policy is least privilege for the code (ops policy, 
     expect(oss.filter((s) => s.Resource.some((r) => r.includes('gitlab-config-backups/'))).flatMap((s) => s.Action)).not.toContain('oss:PutObject');
     expect(oss.find((s) => s.Action.includes('oss:ListObjects'))?.Condition).toEqual({ StringLike: { 'oss:Prefix': ['gitlab-backups/*', 'gitlab-config-backups/*'] } });
   });
+
+  it('--drill: the drill pod\'s OSS identity reads and lists the two backup prefixes, nothing else; the functions\' role needs nothing new for the drill', async () => {
+    const { policy } = await policyFor(PROD_ENV, { drill: true });
+    expect(policy.Statement).toEqual([
+      { Sid: 'DrillReadBackups', Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:5123456789012345:acme-gitlab-backups/nightly/*', 'acs:oss:*:5123456789012345:acme-gitlab-backups/gitlab-config-backups/*'] },
+      { Sid: 'DrillListBackups', Effect: 'Allow', Action: ['oss:ListObjects'], Resource: ['acs:oss:*:5123456789012345:acme-gitlab-backups'], Condition: { StringLike: { 'oss:Prefix': ['nightly/*', 'gitlab-config-backups/*'] } } },
+    ]);
+    await expect(policyFor({ FC_ACCOUNT_ID: '1' }, { drill: true })).rejects.toThrow(/set OSS_BUCKET/);
+  });
 });

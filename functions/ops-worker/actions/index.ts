@@ -10,6 +10,8 @@ export const actionLoaders: Readonly<Record<string, Loader>> = {
   backup: () => import('./backup').then((m) => m.backup),
   watchdog: () => import('./watchdog').then((m) => m.watchdog),
   reconcile: () => import('./reconcile').then((m) => m.reconcile),
+  restore: () => import('./restore').then((m) => m.restore),
+  'restore-drill': () => import('./restore-drill').then((m) => m.restoreDrill),
 };
 
 export const actionNames = (): string[] => Object.keys(actionLoaders).sort();

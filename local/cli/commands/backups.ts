@@ -1,5 +1,6 @@
 import { describeBackups, type BackupListing } from '#shared/backup/index';
 import { formatBytes } from '#shared/backup/orchestrate/backup-mail';
+import { rtoWords } from '#shared/drill/drill-message';
 import { ossPortFromConfig } from '#shared/cloud/oss/index';
 import { loadConfig, requireKeys } from '#shared/config/index';
 import { UsageError } from '../args';
@@ -10,24 +11,31 @@ const age = (iso: string, now: Date): string => {
   return h < 1 ? `${Math.max(0, Math.round(h * 60))} min` : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
 };
 
+/** The newest drill of a backup as the table shows it: `drill: passed (RTO 23 min)` / `drill: failed at fetch`. */
+export function drillCell(b: Pick<BackupListing, 'drill'>): string {
+  if (!b.drill) return '';
+  return b.drill.result === 'passed' ? `drill: passed (RTO ${rtoWords(b.drill.rtoSeconds)})` : `drill: failed${b.drill.step ? ` at ${b.drill.step}` : ''}`;
+}
+
 function table(rows: BackupListing[], now: Date): string[] {
   const cells = [
-    ['NAME', 'LABEL', 'CREATED', 'AGE', 'SIZE', 'GITLAB', 'VERIFIED', 'RETENTION'],
-    ...rows.map((b) => [b.name, b.label ?? '', b.createdAt, age(b.createdAt, now), formatBytes(b.sizeBytes), b.gitlabVersion ?? '', b.verified ? `yes ${b.verifiedAt ?? ''}`.trim() : 'no', b.retention]),
+    ['NAME', 'LABEL', 'CREATED', 'AGE', 'SIZE', 'GITLAB', 'VERIFIED', 'DRILL', 'RETENTION'],
+    ...rows.map((b) => [b.name, b.label ?? '', b.createdAt, age(b.createdAt, now), formatBytes(b.sizeBytes), b.gitlabVersion ?? '', b.verified ? `yes ${b.verifiedAt ?? ''}`.trim() : 'no', drillCell(b), b.retention]),
   ];
   const w = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  '));
 }
 
 /**
- * `backups [--json]`: what is on OSS — name, label, created, size, GitLab version, verified (and when), and what
- * retention would do with each now (kept-because / will-prune-because), newest first, like `velero backup get`.
+ * `backups [--json]`: what is on OSS — name, label, created, size, GitLab version, verified (and when), its newest
+ * restore drill ("drill: passed (RTO 23 min)"), and what retention would do with each now (kept-because /
+ * will-prune-because), newest first, like `velero backup get`.
  * Reads the bucket of the resolved target (sandbox or shell, local/cli/target.ts).
- * JSON: `{"backups":[{"name","label","createdAt","sizeBytes","gitlabVersion","verified","verifiedAt","retention"}]}`.
+ * JSON: `{"backups":[{"name","label","createdAt","sizeBytes","gitlabVersion","verified","verifiedAt","drill","retention"}]}`.
  */
 export const backupsCommand = defineCommand({
   name: 'backups',
-  summary: 'list the backups on OSS: created, size, GitLab version, verified, retention',
+  summary: 'list the backups on OSS: created, size, GitLab version, verified, last drill, retention',
   flags: [{ name: '--json', summary: 'print {"backups":[…]} as JSON' }],
   targets: ['bucket'],
   check: (a) => {

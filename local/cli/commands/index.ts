@@ -6,6 +6,7 @@ import { imagesCommand } from './images';
 import { invokeCommand } from './invoke';
 import { planCommand } from './plan';
 import { policyCommand } from './policy';
+import { drillScriptCommand, restoreScriptCommand } from './restore-script';
 import { sandboxCommand } from './sandbox';
 import { statusCommand } from './status';
 
@@ -20,6 +21,8 @@ export const commands = [
   imagesCommand,
   invokeCommand,
   backupScriptCommand,
+  restoreScriptCommand,
+  drillScriptCommand,
   backupsCommand,
   sandboxCommand,
   planCommand,

@@ -22,6 +22,8 @@ const ACTION_TARGETS: Record<string, TargetKind[]> = {
   reconcile: ['gitlab', 'cluster'],
   backup: ['instance', 'bucket'],
   watchdog: ['bucket'],
+  restore: ['gitlab', 'instance', 'bucket'],
+  'restore-drill': ['gitlab', 'cluster', 'bucket'],
 };
 const ALL: TargetKind[] = ['gitlab', 'cluster', 'instance', 'bucket'];
 

@@ -36,7 +36,9 @@ describe('invoke helpers', () => {
     expect(invokeTargets('ops-worker', 'timer-backup.json', dir)).toEqual(['instance', 'bucket']);
     expect(invokeTargets('ops-worker', '{"action":"reconcile"}', dir)).toEqual(['gitlab', 'cluster']);
     expect(invokeTargets('ops-worker', '-', dir)).toEqual(['gitlab', 'cluster', 'instance', 'bucket']);
-    expect(invokeTargets('ops-worker', '{"action":"restore"}', dir)).toEqual(['gitlab', 'cluster', 'instance', 'bucket']);
+    expect(invokeTargets('ops-worker', '{"action":"frobnicate"}', dir)).toEqual(['gitlab', 'cluster', 'instance', 'bucket']);
+    expect(invokeTargets('ops-worker', '{"action":"restore","backup":"1795802400_2026_11_28_k3f9"}', dir)).toEqual(['gitlab', 'instance', 'bucket']);
+    expect(invokeTargets('ops-worker', '{"action":"restore-drill"}', dir)).toEqual(['gitlab', 'cluster', 'bucket']);
     expect(invokeTargets('gitlab-webhook', undefined, dir)).toEqual(['fc']);
   });
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '#shared/config/index';
 import { loadSYaml } from '#local/runtime/s-yaml';
 import { UsageError } from '../args';
+import { generateDrillOssPolicy } from '../policy/drill-policy';
 import { generateOperatorPolicy } from '../policy/operator-policy';
 import { generateRamPolicy, policyInputs, RAM_POLICY_MAX_CHARS, TRUST_POLICY, type RamPolicy } from '../policy/ram-policy';
 import { defineCommand } from '../registry';
@@ -10,12 +11,13 @@ import { defineCommand } from '../registry';
 const REPO_S_YAML = fileURLToPath(new URL('../../../s.yaml', import.meta.url));
 
 /** The policy for a configuration (env as the functions read it) and the s.yaml it is deployed with. */
-export async function policyFor(env: Record<string, string | undefined>, o: { sYaml?: string; platform?: boolean; operator?: boolean } = {}): Promise<{ policy: RamPolicy; notes: string[] }> {
+export async function policyFor(env: Record<string, string | undefined>, o: { sYaml?: string; platform?: boolean; operator?: boolean; drill?: boolean } = {}): Promise<{ policy: RamPolicy; notes: string[] }> {
   const config = loadConfig(env);
   const functions = await loadSYaml(o.sYaml ?? REPO_S_YAML, { env, ...(config.env.FC_ACCOUNT_ID ? { accountId: config.env.FC_ACCOUNT_ID } : {}) });
   const region = functions[0]?.region;
   const { inputs, notes } = policyInputs(config.env, functions, { platform: o.platform ?? true, ...(region ? { region } : {}) });
   if (o.operator) return { policy: generateOperatorPolicy(inputs, functions.map((f) => f.functionName)), notes: notes.filter((n) => !/platform/.test(n)) };
+  if (o.drill) return { policy: generateDrillOssPolicy(inputs), notes: notes.filter((n) => /FC_ACCOUNT_ID/.test(n)) };
   return { policy: generateRamPolicy(inputs), notes };
 }
 
@@ -33,20 +35,21 @@ export const policyCommand = defineCommand({
   flags: [
     { name: '--trust', summary: 'print the role\'s trust policy (fc.aliyuncs.com may assume it) instead' },
     { name: '--operator', summary: 'print the read-only policy of whoever runs ops doctor / status / backups instead' },
+    { name: '--drill', summary: 'print the read-only OSS policy of the restore drill pod\'s identity (DRILL_OSS_AUTH) instead' },
     { name: '--without-platform', summary: 'leave out the SLS and VPC statements (when FC\'s service-linked role covers them)' },
     { name: '--compact', summary: 'one line of JSON (as aliyun ram CreatePolicy --PolicyDocument takes it)' },
   ],
   details: 'Reads OSS_BUCKET, OSS_PREFIX, BACKUP_INSTANCE_ID, ECS_REGION, ASK_CLUSTER_ID, FC_ACCOUNT_ID, WORKER_FUNCTION,\nMAIL_ENABLED and s.yaml (S_YAML, FC_DEPLOY_REGION, SLS_PROJECT, SLS_LOGSTORE). Unknown ids become * (noted on stderr).',
   check: (a) => {
     if (a.positionals.length) throw new UsageError(`unexpected argument "${a.positionals[0]}"`);
-    const modes = ['trust', 'operator', 'without-platform'].filter((k) => a.flags[k]);
+    const modes = ['trust', 'operator', 'drill', 'without-platform'].filter((k) => a.flags[k]);
     if (modes.length > 1) throw new UsageError(`--${modes.join(' and --')} exclude each other`);
   },
   async run({ args, io }) {
     const print = (doc: unknown): void => io.out(args.flags.compact ? JSON.stringify(doc) : JSON.stringify(doc, null, 2));
     if (args.flags.trust) return print(TRUST_POLICY), 0;
     const sYaml = io.env.S_YAML ? resolve(io.cwd, io.env.S_YAML) : undefined;
-    const { policy, notes } = await policyFor(io.env, { ...(sYaml ? { sYaml } : {}), platform: !args.flags['without-platform'], operator: args.flags.operator === true });
+    const { policy, notes } = await policyFor(io.env, { ...(sYaml ? { sYaml } : {}), platform: !args.flags['without-platform'], operator: args.flags.operator === true, drill: args.flags.drill === true });
     for (const n of notes) io.err(`note: ${n}`);
     const size = JSON.stringify(policy).length;
     if (size > RAM_POLICY_MAX_CHARS) io.err(`warning: the policy is ${size} characters; RAM takes at most ${RAM_POLICY_MAX_CHARS} per document`);

@@ -59,7 +59,9 @@ export async function createKubeProbe(config: Config, credentials: () => CloudCr
     server: kc.getCurrentCluster()?.server ?? '(no server)',
     version: async () => (await wrap('get', 'version', () => ver.getCode(undefined, opts))).gitVersion,
     async can(a) {
-      const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: a.verb, resource: a.resource, group: a.group, ...(a.namespace ? { namespace: a.namespace } : {}) } } };
+      // `pods/log` is the resource `pods` with the subresource `log` in a review.
+      const [resource, subresource] = a.resource.split('/');
+      const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: a.verb, resource, group: a.group, ...(subresource ? { subresource } : {}), ...(a.namespace ? { namespace: a.namespace } : {}) } } };
       const r = await wrap('create', 'selfsubjectaccessreviews', () => authz.createSelfSubjectAccessReview({ body }, opts));
       return { allowed: r.status?.allowed === true, ...(r.status?.reason ? { reason: r.status.reason } : {}) };
     },

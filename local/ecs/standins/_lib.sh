@@ -83,3 +83,24 @@ write_fault() {
   part=$(ossfs_opt "$mp" multipart_size)
   if (($2 > ${part:-10} * 1048576 * 10000)); then echo "File too large"; fi
 }
+
+# --- the emulated GitLab instance ---
+# rb_value KEY: the value of gitlab_rails['KEY'] in /etc/gitlab/gitlab.rb ('' when unset; the last assignment wins).
+# Statements may share a line (`a = 1; b = 2`, as the restore drill appends its settings).
+rb_value() { tr ';' '\n' 2>/dev/null <"$R/etc/gitlab/gitlab.rb" | sed -n "s/^ *gitlab_rails\['$1'\] *= *[\"']\{0,1\}\([^\"']*\)[\"']\{0,1\}.*/\1/p" | tail -n 1; }
+# The instance's database, as a table the stand-ins read (written by the host layout or the sandbox from the GitLab
+# emulator; restored from a backup's db/database.sql.gz): `users N`, `groups N`, `project ID PATH BRANCH SHA ACTIVITY`.
+export DB=$R/var/opt/gitlab/.emu/db.tsv
+# Fingerprint of the secrets the database was encrypted with (restored with it); gitlab:doctor:secrets compares.
+export DB_SECRETS=$R/var/opt/gitlab/.emu/db.secrets
+# Repositories: git-data/repositories/@hashed/<id>.git/HEAD holds the default branch's commit.
+export REPOS=$R/var/opt/gitlab/git-data/repositories/@hashed
+# secrets_fp: a fingerprint of db_key_base in /etc/gitlab/gitlab-secrets.json ('' when there is none).
+secrets_fp() {
+  local k
+  k=$(sed -n 's/.*"db_key_base": *"\([^"]*\)".*/\1/p' "$R/etc/gitlab/gitlab-secrets.json" 2>/dev/null | head -n 1)
+  if [[ -n $k ]]; then printf '%s' "$k" | sha256sum | cut -c1-16; fi
+}
+# Runit services: .emu/services/<name> holds "run" or "down" (made by the host layout or by reconfigure).
+SERVICES=$R/.emu/services
+svc_is() { [[ -f $SERVICES/$1 && $(cat "$SERVICES/$1") == "$2" ]]; }

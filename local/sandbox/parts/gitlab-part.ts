@@ -11,6 +11,9 @@ const INFRA_DIR = fileURLToPath(new URL('../../../infra/', import.meta.url));
 /** The infra project's path (INFRA_PROJECT); its files are the repo's infra/ under `infra/` (INFRA_PATH default). */
 export const SANDBOX_INFRA_PROJECT = 'ops/infra';
 
+/** The GitLab release of the sandbox (the emulator's /metadata and the ECS host's installed package). */
+export const SANDBOX_GITLAB_VERSION = '17.5.1-ee';
+
 /** Every file under `dir`, keyed `<prefix><relative path>` (the infra repo layout: `infra/k8s/nas-pv.yaml`, ...). */
 export function readTree(dir: string, prefix = ''): Record<string, string> {
   if (!existsSync(dir)) return {};
@@ -36,7 +39,7 @@ export function readTree(dir: string, prefix = ''): Record<string, string> {
 export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: number } = {}): SandboxPart {
   return {
     name: 'gitlab',
-    async start() {
+    async start(ctx) {
       const token = `glpat-sandbox${randomBytes(10).toString('hex')}`;
       const infra = readTree(opts.infraDir ?? INFRA_DIR, 'infra/');
       // The infra repo's pipeline (helmfile apply) sits at its root, as test/e2e/reconcile.test.ts lays it out.
@@ -53,7 +56,10 @@ export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: num
         },
       });
       // A 0.5 s lock wait (GitLab: 20 × 0.5 s) keeps a rehearsal of `gitlab-status-busy` short.
-      const gl = await startGitlabEmulator({ ...seededGitlabOptions(token, infraFiles), pipelineStepMs: opts.pipelineStepMs ?? 500, statusLockWaitMs: 500, onStatusConflict: () => busy.used() });
+      // The same release the sandbox's GitLab host runs (local/ecs/host-layout.ts): the instance behind both, so a
+      // restore's or drill's version check passes, and the host's backups hold this emulator's database.
+      const gl = await startGitlabEmulator({ ...seededGitlabOptions(token, infraFiles), version: SANDBOX_GITLAB_VERSION, pipelineStepMs: opts.pipelineStepMs ?? 500, statusLockWaitMs: 500, onStatusConflict: () => busy.used() });
+      if (ctx.links) ctx.links.gitlabDatabase = () => gl.database();
       held.hold = () => gl.statuses.hold('*');
       const admin = await startGitlabAdmin(gl).catch(async (e: unknown) => {
         await gl.close();
@@ -61,8 +67,11 @@ export function createGitlabPart(opts: { infraDir?: string; pipelineStepMs?: num
       });
       // An administrator's read_api token for `ops doctor` (system hooks are admin-only); the CLI's, never the functions'.
       const adminToken = gl.mintToken({ admin: true, scopes: ['read_api'], name: 'ops-doctor' });
+      // The restore drill compares counts through GET /application/statistics: an administrator's read_api token,
+      // as docs/deploy.md asks for DRILL_GITLAB_TOKEN (the functions' own GITLAB_TOKEN stays the documented minimum).
+      const drillToken = gl.mintToken({ admin: true, scopes: ['read_api'], name: 'gitlab-ask-ops-drill' });
       return {
-        env: { GITLAB_URL: gl.url, GITLAB_TOKEN: token, INFRA_PROJECT: SANDBOX_INFRA_PROJECT },
+        env: { GITLAB_URL: gl.url, GITLAB_TOKEN: token, INFRA_PROJECT: SANDBOX_INFRA_PROJECT, DRILL_GITLAB_TOKEN: drillToken },
         cliEnv: { GITLAB_ADMIN_TOKEN: adminToken },
         urls: { gitlab: gl.url, 'gitlab-admin': admin.url },
         faults: [busy],

@@ -125,6 +125,19 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
       const b = await orUndefined(call(`branch ${project}:${branch}`, (c) => c.branch(project, branch)), 404);
       return b?.commit?.id;
     },
+    async metadata() {
+      const m = await call('metadata', (c) => c.metadata());
+      return { version: String(m.version ?? ''), ...(m.revision ? { revision: m.revision } : {}), ...(typeof m.enterprise === 'boolean' ? { enterprise: m.enterprise } : {}) };
+    },
+    async instanceCounts() {
+      const s = await call('application statistics', (c) => c.statistics());
+      // approximate_count_with_delimiters: "1,234".
+      const n = (k: string): number => Number(String(s[k] ?? '').replace(/[^0-9]/g, '') || Number.NaN);
+      return { projects: n('projects'), users: n('users'), groups: n('groups') };
+    },
+    async hasCommit(project, sha) {
+      return (await orUndefined(call(`commit ${project}@${sha}`, (c) => c.commit(project, sha)), 404)) !== undefined;
+    },
     async listReleases(project) {
       const out: Array<{ tag: string; sha: string }> = [];
       for (let page: number | null = 1, n = 0; page && n < 10; n++) {

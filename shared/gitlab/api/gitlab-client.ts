@@ -26,6 +26,12 @@ export interface GitlabClient {
   postStatus(project: number | string, sha: string, body: Record<string, unknown>): Promise<RawCommitStatus>;
   /** `GET /projects/:id/repository/branches/:branch`. */
   branch(project: number | string, name: string): Promise<{ name: string; commit?: { id?: string } }>;
+  /** `GET /metadata` (doc/api/metadata.md): `{version, revision, enterprise}`. */
+  metadata(): Promise<{ version?: string; revision?: string; enterprise?: boolean }>;
+  /** `GET /application/statistics` (administrators only): approximate counts as strings with delimiters. */
+  statistics(): Promise<Record<string, string | number>>;
+  /** `GET /projects/:id/repository/commits/:sha`. */
+  commit(project: number | string, sha: string): Promise<{ id: string }>;
 }
 
 /** API::Entities::CommitStatus (lib/api/entities/commit_status.rb), the fields we read. */
@@ -150,6 +156,9 @@ export async function createGitlabClient(o: { url: string; token: string; timeou
       (await api.Projects.requester.post(`projects/${encodeURIComponent(project)}/statuses/${encodeURIComponent(sha)}`, { body, signal: AbortSignal.timeout(o.timeoutMs) })).body as RawCommitStatus,
     branch: async (project, name) =>
       (await get(`projects/${encodeURIComponent(project)}/repository/branches/${encodeURIComponent(name)}`)).body as { name: string; commit?: { id?: string } },
+    metadata: async () => (await get('metadata')).body as { version?: string; revision?: string; enterprise?: boolean },
+    statistics: async () => (await get('application/statistics')).body as Record<string, string | number>,
+    commit: async (project, sha) => (await get(`projects/${encodeURIComponent(project)}/repository/commits/${encodeURIComponent(sha)}`)).body as { id: string },
   };
 }
 

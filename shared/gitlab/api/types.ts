@@ -149,4 +149,21 @@ export interface GitlabPort {
   setCommitStatus(project: ProjectRef, sha: string, status: CommitStatusInput): Promise<CommitStatusInfo>;
   /** The commit a branch points at (`GET /projects/:id/repository/branches/:branch`); undefined when there is no such branch. */
   branchHead?(project: ProjectRef, branch: string): Promise<string | undefined>;
+  /** `GET /metadata`: the instance's version (`17.5.1-ee`) and edition, for any authenticated token. */
+  metadata?(): Promise<InstanceMetadata>;
+  /**
+   * `GET /application/statistics` (an administrator's token; others get 403): the instance's projects, users and
+   * groups (exact below 10,000; GitLab's approximate counts above, lib/api/statistics.rb).
+   */
+  instanceCounts?(): Promise<{ projects: number; users: number; groups: number }>;
+  /** Whether the repository knows commit `sha` (`GET /projects/:id/repository/commits/:sha`; 404 = no). */
+  hasCommit?(project: ProjectRef, sha: string): Promise<boolean>;
+}
+
+/** `GET /metadata` (doc/api/metadata.md). */
+export interface InstanceMetadata {
+  version: string;
+  revision?: string;
+  /** True on Enterprise Edition (absent on old instances: the `-ee` suffix of `version` says it then). */
+  enterprise?: boolean;
 }

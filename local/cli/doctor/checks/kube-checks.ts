@@ -62,12 +62,14 @@ export const kubeRbac = doctorCheck({
     const k = await ctx.kube();
     const ns = await namespaces(ctx);
     type Ask = { verb: string; resource: string; group: string; namespace?: string };
-    const asks = KUBE_CALLS.flatMap((c) => c.verbs.flatMap((verb): Ask[] => (c.scope === 'cluster' ? [{ verb, resource: c.resource, group: c.group }] : ns.names.map((namespace) => ({ verb, resource: c.resource, group: c.group, namespace })))));
+    const drillNs = ctx.config().env.DRILL_NAMESPACE;
+    const where = (scope: string): Array<string | undefined> => (scope === 'cluster' ? [undefined] : scope === 'drill' ? [drillNs] : ns.names);
+    const asks = KUBE_CALLS.flatMap((c) => c.verbs.flatMap((verb): Ask[] => where(c.scope).map((namespace) => ({ verb, resource: c.resource, group: c.group, ...(namespace ? { namespace } : {}) }))));
     const answers = await Promise.all(asks.map(async (a) => ({ a, r: await k.can(a) })));
     const denied = answers.filter((x) => !x.r.allowed).map(({ a }) => `${a.verb} ${a.resource}${a.namespace ? ` in ${a.namespace}` : ' (cluster)'}`);
     const note = ns.note ? `; ${ns.note}` : '';
     if (denied.length) return failed(`${denied.length} of ${asks.length} calls the functions make are denied: ${denied.join(', ')}${note}`, GRANT_FIX);
-    return ok(`all ${asks.length} calls allowed (${KUBE_CALLS.map((c) => c.resource).join(', ')}; namespaces ${ns.names.join(', ')})${note}`);
+    return ok(`all ${asks.length} calls allowed (${[...new Set(KUBE_CALLS.map((c) => c.resource))].join(', ')}; namespaces ${ns.names.join(', ')}; the drill's ${drillNs})${note}`);
   },
 });
 

@@ -8,37 +8,7 @@ CONFIG_NAME=${RUN_NAME}_gitlab_config.tar
 key() { printf '%s' "${DEST_SUBDIR:+$DEST_SUBDIR/}$1"; }
 
 step lock
-mkdir -p -- "$(dirname -- "$LOCK_FILE")"
-# Taking the lock is serialised by a guard held for milliseconds, so breaking a stale lock never races a taker.
-exec 8>>"$LOCK_FILE.guard"
-flock -w 30 8 || fail already_running "$LOCK_FILE.guard stayed locked for 30 s" 75
-exec 9>>"$LOCK_FILE"
-# No overlapping runs: FC async retries and timers may fire twice; the first run keeps the lock until it ends.
-if ! flock -n 9; then
-  read -r hpid hstart hname _ <"$LOCK_FILE" || true
-  if alive "${hpid:-x}" "${hstart:-x}"; then
-    fail already_running "backup run ${hname:-?} (pid $hpid) holds $LOCK_FILE (already running)" 75
-  fi
-  gpid=$(cat "$GITLAB_PID" 2>/dev/null) || gpid=''
-  if alive "$gpid"; then
-    fail already_running "gitlab-backup (pid $gpid) is still running although the run that started it is gone" 75
-  fi
-  # The recorded holder is gone and GitLab runs no backup: whoever keeps the lock open inherited it (an ossfs daemon
-  # mounted by an older script, an orphan). Name them, then lock a new file: the old inode stays theirs.
-  exec 9>&-
-  holders=''
-  for f in /proc/[0-9]*/fd/*; do
-    if [[ $(readlink "$f" 2>/dev/null) == "$LOCK_FILE" ]]; then p=${f#/proc/} p=${p%%/*} holders+=" $p($(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-60))"; fi
-  done
-  if [[ $holders == *gitlab-ask-ops-backup* ]]; then fail already_running "another backup script holds $LOCK_FILE:$holders" 75; fi
-  NOTE="broke a stale lock: run ${hname:-?} (pid ${hpid:-?}) is gone; it was still held by:${holders:- nobody}"
-  rm -f -- "$LOCK_FILE"
-  exec 9>>"$LOCK_FILE"
-  flock -n 9 || fail already_running "$LOCK_FILE was taken again meanwhile" 75
-fi
-pstat $$
-printf '%s %s %s\n' "$$" "${P[19]}" "$RUN_NAME" >"$LOCK_FILE"
-exec 8>&-
+take_lock
 
 step log
 mkdir -p -- "$LOG_DIR"

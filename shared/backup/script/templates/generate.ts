@@ -1,5 +1,5 @@
 /**
- * Regenerates `backup-sh.ts` from `backup-head.sh` + `backup-steps.sh` (one script, kept in two files under the
+ * Regenerates `backup-sh.ts` from `backup-head.sh` + `lock.sh` (shared with the restore script) + `backup-steps.sh` (one script, kept in two files under the
  * size limit): the template must travel inside the esbuild bundle of ops-worker, and a TS string module needs no
  * loader or file copy. Run `npx tsx shared/backup/script/templates/generate.ts` after editing either; a unit test
  * fails while they differ.
@@ -7,17 +7,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const HEADER = '// GENERATED – edit shared/backup/script/templates/backup-{head,steps}.sh, then run\n// `npx tsx shared/backup/script/templates/generate.ts`.\n';
+const HEADER = '// GENERATED – edit shared/backup/script/templates/{backup-head,lock,backup-steps}.sh, then run\n// `npx tsx shared/backup/script/templates/generate.ts`.\n';
 
 /** The TS module text for a bash template: a template literal with `\`, backquote and `${` escaped. */
 export function toTsModule(sh: string): string {
   const body = sh.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
-  return `${HEADER}/** The bash template of the backup script (see backup-head.sh and backup-steps.sh for the commented source). */\nexport const BACKUP_SH_TEMPLATE = \`${body}\`;\n`;
+  return `${HEADER}/** The bash template of the backup script (see backup-head.sh, lock.sh and backup-steps.sh for the commented source). */\nexport const BACKUP_SH_TEMPLATE = \`${body}\`;\n`;
 }
 
 /** Paths of the template and its generated module. */
 export const templatePaths = {
-  parts: [fileURLToPath(new URL('./backup-head.sh', import.meta.url)), fileURLToPath(new URL('./backup-steps.sh', import.meta.url))],
+  parts: ['./backup-head.sh', './lock.sh', './backup-steps.sh'].map((p) => fileURLToPath(new URL(p, import.meta.url))),
   ts: fileURLToPath(new URL('./backup-sh.ts', import.meta.url)),
 };
 

@@ -1,0 +1,66 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { backupScriptConfigFromEnv } from '#shared/backup/script/index';
+import { loadConfig } from '#shared/config/index';
+import { createGitlabPort, type GitlabPort } from '#shared/gitlab/api/index';
+import { createNotifier, mailChannel, type Channel } from '#shared/notify/index';
+import { restoreScriptConfigFromEnv } from '#shared/restore/script/index';
+import { runRestore, type RestoreOptions } from '#shared/restore/run-restore';
+import type { RestoreReport } from '#shared/restore/restore-report';
+import { systemClock } from '#shared/runtime/index';
+import { startGitlabEmulator, type GitlabEmulator } from '#local/gitlab/index';
+import type { EmulatedHost } from '#local/ecs/index';
+import { BUCKET, configPrefixOf, newRunKey, prefixOf, startBackupBed, type BackupBed } from '../backup/harness';
+
+/** The backup bed (OSS, ECS, DirectMail) plus a GitLab emulator answering GET /metadata as the live instance. */
+export interface RestoreBed extends BackupBed {
+  gl: GitlabEmulator;
+  gitlab: GitlabPort;
+  /** A verified backup on `host`: its name. */
+  backup(host: EmulatedHost): Promise<string>;
+  restore(host: EmulatedHost, o: Partial<RestoreOptions> & { backup: string; channels?: Channel[]; gitlab?: Pick<GitlabPort, 'metadata'> | null }): Promise<RestoreReport>;
+  /** Restore-script invocations (not probes) on a host. */
+  restoreRuns(host: EmulatedHost): number;
+  /** Every command sent to a host (probes included). */
+  commands(host: EmulatedHost): string[];
+  /** Remove an object of a host's backup from the bucket ('record' = its verified record, 'config' = the /etc/gitlab archive). */
+  remove(host: EmulatedHost, name: string, what: 'record' | 'config'): void;
+}
+
+export async function startRestoreBed(version = '17.5.1-ee'): Promise<RestoreBed> {
+  const bed = await startBackupBed();
+  const gl = await startGitlabEmulator({ token: 'restore-test-token', projects: [{ path: 'demo/app', files: { 'README.md': 'x' } }], version });
+  const gitlab = createGitlabPort({ url: gl.url, token: 'restore-test-token', attempts: 1 });
+  const env = (host: EmulatedHost) => loadConfig({ OSS_PREFIX: prefixOf(host), BACKUP_CONFIG_PREFIX: configPrefixOf(host), BACKUP_TIMEOUT_SECONDS: '60', BACKUP_MIN_FREE_GIB: '1' }).env;
+  return {
+    ...bed, gl, gitlab,
+    async backup(host) {
+      const r = await bed.run(host);
+      if (r.status !== 'verified') throw new Error(`backup not verified: ${r.cause}`);
+      return r.name;
+    },
+    restore: (host, o) => {
+      const channels = o.channels ?? [mailChannel(bed.ports.mail)];
+      const notifier = createNotifier({ channels, clock: systemClock, log: bed.log, remindHours: 24, dryRun: o.dryRun ?? false });
+      const e = env(host);
+      return runRestore(
+        { ecs: bed.ports.ecs, oss: bed.ports.oss, ...(o.gitlab === null ? {} : { gitlab: o.gitlab ?? gitlab }), notifier, clock: systemClock, log: bed.log },
+        {
+          dryRun: false, instanceId: host.instanceId, prefixes: { ossPrefix: e.OSS_PREFIX, configPrefix: e.BACKUP_CONFIG_PREFIX }, where: `oss://${BUCKET}/${e.OSS_PREFIX}`,
+          script: (run) => restoreScriptConfigFromEnv(e, run), minFreeGiB: 1, timeoutSec: backupScriptConfigFromEnv(e).timeoutSec,
+          runKey: newRunKey(), deadline: new Date(Date.now() + 30_000), pollFirstMs: 50, ...o,
+        },
+      );
+    },
+    restoreRuns: (host) => bed.ecs.invocations.filter((i) => i.instanceId === host.instanceId && i.name.startsWith('gitlab-ask-ops-restore-') && i.name !== 'gitlab-ask-ops-restore-preflight').length,
+    commands: (host) => bed.ecs.invocations.filter((i) => i.instanceId === host.instanceId && !i.name.startsWith('gitlab-ask-ops-backup-')).map((i) => i.name),
+    remove(host, name, what) {
+      const dir = bed.oss.bucketDir(BUCKET);
+      rmSync(what === 'record' ? join(dir, prefixOf(host), 'verified', `${name}.json`) : join(dir, configPrefixOf(host), `${name}_gitlab_config.tar`));
+    },
+    close: async () => {
+      await gl.close();
+      await bed.close();
+    },
+  };
+}
