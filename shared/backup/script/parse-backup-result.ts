@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { setupZod } from '#shared/config/setup-zod';
+import { parseLastResultLine } from './last-result-line';
 
 /** Marker of the script's machine-readable last line. */
 export const RESULT_MARKER = 'GITLAB_BACKUP_RESULT ';
@@ -50,17 +51,5 @@ export type BackupResult = z.output<typeof resultSchema>;
  * Undefined when there is none (killed, truncated, not our script) or it does not parse.
  */
 export function parseBackupResult(output: string): BackupResult | undefined {
-  const lines = output.split(/\r?\n/);
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!;
-    if (!line.startsWith(RESULT_MARKER)) continue;
-    try {
-      const parsed = resultSchema.safeParse(JSON.parse(line.slice(RESULT_MARKER.length)));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      // A cut or garbled line is "no result": the caller treats it like a missing one.
-      return undefined;
-    }
-  }
-  return undefined;
+  return parseLastResultLine(output, RESULT_MARKER, resultSchema);
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { setupZod } from '#shared/config/setup-zod';
+import { parseLastResultLine } from '#shared/backup/script/last-result-line';
 
 /** Marker of the restore and drill scripts' machine-readable last line. */
 export const RESTORE_RESULT_MARKER = 'GITLAB_RESTORE_RESULT ';
@@ -53,19 +54,7 @@ export type RestoreResult = z.output<typeof resultSchema>;
 
 /** The last `GITLAB_RESTORE_RESULT` line of a script's output; undefined when there is none or it does not parse. */
 export function parseRestoreResult(output: string): RestoreResult | undefined {
-  const lines = output.split(/\r?\n/);
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!;
-    if (!line.startsWith(RESTORE_RESULT_MARKER)) continue;
-    try {
-      const parsed = resultSchema.safeParse(JSON.parse(line.slice(RESTORE_RESULT_MARKER.length)));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      // A cut or garbled line is "no result": the caller treats it like a missing one.
-      return undefined;
-    }
-  }
-  return undefined;
+  return parseLastResultLine(output, RESTORE_RESULT_MARKER, resultSchema);
 }
 
 /** `services` as a map: `{puma: 'run', sidekiq: 'down', …}`. */
