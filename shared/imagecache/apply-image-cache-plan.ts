@@ -1,4 +1,5 @@
 import { toAppError } from '#shared/errors/index';
+import { forbiddenFinding, type KubeFinding } from '#shared/kube/forbidden';
 import type { ImageCache, KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
 import type { Clock } from '#shared/runtime/clock';
@@ -20,6 +21,8 @@ export interface StepOutcome {
   step: ImageCacheStep;
   outcome: 'applied' | 'skipped' | 'failed' | 'blocked';
   detail?: string;
+  /** The call was refused with 403: told once as the `rbac-forbidden` finding in ApplyResult.forbidden. */
+  forbidden?: true;
 }
 
 export interface ApplyResult {
@@ -28,7 +31,9 @@ export interface ApplyResult {
   phases: Record<string, string>;
   /** Caches still not Ready or Failed at the deadline. */
   pending: string[];
-  errors: Array<{ code: string; message: string }>;
+  errors: Array<{ code: string; message: string; forbidden?: true }>;
+  /** Calls refused with 403 (create, get, delete of a cache): one finding each, naming verb, resource and grant. */
+  forbidden: KubeFinding[];
 }
 
 /** `phases` holds the phase as shown, or `Failed` for any cache cacheHealth finds failed (phase strings vary). */
@@ -52,10 +57,20 @@ export async function applyImageCachePlan(plan: ImageCachePlan, kube: Pick<KubeP
   const last = new Map<string, ImageCache>();
   const done = new Map<ImageCacheStep, StepOutcome>();
   const errors: ApplyResult['errors'] = [];
-  const fail = (e: unknown): string => {
+  const forbidden: KubeFinding[] = [];
+  // Every failure is an error (so nothing is deleted after it); a 403 is also a finding that says which grant is
+  // missing, and the step's detail is that finding's text.
+  const fail = (e: unknown, target = 'ImageCache/*'): string => {
     const err = toAppError(e);
-    errors.push({ code: err.code, message: err.message });
-    return err.message;
+    const f = forbiddenFinding(err, target);
+    errors.push({ code: err.code, message: err.message, ...(f ? { forbidden: true as const } : {}) });
+    if (f) forbidden.push(f);
+    return f?.message ?? err.message;
+  };
+  const failedOutcome = (step: ImageCacheStep, e: unknown): StepOutcome => {
+    const n = forbidden.length;
+    const detail = fail(e, `ImageCache/${step.target}`);
+    return { step, outcome: 'failed', detail, ...(forbidden.length > n ? { forbidden: true as const } : {}) };
   };
 
   for (const step of plan.steps) {
@@ -66,7 +81,7 @@ export async function applyImageCachePlan(plan: ImageCachePlan, kube: Pick<KubeP
       phases[step.target] = ic.status ? phaseOf(ic) : 'Creating';
       done.set(step, { step, outcome: 'applied' });
     } catch (e) {
-      done.set(step, { step, outcome: 'failed', detail: fail(e) });
+      done.set(step, failedOutcome(step, e));
     }
   }
 
@@ -83,7 +98,7 @@ export async function applyImageCachePlan(plan: ImageCachePlan, kube: Pick<KubeP
         if (!ic || SETTLED.has(phases[name]!)) pending.delete(name);
         if (!ic) fail(new Error(`image cache ${name} disappeared while waiting for it`));
       } catch (e) {
-        fail(e);
+        fail(e, `ImageCache/${name}`);
         break;
       }
     }
@@ -110,11 +125,11 @@ export async function applyImageCachePlan(plan: ImageCachePlan, kube: Pick<KubeP
           await kube.deleteImageCache(step.target);
           done.set(step, { step, outcome: 'applied' });
         } catch (e) {
-          done.set(step, { step, outcome: 'failed', detail: fail(e) });
+          done.set(step, failedOutcome(step, e));
           stop = `not deleting: deleting ${step.target} failed`;
         }
       }
     }
   }
-  return { outcomes: plan.steps.map((s) => done.get(s)!), phases, pending: [...pending], errors };
+  return { outcomes: plan.steps.map((s) => done.get(s)!), phases, pending: [...pending], errors, forbidden };
 }

@@ -25,11 +25,12 @@ export function prewarmFindings(r: { outcomes: readonly StepOutcome[]; report: P
   // ends in the same event text — one finding either way. A blocked delete of the cache it would replace is a
   // consequence (the old cache is kept), not a finding of its own.
   for (const o of r.outcomes) {
-    if (o.outcome !== 'failed') continue;
+    // A step refused with 403 is told as the rbac-forbidden finding below (its fix is a grant, not the cache).
+    if (o.outcome !== 'failed' || o.forbidden) continue;
     const why = (o.detail ?? o.step.reason).replace(/^.*creation failed: /, '');
     out.push({ target: o.step.target, cause: 'cache failed', severity: 'fail', summary: why.slice(0, 300), detail: why });
   }
-  for (const e of r.report.apply?.errors ?? []) out.push({ target: 'ImageCaches', cause: `apply ${e.code}`, severity: 'fail', summary: e.message });
+  for (const e of (r.report.apply?.errors ?? []).filter((x) => !x.forbidden)) out.push({ target: 'ImageCaches', cause: `apply ${e.code}`, severity: 'fail', summary: e.message });
   if (r.report.totals.dropped) out.push({ target: 'budget', cause: 'pod sets left out', severity: 'warn', summary: `${r.report.totals.dropped} pod set(s) did not fit IMAGECACHE_MAX_CACHES / IMAGECACHE_MAX_IMAGES`, detail: String(r.report.totals.dropped) });
   // Calls the functions' identity may not make (403): a missing grant is a condition until someone grants it. (The
   // report's `ci-config-invalid` findings are the projects' config errors, told above as `ci config`.)

@@ -187,6 +187,11 @@ async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, statu
   const applied = await applyImageCachePlan(plan, i.kube, { clock: i.clock, deadline: i.deadline, log: i.log, ...(i.pollBaseMs ? { pollBaseMs: i.pollBaseMs } : {}) });
   const { outcomes, ...rest } = applied;
   report.apply = rest;
+  // A create, get or delete refused with 403 is a finding like a refused list (one per call, naming the grant).
+  if (applied.forbidden.length) {
+    findings.push(...applied.forbidden);
+    report.findings = allFindings()!;
+  }
   const n = (k: StepOutcome['outcome'], kinds?: string[]) => outcomes.filter((o) => o.outcome === k && (!kinds || kinds.includes(o.step.kind))).length;
   const created = n('applied', ['create', 'refresh']);
   const deleted = n('applied', ['delete-superseded']);

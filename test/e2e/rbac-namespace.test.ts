@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxParts } from '#local/sandbox/boot';
 import { createKubePart } from '#local/sandbox/parts/kube-part';
@@ -79,5 +80,36 @@ describe('RUNNER_NAMESPACE outside the granted namespaces (sandbox, functions id
     expect(report.steps.filter((x) => x.target.includes('/ci/'))).toEqual([]);
     expect(report.remediation).toBeUndefined();
     console.info(`findings under a namespace outside the grants (reconcile): ${forbidden.length}`);
+  });
+
+  it('prewarm: an ImageCache create the ClusterRole does not grant is one forbidden finding naming the grant, and nothing is deleted', async () => {
+    // The administrator's role without `create` on imagecaches (changed with the admin kubeconfig, as a person would).
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(s.sandbox.env.KUBE_SANDBOX_KUBECONFIG!);
+    const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+    const role = await rbac.readClusterRole({ name: 'gitlab-ask-ops' });
+    role.rules = role.rules!.map((r) => (r.resources?.includes('imagecaches') ? { ...r, verbs: r.verbs.filter((v) => v !== 'create') } : r));
+    await rbac.replaceClusterRole({ name: 'gitlab-ask-ops', body: role });
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const names = async () => ((await custom.listClusterCustomObject({ group: 'eci.alibabacloud.com', version: 'v1', plural: 'imagecaches' })) as { items: Array<{ metadata: { name: string } }> }).items.map((i) => i.metadata.name).sort();
+    const before = await names();
+    expect(before.length).toBeGreaterThan(0);
+
+    // One more baseline image: the baseline set changes, so the plan creates a new cache and would retire the old one.
+    const config = loadConfig(env({ IMAGECACHE_BASELINE: 'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0,registry.cn-hangzhou.aliyuncs.com/eci/kubectl:1.0,registry.cn-hangzhou.aliyuncs.com/eci/java-demo:1.0,registry.cn-hangzhou.aliyuncs.com/eci/alpine:3.20' }));
+    const r = await handleWorker(Buffer.from(JSON.stringify({ action: 'prewarm' })), { requestId: 'rbac-create', function: { timeout: 60 } } as never, { config, log: memoryLogger('error'), clock: systemClock });
+    const report = r.report as PrewarmReport;
+    const creates = r.done.filter((d) => d.step.kind === 'create');
+    expect(creates.length).toBeGreaterThan(0);
+    expect(creates.every((d) => d.outcome === 'failed' && /^forbidden: cannot create imagecaches at cluster scope \(imagecaches.eci.alibabacloud.com is forbidden: User "300000000000000042" cannot create resource "imagecaches" in API group "eci.alibabacloud.com" at the cluster scope\); grant it/.test(d.detail ?? ''))).toBe(true);
+    const forbidden = (report.findings ?? []).filter((f) => f.rule === 'rbac-forbidden');
+    expect(forbidden.map((f) => f.target)).toEqual(creates.map((d) => `ImageCache/${d.step.target}`));
+    expect(r.summary).toMatch(new RegExp(`${creates.length} call\\(s\\) forbidden \\(ImageCache/`));
+    // Told as the missing grant only: no "cache failed" and no "apply KUBE_API" condition beside it.
+    const told = (r.report as { notify?: { delivered: boolean; findings: { new: number } } }).notify;
+    expect(told).toMatchObject({ delivered: true, findings: { new: creates.length } });
+    // Safety: after a refused create nothing is deleted (old caches keep serving the pods).
+    expect(r.done.filter((d) => d.step.kind === 'delete-superseded' && d.outcome === 'applied')).toEqual([]);
+    expect(await names()).toEqual(before);
   });
 });
