@@ -11,6 +11,7 @@ import { apiVersionOf } from './resources';
 import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from './selectors';
 import { badRequest, methodNotAllowed, notFound, StatusError, unsupportedMediaType } from './status';
 import type { KubeObject, KubeStore } from './store';
+import type { LiveLog } from './kubelet/kubelet';
 import { toTable, wantsTable } from './table';
 import { createObject, updateObject, type Target } from './write';
 
@@ -31,6 +32,8 @@ export interface Reply {
   body: unknown;
   /** Sent as text/plain instead of `body` (a container's log). */
   text?: string;
+  /** After `text`, stream this until it closes (`pods/log?follow=true` of a running container). */
+  live?: LiveLog;
   /** `Warning` response headers (unknown fields under fieldValidation=Warn). */
   warnings?: string[];
 }
@@ -213,8 +216,9 @@ function podLog(store: KubeStore, r: ResourceRequest, pod: KubeObject | undefine
   const num = (k: string): number | undefined => (r.query.get(k) !== null && Number.isFinite(Number(r.query.get(k))) ? Number(r.query.get(k)) : undefined);
   const tailLines = num('tailLines');
   const limitBytes = num('limitBytes');
-  const out = store.kubelet?.logs(pod.metadata.namespace ?? 'default', pod.metadata.name, { ...(tailLines !== undefined ? { tailLines } : {}), ...(limitBytes !== undefined ? { limitBytes } : {}) });
+  const follow = r.query.get('follow') === 'true';
+  const out = store.kubelet?.logs(pod.metadata.namespace ?? 'default', pod.metadata.name, { ...(tailLines !== undefined ? { tailLines } : {}), ...(limitBytes !== undefined ? { limitBytes } : {}), follow });
   if (!out) throw badRequest(`container "${String(((pod.spec as { containers?: Array<{ name: string }> } | undefined)?.containers?.[0]?.name) ?? 'unknown')}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`);
   if ('status' in out) throw new StatusError(out.status, 'BadRequest', out.message);
-  return { status: 200, body: undefined, text: out.text };
+  return { status: 200, body: undefined, text: out.text, ...('live' in out && out.live ? { live: out.live } : {}) };
 }

@@ -133,6 +133,20 @@ export async function startKubeEmulator(opts: KubeEmulatorOptions = {}): Promise
       const out = handleResource(store, rr);
       // The apiserver's RFC 7234 warning form; kubectl prints each as "Warning: <text>".
       if (out.warnings?.length) res.setHeader('Warning', out.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+      if (out.text !== undefined && out.live) {
+        // Follow: what is there, then each piece as the container writes it, until its output closes (or the client
+        // goes). Subscribed in the same tick as the log was read, so nothing falls between the two.
+        const live = out.live;
+        res.writeHead(out.status, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
+        if (out.text) res.write(out.text);
+        const off = live.follow((t) => res.write(t));
+        res.on('close', off);
+        void live.closed.then(() => {
+          off();
+          res.end();
+        });
+        return;
+      }
       if (out.text !== undefined) {
         res.writeHead(out.status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(out.text) });
         res.end(out.text);

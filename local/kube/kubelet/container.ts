@@ -21,6 +21,10 @@ export interface Container {
   child: ChildProcess;
   /** Everything the container wrote to stdout and stderr (the newest LOG_CAP bytes). */
   log(): string;
+  /** Call `fn` with each later piece of output (`kubectl logs -f`); returns the unsubscribe. */
+  follow(fn: (text: string) => void): () => void;
+  /** Resolves when the container's output is closed (after its last piece was passed to the followers). */
+  closed: Promise<void>;
   /** Resolves with the main process' exit code (or the signal's 128+n). */
   exited: Promise<number>;
   /** Signal every process of the container (`SIGTERM` on deletion; `SIGKILL` after the grace period). */
@@ -56,20 +60,32 @@ export function startContainer(o: { version: string; command: string[]; env: Rec
   // The image's /bin/bash is ours: run the command's shell by name, with the root as the working directory.
   const child = spawn(cmd.replace(/^\/bin\//, ''), args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let buf = '';
+  const followers = new Set<(text: string) => void>();
   const take = (b: Buffer): void => {
-    buf += b.toString('utf8');
+    const text = b.toString('utf8');
+    buf += text;
     if (buf.length > LOG_CAP) buf = buf.slice(-LOG_CAP);
+    for (const f of followers) f(text);
   };
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);
+  // 'close' comes after the last 'data' of both pipes; dispose() kills what could hold them open after the exit.
+  const closed = new Promise<void>((resolve) => {
+    child.on('close', () => resolve());
+    child.on('error', () => resolve());
+  });
   const exited = new Promise<number>((resolve) => {
     child.on('error', () => resolve(127));
     child.on('exit', (code, sig) => resolve(code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
   });
   const all = (): number[] => processesWithEnv('GITLAB_ASK_OPS_ROOT', root);
   return {
-    root, child, exited,
+    root, child, exited, closed,
     log: () => buf,
+    follow: (fn) => {
+      followers.add(fn);
+      return () => followers.delete(fn);
+    },
     signal: (sig) => {
       for (const pid of all()) {
         try {

@@ -31,9 +31,19 @@ export interface KubeletOptions {
   scratchParent?: string;
 }
 
+/** A running container's output from now on: subscribe, and when it ends. */
+export interface LiveLog {
+  follow(fn: (text: string) => void): () => void;
+  closed: Promise<void>;
+}
+
 /** What the API handlers ask of the kubelet (pods/log, graceful deletion). */
 export interface KubeletHooks {
-  logs(namespace: string, name: string, q: { tailLines?: number; limitBytes?: number }): { text: string } | { status: number; message: string } | undefined;
+  /**
+   * The container's log so far; with `follow` and a running container also `live`, its later output until the
+   * container ends (the kubelet streams `GET …/log?follow=true` until then).
+   */
+  logs(namespace: string, name: string, q: { tailLines?: number; limitBytes?: number; follow?: boolean }): { text: string; live?: LiveLog } | { status: number; message: string } | undefined;
   /** Start a graceful deletion of a pod it runs: the object marked (undefined: not ours, delete as usual). */
   terminate(pod: KubeObject, graceSeconds: number): KubeObject | undefined;
 }
@@ -179,6 +189,9 @@ export function startKubelet(store: KubeStore, o: KubeletOptions): { hooks: Kube
       let text = run.ended ? run.log : run.container!.log();
       if (q.tailLines !== undefined) text = text.split('\n').slice(-(q.tailLines + (text.endsWith('\n') ? 1 : 0))).join('\n');
       if (q.limitBytes !== undefined) text = text.slice(0, q.limitBytes);
+      // limitBytes ends the stream at that size: what is already there answers it (the emulator does not count on).
+      const c = run.container;
+      if (q.follow && c && !run.ended && q.limitBytes === undefined) return { text, live: { follow: c.follow, closed: c.closed } };
       return { text };
     },
     terminate(pod, grace) {

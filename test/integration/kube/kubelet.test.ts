@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,40 @@ describe.skipIf(!bins.kubectl)('the kube emulator runs pods (virtual-node kubele
     expect((await kubectl('logs', '-n', NS, 'ok', '--tail=1')).stdout).toBe('done\n');
   });
 
+  it('kubectl logs -f streams a running container\'s output as it comes and ends when the container ends', async () => {
+    const trigger = join(scratch, 'go-follow');
+    emu.create(pod('follow', `echo one; while [ ! -e ${trigger} ]; do sleep 0.05; done; echo two`));
+    await eventually(async () => (await kubectl('logs', '-n', NS, 'follow')).stdout, (x) => x === 'one\n', 200);
+    // A follower of our own first: it must get "one" while the container still runs, then "two", then the end.
+    const url = new URL(`${emu.url}/api/v1/namespaces/${NS}/pods/follow/log?follow=true`);
+    const chunks: string[] = [];
+    let ended!: () => void;
+    const end = new Promise<void>((r) => (ended = r));
+    let first!: () => void;
+    const gotFirst = new Promise<void>((r) => (first = r));
+    httpsGet(url, { rejectUnauthorized: false, headers: { authorization: `Bearer ${emu.token}` } }, (res) => {
+      expect(res.headers['transfer-encoding']).toBe('chunked');
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        chunks.push(c);
+        first();
+      });
+      res.on('end', () => ended());
+    });
+    await gotFirst;
+    expect(chunks.join('')).toBe('one\n');
+    const followed = kubectl('logs', '-f', '-n', NS, 'follow');
+    const path = `GET ${url.pathname}`;
+    await eventually(async () => emu.calls[path] ?? 0, (n) => n >= 2, 500);
+    writeFileSync(trigger, '');
+    await end;
+    expect(chunks.join('')).toBe('one\ntwo\n');
+    expect(await followed).toMatchObject({ code: 0, stdout: 'one\ntwo\n' });
+    // Once the container has ended, -f answers what there is and returns.
+    expect(await kubectl('logs', '-f', '-n', NS, 'follow')).toMatchObject({ code: 0, stdout: 'one\ntwo\n' });
+    expect(existsSync(trigger)).toBe(true);
+  });
+
   it('a command that fails is Failed with Error and its exit code', async () => {
     emu.create(pod('bad', 'echo about to fail >&2; exit 3'));
     await eventually(async () => emu.store.get('pods', 'bad', NS), (p) => (p?.status as { phase?: string } | undefined)?.phase === 'Failed', 500);
@@ -118,6 +153,6 @@ describe.skipIf(!bins.kubectl)('the kube emulator runs pods (virtual-node kubele
     await eventually(async () => emu.store.get('pods', 'busybox', NS), (x) => JSON.stringify(x?.status ?? {}).includes('ErrImagePull') || JSON.stringify(x?.status ?? {}).includes('ImagePullBackOff'), 500);
     expect((await kubectl('delete', 'pod', '-n', NS, 'busybox')).code).toBe(0);
     // No container ever ran, and none of the finished ones left a process behind.
-    expect(emu.store.list('pods', NS).map((p) => p.metadata.name).sort()).toEqual(['bad', 'ok', 'slow']);
+    expect(emu.store.list('pods', NS).map((p) => p.metadata.name).sort()).toEqual(['bad', 'follow', 'ok', 'slow']);
   });
 });
