@@ -1,3 +1,4 @@
+import { defaultDmAccount, descAccountSummary, type DmAccount } from './dm-account-summary';
 import { sendOutboxHtml, sendOutboxJson } from './dm-outbox-page';
 import { queryMailAddressByParam } from './dm-query-mail-address';
 import { gatewayErrors, PopError } from './pop-error';
@@ -23,6 +24,8 @@ export interface DmProductOptions {
   senders: string[];
   /** Senders that exist but are frozen/unavailable → InvalidMailAddressStatus.Malformed. */
   frozenSenders?: string[];
+  /** The account's state (DescAccountSummary); default: in good standing. */
+  account?: DmAccount;
 }
 
 /** "SDK limit 80K" per body (https://www.alibabacloud.com/help/doc-detail/29444.htm); enforced in UTF-8 bytes. */
@@ -35,8 +38,9 @@ const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
  * https://help.aliyun.com/zh/direct-mail/api-dm-2015-11-23-errorcodes),
  * keeping an outbox served at `GET /outbox` (HTML) and `GET /outbox.json`.
  */
-export function dmProduct(opts: DmProductOptions): PopProduct & { outbox: DmMail[] } {
+export function dmProduct(opts: DmProductOptions): PopProduct & { outbox: DmMail[]; account: DmAccount } {
   const outbox: DmMail[] = [];
+  const account = opts.account ?? defaultDmAccount();
   let seq = 0;
   const bad = (status: number, code: string, msg: string): PopError => new PopError(status, code, msg);
   return {
@@ -44,11 +48,13 @@ export function dmProduct(opts: DmProductOptions): PopProduct & { outbox: DmMail
     version: '2015-11-23',
     hostId: 'dm.aliyuncs.com',
     outbox,
+    account,
     pages: [
       { path: '/outbox', handler: (_req, res) => sendOutboxHtml(res, outbox) },
       { path: '/outbox.json', handler: (_req, res) => sendOutboxJson(res, outbox) },
     ],
     actions: {
+      DescAccountSummary: descAccountSummary({ account, senders: () => opts.senders.length + (opts.frozenSenders?.length ?? 0) }),
       QueryMailAddressByParam: queryMailAddressByParam(opts),
       SingleSendMail: (p, ctx) => {
         for (const k of ['AccountName', 'AddressType', 'ReplyToAddress', 'ToAddress', 'Subject'] as const) {
@@ -56,6 +62,10 @@ export function dmProduct(opts: DmProductOptions): PopProduct & { outbox: DmMail
         }
         if (!['0', '1'].includes(p.AddressType!)) throw bad(400, 'InvalidMailAddressSendType.Malformed', 'The specified AddressType is invalid.');
         if (!['true', 'false'].includes(p.ReplyToAddress!)) throw bad(400, 'InvalidParameter', 'ReplyToAddress must be "true" or "false".');
+        // An account that is not in good standing (frozen, overdue, restricted, deleted) sends nothing. The error table
+        // lists InvalidSendMail.Spam for "frequency or quota exceeded, or user status"; which code a given status
+        // gets is UNCONFIRMED (https://help.aliyun.com/zh/direct-mail/api-dm-2015-11-23-errorcodes).
+        if (account.userStatus !== 0) throw bad(400, 'InvalidSendMail.Spam', 'The mail is rejected by the spam filter.');
         if (opts.frozenSenders?.includes(p.AccountName!)) throw bad(400, 'InvalidMailAddressStatus.Malformed', 'The mail address status is invalid.');
         if (!opts.senders.includes(p.AccountName!)) throw bad(404, 'InvalidMailAddress.NotFound', 'The specified mail address is not found.');
         const to = p.ToAddress!.split(',').map((s) => s.trim()).filter(Boolean);

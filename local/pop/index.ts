@@ -4,5 +4,6 @@ export * from './signing';
 export * from './types';
 export * from './cs-product';
 export * from './dm-product';
+export * from './dm-account-summary';
 export * from './find-route';
 export * from './start-product-emulators';

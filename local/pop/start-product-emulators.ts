@@ -1,4 +1,5 @@
 import { csProduct, type CsProductOptions } from './cs-product';
+import type { DmAccount } from './dm-account-summary';
 import { dmProduct, type DmMail } from './dm-product';
 import { startPopEmulator, type PopEmulator } from './pop-emulator';
 import type { PopCredential } from './types';
@@ -13,10 +14,10 @@ interface Common {
  * DirectMail alone (the sandbox's `DM_ENDPOINT`): SingleSendMail + `/outbox` pages.
  * @example const dm = await startDirectMailEmulator({ credentials, senders: ['ops@mail.example.com'] }); // dm.outbox
  */
-export async function startDirectMailEmulator(opts: Common & { senders: string[]; frozenSenders?: string[] }): Promise<PopEmulator & { outbox: DmMail[] }> {
+export async function startDirectMailEmulator(opts: Common & { senders: string[]; frozenSenders?: string[] }): Promise<PopEmulator & { outbox: DmMail[]; account: DmAccount }> {
   const dm = dmProduct({ senders: opts.senders, ...(opts.frozenSenders ? { frozenSenders: opts.frozenSenders } : {}) });
   const emu = await startPopEmulator({ ...common(opts), products: [dm] });
-  return Object.assign(emu, { outbox: dm.outbox });
+  return Object.assign(emu, { outbox: dm.outbox, account: dm.account });
 }
 
 /** CS alone (the sandbox's `CS_ENDPOINT`): DescribeClusterUserKubeconfig handing out `kubeconfig()`. */

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import Dm, { SingleSendMailRequest } from '@alicloud/dm20151123';
+import Dm, { DescAccountSummaryRequest, SingleSendMailRequest } from '@alicloud/dm20151123';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDirectMailEmulator, type DmMail, type PopEmulator } from '#local/pop/index';
+import { startDirectMailEmulator, type DmAccount, type DmMail, type PopEmulator } from '#local/pop/index';
 import { AK, sdkConfig, sdkError, STS, withHeaders } from './harness';
 
 /**
  * Contract: `@alicloud/dm20151123` SingleSendMail (ACS3, RPC style, POST with a form body) against the DirectMail
  * emulator, including the gateway's clock-skew and nonce checks.
  */
-let dm: PopEmulator & { outbox: DmMail[] };
+let dm: PopEmulator & { outbox: DmMail[]; account: DmAccount };
 let skewMs = 0;
 
 beforeAll(async () => {
@@ -36,6 +36,19 @@ describe('DirectMail SDK (dm20151123) against the DirectMail emulator', () => {
     expect(res.body?.requestId).toEqual(expect.any(String));
     expect(dm.outbox.at(-1)).toMatchObject({ envId: res.body!.envId, to: ['a@example.com', 'b@example.com'], subject: '✅ backup ok (2/2) — 100% * done!', replyToAddress: 'false' });
     expect(dm.outbox.at(-1)!.htmlBody).toBe("<p>it's <b>fine</b> (really) ~ 100%</p>");
+  });
+
+  it('DescAccountSummary parses into the typed model; an account not in good standing refuses SingleSendMail', async () => {
+    const res = await client().descAccountSummary(new DescAccountSummaryRequest({}));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatchObject({ userStatus: 0, dailyQuota: 2000, mailAddresses: 1, ipChannelType: 'normal', requestId: expect.any(String) });
+    dm.account.userStatus = 2;
+    try {
+      expect((await client().descAccountSummary(new DescAccountSummaryRequest({}))).body?.userStatus).toBe(2);
+      expect(await sdkError(client().singleSendMail(mail()))).toMatchObject({ name: 'ClientError', code: 'InvalidSendMail.Spam', statusCode: 400 });
+    } finally {
+      dm.account.userStatus = 0;
+    }
   });
 
   it('works with STS credentials and refuses a foreign token', async () => {

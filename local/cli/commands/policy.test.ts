@@ -33,7 +33,7 @@ describe('policy command', () => {
     expect(await policyCommand.run(['--operator'], o)).toBe(0);
     const doc = JSON.parse(o.stdout.join('\n')) as { Statement: Array<{ Sid: string; Action: string[]; Resource: string[] }> };
     const actions = doc.Statement.flatMap((s) => s.Action);
-    expect(actions).toEqual(expect.arrayContaining(['fc:GetFunction', 'fc:GetFunctionAsyncInvokeConfig', 'fc:ListTriggers', 'fc:ListAsyncTasks', 'ecs:RunCommand', 'oss:GetObject', 'cs:DescribeClusterUserKubeconfig']));
+    expect(actions).toEqual(expect.arrayContaining(['fc:GetFunction', 'fc:GetFunctionAsyncInvokeConfig', 'fc:ListTriggers', 'fc:ListAsyncTasks', 'ecs:RunCommand', 'oss:GetObject', 'cs:DescribeClusterUserKubeconfig', 'dm:QueryMailAddressByParam', 'dm:DescAccountSummary']));
     expect(actions.filter((a) => /^\w+:(Put|Delete|SingleSend|Invoke|Create|Update)/.test(a))).toEqual([]);
     expect(doc.Statement.find((s) => s.Sid === 'ReadFunctions')!.Resource).toEqual(['acs:fc:ap-northeast-2:42:functions/gitlab-webhook', 'acs:fc:ap-northeast-2:42:functions/ops-worker']);
   });

@@ -3,6 +3,7 @@ import { configValid } from './checks/config-check';
 import { fcAsyncConfig, fcFunctions, fcTriggers, fcWebhook } from './checks/fc-checks';
 import { gitlabReachable, gitlabScopes, gitlabToken } from './checks/gitlab-checks';
 import { gitlabInfraHook, gitlabSystemHook } from './checks/hook-checks';
+import { mailAccount } from './checks/mail-account';
 import { kubeApi, kubeImageCacheCrd, kubeRbac, kubeRunnerNamespace } from './checks/kube-checks';
 import type { DoctorCheck } from './doctor-check';
 
@@ -32,6 +33,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   ossRead,
   ossLifecycle,
   mailSender,
+  mailAccount,
   kubeApi,
   kubeRbac,
   kubeImageCacheCrd,

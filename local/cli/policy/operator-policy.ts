@@ -27,6 +27,7 @@ export function generateOperatorPolicy(i: PolicyInputs, functions: string[]): Ra
       { Sid: 'ReadBucketLifecycle', Effect: 'Allow', Action: ['oss:GetBucketLifecycle'], Resource: [bucket] },
     );
   }
-  if (i.mail) s.push({ Sid: 'CheckMailSender', Effect: 'Allow', Action: ['dm:QueryMailAddressByParam'], Resource: ['*'] });
+  // DescAccountSummary: doctor's mail.account (the account's UserStatus), local/cli/doctor/checks/mail-account.ts.
+  if (i.mail) s.push({ Sid: 'CheckMailSender', Effect: 'Allow', Action: ['dm:QueryMailAddressByParam', 'dm:DescAccountSummary'], Resource: ['*'] });
   return { Version: '1', Statement: s };
 }
