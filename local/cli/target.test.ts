@@ -82,9 +82,11 @@ describe('target guard', () => {
     expect(t.line).toBe(`target: shell env: cluster ${kc} context b → https://b:6443 (--kubeconfig, --context)`);
     expect(t.env.ASK_CLUSTER_ID).toBeUndefined();
     expect(Buffer.from(t.env.KUBE_CONFIG!, 'base64').toString()).toContain('current-context: b');
-    await expect(run({ ASK_CLUSTER_ID: 'c-prod', KUBECONFIG: kc }, ['cluster'])).rejects.toThrow('the shell names 2 clusters: ASK_CLUSTER_ID=c-prod, KUBECONFIG=');
+    // No sandbox here (hermetic: a developer's own `npm start` in this checkout must not change the answer).
+    const none = join(dir, 'never');
+    await expect(run({ SANDBOX_DIR: none, ASK_CLUSTER_ID: 'c-prod', KUBECONFIG: kc }, ['cluster'])).rejects.toThrow('the shell names 2 clusters: ASK_CLUSTER_ID=c-prod, KUBECONFIG=');
     await expect(run({ SANDBOX_DIR: live }, ['cluster'], 'sandbox', { context: 'b' })).rejects.toThrow('--context b names a cluster outside the sandbox');
-    const ambient = await run({ KUBECONFIG: kc }, ['cluster']);
+    const ambient = await run({ SANDBOX_DIR: none, KUBECONFIG: kc }, ['cluster']);
     expect(ambient.line).toBe(`target: shell env: cluster ${kc} context a → https://a:6443 (KUBECONFIG)`);
   });
 

@@ -44,10 +44,13 @@ describe.skipIf(!bins.kubectl)('NAS volume lifecycle in the sandbox (ops plan/ap
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** `ops plan|apply --json` with the sandbox env (+ overrides), reading infra from `infra` (default the repo's). */
+  /**
+   * `ops plan|apply --json` with the sandbox env as the shell's (+ overrides), reading infra from `infra` (default the
+   * repo's). SANDBOX_DIR names no sandbox, so a developer's own `npm start` in this checkout is not a second target.
+   */
   async function ops(mode: 'plan' | 'apply', env: Record<string, string> = {}, infra = join(REPO, 'infra')): Promise<{ code: number; report: ReconcileReport }> {
     let out = '';
-    const io: CliIo = { out: (t) => (out += `${t}\n`), err: () => undefined, stdin: async () => '', env: { ...s.sandbox.env, INFRA_PROJECT: '', LOG_LEVEL: 'error', ...env }, cwd: REPO };
+    const io: CliIo = { out: (t) => (out += `${t}\n`), err: () => undefined, stdin: async () => '', env: { ...s.sandbox.env, SANDBOX_DIR: join(dir, 'no-sandbox'), INFRA_PROJECT: '', LOG_LEVEL: 'error', ...env }, cwd: REPO };
     const code = await commands.find((c) => c.name === mode)!.run(['--json', '--infra', infra], io);
     return { code, report: JSON.parse(out) as ReconcileReport };
   }
