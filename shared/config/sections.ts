@@ -84,6 +84,11 @@ export const imageCacheEnv = {
   IMAGECACHE_MAX_IMAGES: envInt(400, 1, 20_000),
   /** Helper image override when the runner config cannot be read. */
   RUNNER_HELPER_IMAGE: envStr(),
+  /**
+   * The prewarm commit status when a commit's images could not be cached for a reason its developer cannot fix (a
+   * cache failed, the budget, GitLab unreadable): `failed` (its pipeline turns red) or `success` with the reason.
+   */
+  PREWARM_STATUS_ON_PLATFORM_FAILURE: envEnum(['failed', 'success'] as const, 'failed'),
 };
 
 export const backupEnv = {

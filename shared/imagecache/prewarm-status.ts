@@ -25,6 +25,11 @@ export interface StatusInput {
   plan: ImageCachePlan;
   outcomes: readonly StepOutcome[];
   phases?: Readonly<Record<string, string>>;
+  /**
+   * PREWARM_STATUS_ON_PLATFORM_FAILURE: `success` posts what the developer cannot fix (caches that failed, pod sets
+   * over the budget, GitLab unreadable) as success, "not blocking: …"; a broken CI configuration is always failed.
+   */
+  platformFailure?: 'failed' | 'success';
 }
 
 /** `file:line:column: message` of the first configuration error. */
@@ -46,8 +51,10 @@ export function projectStatus(id: number, i: StatusInput): ProjectStatus {
   if (!r) return { state: 'success', description: 'not pre-warmed: the project is archived, deleted or outside GITLAB_PROJECTS' };
   const cause = configCause(r);
   if (cause) return { state: 'failed', description: `${cause}; ${keptText(r)}` };
+  // The platform's problems: the team is told by the notifier either way; the switch decides the developer's pipeline.
+  const platform = (description: string): ProjectStatus => (i.platformFailure === 'success' ? { state: 'success', description: `not blocking: ${description}` } : { state: 'failed', description });
   const readErr = r.errors.find((e) => e.startsWith('discovery failed') || isReadFailure(e));
-  if (readErr) return { state: 'failed', description: `not pre-warmed: ${readErr}` };
+  if (readErr) return platform(`not pre-warmed: ${readErr}`);
   const mine = i.podSets.filter((s) => s.sources.some((src) => src.projectId === id));
   if (mine.length === 0) return { state: 'success', description: `no CI job images to pre-warm${r.errors[0] ? ` (${r.errors[0]})` : ''}` };
   const keys = new Set(mine.map((s) => [...new Set(s.images.filter(Boolean))].sort().join('\n')));
@@ -60,7 +67,7 @@ export function projectStatus(id: number, i: StatusInput): ProjectStatus {
   if (failedWhy.size || uncached.length) {
     const lost = new Set([...caches.filter((c) => failedWhy.has(c.name)).flatMap((c) => c.images), ...uncached.flatMap((u) => u.images)].filter((x) => images.has(x)));
     const why = [...[...failedWhy].map(([n, w]) => `${n}: ${w}`), ...uncached.map((u) => u.reason)][0] ?? '';
-    return { state: 'failed', description: `${lost.size} of ${plural(images.size, 'image')} not cached — ${why}` };
+    return platform(`${lost.size} of ${plural(images.size, 'image')} not cached — ${why}`);
   }
   const pending = caches.filter((c) => (i.phases?.[c.name] ?? c.phase) !== 'Ready').length;
   return { state: 'success', description: `${plural(images.size, 'image')} in ${plural(caches.length, 'cache')}, ${pending ? `${pending} still warming` : 'Ready'}` };

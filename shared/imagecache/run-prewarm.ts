@@ -206,7 +206,7 @@ async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, statu
   const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${invalid ? `, ${invalid} project(s) with a broken CI config (previous images kept${noPrevious ? `; ${noPrevious} had none` : ''})` : ''}${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}${denied ? `, ${denied} call(s) forbidden (${findings.map((f) => f.target).join(', ')})` : ''}`;
   if (target && status) {
     const project = desired.projects.find((p) => p.id === target.projectId);
-    const s = projectStatus(target.projectId, { project, podSets: desired.podSets, plan, outcomes, phases: rest.phases });
+    const s = projectStatus(target.projectId, { project, podSets: desired.podSets, plan, outcomes, phases: rest.phases, platformFailure: e.PREWARM_STATUS_ON_PLATFORM_FAILURE });
     await status.set(s.state, s.description);
   }
   return { status: runStatus, summary, outcomes, report };

@@ -77,4 +77,14 @@ describe('prewarm hook runs: statuses and coalescing', () => {
     const [st] = statusOf(c);
     expect(st).toMatchObject({ status: 'failed', description: expect.stringMatching(/^2 of 2 images not cached — gao-[0-9a-f]+: .*reg\.io\/gone:1/) });
   });
+
+  it('PREWARM_STATUS_ON_PLATFORM_FAILURE=success: the same failure is success "not blocking: …"; the run still says degraded', async () => {
+    h = await startHarness([{ path: 'g/app', files: { '.gitlab-ci.yml': ci('reg.io/app:1') } }], { unpullable: ['reg.io/gone:1'], env: { PREWARM_STATUS_ON_PLATFORM_FAILURE: 'success' } });
+    await h.prewarm();
+    const c = h.gl.push('g/app', { branch: 'main', files: { '.gitlab-ci.yml': ci('reg.io/gone:1') }, message: 'gone' });
+    const r = await h.request(hookRun(c));
+    expect(r.status).toBe('degraded');
+    const [st] = statusOf(c);
+    expect(st).toMatchObject({ status: 'success', description: expect.stringMatching(/^not blocking: 2 of 2 images not cached — gao-[0-9a-f]+: .*reg\.io\/gone:1/) });
+  });
 });
