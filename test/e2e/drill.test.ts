@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,24 @@ describe('e2e: restore and restore drill in the sandbox (kube with its kubelet, 
   const outbox = async (): Promise<Mail[]> => ((await (await fetch(s.sandbox.urls['outbox.json']!)).json()) as { mails: Mail[] }).mails.reverse();
   const kubeconfig = (): string => readFileSync(join(dir, 'kubeconfig'), 'utf8');
   const kubectl = async (...args: string[]) => cliRunner(kubeconfig())(bins.kubectl!, args);
+  /** Every backup object of the sandbox bucket → its content hash (the emulated OSS keeps objects as files). */
+  const bucketObjects = (): Record<string, string> => {
+    const root = join(dir, 'oss');
+    const out: Record<string, string> = {};
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else {
+          const key = p.slice(root.length + 1);
+          // The emulator's own metadata and the worker's run records (runs/*.json) are not what a pod could reach.
+          if (!key.startsWith('.oss-meta/') && !key.includes('/runs/')) out[key] = createHash('sha256').update(readFileSync(p)).digest('hex');
+        }
+      }
+    };
+    walk(root);
+    return out;
+  };
   /** Drill pods in the cluster, as the administrator sees them. */
   const drillPods = async (): Promise<number> => (await createKubePort({ kubeconfigYaml: kubeconfig() }).listPods('gitlab-ask-ops-drill')).length;
 
@@ -68,6 +87,7 @@ describe('e2e: restore and restore drill in the sandbox (kube with its kubelet, 
     expect(b.code, b.result.summary).toBe(0);
     name = b.result.report.name;
     const before = (await outbox()).length;
+    const objects = bucketObjects();
     const { code, result } = await invoke<Report>({ action: 'restore-drill' });
     expect(code, result.summary).toBe(0);
     const r = result.report;
@@ -79,6 +99,11 @@ describe('e2e: restore and restore drill in the sandbox (kube with its kubelet, 
     const mails = (await outbox()).slice(before);
     expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/✅ OK restore-drill .*: restorable, RTO /)]);
     expect(await drillPods()).toBe(0);
+    // The pod mounts the backup read-only (on ASK a write is EROFS; the emulated mount would let it through): nothing
+    // it could reach changed, and the only new object is the drill's report, which the worker writes.
+    const after = bucketObjects();
+    expect(Object.keys(after).filter((k) => !(k in objects))).toEqual([`gitlab-backups/gitlab-backups/verified/${name}.drill.json`]);
+    expect(Object.fromEntries(Object.keys(objects).map((k) => [k, after[k]]))).toEqual(objects);
     const listed = await cli(backupsCommand, []);
     expect(listed.out).toMatch(new RegExp(`${name} .*drill: passed \\(RTO [0-9.]+ s\\)`));
     const json = JSON.parse((await cli(backupsCommand, ['--json'])).out) as { backups: Array<{ name: string; drill?: { result: string } }> };
