@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backupScriptConfigFromEnv, DEFAULT_BACKUP_SCRIPT_CONFIG, base64Size, renderBackupScript, RUN_COMMAND_MAX_BASE64_BYTES, SCRIPT_TARGET_RAW_BYTES, shellQuote } from './index';
-import { readTemplate, templatePaths, toTsModule } from './templates/generate';
 import type { Env } from '#shared/config/index';
 
 const cfg = { ...DEFAULT_BACKUP_SCRIPT_CONFIG, runName: '1795737600_2026_11_27_k3f9' };
@@ -50,10 +48,6 @@ describe('renderBackupScript', () => {
     const env = { BACKUP_MOUNT_DIR: '/mnt/b', BACKUP_STAGING_DIR: '/srv/stage', BACKUP_MODE: 'direct', BACKUP_REPAIR_MOUNT: true, BACKUP_KEEP_MIN: 4, BACKUP_KEEP_DAYS: 14, BACKUP_MIN_FREE_GIB: 50, OSS_PREFIX: 'p/' } as unknown as Env;
     expect(backupScriptConfigFromEnv(env)).toMatchObject({ mountDir: '/mnt/b', stagingDir: '/srv/stage', mode: 'direct', repairMount: true, logKeepDays: 30, minFreeGiB: 50, ossPrefix: 'p/' });
     expect(backupScriptConfigFromEnv({ ...env, BACKUP_KEEP_DAYS: 90 } as Env).logKeepDays).toBe(90);
-  });
-
-  it('the generated template module matches backup-head.sh + backup-steps.sh (run templates/generate.ts after editing)', () => {
-    expect(readFileSync(templatePaths.ts, 'utf8')).toBe(toTsModule(readTemplate()));
   });
 });
 

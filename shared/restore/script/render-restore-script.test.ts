@@ -4,16 +4,11 @@ import { base64Size, RUN_COMMAND_MAX_BASE64_BYTES, shellQuote } from '#shared/ba
 import { loadConfig } from '#shared/config/index';
 import { drillScriptConfig } from '#shared/drill/drill-script';
 import { DRILL_GITLAB_RB, HOST_RESTORE_STEPS, parseRestoreResult, renderRestoreScript, restoreScriptConfigFromEnv, servicesOf, SHARED_RESTORE_STEPS } from './index';
-import { readRestoreTemplate, restoreTemplates, toRestoreTsModule } from './templates/generate';
 
 const env = loadConfig({ OSS_PREFIX: 'nightly/', BACKUP_CONFIG_PREFIX: 'etc-archives/' }).env;
 const run = { backupName: '1795737600_2026_11_27_ab12', expectVersion: '17.5.1-ee' };
 
 describe('renderRestoreScript', () => {
-  it('the generated modules are the templates (run templates/generate.ts after editing a part)', () => {
-    for (const which of ['restore', 'drill'] as const) expect(readFileSync(restoreTemplates[which].ts, 'utf8')).toBe(toRestoreTsModule(which, readRestoreTemplate(which)));
-  });
-
   it('the host script reads the archive and the /etc/gitlab archive under their prefixes on the mount, takes the backup lock, fits RunCommand', () => {
     const s = renderRestoreScript(restoreScriptConfigFromEnv(env, { ...run, archiveSha256: 'c'.repeat(64) }));
     expect(s).toContain("DATA_DIR_CFG='/mnt/gitlab-backups/nightly'");
