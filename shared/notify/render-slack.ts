@@ -23,7 +23,7 @@ function sectionText(s: NotifySection): string {
 }
 
 /** A text that fits one section: code blocks keep their closing fence when cut. */
-function fit(text: string): string {
+function fitSection(text: string): string {
   if (text.length <= SLACK_LIMITS.section) return text;
   const fenced = text.endsWith('```');
   const cut = truncateChars(text, SLACK_LIMITS.section - (fenced ? 4 : 0));
@@ -41,13 +41,13 @@ export function renderSlack(c: NotifyContent): { text: string; blocks: Block[] }
     mrkdwn(`*${escapeSlack(c.title)}*\n${escapeSlack(line)}${c.summary ? `\n${escapeSlack(c.summary)}` : ''}`),
   ];
   if (c.notes?.length) blocks.push({ type: 'context', elements: c.notes.slice(0, 10).map((n) => ({ type: 'mrkdwn', text: truncateChars(`*${escapeSlack(n)}*`, 3000) })) });
-  const sections = (c.sections ?? []).map((s) => mrkdwn(fit(sectionText(s))));
+  const sections = (c.sections ?? []).map((s) => mrkdwn(fitSection(sectionText(s))));
   const links = (c.links ?? []).map((l) => (isWebUrl(l.url) ? `<${l.url}|${escapeSlack(l.label).replace(/\|/g, '¦')}>` : `${escapeSlack(l.label)}: ${escapeSlack(l.url)}`));
   const room = SLACK_LIMITS.blocks - blocks.length - (links.length ? 1 : 0) - (c.footer ? 1 : 0);
   if (sections.length > room) {
     blocks.push(...sections.slice(0, room - 1), mrkdwn(`_${sections.length - room + 1} more section(s) left out: the mail has them all._`));
   } else blocks.push(...sections);
-  if (links.length) blocks.push(mrkdwn(fit(links.join('  ·  '))));
+  if (links.length) blocks.push(mrkdwn(fitSection(links.join('  ·  '))));
   if (c.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncateChars(escapeSlack(c.footer), 3000) }] });
   return { text: buildSubject(c), blocks };
 }
