@@ -57,6 +57,15 @@ describe('target guard', () => {
     expect(t.notes).toEqual(['shell ALIBABA_CLOUD_ACCESS_KEY_ID not used: the sandbox\'s targets and keys are']);
   });
 
+  it('the shell\'s chat webhooks and secrets never reach the sandbox run (no real Slack or DingTalk post from it)', async () => {
+    const shell = { SANDBOX_DIR: live, SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/real', DINGTALK_WEBHOOK_URL: 'https://oapi.dingtalk.com/robot/send?access_token=real', DINGTALK_SECRET: 'SECreal', DRILL_GITLAB_TOKEN: 'glpat-REAL', WEBHOOK_SECRET: 'real-secret' };
+    const t = await run(shell, ['gitlab']);
+    expect(t.source).toBe('sandbox');
+    for (const k of ['SLACK_WEBHOOK_URL', 'DINGTALK_WEBHOOK_URL', 'DINGTALK_SECRET', 'DRILL_GITLAB_TOKEN', 'WEBHOOK_SECRET']) expect(t.env[k], k).toBeUndefined();
+    expect(t.notes).toEqual(['shell DINGTALK_SECRET, DINGTALK_WEBHOOK_URL, DRILL_GITLAB_TOKEN, SLACK_WEBHOOK_URL, WEBHOOK_SECRET not used: the sandbox\'s targets and keys are']);
+    expect(t.notes.join('')).not.toMatch(/real/);
+  });
+
   it('a shell BACKUP_INSTANCE_ID is never silently replaced: refused, used with --no-sandbox, named as ignored with --sandbox', async () => {
     const shell = { SANDBOX_DIR: live, BACKUP_INSTANCE_ID: 'i-prod' };
     await expect(run(shell, ['instance'])).rejects.toThrow(/BACKUP_INSTANCE_ID=i-prod; the running sandbox \(live\/env\) names instance i-sandboxgitlab01/);

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { SECRET_KEYS } from '#shared/config/sections';
 import { AppError } from '#shared/errors/index';
 import { kubeconfigList, selectKubeconfig } from './kubeconfig';
 import { readSandbox, SANDBOX_NOT_RUNNING, sandboxDir, type SandboxState } from './sandbox-state';
@@ -14,8 +15,12 @@ type Env = Record<string, string | undefined>;
  */
 export const TARGET_KEYS = ['GITLAB_URL', 'ASK_CLUSTER_ID', 'KUBECONFIG', 'KUBE_CONFIG', 'KUBECONFIG_PATH', 'BACKUP_INSTANCE_ID', 'OSS_BUCKET'] as const;
 const isTargetKey = (k: string): boolean => (TARGET_KEYS as readonly string[]).includes(k) || /_ENDPOINT$/.test(k);
-/** Credentials, account and regions travel with their target: never a shell's real keys against the emulators. */
-const COMPANION_KEYS = ['GITLAB_TOKEN', 'GITLAB_ADMIN_TOKEN', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'FC_ACCOUNT_ID', 'FC_REGION', 'ECS_REGION', 'OSS_REGION', 'DM_REGION'];
+/**
+ * Credentials, account, regions and the chat webhooks travel with their target: never a shell's real keys against the
+ * emulators, nor the sandbox posting to a real Slack or DingTalk. Every secret key counts (SECRET_KEYS), so a new one
+ * is covered without a change here.
+ */
+const COMPANION_KEYS: readonly string[] = [...new Set<string>([...SECRET_KEYS, 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'FC_ACCOUNT_ID', 'FC_REGION', 'ECS_REGION', 'OSS_REGION', 'DM_REGION'])];
 /** A key that belongs to a target (the target's name, endpoint, credentials, account or region). */
 export const isTargetScoped = (k: string): boolean => isTargetKey(k) || COMPANION_KEYS.includes(k);
 const CLUSTER_KEYS = ['ASK_CLUSTER_ID', 'KUBE_CONFIG', 'KUBECONFIG_PATH', 'KUBECONFIG'] as const;
