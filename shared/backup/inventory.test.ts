@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { inventory, isVerified, listBackupObjects, verifiedRecordKey } from './inventory';
 
+/** Prefixes with no separate config prefix (the archives next to the data, as before ADR 0022). */
+const noConf = (ossPrefix: string) => ({ ossPrefix, configPrefix: undefined });
+
 const at = new Date('2026-11-28T00:00:00Z');
 const o = (key: string, size = 10) => ({ key, size, lastModified: at, etag: '"x"' });
 
@@ -10,7 +13,7 @@ describe('inventory', () => {
     const inv = inventory([
       o(`b/${n}_gitlab_backup.tar`, 100), o(`b/${n}_gitlab_config.tar`, 5), o(`b/${n}_gitlab_backup.manifest.json`), o(verifiedRecordKey('b/', n)),
       o('b/.1795791601_2026_11_28_cd34_gitlab_backup.tar.partial', 7), o('b/runs/0123abcd.json'), o('b/notes.txt'), o('other/x_gitlab_backup.tar'), o('b/sub/1795791600_2026_11_28_gitlab_backup.tar'),
-    ], 'b/');
+    ], noConf('b/'));
     expect(inv.backups).toEqual([{
       name: n, time: new Date(1795791600_000), label: 'pre-upgrade', size: 105, hasArchive: true, hasConfig: true, hasManifest: true, hasRecord: true,
       keys: [verifiedRecordKey('b/', n), `b/${n}_gitlab_backup.manifest.json`, `b/${n}_gitlab_backup.tar`, `b/${n}_gitlab_config.tar`],
@@ -23,9 +26,9 @@ describe('inventory', () => {
   it('is verified only with our record AND every file: the host\'s manifest alone is not enough', () => {
     const n = '1795791600_2026_11_28_ab12';
     const files = [o(`${n}_gitlab_backup.tar`), o(`${n}_gitlab_config.tar`), o(`${n}_gitlab_backup.manifest.json`)];
-    expect(isVerified(inventory(files, '').backups[0]!)).toBe(false);
-    expect(isVerified(inventory([...files, o(verifiedRecordKey('', n))], '').backups[0]!)).toBe(true);
-    expect(isVerified(inventory([...files.slice(1), o(verifiedRecordKey('', n))], '').backups[0]!)).toBe(false);
+    expect(isVerified(inventory(files, noConf('')).backups[0]!)).toBe(false);
+    expect(isVerified(inventory([...files, o(verifiedRecordKey('', n))], noConf('')).backups[0]!)).toBe(true);
+    expect(isVerified(inventory([...files.slice(1), o(verifiedRecordKey('', n))], noConf('')).backups[0]!)).toBe(false);
   });
 
   it('takes a backup\'s /etc/gitlab archive from the config prefix (ADR 0022) or, for older backups, next to the data; deletes it last', () => {
@@ -40,7 +43,7 @@ describe('inventory', () => {
     expect(inv.backups.map((b) => [b.name, b.size, isVerified(b), b.keys.at(-1)])).toEqual([[n, 105, true, `conf/${n}_gitlab_config.tar`], [old, 94, true, `b/${old}_gitlab_config.tar`]]);
     expect(inv.partials.map((p) => p.key)).toEqual([`conf/.${n}_gitlab_config.tar.partial`]);
     // Without the config prefix the new backup lacks its config, so it is not whole (not verified).
-    expect(isVerified(inventory(objects, 'b/').backups.find((b) => b.name === n)!)).toBe(false);
+    expect(isVerified(inventory(objects, noConf('b/')).backups.find((b) => b.name === n)!)).toBe(false);
   });
 
   it('lists both prefixes, once each, and a nested config prefix only once', async () => {

@@ -93,8 +93,8 @@ const CONFIG_RE = /^(\d{10}[0-9A-Za-z_.-]*?)_gitlab_config\.tar$/;
  * Group the objects under the backup prefix into backups (newest first), partial copies and run records. A backup's
  * /etc/gitlab archive counts from the config prefix (docs/adr/0022) or, for older backups, next to the data.
  */
-export function inventory(objects: readonly OssObjectInfo[], prefixes: string | BackupPrefixes): Inventory {
-  const { ossPrefix, configPrefix } = typeof prefixes === 'string' ? { ossPrefix: prefixes, configPrefix: undefined } : prefixes;
+export function inventory(objects: readonly OssObjectInfo[], prefixes: BackupPrefixes): Inventory {
+  const { ossPrefix, configPrefix } = prefixes;
   const dir = dirOf(ossPrefix);
   const confDir = configPrefix === undefined ? undefined : dirOf(configPrefix);
   const by = new Map<string, BackupOnOss & { byKind: Record<string, string[]> }>();
@@ -167,6 +167,6 @@ export function inventory(objects: readonly OssObjectInfo[], prefixes: string | 
 }
 
 /** The backups of `inventory`, newest first (shorthand). */
-export function inventoryBackups(objects: readonly OssObjectInfo[], prefixes: string | BackupPrefixes): BackupOnOss[] {
+export function inventoryBackups(objects: readonly OssObjectInfo[], prefixes: BackupPrefixes): BackupOnOss[] {
   return inventory(objects, prefixes).backups;
 }

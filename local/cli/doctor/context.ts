@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ecsPortFromConfig, gitlabDirOf, inventory, listPrefix, probeHost, type EcsPort, type HostProbe } from '#shared/backup/index';
+import { ecsPortFromConfig, gitlabDirOf, inventory, listBackupObjects, probeHost, type BackupPrefixes, type EcsPort, type HostProbe } from '#shared/backup/index';
 import { ossPortFromConfig, type OssObjectInfo, type OssPort } from '#shared/cloud/oss/index';
 import { loadConfig, type Config } from '#shared/config/index';
 import { createGitlabPort, type GitlabPort } from '#shared/gitlab/api/index';
@@ -51,6 +51,7 @@ export function createDoctorContext(shell: Record<string, string | undefined>, c
     if (!memo.has(key)) memo.set(key, fn());
     return memo.get(key) as T;
   };
+  const prefixes = (): BackupPrefixes => ({ ossPrefix: ctx.config().env.OSS_PREFIX, configPrefix: ctx.config().env.BACKUP_CONFIG_PREFIX });
   const ctx: DoctorContext = {
     env,
     cwd,
@@ -83,10 +84,11 @@ export function createDoctorContext(shell: Record<string, string | undefined>, c
       const e = ctx.config().env;
       return probeHost({ ecs: ctx.ecs(), clock: systemClock, log: silentLogger }, { instanceId: e.BACKUP_INSTANCE_ID!, mountDir: e.BACKUP_MOUNT_DIR, stagingDir: e.BACKUP_STAGING_DIR, gitlabDir: gitlabDirOf({ mode: e.BACKUP_MODE, stagingDir: e.BACKUP_STAGING_DIR, mountDir: e.BACKUP_MOUNT_DIR, ossPrefix: e.OSS_PREFIX }) });
     }),
-    ossListing: () => ctx.once('listing', () => ctx.oss().list(listPrefix(ctx.config().env.OSS_PREFIX))),
+    // The data and the config prefix, as the worker lists them: without the latter no backup counts as verified.
+    ossListing: () => ctx.once('listing', () => listBackupObjects(ctx.oss(), prefixes())),
     async lastArchiveBytes() {
       const objects = await ctx.ossListing();
-      const newest = inventory(objects, ctx.config().env.OSS_PREFIX).backups.find((b) => b.hasArchive);
+      const newest = inventory(objects, prefixes()).backups.find((b) => b.hasArchive);
       return newest ? objects.find((x) => x.key === newest.keys.find((k) => k.endsWith('_gitlab_backup.tar')))?.size : undefined;
     },
   };

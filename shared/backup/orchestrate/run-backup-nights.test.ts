@@ -105,7 +105,7 @@ class World {
   }
 
   verified(prefix: string): Array<{ name: string; label?: string; time: Date }> {
-    return inventory([...this.objects].map(([key, o]) => ({ key, size: o.body.length, lastModified: new Date(o.at), etag: '' })), prefix).backups.filter(isVerified);
+    return inventory([...this.objects].map(([key, o]) => ({ key, size: o.body.length, lastModified: new Date(o.at), etag: '' })), { ossPrefix: prefix, configPrefix: undefined }).backups.filter(isVerified);
   }
 }
 

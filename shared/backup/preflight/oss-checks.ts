@@ -1,7 +1,7 @@
 import { failed, ok, type Check } from '#shared/checks/index';
 import type { OssObjectInfo, OssPort } from '#shared/cloud/oss/index';
 import { isAppError } from '#shared/errors/index';
-import { inventory, isVerified, listPrefix, verifiedRecordKey } from '../inventory';
+import { inventory, isVerified, listPrefix, verifiedRecordKey, type BackupPrefixes } from '../inventory';
 import { fixFor, type FixContext } from '../orchestrate/fix-hints';
 
 const code = (e: unknown): string | undefined => (isAppError(e) ? (e.details?.ossCode as string | undefined) : undefined);
@@ -11,7 +11,7 @@ const code = (e: unknown): string | undefined => (isAppError(e) ? (e.details?.os
  * record; with none yet, a HEAD of a key that does not exist, which answers 404 to a reader and 403 to anyone else).
  * Without this the worker cannot verify a backup, and unverified backups never count toward BACKUP_KEEP_MIN.
  */
-export function ossReadCheck(oss: OssPort, listing: () => Promise<OssObjectInfo[]>, ctx: FixContext & { ossPrefix: string }): Check {
+export function ossReadCheck(oss: OssPort, listing: () => Promise<OssObjectInfo[]>, ctx: FixContext & BackupPrefixes): Check {
   return {
     id: 'oss.read',
     service: 'oss',
@@ -23,7 +23,8 @@ export function ossReadCheck(oss: OssPort, listing: () => Promise<OssObjectInfo[
       } catch (e) {
         return failed(`cannot list ${where}: ${(e as Error).message}`, code(e) === 'AccessDenied' ? `grant the function's RAM role oss:ListObjects on acs:oss:*:*:${oss.bucket} with oss:Prefix ${listPrefix(ctx.ossPrefix)}* (infra/ram-policy.json)` : undefined);
       }
-      const newest = inventory(objects, ctx.ossPrefix).backups.find(isVerified);
+      // With the config prefix: a backup is verified only with its /etc/gitlab archive, which may live there.
+      const newest = inventory(objects, { ossPrefix: ctx.ossPrefix, configPrefix: ctx.configPrefix }).backups.find(isVerified);
       const key = newest ? verifiedRecordKey(ctx.ossPrefix, newest.name) : `${listPrefix(ctx.ossPrefix)}.gitlab-ask-ops-read-check`;
       try {
         if (newest) await oss.getText(key);
@@ -37,10 +38,12 @@ export function ossReadCheck(oss: OssPort, listing: () => Promise<OssObjectInfo[
 }
 
 /**
- * `oss.lifecycle`: no enabled lifecycle rule expires objects under the backup prefix — a rule would delete backups
- * behind retention's back, verified or not. A rule's prefix overlaps when either prefix contains the other ('' = all).
+ * `oss.lifecycle`: no enabled lifecycle rule expires objects under the backup prefix or BACKUP_CONFIG_PREFIX — a rule
+ * would delete backups behind retention's back, verified or not (an expired /etc/gitlab archive makes its backup
+ * unverified, and retention then removes the data too). A rule's prefix overlaps when either prefix contains the
+ * other ('' = all).
  */
-export function lifecycleCheck(oss: OssPort, ctx: { ossPrefix: string }): Check {
+export function lifecycleCheck(oss: OssPort, ctx: BackupPrefixes): Check {
   return {
     id: 'oss.lifecycle',
     service: 'oss',
@@ -51,11 +54,13 @@ export function lifecycleCheck(oss: OssPort, ctx: { ossPrefix: string }): Check 
       } catch (e) {
         return failed(`cannot read the lifecycle rules of ${oss.bucket}: ${(e as Error).message}`, code(e) === 'AccessDenied' ? `grant the function's RAM role oss:GetBucketLifecycle on acs:oss:*:*:${oss.bucket} (infra/ram-policy.json)` : undefined);
       }
-      const prefix = listPrefix(ctx.ossPrefix);
-      const bad = rules.filter((r) => r.enabled && (r.expirationDays !== undefined || r.expirationDate) && (prefix.startsWith(r.prefix) || r.prefix.startsWith(prefix)));
-      if (bad.length === 0) return ok(rules.length ? `${rules.length} lifecycle rule(s), none expires ${prefix || 'the bucket root'}` : `no lifecycle rules on ${oss.bucket}`);
+      const prefixes = [...new Set([ctx.ossPrefix, ...(ctx.configPrefix === undefined ? [] : [ctx.configPrefix])].map(listPrefix))];
+      const covers = (r: { prefix: string }): boolean => prefixes.some((p) => p.startsWith(r.prefix) || r.prefix.startsWith(p));
+      const bad = rules.filter((r) => r.enabled && (r.expirationDays !== undefined || r.expirationDate) && covers(r));
+      const prefix = prefixes.map((p) => p || 'the bucket root').join(' and ');
+      if (bad.length === 0) return ok(rules.length ? `${rules.length} lifecycle rule(s), none expires ${prefix}` : `no lifecycle rules on ${oss.bucket}`);
       const what = bad.map((r) => `rule "${r.id}" expires "${r.prefix || '(whole bucket)'}" ${r.expirationDays !== undefined ? `after ${r.expirationDays} days` : `created before ${r.expirationDate}`}`).join('; ');
-      return failed(`${what}: OSS would delete backups under ${prefix || 'the bucket root'} whether or not they are verified`, `remove or narrow the rule in the OSS console (Bucket → Lifecycle) so it does not cover ${prefix || 'the backup prefix'}; gitlab-ask-ops applies retention itself (BACKUP_KEEP_MIN/BACKUP_KEEP_DAYS)`);
+      return failed(`${what}: OSS would delete backups under ${prefix} whether or not they are verified`, `remove or narrow the rule in the OSS console (Bucket → Lifecycle) so it does not cover ${prefix}; gitlab-ask-ops applies retention itself (BACKUP_KEEP_MIN/BACKUP_KEEP_DAYS)`);
     },
   };
 }

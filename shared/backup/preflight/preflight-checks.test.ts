@@ -3,7 +3,8 @@ import { runChecks } from '#shared/checks/index';
 import type { OssLifecycleRule, OssPort } from '#shared/cloud/oss/index';
 import { diskCheck, mountCheck } from './host-checks';
 import { parseProbe, renderProbeScript, type HostProbe } from './host-probe';
-import { lifecycleCheck } from './oss-checks';
+import { verifiedRecordKey } from '../inventory';
+import { lifecycleCheck, ossReadCheck } from './oss-checks';
 
 const ctx = { mountDir: '/mnt/gitlab-backups', stagingDir: '/var/opt/gitlab/backups', bucket: 'gitlab-backups', ossRegion: 'ap-northeast-2' };
 const healthy: HostProbe = { fstype: 'fuse.ossfs', options: 'rw,nosuid,nodev,relatime,user_id=0,group_id=0,allow_other', answers: true, stagingExists: true, stagingFreeKiB: 50 * 1_048_576, fstab: 'fuse.ossfs _netdev,allow_other,url=http://oss', keepTime: 0, gitlabDir: '/var/opt/gitlab/backups', gitlabDirExists: true, gitlabDirOwner: 'git:git 700', gitCanWrite: true, localArchiveBytes: 0 };
@@ -45,10 +46,24 @@ describe('preflight checks', () => {
   it('lifecycle check flags enabled expiring rules whose prefix overlaps the backup prefix, and only those', async () => {
     const port = (rules: OssLifecycleRule[]) => ({ bucket: 'gitlab-backups', lifecycle: async () => rules }) as unknown as OssPort;
     const rule = (prefix: string, o: Partial<OssLifecycleRule> = {}): OssLifecycleRule => ({ id: `r-${prefix || 'all'}`, prefix, enabled: true, expirationDays: 30, ...o });
-    const check = async (rules: OssLifecycleRule[]) => one(lifecycleCheck(port(rules), { ossPrefix: 'gitlab-backups/' }));
+    const check = async (rules: OssLifecycleRule[], configPrefix?: string) => one(lifecycleCheck(port(rules), { ossPrefix: 'gitlab-backups/', configPrefix }));
     expect(await check([])).toMatchObject({ status: 'ok', detail: 'no lifecycle rules on gitlab-backups' });
     expect(await check([rule('logs/'), rule('gitlab-backups/', { enabled: false }), rule('gitlab-backups/', { expirationDays: undefined })])).toMatchObject({ status: 'ok' });
     for (const p of ['', 'gitlab', 'gitlab-backups/', 'gitlab-backups/verified/']) expect((await check([rule(p)])).status, p).toBe('failed');
     expect(await check([rule('', { expirationDays: undefined, expirationDate: '2027-01-01T00:00:00.000Z' })])).toMatchObject({ status: 'failed', detail: expect.stringContaining('created before 2027-01-01') });
+    // BACKUP_CONFIG_PREFIX too: an expired /etc/gitlab archive unverifies its backup, and retention then removes it.
+    expect(await check([rule('gitlab-config-backups/')], 'gitlab-config-backups/')).toMatchObject({ status: 'failed', detail: expect.stringContaining('rule "r-gitlab-config-backups/" expires "gitlab-config-backups/"') });
+    expect(await check([rule('gitlab-config-backups/')])).toMatchObject({ status: 'ok' });
+  });
+
+  it('oss.read finds the newest verified backup when its /etc/gitlab archive lives under BACKUP_CONFIG_PREFIX', async () => {
+    const n = '1795791600_2026_11_28_ab12';
+    const o = (key: string) => ({ key, size: 1, lastModified: new Date('2026-11-28T03:00:00Z'), etag: '' });
+    const objects = [o(`b/${n}_gitlab_backup.tar`), o(`b/${n}_gitlab_backup.manifest.json`), o(verifiedRecordKey('b/', n)), o(`conf/${n}_gitlab_config.tar`)];
+    const read: string[] = [];
+    const oss = { bucket: 'k', getText: async (key: string) => (read.push(key), '{}'), head: async () => undefined } as unknown as OssPort;
+    const ctx = { mountDir: '/mnt/b', stagingDir: '/s', ossPrefix: 'b/', configPrefix: 'conf/' };
+    expect(await one(ossReadCheck(oss, async () => objects, ctx))).toMatchObject({ status: 'ok', detail: `oss://k/b/ is listable and readable (4 objects, newest verified ${n})` });
+    expect(read).toEqual([verifiedRecordKey('b/', n)]);
   });
 });

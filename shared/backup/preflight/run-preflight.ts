@@ -64,7 +64,7 @@ export function backupPreflightChecks(d: PreflightDeps, o: PreflightOptions): Ch
     ossfsPartsCheck(probe, lastArchive, o),
     keepTimeCheck(probe, mode, o),
     stagingCheck(probe, mode, o),
-    ossReadCheck(d.oss, listing, { ...o, ossPrefix: o.ossPrefix }),
+    ossReadCheck(d.oss, listing, o),
     lifecycleCheck(d.oss, o),
     mailSenderCheck(d.mail),
   ];

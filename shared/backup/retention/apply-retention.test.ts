@@ -44,7 +44,7 @@ describe('applyRetention', () => {
   it('deletes what the plan prunes, record first, and reports kept, pruned, leftovers with reasons', async () => {
     const [v0, v1, v10, v20, u15, u1] = [name(0), name(1), name(10), name(20, 'cd34'), name(15, 'ef56'), name(1, 'gh78')];
     const oss = memoryOss([...backup(v0, 0), ...backup(v1, 1), ...backup(v10, 10), ...backup(v20, 20), ...backup(u15, 15, { record: false }), ...backup(u1, 1, { record: false, manifest: false })]);
-    const out = await applyRetention(oss, inventory(oss.objects(), 'p/'), opts);
+    const out = await applyRetention(oss, inventory(oss.objects(), { ossPrefix: 'p/', configPrefix: undefined }), opts);
     expect(out.pruned.map((p) => p.name).sort()).toEqual([v10, v20, u15].sort());
     expect(out.kept.map((k) => k.name).sort()).toEqual([v0, v1, u1].sort());
     expect(out.leftovers).toEqual([u1]);
@@ -61,7 +61,7 @@ describe('applyRetention', () => {
       ['p/runs/aaaa.json', RUN_RECORD_TTL_MS / DAY + 0.1],
       ['p/runs/bbbb.json', 0.1],
     ]);
-    const out = await applyRetention(oss, inventory(oss.objects(), 'p/'), opts);
+    const out = await applyRetention(oss, inventory(oss.objects(), { ossPrefix: 'p/', configPrefix: undefined }), opts);
     expect(out.pruned).toEqual([]);
     expect(out.kept.find((k) => k.name === labelled)?.reason).toMatch(/labelled "pre-upgrade"/);
     expect(out.partialsRemoved).toEqual([`p/.${name(5, 'zz99')}_gitlab_backup.tar.partial`]);
@@ -73,7 +73,7 @@ describe('applyRetention', () => {
   it('a delete that fails is reported, the backup is not counted as pruned, and the rest still goes', async () => {
     const [v0, v1, v10, v20] = [name(0), name(1), name(10), name(20, 'cd34')];
     const oss = memoryOss([...backup(v0, 0), ...backup(v1, 1), ...backup(v10, 10), ...backup(v20, 20)], `p/${v10}_gitlab_backup.tar`);
-    const out = await applyRetention(oss, inventory(oss.objects(), 'p/'), opts);
+    const out = await applyRetention(oss, inventory(oss.objects(), { ossPrefix: 'p/', configPrefix: undefined }), opts);
     expect(out.pruned.map((p) => p.name)).toEqual([v20]);
     expect(out.errors).toEqual([expect.stringContaining(`delete p/${v10}_gitlab_backup.tar: OSS delete`)]);
     // Its record went first, so what is left never counts as verified.

@@ -4,10 +4,10 @@ import type { DoctorContext } from '../context';
 import { doctorCheck, gates, reuse } from '../doctor-check';
 
 /** The names a fix text may use (the preflight's FixContext), from this configuration. */
-function fixContext(ctx: DoctorContext): FixContext & { ossPrefix: string; instanceId: string } {
+function fixContext(ctx: DoctorContext): FixContext & { ossPrefix: string; configPrefix: string; instanceId: string } {
   const e = ctx.config().env;
   return {
-    mountDir: e.BACKUP_MOUNT_DIR, stagingDir: e.BACKUP_STAGING_DIR, ossPrefix: e.OSS_PREFIX, instanceId: e.BACKUP_INSTANCE_ID ?? '',
+    mountDir: e.BACKUP_MOUNT_DIR, stagingDir: e.BACKUP_STAGING_DIR, ossPrefix: e.OSS_PREFIX, configPrefix: e.BACKUP_CONFIG_PREFIX, instanceId: e.BACKUP_INSTANCE_ID ?? '',
     ...(e.OSS_BUCKET ? { bucket: e.OSS_BUCKET } : {}), ossRegion: e.OSS_REGION ?? e.FC_REGION,
   };
 }
