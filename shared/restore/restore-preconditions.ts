@@ -4,6 +4,15 @@ import type { RestoreProbe } from './restore-probe';
 
 const RUNBOOK_FIX = 'see the restore runbook (docs/operations.md#restore-runbook)';
 
+/**
+ * `backup.mode`: the tool restores with BACKUP_MODE=staged only. In direct mode gitlab_rails['backup_path'] is the
+ * ossfs mount: GitLab would unpack onto OSS, and the staging copy the script checks would not be what it restores.
+ */
+export function modeCheck(mode: 'staged' | 'direct'): CheckOutcome {
+  if (mode === 'direct') return failed('BACKUP_MODE=direct: backup_path is the ossfs mount, where gitlab-backup restore would unpack onto OSS; the tool restores in staged mode only', `restore by hand: copy the archive from the mount to a local backup_path, then follow ${RUNBOOK_FIX.replace(/^see /, '')}`);
+  return ok('staged: the archive is copied into backup_path on local disk and checked before anything stops');
+}
+
 /** `backup.verified`: the backup exists on OSS and is OSS-verified (record, archive, manifest, /etc/gitlab archive). */
 export function verifiedCheck(f: BackupFacts, where: string): CheckOutcome {
   if (!f.exists) return failed(`no backup ${f.name} under ${where}`, 'pick one from `npm run -s ops -- backups` (name as listed)');

@@ -14,7 +14,7 @@ import type { Clock } from '#shared/runtime/index';
 import { readBackupFacts, type BackupFacts } from './backup-facts';
 import { explainRestore } from './explain-restore';
 import { finishRestore } from './finish-restore';
-import { apiVersionCheck, backupVersionCheck, configCheck, hostChecks, verifiedCheck } from './restore-preconditions';
+import { apiVersionCheck, backupVersionCheck, configCheck, hostChecks, modeCheck, verifiedCheck } from './restore-preconditions';
 import { probeForRestore } from './restore-probe';
 import { runbookLink, type RestoreReport } from './restore-report';
 import { renderRestoreScript, type RestoreScriptConfig } from './script/index';
@@ -35,6 +35,8 @@ export interface RestoreOptions {
   confirm?: string;
   dryRun: boolean;
   instanceId: string;
+  /** BACKUP_MODE: only `staged` restores (backup.mode). */
+  mode: 'staged' | 'direct';
   prefixes: BackupPrefixes;
   /** `oss://bucket/prefix` for messages. */
   where: string;
@@ -127,6 +129,7 @@ async function preconditions(d: RestoreDeps, o: RestoreOptions): Promise<{ refus
   }
   const live = d.gitlab?.metadata ? await d.gitlab.metadata().catch((e: unknown) => toAppError(e)) : new Error('no GitLab API configured');
   const first: Check[] = [
+    { id: 'backup.mode', service: 'host', run: async () => modeCheck(o.mode) },
     { id: 'backup.verified', service: 'oss', run: async () => verifiedCheck(facts, o.where) },
     { id: 'backup.config', service: 'oss', run: async () => configCheck(facts) },
     { id: 'backup.version', service: 'oss', run: async () => backupVersionCheck(facts) },

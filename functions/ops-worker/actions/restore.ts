@@ -68,7 +68,7 @@ export const restore: ActionDefinition<Params> = {
     const report = await runRestore(
       { ecs: ctx.ports.ecs as EcsPort, oss: ctx.ports.oss as OssPort, gitlab: gitlabOf(ctx), notifier, clock: ctx.clock, log: ctx.log },
       {
-        backup, ...(confirm !== undefined ? { confirm } : {}), dryRun: ctx.dryRun, instanceId: env.BACKUP_INSTANCE_ID!,
+        backup, ...(confirm !== undefined ? { confirm } : {}), dryRun: ctx.dryRun, instanceId: env.BACKUP_INSTANCE_ID!, mode: env.BACKUP_MODE,
         prefixes: { ossPrefix: env.OSS_PREFIX, configPrefix: env.BACKUP_CONFIG_PREFIX }, where: `oss://${env.OSS_BUCKET}/${env.OSS_PREFIX}`,
         script: (run) => restoreScriptConfigFromEnv(env, run), minFreeGiB: env.BACKUP_MIN_FREE_GIB, timeoutSec: env.BACKUP_TIMEOUT_SECONDS,
         runKey: key, deadline: ctx.deadline, ...(env.RUNBOOK_URL ? { runbookBase: env.RUNBOOK_URL } : {}),

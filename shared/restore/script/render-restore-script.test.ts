@@ -55,4 +55,12 @@ describe('parseRestoreResult', () => {
     expect(parseRestoreResult(line({ step: 'nonsense' }))).toBeUndefined();
     expect(HOST_RESTORE_STEPS.at(-1)).toBe('done');
   });
+
+  it('refuses a host config whose staging dir is on the backup mount (clearing it would remove the archive being restored)', () => {
+    for (const stagingDir of ['/mnt/gitlab-backups', '/mnt/gitlab-backups/nightly', '/mnt/gitlab-backups/']) {
+      const c = { ...restoreScriptConfigFromEnv(env, run), stagingDir };
+      expect(() => renderRestoreScript(c), stagingDir).toThrow(/stagingDir .* is on the backup mount \/mnt\/gitlab-backups/);
+    }
+    expect(() => renderRestoreScript({ ...restoreScriptConfigFromEnv(env, run), stagingDir: '/mnt/gitlab-backups-local' })).not.toThrow();
+  });
 });

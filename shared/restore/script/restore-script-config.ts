@@ -68,5 +68,8 @@ export function validateRestoreScriptConfig(c: RestoreScriptConfig): void {
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(c.gitUser)) bad.push(`gitUser ${JSON.stringify(c.gitUser)}`);
   for (const k of ['drillRb', 'countsRb', 'checkIgnore'] as const) if (c[k]?.includes('\n')) bad.push(`${k} (must be one line)`);
   if (c.mode === 'drill' && !c.countsRb) bad.push('countsRb (the drill prints counts)');
+  // The fetch copies into stagingDir after clearing it: on the mount that would remove the backup being restored.
+  const under = (a: string, b: string): boolean => a.replace(/\/+$/, '') === b.replace(/\/+$/, '') || a.startsWith(`${b.replace(/\/+$/, '')}/`);
+  if (c.mode === 'host' && under(c.stagingDir, c.mountDir)) bad.push(`stagingDir ${JSON.stringify(c.stagingDir)} is on the backup mount ${c.mountDir} (BACKUP_STAGING_DIR must be a local backup_path)`);
   if (bad.length) throw new AppError('CONFIG_INVALID', `invalid restore script config: ${bad.join(', ')}`, { details: { invalid: bad } });
 }

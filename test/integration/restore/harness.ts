@@ -46,7 +46,7 @@ export async function startRestoreBed(version = '17.5.1-ee'): Promise<RestoreBed
       return runRestore(
         { ecs: bed.ports.ecs, oss: bed.ports.oss, ...(o.gitlab === null ? {} : { gitlab: o.gitlab ?? gitlab }), notifier, clock: systemClock, log: bed.log },
         {
-          dryRun: false, instanceId: host.instanceId, prefixes: { ossPrefix: e.OSS_PREFIX, configPrefix: e.BACKUP_CONFIG_PREFIX }, where: `oss://${BUCKET}/${e.OSS_PREFIX}`,
+          dryRun: false, instanceId: host.instanceId, mode: e.BACKUP_MODE, prefixes: { ossPrefix: e.OSS_PREFIX, configPrefix: e.BACKUP_CONFIG_PREFIX }, where: `oss://${BUCKET}/${e.OSS_PREFIX}`,
           script: (run) => restoreScriptConfigFromEnv(e, run), minFreeGiB: 1, timeoutSec: backupScriptConfigFromEnv(e).timeoutSec,
           runKey: newRunKey(), deadline: new Date(Date.now() + 30_000), pollFirstMs: 50, ...o,
         },

@@ -64,6 +64,16 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
       expect(bed.commands(host)).toEqual([]);
     });
 
+    it('BACKUP_MODE=direct (backup_path is the ossfs mount): refused with the by-hand path, no host command, the archive untouched', async () => {
+      const host = bed.addHost();
+      const name = await bed.backup(host);
+      const r = await bed.restore(host, { backup: name, confirm: name, mode: 'direct' });
+      expect(r).toMatchObject({ status: 'refused', step: 'preconditions', cause: expect.stringMatching(/^backup\.mode: BACKUP_MODE=direct: backup_path is the ossfs mount/) });
+      expect(r.preconditions.find((c) => c.id === 'backup.mode')).toMatchObject({ status: 'failed', fix: expect.stringContaining('restore by hand') });
+      expect(bed.commands(host)).toEqual([]);
+      expect(await bed.restore(host, { backup: name, dryRun: true })).toMatchObject({ preconditions: expect.arrayContaining([expect.objectContaining({ id: 'backup.mode', status: 'ok' })]) });
+    });
+
     it('a backup that does not exist: refused, no host command', async () => {
       const host = bed.addHost();
       const r = await bed.restore(host, { backup: '1795737600_2026_11_27_zzzz', confirm: '1795737600_2026_11_27_zzzz' });
@@ -77,7 +87,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
     const name = await bed.backup(host);
     host.version = '17.5.2-ee';
     const r = await bed.restore(host, { backup: name, confirm: name, gitlab: { metadata: async () => Promise.reject(new Error('connect ECONNREFUSED')) } });
-    expect(r.preconditions.map((c) => [c.id, c.status])).toEqual([['backup.verified', 'ok'], ['backup.config', 'ok'], ['backup.version', 'ok'], ['gitlab.version', 'skipped'], ['host.version', 'failed'], ['host.mount', 'ok'], ['host.space', 'ok']]);
+    expect(r.preconditions.map((c) => [c.id, c.status])).toEqual([['backup.mode', 'ok'], ['backup.verified', 'ok'], ['backup.config', 'ok'], ['backup.version', 'ok'], ['gitlab.version', 'skipped'], ['host.version', 'failed'], ['host.mount', 'ok'], ['host.space', 'ok']]);
     expect(r).toMatchObject({ status: 'refused', cause: expect.stringContaining('the backup is GitLab 17.5.1-ee; the host runs 17.5.2-ee') });
     expect(bed.commands(host)).toEqual(['gitlab-ask-ops-restore-preflight']);
   });
@@ -99,7 +109,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
     const r = await bed.restore(host, { backup: name, confirm: name, runKey });
     expect(r, r.cause).toMatchObject({ status: 'restored', state: 'running', attached: false });
     expect(Object.keys(r.timingsMs!)).toEqual(['params', 'lock', 'log', 'mount', 'version', 'space', 'fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'doctor']);
-    expect(r.preconditions.map((c) => c.status)).toEqual(Array(7).fill('ok'));
+    expect(r.preconditions.map((c) => c.status)).toEqual(Array(8).fill('ok'));
     expect(bed.dm.outbox.at(-1)!.subject).toMatch(new RegExp(`^✅ OK restore \\S*${name.slice(-12)}: restored onto ${host.instanceId}`));
     const again = await bed.restore(host, { backup: name, confirm: name, runKey });
     expect(again).toMatchObject({ status: 'restored', attached: true, invokeId: r.invokeId });

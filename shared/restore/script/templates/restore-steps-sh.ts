@@ -7,6 +7,8 @@ export const RESTORE_STEPS_SH = `# The restore's steps, one template for the Git
 step fetch
 [[ -d $STAGING_DIR ]] || fail staging_missing "$STAGING_DIR (gitlab_rails['backup_path']) does not exist"
 FETCHED=$STAGING_DIR/$ARCHIVE_NAME
+# Never remove the backup itself: backup_path must not be the mount directory the archive is read from.
+[[ ! $FETCHED -ef $DATA_DIR/$ARCHIVE_NAME ]] || fail staging_is_mount "$STAGING_DIR is where the archive lives on the mount: set BACKUP_STAGING_DIR to a local backup_path"
 rm -f -- "$FETCHED" "$FETCHED.partial"
 # One read of the archive feeds the copy and its sha256, compared with the verified record's (a corrupt or truncated
 # object fails here, before anything is stopped).
