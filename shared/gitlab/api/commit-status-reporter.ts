@@ -1,4 +1,4 @@
-import type { Logger } from '#shared/log/index';
+import { scrub, type Logger } from '#shared/log/index';
 import type { Clock } from '#shared/runtime/clock';
 import { gitlabMessageOf, hasHttpStatus } from './to-gitlab-error';
 import type { CommitState, GitlabPort, ProjectRef } from './types';
@@ -61,8 +61,10 @@ export function commitStatusReporter(gitlab: Pick<GitlabPort, 'setCommitStatus'>
     return false;
   };
   return {
-    async set(state, description) {
+    async set(state, raw) {
       if (stopped) return false;
+      // Every project Developer reads a commit status: no registered secret (token, STS key) in an error text gets there.
+      const description = scrub(raw);
       for (let attempt = 0; ; attempt++) {
         try {
           await gitlab.setCommitStatus(t.project, t.sha, { state, name: t.name, description, ...(t.ref ? { ref: t.ref } : {}) });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitlabEmulator, type GitlabEmulator } from '#local/gitlab/index';
 import { commitStatusReporter, createGitlabPort } from '#shared/gitlab/api/index';
-import { memoryLogger } from '#shared/log/index';
+import { clearRegisteredSecrets, memoryLogger, registerSecret } from '#shared/log/index';
 import type { Clock } from '#shared/runtime/clock';
 
 /** The port's setCommitStatus / branchHead and the run's status reporter against the emulator's rules. */
@@ -37,6 +37,20 @@ describe('commitStatusReporter', () => {
     expect(await r.set('success', '3 images in 1 cache, Ready')).toBe(true);
     expect(r.report()).toEqual({ name: 'ctx/a', project: 'team/app', sha, posted: [{ state: 'running', description: 'pre-warming' }, { state: 'running', description: 'pre-warming' }, { state: 'success', description: '3 images in 1 cache, Ready' }] });
     expect(gl.statuses.list(1, sha).filter((x) => x.name === 'ctx/a' && !x.retried).map((x) => x.status)).toEqual(['success']);
+  });
+
+  it('a registered secret in a description (an error text) is scrubbed before GitLab gets it', async () => {
+    registerSecret('sts-secret-in-an-error-0123');
+    try {
+      const r = commitStatusReporter(port(), target('ctx/s'), { clock });
+      expect(await r.set('failed', 'prewarm failed: GET https://x/?token=sts-secret-in-an-error-0123 refused')).toBe(true);
+      const posted = gl.statuses.list(1, sha).find((x) => x.name === 'ctx/s' && !x.retried)!;
+      expect(posted.description).not.toContain('sts-secret-in-an-error-0123');
+      expect(posted.description).toMatch(/^prewarm failed: GET https:\/\/x\/\?token=\S+ refused$/);
+      expect(JSON.stringify(r.report())).not.toContain('sts-secret-in-an-error-0123');
+    } finally {
+      clearRegisteredSecrets();
+    }
   });
 
   it('a read_api token: 403 reported once, later posts not attempted, nothing thrown', async () => {
