@@ -41,5 +41,12 @@ describe('backup-script command', () => {
     expect(o.stderr.join('')).toMatch(/--mode must be staged or direct.*\nusage:/s);
     expect(() => parseBackupScriptArgs(['--run-name'], new Date())).toThrow('--run-name needs a value');
     expect(parseBackupScriptArgs(['--label', 'pre-upgrade'], new Date()).overrides).toMatchObject({ label: 'pre-upgrade', runName: expect.stringMatching(/_pre-upgrade-[0-9a-z]{4}$/) });
+    const label = io();
+    expect(await backupScriptCommand.run(['--label', 'Bad Label'], label)).toBe(2);
+    expect(label.stderr.join('\n')).toMatch(/--label must be 1–32 of a-z, 0-9 and '-'.*"Bad Label".*\nusage:/s);
+    expect(label.stdout).toEqual([]);
+    const name = io();
+    expect(await backupScriptCommand.run(['--run-name', 'latest'], name)).toBe(2);
+    expect(name.stderr.join('\n')).toMatch(/--run-name must look like <epoch>_<YYYY_MM_DD>_\[<label>-\]<id>, got "latest"/);
   });
 });

@@ -1,6 +1,6 @@
 import { loadConfig } from '#shared/config/index';
 import { backupRunName } from '#shared/backup/run-name';
-import { backupScriptConfigFromEnv, base64Size, RUN_COMMAND_MAX_BASE64_BYTES, renderBackupScript, RUN_NAME_PARAMETER, type BackupScriptConfig } from '#shared/backup/script/index';
+import { backupScriptConfigFromEnv, base64Size, LABEL_RE, RUN_COMMAND_MAX_BASE64_BYTES, RUN_NAME_RE, renderBackupScript, RUN_NAME_PARAMETER, type BackupScriptConfig } from '#shared/backup/script/index';
 import { parseArgs, str, UsageError, type CliFlag, type ParsedArgs } from '../args';
 import { defineCommand } from '../registry';
 
@@ -23,9 +23,12 @@ function fromParsed(a: ParsedArgs, now: Date): Choice {
   const names = ['run-name', 'today', 'param'].filter((k) => a.flags[k] !== undefined);
   if (names.length > 1) throw new UsageError(`--${names.join(', --')} exclude each other`);
   const label = str(a, 'label');
+  if (label !== undefined && !LABEL_RE.test(label)) throw new UsageError(`--label must be 1–32 of a-z, 0-9 and '-' (not at either end), got ${JSON.stringify(label)}`);
+  const runName = str(a, 'run-name');
+  if (runName !== undefined && !RUN_NAME_RE.test(runName)) throw new UsageError(`--run-name must look like <epoch>_<YYYY_MM_DD>_[<label>-]<id>, got ${JSON.stringify(runName)}`);
   // Default: a run name of the shape the backup action gives a run started now (its id comes from this command).
   const fresh = (): string => backupRunName({ at: now, key: `cli/backup-script/${now.toISOString()}`, ...(label ? { label } : {}) });
-  const overrides: Partial<BackupScriptConfig> = { runName: str(a, 'run-name') ?? fresh(), ...(label ? { label } : {}) };
+  const overrides: Partial<BackupScriptConfig> = { runName: runName ?? fresh(), ...(label ? { label } : {}) };
   if (a.flags.param) overrides.runName = undefined;
   const mode = str(a, 'mode');
   if (mode !== undefined && mode !== 'staged' && mode !== 'direct') throw new UsageError(`--mode must be staged or direct, got ${mode}`);

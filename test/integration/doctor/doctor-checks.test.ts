@@ -110,9 +110,11 @@ describe('doctor: GitLab', () => {
       Object.assign(hook, saved, { alertStatus: 'temporarily_disabled', disabledUntil: '2030-01-01T00:00:00Z' });
       r = await run(ids);
       expect(r['gitlab.system-hook']!.detail).toContain('is temporarily_disabled until 2030-01-01T00:00:00Z after failing deliveries');
-      Object.assign(hook, saved, { url: 'https://old.example.com/hook' });
+      // Another hook's URL may carry its own secret (query, Slack-style path): only its id and host are named.
+      Object.assign(hook, saved, { url: 'https://old.example.com/services/T0/B0/s3cr3t-path?token=s3cr3t-query' });
       r = await run(ids);
-      expect(r['gitlab.system-hook']).toMatchObject({ status: 'failed', detail: expect.stringContaining('no system hook posts to the webhook trigger') });
+      expect(r['gitlab.system-hook']).toMatchObject({ status: 'failed', detail: expect.stringMatching(/no system hook posts to the webhook trigger .*\(1 hooks: \d+ → https:\/\/old\.example\.com\/…\)$/) });
+      expect(JSON.stringify(r['gitlab.system-hook'])).not.toMatch(/s3cr3t/);
     } finally {
       Object.assign(hook, saved, { alertStatus: undefined, disabledUntil: undefined });
     }

@@ -26,10 +26,23 @@ interface HookRules {
   fix: (url: string) => string;
 }
 
+/**
+ * Where another hook posts, without what may be its secret: hook URLs often carry a token in the query or the path
+ * (`?token=…`, Slack's `/services/T…/B…/…`), so only the scheme and host are shown.
+ */
+function hookHost(url: unknown): string {
+  try {
+    const u = new URL(String(url));
+    return `${u.protocol}//${u.host}${u.pathname === '/' && !u.search ? '' : '/…'}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 /** Judge the hooks that post to the trigger: events on, SSL verification on, not disabled by GitLab. */
 function judge(hooks: Array<Record<string, unknown>>, urls: string[], r: HookRules): CheckOutcome {
   const ours = hooks.filter((h) => typeof h.url === 'string' && postsTo(h.url, urls));
-  if (!ours.length) return failed(`no ${r.where} posts to the webhook trigger ${urls[0]} (${hooks.length} hooks: ${hooks.map((h) => String(h.url)).join(', ') || 'none'})`, r.fix(urls[0]!));
+  if (!ours.length) return failed(`no ${r.where} posts to the webhook trigger ${urls[0]} (${hooks.length} hooks: ${hooks.map((h) => `${String(h.id)} → ${hookHost(h.url)}`).join(', ') || 'none'})`, r.fix(urls[0]!));
   const problems: string[] = [];
   for (const h of ours) {
     const off = Object.entries(r.events).filter(([k]) => h[k] !== true).map(([, name]) => name);
