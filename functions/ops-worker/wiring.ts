@@ -27,9 +27,9 @@ registerPort('gitlab', ({ config, log }) => {
   return createGitlabPort({ url: e.GITLAB_URL!, token: e.GITLAB_TOKEN!, timeoutMs: e.GITLAB_TIMEOUT_MS, concurrency: e.GITLAB_CONCURRENCY, log });
 });
 
-// remoteIncludes: https fetcher for `include:remote` URLs on GITLAB_REMOTE_INCLUDE_ALLOWLIST (ADR 0019).
-registerPort('remoteIncludes', ({ config }) =>
-  createRemoteReader({ allowlist: config.env.GITLAB_REMOTE_INCLUDE_ALLOWLIST, timeoutMs: config.env.GITLAB_TIMEOUT_MS }));
+// remoteIncludes: https fetcher for `include:remote` URLs on GITLAB_REMOTE_INCLUDE_ALLOWLIST (ADR 0019), with its
+// own 10 s per file (GitLab's, under its 30 s config deadline), not GITLAB_TIMEOUT_MS: these are not GitLab's API.
+registerPort('remoteIncludes', ({ config }) => createRemoteReader({ allowlist: config.env.GITLAB_REMOTE_INCLUDE_ALLOWLIST }));
 
 // kube: client-node behind KubePort; kubeconfig from CS (ASK_CLUSTER_ID), KUBE_CONFIG or KUBECONFIG_PATH, checked on first use.
 registerPort('kube', (d) => createKubePortFromConfig(d));
