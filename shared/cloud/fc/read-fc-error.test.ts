@@ -12,11 +12,13 @@ describe('readFcError', () => {
 });
 
 describe('classifyFcFailure', () => {
-  it('duplicate only on a duplicate-task code, never on a bare 409', () => {
+  it('a 409 is a duplicate task unless its code is known to mean something else (ConcurrentUpdateError)', () => {
     expect(classifyFcFailure(409, 'StatefulAsyncInvocationAlreadyExists')).toEqual({ kind: 'duplicate' });
     expect(classifyFcFailure(409, 'AsyncTaskAlreadyExists')).toEqual({ kind: 'duplicate' });
     expect(classifyFcFailure(409, 'ConcurrentUpdateError')).toEqual({ kind: 'error', retryable: false });
-    expect(classifyFcFailure(409, undefined)).toEqual({ kind: 'error', retryable: false });
+    // FC documents only the status for a repeated task id: an unknown or missing code on a 409 is a duplicate too.
+    expect(classifyFcFailure(409, undefined)).toEqual({ kind: 'duplicate' });
+    expect(classifyFcFailure(409, 'TaskIdAlreadyExists')).toEqual({ kind: 'duplicate' });
   });
 
   it('403 credential refusals are not retryable; throttling, 499 and 5xx are', () => {

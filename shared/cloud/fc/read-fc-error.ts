@@ -27,12 +27,13 @@ export function readFcError(text: string, requestIdHeader?: string): FcErrorInfo
 }
 
 /**
- * Codes meaning "this task id is already queued": FC 2.0 documents `StatefulAsyncInvocationAlreadyExists` with 409 for
- * a repeated `X-Fc-Stateful-Async-Invocation-Id` (alibabacloud.com/help/en/fc/task-deduplication). The FC 3.0 code for
- * a repeated `x-fc-async-task-id` is UNCONFIRMED; `AsyncTaskAlreadyExists` is our guess and what the emulator answers.
- * A 409 with any other code (ConcurrentUpdateError, say) is an error, not a duplicate.
+ * A repeated task id is "rejected, and an error 409 is returned" — FC documents the status, not a code for FC 3.0's
+ * `x-fc-async-task-id` (https://www.alibabacloud.com/help/en/fc/task-deduplication; FC 2.0 answers
+ * `StatefulAsyncInvocationAlreadyExists`, the emulator `AsyncTaskAlreadyExists`, UNCONFIRMED for FC 3.0). So a 409 is
+ * a duplicate unless its code is known to mean something else: cross-instance duplicates are the normal case (one
+ * push, several hooks, one task id: ADR 0024), and a guessed code must not turn each of them into a 502.
  */
-export const DUPLICATE_TASK_CODES: ReadonlySet<string> = new Set(['StatefulAsyncInvocationAlreadyExists', 'AsyncTaskAlreadyExists']);
+export const NOT_DUPLICATE_409_CODES: ReadonlySet<string> = new Set(['ConcurrentUpdateError']);
 
 /** Codes that say FC is overloaded or failed inside: trying again later can help (documented FC error table). */
 const RETRYABLE_CODES: ReadonlySet<string> = new Set(['ResourceExhausted', 'ResourceThrottled', 'InternalServerError', 'ServiceUnavailable', 'ClientClosedRequest']);
@@ -41,12 +42,12 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set(['ResourceExhausted', 'Reso
 export type FcFailure = { kind: 'duplicate' } | { kind: 'error'; retryable: boolean };
 
 /**
- * Duplicate only on a documented duplicate code. Retryable: throttling (429, `Throttling*`, 503 ResourceThrottled),
+ * Duplicate: a 409 without a code known to mean something else. Retryable: throttling (429, `Throttling*`, 503 ResourceThrottled),
  * 5xx and 499. Everything else is a refusal that repeating cannot fix: 403 SignatureNotMatch / InvalidAccessKeyID /
  * AccessDenied (credentials or RAM policy), 400 InvalidArgument / EntityTooLarge, 404 FunctionNotFound.
  */
 export function classifyFcFailure(status: number, code: string | undefined): FcFailure {
-  if (code !== undefined && DUPLICATE_TASK_CODES.has(code)) return { kind: 'duplicate' };
+  if (status === 409 && !(code !== undefined && NOT_DUPLICATE_409_CODES.has(code))) return { kind: 'duplicate' };
   const retryable = status === 429 || status === 499 || status >= 500 || (code !== undefined && (RETRYABLE_CODES.has(code) || code.startsWith('Throttling')));
   return { kind: 'error', retryable };
 }
