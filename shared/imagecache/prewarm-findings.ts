@@ -1,5 +1,6 @@
 import type { AlertEntry, Finding } from '#shared/notify/index';
 import type { StepOutcome } from './apply-image-cache-plan';
+import { isReadFailure } from './collect-desired';
 import type { PrewarmReport } from './run-prewarm';
 
 /** Causes that belong to a project (the others belong to a cache or the whole run). */
@@ -15,8 +16,10 @@ const first = (xs: readonly string[]): string => (xs[0] ?? '').slice(0, 300);
 export function prewarmFindings(r: { outcomes: readonly StepOutcome[]; report: PrewarmReport }): Finding[] {
   const out: Finding[] = [];
   for (const p of r.report.projects) {
-    const api = p.errors.filter((m) => m.startsWith('discovery failed'));
-    const ci = p.errors.filter((m) => !m.startsWith('discovery failed'));
+    // GitLab not answering (the project, or a file it should serve) is the token's or GitLab's problem, not the CI's.
+    const gitlab = (m: string): boolean => m.startsWith('discovery failed') || isReadFailure(m);
+    const api = p.errors.filter(gitlab);
+    const ci = p.errors.filter((m) => !gitlab(m));
     if (api.length) out.push({ target: p.path, cause: 'discovery failed', severity: 'fail', summary: first(api), detail: api.join('\n') });
     if (ci.length) out.push({ target: p.path, cause: 'ci config', severity: 'fail', summary: first(ci), detail: ci.join('\n') });
     if (p.degraded?.length) out.push({ target: p.path, cause: 'token rights', severity: 'warn', summary: first(p.degraded), detail: p.degraded.join('\n') });
