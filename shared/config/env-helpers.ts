@@ -82,6 +82,13 @@ export const envStr = () => strSchema;
 /** Non-empty string with a default. */
 export const envStrDef = (def: string) => optionalString((v): string => (v === undefined || v.trim() === '' ? def : v.trim()));
 
+/** A string of a given shape, with a default; anything else is a config error naming the expected shape. */
+export const envMatch = (def: string, re: RegExp, expected: string) =>
+  optionalString((v, ctx): string => {
+    if (v === undefined || v.trim() === '') return def;
+    return re.test(v.trim()) ? v.trim() : fail(ctx, `expected ${expected}`);
+  });
+
 const urlSchema = optionalString((v, ctx): string | undefined => {
   if (v === undefined || v.trim() === '') return undefined;
   const s = v.trim();

@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     for (const z of ['+09:00', 'KST 9', 'Asia/Seoul; rm', '../etc']) expect(() => loadConfig({ TIMER_TZ: z }), z).toThrow(/TIMER_TZ: expected an IANA time zone/);
   });
 
+  it('checks the drill\'s DRILL_OSS_AUTH and DRILL_SPECS when the config is read, not a month later when the drill runs', () => {
+    expect(loadConfig({}).env).toMatchObject({ DRILL_OSS_AUTH: 'secret:gitlab-ask-ops-drill-oss', DRILL_SPECS: '8-16Gi' });
+    expect(loadConfig({ DRILL_OSS_AUTH: 'role:GitlabDrillOss', DRILL_SPECS: '8-16Gi,16-32Gi,ecs.c6.2xlarge' }).env).toMatchObject({ DRILL_OSS_AUTH: 'role:GitlabDrillOss', DRILL_SPECS: '8-16Gi,16-32Gi,ecs.c6.2xlarge' });
+    for (const v of ['gitlab-ask-ops-drill-oss', 'secret:', 'key:abc', 'secret:a b']) expect(() => loadConfig({ DRILL_OSS_AUTH: v }), v).toThrow(/DRILL_OSS_AUTH: expected secret:<Secret name> or role:<RamRoleName>/);
+    for (const v of ['8c16g', '8-16', '8-16Gi,', '1-2Gi,1-2Gi,1-2Gi,1-2Gi,1-2Gi,1-2Gi']) expect(() => loadConfig({ DRILL_SPECS: v }), v).toThrow(/DRILL_SPECS: expected up to 5 ECI sizes/);
+  });
+
   it('does not echo a bad secret', () => {
     // A non-string value is the only way a secret key can fail; its value must not be quoted back.
     expect(() => loadConfig({ GITLAB_TOKEN: 42 as unknown as string })).toThrow(/^invalid configuration: GITLAB_TOKEN: Invalid input: expected string, received number$/);

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { envBool, envEnum, envHttpsPrefixList, envInt, envList, envStr, envStrDef, envTimeZone, envUrl } from './env-helpers';
+import { envBool, envEnum, envHttpsPrefixList, envInt, envList, envMatch, envStr, envStrDef, envTimeZone, envUrl } from './env-helpers';
 
 /**
  * The environment contract, one shape per concern. Keys a feature needs but the platform can run without (e.g.
@@ -160,14 +160,20 @@ export const reconcileEnv = {
   RECONCILE_DELETE_WAIT_SECONDS: envInt(60, 0, 600),
 };
 
+/** DRILL_OSS_AUTH: `secret:<name>` (a Secret in DRILL_NAMESPACE) or `role:<RamRoleName>`. */
+export const DRILL_OSS_AUTH_RE = /^(secret|role):([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
+/** ECI `eci-use-specs`: up to 5 of `<vCPU>-<mem>Gi` or an ECS instance type, comma-separated, tried in order. */
+const DRILL_SPEC = String.raw`(?:\d+(?:\.\d+)?-\d+(?:\.\d+)?Gi|ecs\.[a-z0-9-]+\.[a-z0-9-]+)`;
+export const DRILL_SPECS_RE = new RegExp(`^${DRILL_SPEC}(?:,${DRILL_SPEC}){0,4}$`);
+
 /** The restore drill in ASK (docs/adr/0026): a throwaway GitLab pod restores a backup and is compared with the live one. */
 export const drillEnv = {
   /** Namespace of the drill's pod and claims; the functions' drill role is bound there only (infra/k8s/rbac-grants.json). */
   DRILL_NAMESPACE: envStrDef('gitlab-ask-ops-drill'),
   /** ECI sizes (`k8s.aliyun.com/eci-use-specs`, tried in order): GitLab's documented minimum is 8 vCPU / 16 GB. */
-  DRILL_SPECS: envStrDef('8-16Gi'),
+  DRILL_SPECS: envMatch('8-16Gi', DRILL_SPECS_RE, 'up to 5 ECI sizes such as 8-16Gi or ECS types such as ecs.c6.2xlarge, comma-separated'),
   /** OSS volume auth of the drill pod: `secret:<name>` (an admin-made Secret in DRILL_NAMESPACE) or `role:<RamRoleName>`. */
-  DRILL_OSS_AUTH: envStrDef('secret:gitlab-ask-ops-drill-oss'),
+  DRILL_OSS_AUTH: envMatch('secret:gitlab-ask-ops-drill-oss', DRILL_OSS_AUTH_RE, 'secret:<Secret name> or role:<RamRoleName>'),
   /** Stop following the drill pod after this long (the worker's own deadline comes first when sooner). */
   DRILL_TIMEOUT_MINUTES: envInt(240, 5, 24 * 60),
   /** Repositories whose HEAD the drill compares with the live instance. */

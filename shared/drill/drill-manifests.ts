@@ -1,6 +1,7 @@
 import type { V1PersistentVolume, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { prefixDir } from '#shared/backup/script/index';
 import { DRILL_MOUNTS } from './drill-script';
+import { DRILL_OSS_AUTH_RE } from '#shared/config/sections';
 
 /** Labels on every object of a drill: how the next run finds what an earlier one leaked (RBAC cannot select by label). */
 export const DRILL_LABELS = { 'app.kubernetes.io/managed-by': 'gitlab-ask-ops', 'app.kubernetes.io/component': 'restore-drill' } as const;
@@ -18,7 +19,7 @@ export type DrillOssAuth = { kind: 'secret'; name: string } | { kind: 'role'; ro
 
 /** Parse DRILL_OSS_AUTH (`secret:<name>` | `role:<RamRoleName>`); undefined when malformed. */
 export function parseOssAuth(v: string): DrillOssAuth | undefined {
-  const m = /^(secret|role):([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/.exec(v.trim());
+  const m = DRILL_OSS_AUTH_RE.exec(v.trim());
   if (!m) return undefined;
   return m[1] === 'secret' ? { kind: 'secret', name: m[2]! } : { kind: 'role', roleName: m[2]! };
 }
