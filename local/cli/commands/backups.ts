@@ -5,6 +5,7 @@ import { ossPortFromConfig } from '#shared/cloud/oss/index';
 import { loadConfig, requireKeys } from '#shared/config/index';
 import { UsageError } from '../args';
 import { defineCommand } from '../registry';
+import { credentialsFrom } from '#shared/runtime/credentials';
 
 const age = (iso: string, now: Date): string => {
   const h = (now.getTime() - Date.parse(iso)) / 3_600_000;
@@ -45,10 +46,7 @@ export const backupsCommand = defineCommand({
     const config = loadConfig(io.env);
     requireKeys(config, 'backups', ['OSS_BUCKET']);
     const e = config.env;
-    const credentials = () =>
-      e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
-        ? { accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET, ...(e.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN } : {}) }
-        : undefined;
+    const credentials = () => credentialsFrom(undefined, e);
     const now = new Date();
     const d = await describeBackups(ossPortFromConfig({ config, credentials }), {
       ossPrefix: e.OSS_PREFIX,

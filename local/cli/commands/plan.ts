@@ -8,6 +8,7 @@ import { systemClock } from '#shared/runtime/clock';
 import { str, type CliFlag, type ParsedArgs } from '../args';
 import { defineCommand, type CliIo, type CommandSpec } from '../registry';
 import type { TargetKind } from '../target';
+import { credentialsFrom } from '#shared/runtime/credentials';
 
 /**
  * Run one reconcile from the CLI against the target the dispatcher resolved (sandbox or shell, see local/cli/target.ts)
@@ -18,10 +19,7 @@ export async function runReconcileCommand(args: ParsedArgs, io: CliIo, mode: 'pl
   const infraDir = str(args, 'infra');
   const config = loadConfig(io.env);
   const e = config.env;
-  const credentials = () =>
-    e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
-      ? { accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET, ...(e.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN } : {}) }
-      : undefined;
+  const credentials = () => credentialsFrom(undefined, e);
   const log = createLogger({ level: 'error', sink: (l) => io.err(l) });
   const gitlab = e.INFRA_PROJECT && e.GITLAB_URL && e.GITLAB_TOKEN ? createGitlabPort({ url: e.GITLAB_URL, token: e.GITLAB_TOKEN, log }) : undefined;
   const source = gitlab && e.INFRA_PROJECT && !infraDir ? gitlabDesiredSource(gitlab, e.INFRA_PROJECT, e.INFRA_REF, e.INFRA_PATH) : diskDesiredSource(resolve(io.cwd, infraDir ?? 'infra'));

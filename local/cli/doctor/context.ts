@@ -7,10 +7,10 @@ import { createGitlabPort, type GitlabPort } from '#shared/gitlab/api/index';
 import { silentLogger } from '#shared/log/index';
 import { createMailPort, type Mailer } from '#shared/mail/index';
 import { systemClock } from '#shared/runtime/clock';
-import type { CloudCredentials } from '#shared/runtime/credentials';
 import { loadSYaml, type FunctionSpec } from '#local/runtime/s-yaml';
 import { createFcReader, type FcReader } from '../ops/fc-reader';
 import { createKubeProbe, type KubeProbe } from './kube-probe';
+import { credentialsFrom, type CloudCredentials } from '#shared/runtime/credentials';
 
 const REPO_S_YAML = fileURLToPath(new URL('../../../s.yaml', import.meta.url));
 /** The webhook function of s.yaml (its HTTP trigger is the URL GitLab's hooks must post to). */
@@ -56,12 +56,7 @@ export function createDoctorContext(shell: Record<string, string | undefined>, c
     env,
     cwd,
     config: () => lazy('config', () => loadConfig(env)),
-    credentials() {
-      const e = ctx.config().env;
-      return e.ALIBABA_CLOUD_ACCESS_KEY_ID && e.ALIBABA_CLOUD_ACCESS_KEY_SECRET
-        ? { accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET, ...(e.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN } : {}) }
-        : undefined;
-    },
+    credentials: () => credentialsFrom(undefined, ctx.config().env),
     once: (key, fn) => lazy(`once:${key}`, fn),
     gitlab: () => lazy('gitlab', () => {
       const e = ctx.config().env;
