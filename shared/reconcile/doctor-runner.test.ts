@@ -45,6 +45,12 @@ describe('runner config doctor', () => {
     expect(doctorRunner({ target: 't', namespace: 'default', pvcs: [{ ...pvcs[0]!, status: { phase: 'Pending' } }, pvcs[1]!], values }).map((x) => x.message)).toEqual([
       'runners[0].kubernetes.volumes.pvc "gitlab-runner-cache-pvc" is Pending, not Bound: job pods stay Pending',
     ]);
+    // A claim this very run created is binding, not broken: a warning, not an error (only for that claim).
+    const pending = [{ ...pvcs[0]!, status: { phase: 'Pending' } }, { ...pvcs[1]!, status: { phase: 'Pending' } }];
+    expect(doctorRunner({ target: 't', namespace: 'default', pvcs: pending, values, justCreated: new Set(['default/gitlab-runner-cache-pvc']) }).map((x) => `${x.severity} ${x.message}`)).toEqual([
+      'warn runners[0].kubernetes.volumes.pvc "gitlab-runner-cache-pvc" was created by this run and is not Bound yet (the PV controller binds it on its next pass)',
+      'error runners[0].kubernetes.volumes.pvc "gitlab-runner-maven-pvc" is Pending, not Bound: job pods stay Pending',
+    ]);
   });
   it('broken TOML is an error, not a crash', () => {
     expect(doctorRunner({ target: 't', namespace: 'default', pvcs: [], values: { runners: { config: '[[runners]\nx=' } } })[0]).toMatchObject({ rule: 'runner-config', severity: 'error' });
