@@ -29,7 +29,10 @@ describe('restore script on an emulated GitLab host (Cloud Assistant RunCommand)
     expect(readFileSync(host.path('/etc/gitlab/gitlab-secrets.json'), 'utf8')).toContain('emulated-db-key-base');
     expect(statSync(host.path('/etc/gitlab/gitlab-secrets.json')).mode & 0o777).toBe(0o600);
     expect(statSync(host.path('/etc/gitlab/gitlab.rb')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(host.path(`/var/log/gitlab-ask-ops/pre-restore-${name}/gitlab-secrets.json`), 'utf8')).toContain('a-new-key');
+    expect(readFileSync(host.path(`/etc/gitlab/config_backup/pre-restore-${name}/gitlab-secrets.json`), 'utf8')).toContain('a-new-key');
+    // The replaced secrets are kept root-only where Omnibus keeps config copies, never under a log directory.
+    for (const d of ['/etc/gitlab/config_backup', `/etc/gitlab/config_backup/pre-restore-${name}`]) expect(statSync(host.path(d)).mode & 0o777, d).toBe(0o700);
+    expect(existsSync(host.path(`/var/log/gitlab-ask-ops/pre-restore-${name}`))).toBe(false);
     expect(r.result!.services).toMatch(/puma:run/);
     expect(r.result!.services).not.toMatch(/:down/);
     // Our copy in backup_path is gone; the log names the steps.

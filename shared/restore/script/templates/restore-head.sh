@@ -13,7 +13,6 @@ DATA_DIR=$ROOT$DATA_DIR_CFG
 CONF_DIR=$ROOT$CONF_DIR_CFG
 STAGING_DIR=$ROOT$STAGING_DIR_CFG
 ETC_DIR=$ROOT$ETC_DIR_CFG
-LOG_DIR=$ROOT$LOG_DIR_CFG
 ARCHIVE_NAME=${BACKUP_NAME}_gitlab_backup.tar
 CONFIG_NAME=${BACKUP_NAME}_gitlab_config.tar
 # Gitlab::VERSION of the installed code, as `gitlab-backup restore` compares it (lib/backup/manager.rb
@@ -113,9 +112,10 @@ step params
 [[ $BACKUP_NAME =~ ^[0-9]{10}(_[0-9]{4}_[0-9]{2}_[0-9]{2})?(_[0-9A-Za-z.-]+)?$ ]] || fail bad_name "backup name '$BACKUP_NAME' is not <epoch>_<YYYY_MM_DD>…" 2
 [[ $EXPECT_VERSION =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[a-z]+)?$ ]] || fail bad_version "expected GitLab version '$EXPECT_VERSION' is not MAJOR.MINOR.PATCH[-ee]" 2
 # place_config: gitlab-secrets.json and gitlab.rb of the run's /etc/gitlab archive into ETC_DIR, mode 0600 (the
-# drill's overrides appended to gitlab.rb: later settings win). On the host the files it replaces are kept first.
+# drill's overrides appended to gitlab.rb: later settings win). On the host the files it replaces are kept first, in
+# Omnibus' own root-only config_backup dir (where `gitlab-ctl backup-etc` writes), never under a log dir.
 place_config() {
-  local etc=${ETC_DIR_CFG#/} f keep=$LOG_DIR/pre-restore-$BACKUP_NAME
+  local etc=${ETC_DIR_CFG#/} f keep=$ETC_DIR/config_backup/pre-restore-$BACKUP_NAME
   mkdir -p -- "$ETC_DIR"
   for f in gitlab-secrets.json gitlab.rb; do
     tar -xOf "$CONF_DIR/$CONFIG_NAME" "$etc/$f" >"$WORK/$f" 2>"$WORK/tar.err" ||
@@ -124,7 +124,7 @@ place_config() {
   done
   if [[ -n $DRILL_RB ]]; then printf '\n%s\n' "$DRILL_RB" >>"$WORK/gitlab.rb"; fi
   if [[ $MODE == host ]]; then
-    mkdir -p -- "$keep"
+    install -d -m 0700 -- "$ETC_DIR/config_backup" "$keep"
     for f in gitlab-secrets.json gitlab.rb; do if [[ -f $ETC_DIR/$f ]]; then cp -p -- "$ETC_DIR/$f" "$keep/$f"; fi; done
     log "kept the replaced gitlab-secrets.json and gitlab.rb in $keep"
   fi

@@ -8,6 +8,7 @@ step lock
 take_lock
 
 step log
+LOG_DIR=$ROOT$LOG_DIR_CFG
 mkdir -p -- "$LOG_DIR"
 LOG_FILE=$LOG_DIR/restore-$BACKUP_NAME.log
 exec >>"$LOG_FILE" 2>&1
