@@ -99,6 +99,10 @@ describe('target guard', () => {
     expect(ambient.line).toBe(`target: shell env: cluster ${kc} context a → https://a:6443 (KUBECONFIG)`);
   });
 
+  it('--kubeconfig/--context on a command that talks to no cluster is a usage error, not ignored', async () => {
+    await expect(run({ SANDBOX_DIR: live, OSS_BUCKET: 'b' }, ['bucket'], 'auto', { kubeconfig: '/nonexistent', context: 'nope' })).rejects.toThrow('--kubeconfig /nonexistent --context nope: this command talks to no cluster (it uses bucket); drop the flag');
+  });
+
   it('a stale sandbox (pid gone, port closed) says so instead of failing later; shell targets then go ahead', async () => {
     await expect(run({ SANDBOX_DIR: stale }, ['gitlab'])).rejects.toThrow('the sandbox is not running (start it with npm start)');
     await expect(run({ SANDBOX_DIR: stale }, ['gitlab'], 'sandbox')).rejects.toThrow('the sandbox is not running (start it with npm start)');

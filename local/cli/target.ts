@@ -95,6 +95,8 @@ export async function resolveTarget(io: { env: Env; cwd: string }, targets: read
   const kindsFor = (env: Env): readonly TargetKind[] => (typeof targets === 'function' ? targets(env) : targets);
   let kinds = kindsFor(shell);
   const kubeFlags = [o.kubeconfig ? `--kubeconfig ${o.kubeconfig}` : '', o.context ? `--context ${o.context}` : ''].filter(Boolean);
+  // A cluster flag on a command that talks to no cluster would be ignored in silence (and still force shell mode).
+  if (kubeFlags.length && !kinds.includes('cluster')) throw targetError(`${kubeFlags.join(' ')}: this command talks to no cluster (it uses ${kinds.join(', ') || 'no service'}); drop the flag`, true);
   if (o.mode === 'sandbox' && kubeFlags.length) throw targetError(`${kubeFlags.join(' ')} names a cluster outside the sandbox; drop it or --sandbox`, true);
   const mode = kubeFlags.length ? 'shell' : o.mode;
   const shellTargets = Object.keys(shell).filter((k) => shell[k] && isTargetKey(k)).sort();
