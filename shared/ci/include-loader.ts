@@ -95,7 +95,7 @@ export function listing(ctx: IncludeContext, project: string | undefined, ref: s
   if (!p) {
     // A failed listing (after the port's retries) is reported once; the rules that needed it stay undecided.
     p = list(project, ref).catch((e: unknown) => {
-      ctx.errors.push({ file: `${project ?? '(this project)'}@${ref ?? 'default'}`, message: `file listing failed: ${e instanceof Error ? e.message : String(e)}` });
+      ctx.errors.push({ file: `${project ?? '(this project)'}@${ref ?? 'default'}`, message: `file listing failed: ${e instanceof Error ? e.message : String(e)}`, unserved: true });
       return undefined;
     });
     ctx.listings.set(key, p);

@@ -40,7 +40,7 @@ export async function loadComponent(
     try {
       releases = ctx.source.listReleases ? await ctx.source.listReleases(project) : undefined;
     } catch (e) {
-      return void ctx.errors.push({ file: `component:${address}`, message: `listing releases failed: ${e instanceof Error ? e.message : String(e)}` });
+      return void ctx.errors.push({ file: `component:${address}`, message: `listing releases failed: ${e instanceof Error ? e.message : String(e)}`, unserved: true });
     }
     if (!ctx.source.listReleases) return unresolved(address, `version ${version} needs the project's releases, which the source cannot list`);
     // The source lists releases but knows no such project (404/403): GitLab's answer is "content not found".

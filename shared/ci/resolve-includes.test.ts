@@ -71,7 +71,7 @@ describe('include resolution', () => {
     src.readProject = () => Promise.reject(new Error('ECONNRESET'));
     const d = await discoverImages({ path: '.gitlab-ci.yml', content: 'include:\n  - template: A.yml\n  - project: g/p\n    file: x.yml\n', source: src });
     expect(d.unresolved).toEqual([{ job: '(include)', ref: 'template:A.yml', reason: 'templates need a GitLab connection' }]);
-    expect(d.errors).toEqual([{ file: 'g/p:x.yml', message: 'read failed: ECONNRESET' }]);
+    expect(d.errors).toEqual([{ file: 'g/p:x.yml', message: 'read failed: ECONNRESET', unserved: true }]);
   });
 
   it('stops after the include count limit', async () => {

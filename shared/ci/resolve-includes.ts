@@ -59,7 +59,7 @@ export async function loadCiFile(
   } catch (e) {
     // A source that cannot serve a kind of include (the CLI has no GitLab) says so with NOT_SUPPORTED.
     if (isAppError(e) && e.code === 'NOT_SUPPORTED') ctx.unresolved.push({ job: INCLUDE_JOB, ref: label, reason: e.message });
-    else ctx.errors.push({ file: label, message: `read failed: ${e instanceof Error ? e.message : String(e)}` });
+    else ctx.errors.push({ file: label, message: `read failed: ${e instanceof Error ? e.message : String(e)}`, unserved: true });
     return undefined;
   }
   const from = stack.length ? ` (included from ${stack[stack.length - 1]})` : '';

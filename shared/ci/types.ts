@@ -103,6 +103,11 @@ export interface CiFileError {
   /** Where in the file, when the parser said (YAML syntax errors); 1-based. */
   line?: number;
   column?: number;
+  /**
+   * GitLab did not serve what discovery asked for (a file, a file listing, a component's releases; after the port's
+   * retries): an outage or a token problem, not a broken configuration. Never told to a project as its CI's fault.
+   */
+  unserved?: true;
 }
 
 /** Result of `discoverImages`. `images` is sorted, unique and never holds a `$`. */

@@ -9,7 +9,7 @@ const project = (id: number, path: string, extra: Partial<ProjectInfo> = {}): Pr
 const gitlabError = (status: number) => new AppError('GITLAB_API', `GitLab get project failed: ${status}`, { status: 502, details: { httpStatus: status } });
 
 /** A GitLab with the given projects (id → CI file, or an error for getProject); listing is recorded. */
-function fakeGitlab(projects: Record<number, { info?: ProjectInfo; ci?: string; error?: AppError; head?: string; files?: Record<string, string | AppError> }>) {
+function fakeGitlab(projects: Record<number, { info?: ProjectInfo; ci?: string; error?: AppError; head?: string; files?: Record<string, string | AppError>; tree?: AppError }>) {
   const asked: string[] = [];
   const gitlab = {
     listActiveProjects: async () => (asked.push('list'), Object.values(projects).flatMap((p) => (p.info && !p.info.archived ? [p.info] : []))),
@@ -25,6 +25,11 @@ function fakeGitlab(projects: Record<number, { info?: ProjectInfo; ci?: string; 
       const f = path === '.gitlab-ci.yml' ? projects[Number(id)]?.ci : projects[Number(id)]?.files?.[path];
       if (f instanceof AppError) throw f;
       return f;
+    },
+    listFiles: async (id: number | string) => {
+      const p = projects[Number(id)];
+      if (p?.tree) throw p.tree;
+      return Object.keys(p?.files ?? {});
     },
     lintMerged: async () => undefined,
     projectVariables: async () => ({}),
@@ -114,9 +119,24 @@ describe('collectDesired: an include GitLab did not serve', () => {
     const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: root, files: { 'ci/flaky.yml': gitlabError(503) } } });
     const d = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map([[1, stored('g/a', 'a:1')]]) }));
     expect(d.projects[0]!.configErrors).toBeUndefined();
-    expect(d.projects[0]).toMatchObject({ memo: true, kept: { podSets: 1 } });
+    expect(d.projects[0]).toMatchObject({ memo: true, kept: { podSets: 1 }, unserved: [expect.stringMatching(/^ci\/flaky\.yml: read failed: /)] });
     expect(d.changed.size).toBe(0);
     expect(images(d)).toEqual(['a:1,helper:1']);
+  });
+
+  it('a file listing GitLab failed to serve (wildcard include) is an outage too, flagged where it happened', async () => {
+    const root = "include: 'ci/*.yml'\nbuild:\n  image: a:2\n  script: [x]\n";
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: root, files: { 'ci/x.yml': 'lint:\n  image: x:1\n  script: [x]\n' }, tree: gitlabError(503) } });
+    const d = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map([[1, stored('g/a', 'a:1')]]) }));
+    expect(d.projects[0]!.configErrors).toBeUndefined();
+    expect(d.projects[0]!.unserved).toEqual([expect.stringMatching(/file listing failed: .*503/)]);
+    expect(d.projects[0]).toMatchObject({ memo: true, kept: { podSets: 1 } });
+    expect(images(d)).toEqual(['a:1,helper:1']);
+    // The same project with the listing served: the wildcard include resolves (the test above is not vacuous).
+    const ok = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: root, files: { 'ci/x.yml': 'lint:\n  image: x:1\n  script: [x]\n' } } });
+    const served = await collectDesired(ok.gitlab, opts({ projects: [1], stored: new Map([[1, stored('g/a', 'a:1')]]) }));
+    expect(served.projects[0]!.unserved).toBeUndefined();
+    expect(images(served)).toEqual(['a:2,helper:1', 'helper:1,x:1']);
   });
 });
 

@@ -52,8 +52,12 @@ function keepPrevious(p: ProjectInfo, report: ProjectReport, hit: StoredProject 
   return { sets: hit ? storedPodSets(p.id, hit) : [], report: { ...report, podSets: hit?.podSets.length ?? 0, ...(kept ? { kept, memo: true } : {}) }, unknown: !hit };
 }
 
-/** A file of the configuration GitLab did not serve (after the port's retries): an outage, not a broken file. */
-export const isReadFailure = (error: string): boolean => error.includes(': read failed:');
+/** GitLab refused or failed the project: keep the last stored result (its caches stay protected); without one its pod sets are unknown. */
+function discoveryFailed(id: number, path: string, hit: StoredProject | undefined, e: unknown): One {
+  const failed = `discovery failed: ${(e as Error).message}`;
+  const report: ProjectReport = { id, path, podSets: hit?.podSets.length ?? 0, unresolved: [], errors: [failed], unserved: [failed], ...(hit ? { memo: true } : {}) };
+  return { sets: hit ? storedPodSets(id, hit) : [], report, unknown: !hit };
+}
 
 /** Same pod sets, jobs, ref and errors (the canonical encoding, discovery time left out): no write needed. */
 const sameContent = (a: StoredProject, b: StoredProject | undefined): boolean =>
@@ -75,7 +79,7 @@ export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Pro
     try {
       const r = await discoverProject(gitlab, p, o.runner, o);
       // A broken configuration, or an include GitLab did not serve: what was found is not the project's image set.
-      if (r.report.configErrors?.length || r.report.errors.some(isReadFailure)) return keepPrevious(p, r.report, hit);
+      if (r.report.configErrors?.length || r.report.unserved?.length) return keepPrevious(p, r.report, hit);
       const entry = toStored(p.path_with_namespace, r.sets, o.now, { ...(p.default_branch ? { ref: p.default_branch } : {}), ...(r.report.errors.length ? { errors: r.report.errors } : {}) });
       // A full walk does not read heads: an unchanged entry keeps its commit (still at or before what was read).
       const sha = head ?? (hit?.sha && sameContent(entry, { ...hit, sha: undefined }) ? hit.sha : undefined);
@@ -83,9 +87,7 @@ export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Pro
       if (!sameContent(entry, hit)) changed.set(p.id, entry);
       return r;
     } catch (e) {
-      // Keep the last stored result (its caches stay protected); without one the project's pod sets are unknown.
-      const report: ProjectReport = { id: p.id, path: p.path_with_namespace, podSets: hit?.podSets.length ?? 0, unresolved: [], errors: [`discovery failed: ${(e as Error).message}`], ...(hit ? { memo: true } : {}) };
-      return { sets: hit ? storedPodSets(p.id, hit) : [], report, unknown: !hit };
+      return discoveryFailed(p.id, p.path_with_namespace, hit, e);
     }
   };
   const fromStore = (id: number, s: StoredProject): One => ({ sets: storedPodSets(id, s), report: { id, path: s.path, podSets: s.podSets.length, unresolved: [], errors: s.errors ?? [], memo: true } });
@@ -100,8 +102,7 @@ export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Pro
       } catch (e) {
         if (hasHttpStatus(e, 404)) return void removed.push(id); // deleted: its caches go once nothing else needs them
         const hit = o.stored?.get(id);
-        const report: ProjectReport = { id, path: hit?.path ?? String(id), podSets: hit?.podSets.length ?? 0, unresolved: [], errors: [`discovery failed: ${(e as Error).message}`], ...(hit ? { memo: true } : {}) };
-        return { sets: hit ? storedPodSets(id, hit) : [], report, unknown: !hit };
+        return discoveryFailed(id, hit?.path ?? String(id), hit, e);
       }
       if (p.archived || !inScope(p, o.only)) return void removed.push(id);
       // Only lets a later run for an older commit be skipped; without it (no branch, no answer) nothing is skipped.

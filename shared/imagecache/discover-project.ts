@@ -25,6 +25,11 @@ export interface ProjectReport {
    * CI/CD variables were not read`), and it mattered: some images stayed unresolved for it. The run is `degraded`.
    */
   degraded?: string[];
+  /**
+   * The entries of `errors` that are GitLab not answering (the project itself, or a file, listing or release list it
+   * did not serve): the platform's problem, told as `discovery failed`, never as the project's CI config (ADR 0024).
+   */
+  unserved?: string[];
 }
 
 /** Instance facts discovery needs to expand predefined variables (from GITLAB_URL / GITLAB_REGISTRY_HOST / …). */
@@ -94,13 +99,14 @@ async function discover(gitlab: GitlabPort, p: ProjectInfo, runner: RunnerImages
   );
   const unresolved = denied.length ? d.unresolved.map((u) => (u.reason.includes(UNSUPPLIED) ? { ...u, reason: `${u.reason} (${denied.join('; ')})` } : u)) : d.unresolved;
   const mattered = denied.length > 0 && d.unresolved.some((u) => u.reason.includes(UNSUPPLIED));
-  // A file GitLab did not serve (after the port's retries) is an outage, not a broken configuration.
-  const configErrors = d.errors.filter((e) => !e.message.startsWith('read failed:'));
+  // What GitLab did not serve (after the port's retries) is an outage, not a broken configuration.
+  const configErrors = d.errors.filter((e) => !e.unserved);
+  const unserved = d.errors.filter((e) => e.unserved).map((e) => `${where(e)}: ${e.message}`);
   return {
     sets,
     report: {
       ...report, podSets: sets.length, unresolved, errors: d.errors.map((e) => `${where(e)}: ${e.message}`),
-      ...(configErrors.length ? { configErrors } : {}), ...(mattered ? { degraded: denied } : {}),
+      ...(configErrors.length ? { configErrors } : {}), ...(mattered ? { degraded: denied } : {}), ...(unserved.length ? { unserved } : {}),
     },
   };
 }

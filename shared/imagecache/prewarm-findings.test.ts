@@ -15,8 +15,8 @@ describe('prewarmFindings (the conditions a prewarm run tells, ADR 0023)', () =>
   it('per project: GitLab refusing or not serving a file is "discovery failed"; a config that does not parse is "ci config"; token rights warn', () => {
     const r = report({
       projects: [
-        project('g/down', { errors: ['discovery failed: GitLab 503'] }),
-        project('g/file', { errors: ['.gitlab-ci.yml: read failed: GET …/raw answered 502'] }),
+        project('g/down', { errors: ['discovery failed: GitLab 503'], unserved: ['discovery failed: GitLab 503'] }),
+        project('g/file', { errors: ['.gitlab-ci.yml: read failed: GET …/raw answered 502'], unserved: ['.gitlab-ci.yml: read failed: GET …/raw answered 502'] }),
         project('g/yaml', { errors: ['.gitlab-ci.yml:12:3: YAML: Missing closing "quote'] }),
         project('g/vars', { degraded: ['token lacks Maintainer on project g/vars: its CI/CD variables were not read'] }),
       ],

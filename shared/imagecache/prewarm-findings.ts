@@ -1,6 +1,5 @@
 import type { AlertEntry, Finding } from '#shared/notify/index';
 import type { StepOutcome } from './apply-image-cache-plan';
-import { isReadFailure } from './collect-desired';
 import type { PrewarmReport } from './run-prewarm';
 
 /** Causes that belong to a project (the others belong to a cache or the whole run). */
@@ -17,9 +16,8 @@ export function prewarmFindings(r: { outcomes: readonly StepOutcome[]; report: P
   const out: Finding[] = [];
   for (const p of r.report.projects) {
     // GitLab not answering (the project, or a file it should serve) is the token's or GitLab's problem, not the CI's.
-    const gitlab = (m: string): boolean => m.startsWith('discovery failed') || isReadFailure(m);
-    const api = p.errors.filter(gitlab);
-    const ci = p.errors.filter((m) => !gitlab(m));
+    const api = p.unserved ?? [];
+    const ci = p.errors.filter((m) => !api.includes(m));
     if (api.length) out.push({ target: p.path, cause: 'discovery failed', severity: 'fail', summary: first(api), detail: api.join('\n') });
     if (ci.length) out.push({ target: p.path, cause: 'ci config', severity: 'fail', summary: first(ci), detail: ci.join('\n') });
     if (p.degraded?.length) out.push({ target: p.path, cause: 'token rights', severity: 'warn', summary: first(p.degraded), detail: p.degraded.join('\n') });

@@ -32,7 +32,7 @@ describe('projectStatus', () => {
   });
 
   it('failed when discovery could not read the project; success when it has no job images', () => {
-    expect(projectStatus(1, { project: report(1, { errors: ['discovery failed: GitLab 503'] }), podSets: [], plan, outcomes: [] })).toEqual({ state: 'failed', description: 'not pre-warmed: discovery failed: GitLab 503' });
+    expect(projectStatus(1, { project: report(1, { errors: ['discovery failed: GitLab 503'], unserved: ['discovery failed: GitLab 503'] }), podSets: [], plan, outcomes: [] })).toEqual({ state: 'failed', description: 'not pre-warmed: discovery failed: GitLab 503' });
     expect(projectStatus(3, { project: report(3), podSets, plan, outcomes: [] })).toEqual({ state: 'success', description: 'no CI job images to pre-warm' });
   });
 
@@ -41,7 +41,7 @@ describe('projectStatus', () => {
     const cache = projectStatus(1, { project: report(1), podSets, plan, outcomes: [], phases: { [c.name]: 'Failed' }, platformFailure: 'success' });
     expect(cache.state).toBe('success');
     expect(cache.description).toMatch(new RegExp(`^not blocking: \\d+ of 3 images not cached — ${c.name}: Failed$`));
-    expect(projectStatus(1, { project: report(1, { errors: ['discovery failed: GitLab 503'] }), podSets: [], plan, outcomes: [], platformFailure: 'success' })).toEqual({ state: 'success', description: 'not blocking: not pre-warmed: discovery failed: GitLab 503' });
+    expect(projectStatus(1, { project: report(1, { errors: ['discovery failed: GitLab 503'], unserved: ['discovery failed: GitLab 503'] }), podSets: [], plan, outcomes: [], platformFailure: 'success' })).toEqual({ state: 'success', description: 'not blocking: not pre-warmed: discovery failed: GitLab 503' });
     const broken = report(1, { configErrors: [{ file: '.gitlab-ci.yml', line: 12, column: 3, message: 'YAML: Missing closing "quote' }] });
     expect(projectStatus(1, { project: broken, podSets, plan, outcomes: [], platformFailure: 'success' }).state).toBe('failed');
   });

@@ -1,6 +1,5 @@
 import type { KubeFinding } from '#shared/kube/forbidden';
 import type { StepOutcome } from './apply-image-cache-plan';
-import { isReadFailure } from './collect-desired';
 import { where, type ProjectReport } from './discover-project';
 import type { ImageCachePlan, PodSet } from './types';
 
@@ -53,7 +52,7 @@ export function projectStatus(id: number, i: StatusInput): ProjectStatus {
   if (cause) return { state: 'failed', description: `${cause}; ${keptText(r)}` };
   // The platform's problems: the team is told by the notifier either way; the switch decides the developer's pipeline.
   const platform = (description: string): ProjectStatus => (i.platformFailure === 'success' ? { state: 'success', description: `not blocking: ${description}` } : { state: 'failed', description });
-  const readErr = r.errors.find((e) => e.startsWith('discovery failed') || isReadFailure(e));
+  const readErr = r.unserved?.[0];
   if (readErr) return platform(`not pre-warmed: ${readErr}`);
   const mine = i.podSets.filter((s) => s.sources.some((src) => src.projectId === id));
   if (mine.length === 0) return { state: 'success', description: `no CI job images to pre-warm${r.errors[0] ? ` (${r.errors[0]})` : ''}` };

@@ -5,7 +5,7 @@ import type { KubePort } from '#shared/kube/port';
 import type { Logger } from '#shared/log/index';
 import type { Clock } from '#shared/runtime/clock';
 import { applyImageCachePlan, type ApplyResult, type StepOutcome } from './apply-image-cache-plan';
-import { collectDesired, isReadFailure } from './collect-desired';
+import { collectDesired } from './collect-desired';
 import { trustStore } from './trust-store';
 import type { ImageSetStore, SaveResult } from './image-set-store';
 import type { ProjectReport } from './discover-project';
@@ -197,7 +197,7 @@ async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, statu
   const deleted = n('applied', ['delete-superseded']);
   const failed = n('failed') + n('blocked');
   // A project GitLab would not (fully) show this token counts too: its images may be missing from the plan.
-  const apiTrouble = desired.projects.filter((p) => p.errors.some((m) => m.startsWith('discovery failed') || isReadFailure(m)) || p.degraded?.length).length;
+  const apiTrouble = desired.projects.filter((p) => p.unserved?.length || p.degraded?.length).length;
   const overflow = report.store?.overflow ? 1 : 0;
   const denied = findings.length;
   const invalid = broken.length;
