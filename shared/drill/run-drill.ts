@@ -10,7 +10,7 @@ import type { Logger } from '#shared/log/index';
 import type { Notifier } from '#shared/notify/index';
 import { newestVerifiedBackup, readBackupFacts } from '#shared/restore/backup-facts';
 import { backupVersionCheck, configCheck, verifiedCheck } from '#shared/restore/restore-preconditions';
-import { runbookLink } from '#shared/restore/restore-report';
+import { runbookLink } from '#shared/notify/runbook';
 import { renderRestoreScript } from '#shared/restore/script/index';
 import type { Clock } from '#shared/runtime/index';
 import { compareLive } from './compare-live';

@@ -14,5 +14,6 @@ export * from './alert-rules';
 export * from './alert-store';
 export * from './kube-alert-store';
 export * from './decorate';
+export * from './runbook';
 export * from './notifier';
 export * from './create-channels';

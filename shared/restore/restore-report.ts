@@ -43,14 +43,6 @@ export interface RestoreReport {
   notify?: Record<string, unknown>;
 }
 
-/** Anchors of the runbooks in docs/operations.md. */
-export type RunbookAnchor = 'restore-runbook' | 'restore-drill';
-
-/** A runbook link: RUNBOOK_URL (docs/operations.md as published) + anchor, else the repository path. */
-export function runbookLink(base: string | undefined, anchor: RunbookAnchor): string {
-  return base ? `${base.replace(/#.*$/, '')}#${anchor}` : `docs/operations.md#${anchor}`;
-}
-
 /** Where the services are, in words, for each end state of the script (docs/operations.md "Restore"). */
 export const STATE_WORDS: Record<string, string> = {
   unchanged: 'nothing was stopped or changed: GitLab runs as before',

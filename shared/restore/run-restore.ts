@@ -16,7 +16,8 @@ import { explainRestore } from './explain-restore';
 import { finishRestore } from './finish-restore';
 import { apiVersionCheck, backupVersionCheck, configCheck, hostChecks, modeCheck, verifiedCheck } from './restore-preconditions';
 import { probeForRestore } from './restore-probe';
-import { runbookLink, type RestoreReport } from './restore-report';
+import { runbookLink } from '#shared/notify/runbook';
+import type { RestoreReport } from './restore-report';
 import { renderRestoreScript, type RestoreScriptConfig } from './script/index';
 
 export interface RestoreDeps {
