@@ -35,8 +35,8 @@ function loadFc2(): Promise<Fc2Module['default']> {
  * Build the `fc` port: FC 3.0 InvokeFunction (`POST /2023-03-30/functions/<fn>/invocations`, Async, with a task id),
  * signed by @alicloud/fc2 (its headers and `FC ak:sig` signer with `client.version = '2023-03-30'`, ADR 0002) and sent
  * by us, so the error body is ours to read: fc2 only parses the 2.0 `{ErrorCode}` shape and FC 3.0 answers
- * `{Code, Message, RequestId}` (ADR 0017). A documented duplicate-task code is `{ duplicate: true }`; every other
- * failure is HANDOFF_FAILED with FC's code and status in `details`, retryable only for throttling, 5xx and network.
+ * `{Code, Message, RequestId}` (ADR 0017). A 409 is `{ duplicate: true }` unless its code is known to mean something
+ * else (`classifyFcFailure`: FC documents the status of a repeated task id, not a code); every other failure is HANDOFF_FAILED with FC's code and status in `details`, retryable only for throttling, 5xx and network.
  *
  * @example
  * const fc = createFcInvoker({ accountId, region, credentials: () => creds });
