@@ -27,6 +27,13 @@ describe('remoteIncludeAllowed', () => {
     });
   });
 
+  it('refuses a spoofed prefix for an entry without a trailing slash (a text prefix check let it through)', () => {
+    const bare = ['https://gitlab.example.com'];
+    expect(remoteIncludeAllowed('https://gitlab.example.com.evil.test/x.yml', bare).ok).toBe(false);
+    expect(remoteIncludeAllowed('https://gitlab.example.com@evil.test/x.yml', bare).ok).toBe(false);
+    expect(remoteIncludeAllowed('https://gitlab.example.com/g/p/-/raw/main/ci.yml', bare).ok).toBe(true);
+  });
+
   it('ignores allowlist entries that are not https prefixes', () => {
     expect(remoteIncludeAllowed('http://plain.example.com/x.yml', ['http://plain.example.com/']).ok).toBe(false);
     expect(allowlistEntryProblem('http://plain.example.com/')).toMatch(/not https/);

@@ -43,6 +43,20 @@ describe('include:remote through the https reader', () => {
     await expect(reader()('https://gitlab.example.com.evil.test/x.yml')).rejects.toThrow(/not on the allowlist/);
   });
 
+  it('never fetches a spoofed prefix of an entry without a trailing slash (https://gitlab.example.com)', async () => {
+    const bare = ['https://gitlab.example.com'];
+    const r = reader({ allowlist: bare });
+    const before = remote.requests().length;
+    const source = { ...memoryCiSource({}), readRemote: r };
+    const d = await discoverImages({
+      path: '.gitlab-ci.yml', content: 'include:\n  - remote: https://gitlab.example.com.evil.test/x.yml\n', source, limits: { remoteAllowlist: bare },
+    });
+    expect(d.images).toEqual([]);
+    expect(d.unresolved.map((u) => u.reason)).toEqual(['remote include not on the allowlist (GITLAB_REMOTE_INCLUDE_ALLOWLIST)']);
+    await expect(r('https://gitlab.example.com.evil.test/x.yml')).rejects.toThrow(/not on the allowlist/);
+    expect(remote.requests().length).toBe(before);
+  });
+
   it('refuses plain http even for an allowlisted host name', async () => {
     await expect(reader({ allowlist: ['http://templates.example.com/ci/'] })(`http://templates.example.com/ci/build.yml`)).rejects.toThrow(/https only/);
   });
