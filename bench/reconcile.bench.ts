@@ -1,6 +1,6 @@
 /**
  * Reconcile at scale: 1,000 PV/PVC pairs + 200 ImageCaches + the runner release in the kube emulator, through the
- * real KubePort (client-node over loopback HTTP). Goal ≤ 1 s per in-sync run (ADR 0014). The list-call count is
+ * real KubePort (client-node over loopback HTTP). Goal ≤ 1 s per in-sync run (README, Benchmarks). The list-call count is
  * asserted in test/integration/reconcile/scale.test.ts; this prints the time.
  */
 import { memoryLogger } from '#shared/log/index';
