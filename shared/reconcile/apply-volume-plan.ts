@@ -86,13 +86,16 @@ async function recreate(kube: VolumeKube, step: Extract<VolumeStep, { kind: 'rec
   // A delete only marks an object with finalizers; creating before it is gone would find the old one (409).
   const held = live ? await waitGone(kube, step, w) : undefined;
   if (held) return { step, outcome: 'blocked', detail: `deleted, but ${stillThere(step, held, w)}` };
+  let created: boolean;
   try {
-    await create(kube, step);
+    created = await create(kube, step);
   } catch (e) {
     // The delete went through (an unbound object: no data with it); the next run's plan sees it missing and creates it.
     return { step, outcome: 'failed', detail: `deleted, but create failed (the next run creates it): ${toAppError(e).message}`, error: e };
   }
-  return { step, outcome: 'applied', detail: 'deleted, gone, created' };
+  // Another run may create it between "gone" and our create (409 → the port's created: false): its spec, not
+  // necessarily ours — the next run's plan diffs it.
+  return { step, outcome: 'applied', detail: created ? 'deleted, gone, created' : 'deleted, gone; already existed (created concurrently)' };
 }
 
 async function applyOne(kube: VolumeKube, step: VolumeStep, w: DeleteWait | undefined): Promise<StepOutcome> {

@@ -45,7 +45,7 @@ describe('desired state as the API server holds it', () => {
 });
 
 /** A fake port whose claim disappears after `goneAfter` reads, and a clock that advances on sleep. */
-function world(goneAfter: number): { kube: VolumeKube; clock: Clock; calls: string[] } {
+function world(goneAfter: number, createdByUs = true): { kube: VolumeKube; clock: Clock; calls: string[] } {
   const calls: string[] = [];
   let reads = 0;
   let t = 0;
@@ -63,7 +63,8 @@ function world(goneAfter: number): { kube: VolumeKube; clock: Clock; calls: stri
       deleted = true;
       reads = 0;
     },
-    createPersistentVolumeClaim: async (o: V1PersistentVolumeClaim) => (calls.push('create'), { object: o, created: true }),
+    // createdByUs false: another run created it first (the port's create-if-absent answers a 409 so).
+    createPersistentVolumeClaim: async (o: V1PersistentVolumeClaim) => (calls.push('create'), { object: o, created: createdByUs }),
   } as unknown as VolumeKube;
   return { kube, calls, clock: { now: () => new Date(t), sleep: async (ms) => void (t += ms) } };
 }
@@ -76,6 +77,13 @@ describe('recreate: delete → wait until gone → create', () => {
     const [out] = await applyVolumePlan(w.kube, step, { dryRun: false, wait: { clock: w.clock, timeoutMs: 60_000 } });
     expect(out).toMatchObject({ outcome: 'applied', detail: 'deleted, gone, created' });
     expect(w.calls).toEqual(['get', 'delete', 'get', 'get', 'get', 'create']);
+  });
+
+  it('says so when another run created the claim between "gone" and our create', async () => {
+    const w = world(1, false);
+    const [out] = await applyVolumePlan(w.kube, step, { dryRun: false, wait: { clock: w.clock, timeoutMs: 60_000 } });
+    expect(out).toMatchObject({ outcome: 'applied', detail: 'deleted, gone; already existed (created concurrently)' });
+    expect(w.calls.at(-1)).toBe('create');
   });
 
   it('reports a claim still held by its finalizer at the deadline, and creates nothing', async () => {
