@@ -49,4 +49,21 @@ describe('backup-script command', () => {
     expect(await backupScriptCommand.run(['--run-name', 'latest'], name)).toBe(2);
     expect(name.stderr.join('\n')).toMatch(/--run-name must look like <epoch>_<YYYY_MM_DD>_\[<label>-\]<id>, got "latest"/);
   });
+
+  it('names the run with the calendar day of TIMER_TZ, as the backup action does', async () => {
+    // UTC+14 and UTC-11 are 25 hours apart: at any instant their calendar days differ.
+    const days: string[] = [];
+    for (const tz of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const o = io({ TIMER_TZ: tz });
+      expect(await backupScriptCommand.run([], o)).toBe(0);
+      const [, epoch, day] = /RUN_NAME='(\d{10})_(\d{4}_\d{2}_\d{2})_[0-9a-z]{4}'/.exec(o.stdout.join(''))!;
+      const want = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Number(epoch) * 1000)).replace(/-/g, '_');
+      expect(day, tz).toBe(want);
+      days.push(day!);
+    }
+    expect(days[0]).not.toBe(days[1]);
+    const at = new Date('2026-11-27T18:00:00Z'); // 03:00 on the 28th in Seoul, still the 27th in UTC
+    expect(parseBackupScriptArgs([], at, 'Asia/Seoul').overrides.runName).toMatch(/^1795802400_2026_11_28_/);
+    expect(parseBackupScriptArgs([], at, 'UTC').overrides.runName).toMatch(/^1795802400_2026_11_27_/);
+  });
 });

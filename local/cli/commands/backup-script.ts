@@ -18,7 +18,7 @@ const FLAGS: CliFlag[] = [
 
 type Choice = { overrides: Partial<BackupScriptConfig>; base64: boolean; size: boolean; comments: boolean };
 
-function fromParsed(a: ParsedArgs, now: Date): Choice {
+function fromParsed(a: ParsedArgs, now: Date, timeZone?: string): Choice {
   if (a.positionals.length) throw new UsageError(`unexpected argument "${a.positionals[0]}"`);
   const names = ['run-name', 'today', 'param'].filter((k) => a.flags[k] !== undefined);
   if (names.length > 1) throw new UsageError(`--${names.join(', --')} exclude each other`);
@@ -26,8 +26,8 @@ function fromParsed(a: ParsedArgs, now: Date): Choice {
   if (label !== undefined && !LABEL_RE.test(label)) throw new UsageError(`--label must be 1–32 of a-z, 0-9 and '-' (not at either end), got ${JSON.stringify(label)}`);
   const runName = str(a, 'run-name');
   if (runName !== undefined && !RUN_NAME_RE.test(runName)) throw new UsageError(`--run-name must look like <epoch>_<YYYY_MM_DD>_[<label>-]<id>, got ${JSON.stringify(runName)}`);
-  // Default: a run name of the shape the backup action gives a run started now (its id comes from this command).
-  const fresh = (): string => backupRunName({ at: now, key: `cli/backup-script/${now.toISOString()}`, ...(label ? { label } : {}) });
+  // Default: the name the backup action gives a run started now: its calendar day in TIMER_TZ, its id from this command.
+  const fresh = (): string => backupRunName({ at: now, key: `cli/backup-script/${now.toISOString()}`, ...(timeZone ? { timeZone } : {}), ...(label ? { label } : {}) });
   const overrides: Partial<BackupScriptConfig> = { runName: runName ?? fresh(), ...(label ? { label } : {}) };
   if (a.flags.param) overrides.runName = undefined;
   const mode = str(a, 'mode');
@@ -37,9 +37,9 @@ function fromParsed(a: ParsedArgs, now: Date): Choice {
   return { overrides, base64: a.flags.base64 === true, size: a.flags.size === true, comments: a.flags.comments === true };
 }
 
-/** Parse the flags into config overrides plus output choices; throws a UsageError on a bad flag. */
-export function parseBackupScriptArgs(args: string[], now: Date): Choice {
-  return fromParsed(parseArgs(args, FLAGS), now);
+/** Parse the flags into config overrides plus output choices (`timeZone`: TIMER_TZ); throws a UsageError on a bad flag. */
+export function parseBackupScriptArgs(args: string[], now: Date, timeZone?: string): Choice {
+  return fromParsed(parseArgs(args, FLAGS), now, timeZone);
 }
 
 /** `backup-script`: print the script the backup action sends to the GitLab host (config from the environment). */
@@ -50,8 +50,8 @@ export const backupScriptCommand = defineCommand({
   check: (a) => void fromParsed(a, new Date()),
   details: 'Config (BACKUP_MOUNT_DIR, BACKUP_KEEP_MIN, OSS_PREFIX, …) comes from the shell environment; nothing is contacted.',
   async run({ args, io }) {
-    const parsed = fromParsed(args, new Date());
     const config = loadConfig(io.env);
+    const parsed = fromParsed(args, new Date(), config.env.TIMER_TZ);
     const script = renderBackupScript(backupScriptConfigFromEnv(config.env, parsed.overrides), { comments: parsed.comments });
     const b64 = base64Size(script);
     if (parsed.size) {
