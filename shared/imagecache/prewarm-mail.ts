@@ -1,11 +1,18 @@
 import type { MailSection } from '#shared/mail/index';
-import { countList, findingSections, type Notifier, type NotifyContent, type NotifyDecision, type NotifyOutcome, type Severity, type Trigger } from '#shared/notify/index';
+import { countList, findingSections, runbookLink, type Notifier, type NotifyContent, type NotifyDecision, type NotifyOutcome, type Severity, type Trigger } from '#shared/notify/index';
 import type { StepOutcome } from './apply-image-cache-plan';
 import { prewarmCovers, prewarmFindings } from './prewarm-findings';
 import type { PrewarmResult } from './run-prewarm';
 
 const SEVERITY: Record<PrewarmResult['status'], Severity> = { ok: 'ok', changed: 'ok', degraded: 'warn', failed: 'fail' };
-const RUNBOOK = 'docs/operations.md#prewarm-imagecaches';
+
+/** Where the message comes from and where its runbook is published. */
+export interface PrewarmMessageOptions {
+  /** The webhook's `source.trigger` (the push that caused the run), for the target. */
+  trigger?: Trigger;
+  /** RUNBOOK_URL: docs/operations.md as published; unset = the repository path as text. */
+  runbookBase?: string;
+}
 
 /** Fixes per finding class, in words (the ones that apply to this message). */
 function fixes(d: NotifyDecision): string[] {
@@ -20,7 +27,8 @@ function fixes(d: NotifyDecision): string[] {
 }
 
 /** The message: what changed and why (the trigger), what was done (caches created/deleted), what was not, the fix. */
-export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Trigger): NotifyContent {
+export function prewarmContent(r: PrewarmResult, d: NotifyDecision, o: PrewarmMessageOptions = {}): NotifyContent {
+  const trigger = o.trigger;
   const applied = r.outcomes.filter((o) => o.outcome === 'applied' && o.step.kind !== 'keep');
   const notDone = r.outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'blocked' || (d.dryRun && o.step.kind !== 'keep'));
   const n = (kinds: string[]): number => applied.filter((o) => kinds.includes(o.step.kind)).length;
@@ -36,7 +44,7 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Tr
     { heading: 'Budget', rows: [['caches', `${b.caches.used} / ${b.caches.max}`], ['images', `${b.images.used} / ${b.images.max}`], ['pod sets left out (budget)', r.report.totals.dropped], ['pod sets over 20 images', r.report.totals.notCacheable]] },
   ];
   const fix = fixes(d);
-  if (fix.length) sections.push({ heading: 'Fix', text: `${fix.join('\n')}\nRunbook: ${RUNBOOK}` });
+  if (fix.length) sections.push({ heading: 'Fix', text: `${fix.join('\n')}\nRunbook: ${runbookLink(o.runbookBase, 'prewarm-imagecaches')}` });
   const onlyResolved = !d.event && !d.tell.length && d.resolved.length > 0;
   const project = trigger?.project?.path ? `${trigger.project.path}${trigger.ref ? `@${trigger.ref.replace(/^refs\/heads\//, '')}` : ''}` : undefined;
   const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
@@ -57,8 +65,8 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, trigger?: Tr
  * Tell about one prewarm run: caches created or deleted are an EVENT (told every time); project and cache problems
  * are CONDITIONS (told once, reminded, resolved). A run with neither is silent.
  */
-export async function notifyPrewarm(notifier: Notifier, r: PrewarmResult, trigger?: Trigger): Promise<NotifyOutcome> {
+export async function notifyPrewarm(notifier: Notifier, r: PrewarmResult, o: PrewarmMessageOptions = {}): Promise<NotifyOutcome> {
   // A dry run's planned changes count as its event (it tells only with "notify": true).
   const event = r.outcomes.some((o) => o.step.kind !== 'keep' && (o.outcome === 'applied' || o.detail === 'dry run'));
-  return notifier.notify({ action: 'prewarm', findings: prewarmFindings(r), covers: prewarmCovers(r.report), event, build: (d) => prewarmContent(r, d, trigger) });
+  return notifier.notify({ action: 'prewarm', findings: prewarmFindings(r), covers: prewarmCovers(r.report), event, build: (d) => prewarmContent(r, d, o) });
 }

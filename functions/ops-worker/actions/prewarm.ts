@@ -55,7 +55,8 @@ export const prewarm: ActionDefinition<{ projects?: number[] }> = {
     const errors = r.report.apply?.errors ?? [];
     // After the run: caches created/deleted are an event, project and cache problems conditions (ADR 0023). The
     // outcome is `report.notify` (the plan and done list stay the caches').
-    const told = await notifyPrewarm(notifierFor(ctx), r, ctx.request.source?.trigger);
+    const { RUNBOOK_URL } = ctx.config.env;
+    const told = await notifyPrewarm(notifierFor(ctx), r, { ...(ctx.request.source?.trigger ? { trigger: ctx.request.source.trigger } : {}), ...(RUNBOOK_URL ? { runbookBase: RUNBOOK_URL } : {}) });
     r.report.mailed = told.delivered;
     return {
       action: 'prewarm',

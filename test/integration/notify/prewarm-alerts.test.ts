@@ -26,6 +26,8 @@ describe('prewarm: created caches are events, a failing cache is a condition', (
     expect(h.mails).toHaveLength(2);
     expect(h.mails[1]!.subject).toMatch(/^⚠️ WARN prewarm team\/api: 1 failed, 1 blocked — Failed to pull image/);
     expect((first.report as PrewarmReport & { notify: { findings: { new: number } } }).notify.findings.new).toBeGreaterThan(0);
+    // Without RUNBOOK_URL the fix names the runbook by its repository path.
+    expect(h.mails[1]!.text).toContain('\nRunbook: docs/operations.md#prewarm-imagecaches');
     for (let i = 0; i < 3; i++) {
       const again = await h.prewarm({ projects: [2] });
       expect(again.status).toBe('degraded');
@@ -39,5 +41,23 @@ describe('prewarm: created caches are events, a failing cache is a condition', (
     expect(h.mails[2]!.text).toMatch(/Resolved\n-+\n/);
     await h.prewarm({ projects: [2] });
     expect(h.mails).toHaveLength(3);
+  });
+});
+
+describe('prewarm: the fix links the runbook where RUNBOOK_URL publishes docs/operations.md', () => {
+  const RUNBOOK_URL = 'https://gitlab.example.com/ops/gitlab-ask-ops/-/blob/main/docs/operations.md';
+  // Line 2 opens a flow sequence that a block sequence item cannot be inside: a CI config that does not parse.
+  const broken = { path: 'team/broken', files: { '.gitlab-ci.yml': 'test:\n  script: [\n    - mvn test\n' } };
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness([broken], { env: { RUNBOOK_URL } });
+  });
+  afterAll(() => h.close());
+
+  it('a broken CI config is told with the published runbook anchor, not the repository path', async () => {
+    await h.prewarm();
+    expect(h.mails).toHaveLength(1);
+    expect(h.mails[0]!.text).toContain(`\nRunbook: ${RUNBOOK_URL}#prewarm-imagecaches`);
+    expect(h.mails[0]!.text).not.toContain('Runbook: docs/operations.md');
   });
 });
