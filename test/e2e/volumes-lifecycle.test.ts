@@ -55,6 +55,22 @@ describe.skipIf(!bins.kubectl)('NAS volume lifecycle in the sandbox (ops plan/ap
     return { code, report: JSON.parse(out) as ReconcileReport };
   }
   const steps = (r: ReconcileReport) => r.steps.map((x) => `${x.kind} ${x.target} ${x.outcome}`);
+  let copies = 0;
+  /**
+   * A copy of infra/ that also declares `extra-pv` (the cache PV with nfs.path `path`) and, with `claim`, `extra-pvc`
+   * pre-bound to it: objects no other scenario touches, so they start unbound.
+   */
+  function extraInfra(path: string, claim = false): string {
+    const infra = join(dir, `infra-extra-${++copies}`);
+    cpSync(join(REPO, 'infra'), infra, { recursive: true });
+    const k8s = (f: string) => join(infra, 'k8s', f);
+    const rename = (t: string) => t.replaceAll('gitlab-runner-cache-pv', 'extra-pv');
+    writeFileSync(k8s('extra-pv.yaml'), rename(readFileSync(k8s('nas-pv.yaml'), 'utf8')).replace('    path: /share\n', `    path: ${path}\n`));
+    // gitlab-runner-cache-pvc becomes extra-pvc too.
+    if (claim) writeFileSync(k8s('extra-pvc.yaml'), rename(readFileSync(k8s('nas-pvc.yaml'), 'utf8')));
+    writeFileSync(k8s('kustomization.yaml'), `${readFileSync(k8s('kustomization.yaml'), 'utf8')}- extra-pv.yaml\n${claim ? '- extra-pvc.yaml\n' : ''}`);
+    return infra;
+  }
   const phase = async (kind: string, name: string) => (await kubectl('get', kind, name, '-o', 'jsonpath={.status.phase}')).stdout;
 
   it('claims created without storageClassName got the default StorageClass and sit Pending; declared "" is what fixes them', async () => {
@@ -142,16 +158,37 @@ describe.skipIf(!bins.kubectl)('NAS volume lifecycle in the sandbox (ops plan/ap
     expect((await kubectl('get', 'pv', 'gitlab-runner-cache-pv', '-o', 'jsonpath={.spec.nfs}')).stdout).not.toContain('readOnly');
   });
 
-  it('a claim created with no default StorageClass keeps no class and binds', async () => {
+  it('recreate of an unbound PV with a changed nfs.path: delete → gone → create, the new source in place', async () => {
+    expect(steps((await ops('apply', {}, extraInfra('/share'))).report)).toEqual(['create PersistentVolume/extra-pv applied']);
+    expect((await kubectl('wait', '--for=jsonpath={.status.phase}=Available', 'pv/extra-pv', '--timeout=60s')).code).toBe(0);
+    const uid = (await kubectl('get', 'pv', 'extra-pv', '-o', 'jsonpath={.metadata.uid}')).stdout;
+    const moved = extraInfra('/share/moved');
+    runs.pvRecreate = 0;
+    const r = await ops('apply', { RECONCILE_ALLOW_RECREATE: 'true' }, moved);
+    runs.pvRecreate++;
+    expect(steps(r.report)).toEqual(['recreate PersistentVolume/extra-pv applied']);
+    const step = r.report.steps[0]!;
+    expect(step.detail).toBe('deleted, gone, created');
+    expect(step.diff).toEqual([{ path: 'spec.nfs', live: { path: '/share', server: 'cache-mount-target.ap-northeast-2.extreme.nas.aliyuncs.com' }, desired: { path: '/share/moved', server: 'cache-mount-target.ap-northeast-2.extreme.nas.aliyuncs.com' } }]);
+    // A new object (new uid) with the new source, protected again by admission.
+    const live = (await kubectl('get', 'pv', 'extra-pv', '-o', 'jsonpath={.metadata.uid}|{.spec.nfs.path}|{.metadata.finalizers}')).stdout.split('|');
+    expect(live[0]).not.toBe(uid);
+    expect(live.slice(1)).toEqual(['/share/moved', '["kubernetes.io/pv-protection"]']);
+    expect((await ops('plan', {}, moved)).report.steps).toEqual([]);
+  });
+
+  it('a claim ops apply creates with no default StorageClass keeps storageClassName "" and binds', async () => {
     expect((await kubectl('delete', 'storageclass', 'alicloud-disk-alltype')).code).toBe(0);
-    const f = join(dir, 'extra.yaml');
-    const pv = readFileSync(join(REPO, 'infra/k8s/nas-pv.yaml'), 'utf8').replaceAll('gitlab-runner-cache-pv', 'extra-pv');
-    const pvc = readFileSync(join(REPO, 'infra/k8s/nas-pvc.yaml'), 'utf8').replaceAll('gitlab-runner-cache-pv', 'extra-pv').replace('name: extra-pvc', 'name: extra-pvc').replace('  storageClassName: ""\n', '');
-    writeFileSync(f, `${pv}\n---\n${pvc}`);
-    expect((await kubectl('apply', '-f', f)).code).toBe(0);
+    expect((await kubectl('get', 'storageclass', '-o', 'name')).stdout).toBe('');
+    const infra = extraInfra('/share/moved', true);
+    const r = await ops('apply', {}, infra);
+    expect(steps(r.report)).toEqual(['create PersistentVolumeClaim/default/extra-pvc applied']);
     expect((await kubectl('wait', '--for=jsonpath={.status.phase}=Bound', 'pvc/extra-pvc', '--timeout=60s')).code).toBe(0);
-    expect((await kubectl('get', 'pvc', 'extra-pvc', '-o', 'jsonpath={.spec.storageClassName}')).stdout).toBe('');
-    expect((await kubectl('get', 'pvc', 'extra-pvc', '-o', 'json')).stdout).not.toContain('storageClassName');
+    expect(await phase('pv', 'extra-pv')).toBe('Bound');
+    // The declared "" is kept as the pointer it is: present and empty, not dropped and not filled in.
+    const claim = JSON.parse((await kubectl('get', 'pvc', 'extra-pvc', '-o', 'json')).stdout) as { spec: Record<string, unknown> };
+    expect(claim.spec).toHaveProperty('storageClassName', '');
+    expect((await ops('plan', {}, infra)).report.drift).toBe(false);
   });
 
   afterAll(() => {
