@@ -7,12 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { nextFireTimes } from '#local/runtime/timers';
 import { readSandbox } from '#local/cli/sandbox-state';
 import { bootSandbox, type BootOptions, type Sandbox } from '#local/sandbox/boot';
+import { shellSettings } from '#local/sandbox/shell-settings';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const PUSH_FIXTURE = join(REPO, 'test/fixtures/gitlab/push.json');
 
 export interface StartOptions extends Omit<BootOptions, 'env' | 'stateDir'> {
-  /** The caller's environment: WEBHOOK_SECRET, PORT, S_YAML, SANDBOX_DIR, SANDBOX_TIMERS, LOG_LEVEL are read. */
+  /**
+   * The caller's environment: WEBHOOK_SECRET, PORT, S_YAML, SANDBOX_DIR, SANDBOX_TIMERS are read, and the settings
+   * `shellSettings` passes to the functions (configuration keys other than targets and secrets).
+   */
   env: Record<string, string | undefined>;
   out?: (line: string) => void;
 }
@@ -74,13 +78,14 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
   if (other?.running) throw new StartRefused(`a sandbox is already running from ${other.label}${other.pid ? ` (pid ${other.pid})` : ''}; stop it or set SANDBOX_DIR`);
   await ensurePortFree(port);
   await mkdir(stateDir, { recursive: true });
+  const settings = shellSettings(o.env);
   const sandbox = await bootSandbox({
     ...o,
     port,
     timers: o.timers ?? o.env.SANDBOX_TIMERS !== 'false',
     stateDir,
     ...(o.env.S_YAML ? { sYamlPath: resolve(o.env.S_YAML) } : {}),
-    env: { WEBHOOK_SECRET: secret, ...(o.env.LOG_LEVEL ? { LOG_LEVEL: o.env.LOG_LEVEL } : {}) },
+    env: { ...settings, WEBHOOK_SECRET: secret },
   });
   const webhookUrl = sandbox.urls['gitlab-webhook'] ?? `${sandbox.urls.runtime}/gitlab-webhook`;
   const now = new Date();
@@ -99,6 +104,7 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
     ...Object.entries(sandbox.urls).filter(([k]) => !['index', 'gitlab', 'outbox'].includes(k)),
     ...timers.map((t): [string, string] => ['timer', `${t.function}/${t.trigger} next ${t.next ?? '-'}`]),
     ...(kubeconfig ? [['kubeconfig', shortPath(kubeconfig)] as [string, string]] : []),
+    ...(Object.keys(settings).length ? [['settings', `from the shell: ${Object.keys(settings).join(', ')}`] as [string, string]] : []),
     ['details', `${join(stateDir, 'env')}, ${join(stateDir, 'sandbox.json')}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -19,7 +19,9 @@ describe('npm start sandbox (in-process, real s.yaml and handlers)', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sandbox-e2e-'));
-    s = await startSandbox({ env: { WEBHOOK_SECRET: SECRET, SANDBOX_DIR: dir, LOG_LEVEL: 'warn' }, port: 0, timers: false, retryBaseMs: 1, out: (l) => banner.push(l) });
+    // A shell with a tuning key and production targets/secrets: only the tuning key reaches the functions.
+    const shell = { BACKUP_KEEP_DAYS: '3', GITLAB_URL: 'https://gitlab.prod.example.com', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/prod' };
+    s = await startSandbox({ env: { WEBHOOK_SECRET: SECRET, SANDBOX_DIR: dir, LOG_LEVEL: 'warn', ...shell }, port: 0, timers: false, retryBaseMs: 1, out: (l) => banner.push(l) });
   });
   afterAll(async () => {
     await s?.stop();
@@ -39,6 +41,13 @@ describe('npm start sandbox (in-process, real s.yaml and handlers)', () => {
     // The three channels' outboxes, next to each other; the functions are configured for all three.
     for (const k of ['outbox.json', 'dingtalk.json', 'slack.json']) expect(info.urls[k]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/outbox\.json$/);
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['MAIL_TO', 'DINGTALK_WEBHOOK_URL', 'DINGTALK_SECRET', 'SLACK_WEBHOOK_URL']));
+    // Settings from the shell are the functions' (as s deploy resolves s.yaml from the shell); targets stay the sandbox's.
+    expect(s.sandbox.runtime.env.BACKUP_KEEP_DAYS).toBe('3');
+    expect(s.sandbox.runtime.env.GITLAB_URL).toBe(s.sandbox.urls.gitlab);
+    expect(s.sandbox.runtime.env.SLACK_WEBHOOK_URL).not.toContain('prod');
+    const settings = banner.join('\n').split('\n').find((l) => /^\s*settings\s/.test(l));
+    expect(settings).toMatch(/from the shell: .*BACKUP_KEEP_DAYS/);
+    expect(settings).not.toMatch(/GITLAB_URL|SLACK/);
   });
 
   it('a GitLab push to /gitlab-webhook is acknowledged 202 and runs ops-worker under the webhook\'s task id', async () => {
