@@ -112,4 +112,50 @@ describe('RUNNER_NAMESPACE outside the granted namespaces (sandbox, functions id
     expect(r.done.filter((d) => d.step.kind === 'delete-superseded' && d.outcome === 'applied')).toEqual([]);
     expect(await names()).toEqual(before);
   });
+
+  it('reconcile: a refused patch, a refused create and a refused ImageCache list are findings naming verb, resource and scope', async () => {
+    // The administrator's roles without `patch` on PVs, `list` on ImageCaches and `create` on claims; put back after.
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(s.sandbox.env.KUBE_SANDBOX_KUBECONFIG!);
+    const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+    const drop = async (name: string, resource: string, verb: string) => {
+      const role = await rbac.readClusterRole({ name });
+      const rules = role.rules!.map((r) => (r.resources?.includes(resource) ? { ...r, verbs: r.verbs.filter((v) => v !== verb) } : r));
+      await rbac.replaceClusterRole({ name, body: { ...role, rules } });
+      return async () => void (await rbac.replaceClusterRole({ name, body: { ...(await rbac.readClusterRole({ name })), rules: role.rules! } }));
+    };
+    const restore = [await drop('gitlab-ask-ops', 'persistentvolumes', 'patch'), await drop('gitlab-ask-ops', 'imagecaches', 'list'), await drop('gitlab-ask-ops-namespaced', 'persistentvolumeclaims', 'create')];
+    try {
+      // A mutable drift on the cache PV (a patch step) and one more declared claim (a create step), both in default.
+      const infra = join(dir, 'infra-refused');
+      cpSync(join(REPO, 'infra'), infra, { recursive: true });
+      const k8sFile = (f: string) => join(infra, 'k8s', f);
+      writeFileSync(k8sFile('nas-pv.yaml'), readFileSync(k8sFile('nas-pv.yaml'), 'utf8').replace('- timeo=600', '- timeo=900'));
+      writeFileSync(k8sFile('extra-pvc.yaml'), readFileSync(k8sFile('nas-pvc.yaml'), 'utf8').replace('name: gitlab-runner-cache-pvc', 'name: extra-pvc'));
+      writeFileSync(k8sFile('kustomization.yaml'), `${readFileSync(k8sFile('kustomization.yaml'), 'utf8')}- extra-pvc.yaml\n`);
+      const config = loadConfig(env({}));
+      const credentials = () => ({ accessKeyId: config.env.ALIBABA_CLOUD_ACCESS_KEY_ID!, accessKeySecret: config.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET!, ...(config.env.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: config.env.ALIBABA_CLOUD_SECURITY_TOKEN } : {}) });
+      const { report } = await runReconcile(
+        { kube: createKubePortFromConfig({ config, credentials }), log: memoryLogger('error'), clock: systemClock },
+        { ...reconcileEnvOptions(config.env), source: diskDesiredSource(infra), dryRun: false, apply: true },
+      );
+      const refused = report.steps.filter((x) => x.outcome === 'failed').map((x) => `${x.kind} ${x.target}`);
+      expect(refused).toEqual(['patch PersistentVolume/gitlab-runner-cache-pv', 'create PersistentVolumeClaim/default/extra-pvc']);
+      const forbidden = Object.fromEntries(report.findings.filter((f) => f.rule === 'rbac-forbidden').map((f) => [f.target, f.message]));
+      expect(Object.keys(forbidden).sort()).toEqual(['ImageCache/*', 'PersistentVolume/gitlab-runner-cache-pv', 'PersistentVolumeClaim/default/extra-pvc']);
+      const user = 'User "300000000000000042"';
+      expect(forbidden['PersistentVolume/gitlab-runner-cache-pv']).toMatch(
+        new RegExp(`^forbidden: cannot patch persistentvolumes at cluster scope \\(persistentvolumes "gitlab-runner-cache-pv" is forbidden: ${user} cannot patch resource "persistentvolumes" in API group "" at the cluster scope\\); grant it`),
+      );
+      expect(forbidden['PersistentVolumeClaim/default/extra-pvc']).toMatch(
+        new RegExp(`^forbidden: cannot create persistentvolumeclaims in namespace "default" \\(persistentvolumeclaims is forbidden: ${user} cannot create resource "persistentvolumeclaims" in API group "" in the namespace "default"\\); grant it`),
+      );
+      expect(forbidden['ImageCache/*']).toMatch(
+        new RegExp(`^forbidden: cannot list imagecaches at cluster scope \\(imagecaches.eci.alibabacloud.com is forbidden: ${user} cannot list resource "imagecaches" in API group "eci.alibabacloud.com" at the cluster scope\\); grant it`),
+      );
+      expect(report.objects.find((o) => o.target === 'ImageCache/*')).toMatchObject({ state: 'Degraded', reasons: [expect.stringMatching(/^error \[rbac-forbidden\]: forbidden: cannot list imagecaches/)] });
+    } finally {
+      for (const r of restore.reverse()) await r();
+    }
+  });
 });
