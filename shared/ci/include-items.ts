@@ -31,9 +31,10 @@ export const isRemoteLocation = (s: string): boolean => /^https?:\/\//i.test(s);
 function normalizeOne(v: unknown): IncludeItem {
   if (typeof v === 'string') return isRemoteLocation(v) ? { kind: 'remote', url: v } : { kind: 'local', path: v };
   if (!isMap(v)) return { kind: 'invalid', reason: `include entry is not a string or mapping: ${JSON.stringify(v)}` };
-  // `with:` was the experimental spelling of `inputs:`.
-  const rawInputs = v.inputs ?? v.with;
-  const common: ItemCommon = { ...(isMap(rawInputs) ? { inputs: rawInputs } : {}), ...(v.rules !== undefined ? { rules: v.rules } : {}) };
+  // Only `inputs:`. `with:`, its 15.11 beta spelling, is no longer read: gitlabhq
+  // lib/gitlab/ci/config/external/file/base.rb @0286e4c6 `content_inputs` slices :inputs alone (gitlab-org/gitlab#408369)
+  // and mapper/matcher.rb ignores extra keys, so GitLab silently drops it (which release did is UNCONFIRMED).
+  const common: ItemCommon = { ...(isMap(v.inputs) ? { inputs: v.inputs } : {}), ...(v.rules !== undefined ? { rules: v.rules } : {}) };
   if (typeof v.local === 'string') return { kind: 'local', path: v.local, ...common };
   if (typeof v.project === 'string') {
     const files = Array.isArray(v.file) ? v.file.map(String) : typeof v.file === 'string' ? [v.file] : [];

@@ -33,6 +33,14 @@ describe('include:component', () => {
     expect(d.jobs.map((j) => [j.name, j.images])).toEqual([['build-job', ['golang:1.24', 'registry.example.com/tools/build:1.2.0']]]);
   });
 
+  it('does not read `with:`, the beta spelling of `inputs:` GitLab dropped (spec defaults apply, as in GitLab)', async () => {
+    const d = await run('include:\n  - component: $CI_SERVER_FQDN/ci/go/build@1.2.0\n    with:\n      go_version: "1.24"\n', {
+      projects: { 'ci/go:templates/build.yml@1.2.0': goComponent },
+    });
+    expect(d.errors).toEqual([]);
+    expect(d.jobs.map((j) => [j.name, j.images])).toEqual([['build-job', ['golang:1.23', 'registry.example.com/tools/build:1.2.0']]]);
+  });
+
   it('falls back to templates/<name>/template.yml (nested template directory), whose local includes stay in the component project', async () => {
     const d = await run('include:\n  - component: gitlab.example.com/ci/go/lint@main\n', {
       projects: {
