@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ECI_FAILURE_SHAPES, ECI_PROGRESS_PHASES, startEciController } from './eci-controller';
 import { KubeStore, type KubeObject } from './store';
+import { cacheHealth } from '#shared/imagecache/cache-status';
+import type { ImageCache } from '#shared/kube/port';
 
 const ic = (name: string, images: string[], generation = 1): KubeObject => ({
   apiVersion: 'eci.alibabacloud.com/v1',
@@ -42,6 +44,9 @@ describe('ECI ImageCache controller', () => {
     const cur = store.get('imagecaches', 'good')!;
     store.put({ ...cur, spec: { images: ['alpine:3'] }, metadata: { ...cur.metadata, generation: 2 } });
     expect(status(store, 'good').phase).toBe('Updating');
+    // The emulator keeps the Ready days' expiry while updating (ECI's choice is UNCONFIRMED): not a failed cache.
+    expect(status(store, 'good').expireDateTime).toBe('2026-11-29T10:00:00Z');
+    expect(cacheHealth(store.get('imagecaches', 'good') as unknown as ImageCache).state).toBe('pending');
     await until(() => status(store, 'good').phase === 'Ready');
     expect(status(store, 'good').imageCacheId).toBe(ready.imageCacheId);
     stop();

@@ -48,7 +48,8 @@ export function eciEvent(image: string, type: 'Normal' | 'Warning', message: str
 /**
  * The ECI side of ImageCache: a new cache gets an `imc-…` id and the progress phase at once, then after
  * `readyAfterMs` either `Ready` (100%, one "Success pull image" event per image, expireDateTime = start +
- * retentionDays) or a failure in the configured shape. A spec change goes `Updating` and settles the same way.
+ * retentionDays) or a failure in the configured shape. A spec change goes `Updating` (UNCONFIRMED name), keeping the
+ * Ready days' expireDateTime (UNCONFIRMED: the harder case for readers), and settles the same way.
  * Status is written through the store, as the real controller writes through /status.
  */
 export function startEciController(store: KubeStore, opts: EciOptions = {}): () => void {

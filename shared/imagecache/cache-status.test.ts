@@ -30,6 +30,10 @@ describe('cacheHealth', () => {
     expect(stuck).toEqual({ state: 'failed', phase: 'Creating', why: 'phase Creating, no failure event reported; ECI removes it at 2026-11-28T10:00:00Z' });
   });
 
+  it('a cache being updated (Updating) is pending, though it still carries the expiry of its Ready days', () => {
+    expect(cacheHealth(ic({ phase: 'Updating', imageCacheId: 'imc-1', expireDateTime: '2026-11-29T10:00:00Z' }))).toEqual({ state: 'pending', phase: 'Updating' });
+  });
+
   it('names the cause from the newest Warning event, with its image', () => {
     const events = [
       ev('a:1', 'Normal', 'Success pull image a:1', '2026-11-27T10:00:00Z'),

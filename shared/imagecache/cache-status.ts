@@ -6,7 +6,8 @@ import type { ImageCache, ImageCacheEvent } from '#shared/kube/port';
  * - `Ready` is the only documented phase; it comes with `expireDateTime` (retention end);
  * - a failed creation is not Ready and expires 24 h after creation, so **a non-Ready cache carrying expireDateTime
  *   has failed**, whatever its phase string (`Failed` per the ECI OpenAPI, or a progress phase that stays) —
- *   the phase names other than Ready are UNCONFIRMED, and this rule does not depend on them;
+ *   the phase names other than Ready are UNCONFIRMED, and this rule does not depend on them, except `Updating` (a
+ *   cache that was Ready keeps its retention expiry while its spec changes; see UPDATING);
  * - `status.events` are core/v1 Event objects named after the image (`metadata.name`), with `type`, `message`,
  *   `count`, `firstTimestamp`/`lastTimestamp`: the cause of a failure is the newest Warning event.
  */
@@ -17,6 +18,12 @@ export type CacheHealth =
 
 /** Phases the ECI OpenAPI names for a failure (`DescribeImageCaches` Status). */
 const FAILED_PHASES = new Set(['Failed', 'UpdateFailed']);
+/**
+ * A cache whose spec changed after it was Ready may still carry the expireDateTime of its Ready days while it is
+ * `Updating` (whether ECI keeps or clears it is UNCONFIRMED), so the expiry rule skips that phase; a failed update is
+ * `UpdateFailed`, and one stuck in `Updating` ends at the caller's Ready deadline, not here.
+ */
+const UPDATING = 'Updating';
 
 const when = (e: ImageCacheEvent): number => {
   const t = Date.parse(String(e.lastTimestamp ?? e.firstTimestamp ?? e.timestamp ?? ''));
@@ -43,7 +50,7 @@ export function cacheHealth(ic: ImageCache | undefined): CacheHealth {
   const phase = ic?.status?.phase ?? '';
   if (phase === 'Ready') return { state: 'ready', phase };
   const expires = ic?.status?.expireDateTime;
-  if (FAILED_PHASES.has(phase) || expires) {
+  if (FAILED_PHASES.has(phase) || (expires && phase !== UPDATING)) {
     const why = failureCause(ic) ?? `phase ${phase || '(none)'}, no failure event reported${expires ? `; ECI removes it at ${expires}` : ''}`;
     return { state: 'failed', phase: phase || 'Failed', why };
   }
