@@ -125,7 +125,11 @@ export const mailEnv = {
   MAIL_FROM: envStr(),
   MAIL_FROM_ALIAS: envStr(),
   MAIL_TO: envList([]),
-  MAIL_SUBJECT_PREFIX: envStrDef('[gitlab-ask-ops]'),
+  /**
+   * Heads every mail subject. DirectMail allows 100 chars (https://www.alibabacloud.com/help/doc-detail/29444.htm);
+   * capped at 40 so severity, action and counts keep at least 59 (the notifier fits its subject to what is left).
+   */
+  MAIL_SUBJECT_PREFIX: envMatch('[gitlab-ask-ops]', /^[\s\S]{1,40}$/, 'at most 40 characters (DirectMail allows 100 for the whole subject; the message needs the rest)'),
 };
 
 /** Messages beyond mail (ADR 0023): the alert rules' reminder interval, a DingTalk robot, a Slack webhook. */

@@ -30,6 +30,17 @@ export interface Mailer {
   send(msg: MailMessage): Promise<MailResult>;
   /** Read-only: is MAIL_FROM a usable sender in this DirectMail region (preflight, `ops doctor`)? */
   senderStatus?(): Promise<SenderStatus>;
+  /** UTF-16 units a caller's subject may take after MAIL_SUBJECT_PREFIX (absent: all of DirectMail's 100). */
+  readonly subjectRoom?: number;
+}
+
+/** The prefix as it heads every subject: whitespace collapsed, trimmed (empty = none). */
+const normalPrefix = (prefix: string | undefined): string => (prefix ?? '').replace(/\s+/g, ' ').trim();
+
+/** Room left for the subject after `prefix` and its space: DirectMail's 100 minus both (never below 0). */
+export function mailSubjectRoom(prefix: string | undefined): number {
+  const p = normalPrefix(prefix);
+  return Math.max(0, DM_MAX_SUBJECT - (p ? p.length + 1 : 0));
 }
 
 export interface MailerOptions {
@@ -52,8 +63,9 @@ const RETRY_CODES = /^(Throttling.*|InternalServiceError|ServiceUnavailable)$/;
 
 /**
  * DirectMail mailer: SingleSendMail by POST (bodies up to 80K), recipients in batches of 100, subject prefixed and
- * cut to 100 chars, bodies cut with a note, FromAlias under 15 chars, everything run through `scrub` so registered
- * secrets never leave in a mail. Retries throttling and InternalServiceError with backoff.
+ * cut to 100 chars (a caller that must keep its subject whole fits it to `subjectRoom`), bodies cut with a note,
+ * FromAlias under 15 chars, everything run through `scrub` so registered secrets never leave in a mail. Retries
+ * throttling and InternalServiceError with backoff.
  * @example
  * const mailer = createMailer({ rpc: dm, from: 'ops@mail.example.com', to: ['team@example.com'], log });
  * await mailer.send(renderMail({ title: 'Backup verified', status: 'ok', summary: '3 backups' }));
@@ -62,11 +74,12 @@ export function createMailer(opts: MailerOptions): Mailer {
   const region = opts.region ?? 'ap-southeast-1';
   const alias = opts.fromAlias ? truncateChars(opts.fromAlias.trim(), DM_MAX_FROM_ALIAS, '') : undefined;
   return {
+    subjectRoom: mailSubjectRoom(opts.subjectPrefix),
     async send(msg) {
       const to = [...new Set((msg.to ?? opts.to).map((a) => a.trim()).filter(Boolean))];
       if (to.length === 0) throw new AppError('MAIL', 'mail not sent: no recipients (set MAIL_TO)', { status: 500 });
       if (!msg.html && !msg.text) throw new AppError('MAIL', 'mail not sent: empty body', { status: 500 });
-      const prefix = opts.subjectPrefix?.trim();
+      const prefix = normalPrefix(opts.subjectPrefix);
       const subject = truncateChars(scrub(`${prefix ? prefix + ' ' : ''}${msg.subject}`.replace(/\s+/g, ' ').trim()), DM_MAX_SUBJECT);
       const truncated: Array<'html' | 'text'> = [];
       const body: Record<string, string> = {};

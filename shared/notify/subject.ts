@@ -1,7 +1,10 @@
 import { truncateChars } from '#shared/mail/index';
 import { SEVERITY_ICON, SEVERITY_WORD, type NotifyContent } from './content';
 
-/** Room for a subject: DirectMail allows 100 chars and the mailer prefixes MAIL_SUBJECT_PREFIX (ADR 0008). */
+/**
+ * Longest subject or title on any channel. A mail's is shorter when MAIL_SUBJECT_PREFIX leaves less of DirectMail's
+ * 100 chars (`Mailer.subjectRoom`, applied by the mail channel; ADR 0008).
+ */
 export const NOTIFY_SUBJECT_BUDGET = 80;
 /** The target and outcome are never cut below this (unless the counts alone leave no room). */
 const MIN_PART = 12;
