@@ -69,6 +69,14 @@ describe('FC 3.0 API (raw ACS3 requests)', () => {
     expect(await invoke('held', 'held_5')).toMatchObject({ status: 202 });
   });
 
+  it('an x-fc-invocation-type other than Sync or Async is a 400 InvalidArgument in the 3.0 shape, and nothing runs', async () => {
+    const before = fc.tasks().length;
+    const r = await invoke('f', 'raw_type', { headers: { 'x-fc-invocation-type': 'Event', 'x-fc-async-task-id': 'raw_type', 'content-type': 'application/json' } });
+    expect(r).toMatchObject({ status: 400, body: { Code: 'InvalidArgument', Message: "invalid x-fc-invocation-type 'Event'", RequestId: expect.stringMatching(/^1-/) } });
+    expect(Object.keys(r.body).sort()).toEqual(['Code', 'Message', 'RequestId']);
+    expect(fc.tasks()).toHaveLength(before);
+  });
+
   it('a function name that is not valid percent-encoding is a 400 InvalidArgument, not a 500', async () => {
     expect(await call({ path: '/2023-03-30/functions/%E0%A4%A/async-tasks' })).toMatchObject({ status: 400, body: { Code: 'InvalidArgument' } });
   });
