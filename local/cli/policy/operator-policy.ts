@@ -23,7 +23,9 @@ export function generateOperatorPolicy(i: PolicyInputs, functions: string[]): Ra
       // The host probe is one RunCommand of a read-only script (shared/backup/preflight/host-probe.ts).
       { Sid: 'ProbeBackupHost', Effect: 'Allow', Action: ['ecs:DescribeCloudAssistantStatus', 'ecs:RunCommand', 'ecs:DescribeInvocations', 'ecs:DescribeInvocationResults'], Resource: [at('ecs', `instance/${b.instanceId}`, b.ecsRegion), at('ecs', 'command/*', b.ecsRegion)] },
       { Sid: 'ReadBackups', Effect: 'Allow', Action: ['oss:GetObject'], Resource: [`${bucket}/${b.prefix}*`] },
-      { Sid: 'ListBackups', Effect: 'Allow', Action: ['oss:ListObjects'], Resource: [bucket], Condition: { StringLike: { 'oss:Prefix': [`${b.prefix}*`] } } },
+      // Both prefixes, as listBackupObjects (shared/backup/inventory.ts) lists them: the /etc/gitlab archives under
+      // BACKUP_CONFIG_PREFIX decide whether a backup counts as verified. Reads stay under the data prefix.
+      { Sid: 'ListBackups', Effect: 'Allow', Action: ['oss:ListObjects'], Resource: [bucket], Condition: { StringLike: { 'oss:Prefix': [...new Set([`${b.prefix}*`, `${b.configPrefix}*`])] } } },
       { Sid: 'ReadBucketLifecycle', Effect: 'Allow', Action: ['oss:GetBucketLifecycle'], Resource: [bucket] },
     );
   }
