@@ -1,6 +1,6 @@
 import type { KubePort } from '#shared/kube/port';
 import type { Clock } from '#shared/runtime/index';
-import { DRILL_DEADLINE_ANNOTATION, DRILL_ID_LABEL, DRILL_SELECTOR } from './drill-manifests';
+import { DRILL_DEADLINE_ANNOTATION, DRILL_ID_LABEL, DRILL_SELECTOR, drillNames } from './drill-manifests';
 
 /** One drill object found by label. */
 export interface DrillObject {
@@ -52,6 +52,31 @@ export async function deleteDrillObjects(d: { kube: KubePort; clock: Clock }, ob
     await d.clock.sleep(Math.min(wait, until - d.clock.now().getTime()));
   }
   return { deleted: objs.filter((x) => !left.includes(x)).map(describe), leftover: [...left.map(describe), ...errors.filter((e) => !left.some((x) => e.startsWith(describe(x))))] };
+}
+
+/**
+ * Remove one drill's objects at its end: by their known names (drillNames), whatever a listing says, plus anything
+ * else labelled with its id. An object already absent is neither deleted nor left over; a listing or a delete the
+ * cluster refuses is reported in `leftover` (the next drill removes what is still there), never swallowed.
+ */
+export async function cleanupDrill(d: { kube: KubePort; clock: Clock }, namespace: string, id: string, o: { graceSeconds?: number; waitMs?: number } = {}): Promise<{ deleted: string[]; leftover: string[] }> {
+  const n = drillNames(id);
+  const known: DrillObject[] = [
+    { kind: 'Pod', name: n.pod, namespace, drill: id },
+    ...[n.backupVolume, n.configVolume].map((name): DrillObject => ({ kind: 'PersistentVolumeClaim', name, namespace, drill: id })),
+    ...[n.backupVolume, n.configVolume].map((name): DrillObject => ({ kind: 'PersistentVolume', name, drill: id })),
+  ];
+  const problems: string[] = [];
+  let extra: DrillObject[] = [];
+  try {
+    extra = (await listDrillObjects(d.kube, namespace)).filter((x) => x.drill === id && !known.some((k) => k.kind === x.kind && k.name === x.name));
+  } catch (e) {
+    problems.push(`listing drill objects by label failed (${(e as Error).message}): only the known names were deleted`);
+  }
+  // Never made (a create that failed early): nothing to delete. Unknown (the read failed): try the delete anyway.
+  const there = (await Promise.all(known.map(async (x) => ((await gone(d.kube, x)) ? undefined : x)))).filter((x): x is DrillObject => x !== undefined);
+  const del = await deleteDrillObjects(d, [...there, ...extra], o);
+  return { deleted: del.deleted, leftover: [...del.leftover, ...problems] };
 }
 
 async function gone(kube: KubePort, x: DrillObject): Promise<boolean> {

@@ -14,7 +14,7 @@ import { runbookLink } from '#shared/notify/runbook';
 import { renderRestoreScript } from '#shared/restore/script/index';
 import type { Clock } from '#shared/runtime/index';
 import { compareLive } from './compare-live';
-import { deleteDrillObjects, listDrillObjects, type DrillObject } from './drill-cleanup';
+import { cleanupDrill, deleteDrillObjects, listDrillObjects, type DrillObject } from './drill-cleanup';
 import { drillClaim, drillNames, drillPod, drillVolume, type DrillOssAuth, type DrillSpec } from './drill-manifests';
 import { podOutcome, type PodOutcome } from './drill-outcome';
 import type { DrillReport } from './drill-report';
@@ -155,8 +155,7 @@ export async function runDrill(d: DrillDeps, o: DrillOptions): Promise<{ report?
     const err = toAppError(e);
     out = { ok: false, step: 'create', cause: `the drill's objects could not be made or followed: ${err.message}`, fix: 'the functions need pods, pods/log and persistentvolumeclaims in DRILL_NAMESPACE (infra/k8s/rbac.yaml, docs/deploy.md §2)', checks: [], rtoSeconds: null };
   } finally {
-    const mine = (await listDrillObjects(d.kube, o.namespace).catch(() => [] as DrillObject[])).filter((x) => x.drill === id);
-    const del = await step(d, 'delete', () => deleteDrillObjects(d, mine, { waitMs: o.cleanupWaitMs ?? 90_000, ...(o.graceSeconds !== undefined ? { graceSeconds: o.graceSeconds } : {}) }), (x) => (x.leftover.length ? 'leftover' : 'ok'));
+    const del = await step(d, 'delete', () => cleanupDrill(d, o.namespace, id, { waitMs: o.cleanupWaitMs ?? 90_000, ...(o.graceSeconds !== undefined ? { graceSeconds: o.graceSeconds } : {}) }), (x) => (x.leftover.length ? 'leftover' : 'ok'));
     cleanup.deleted = del.deleted;
     cleanup.leftover = [...cleanup.leftover, ...del.leftover];
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitlabPort } from '#shared/gitlab/api/index';
 import type { RestoreFailPoint } from '#local/ecs/host-faults-types';
 import { BUCKET, prefixOf } from '../backup/harness';
-import { startDrillBed, type DrillBed } from './harness';
+import { DRILL_NS, startDrillBed, type DrillBed } from './harness';
 
 describe('restore drill: faults where they happen, and what the comparison says without an admin token', () => {
   let bed: DrillBed;
@@ -26,6 +26,32 @@ describe('restore drill: faults where they happen, and what the comparison says 
       delete bed.pods.restoreFails;
     }
     expect(bed.left()).toEqual({ objects: [], processes: [] });
+  });
+
+  it('the cluster refuses the clean-up (listing by label, one volume\'s delete): the rest is deleted by its known names; both refusals are reported as left over', async () => {
+    const forbidden = (verb: string, resource: string) => ({ status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: `${resource} is forbidden: User "300000000000000077" cannot ${verb} resource "${resource}" in API group ""` } });
+    bed.pods.restoreSeconds = 1;
+    const off: Array<() => void> = [];
+    try {
+      const running = bed.drill({ cleanupWaitMs: 1_500 });
+      // Only the clean-up's listing fails: the faults go in once the drill's pod exists (its leak listing is done).
+      await expect.poll(() => bed.kubeEmu.store.list('pods', DRILL_NS).length, { timeout: 10_000, interval: 20 }).toBe(1);
+      off.push(bed.kubeEmu.faults.add({ method: 'GET', path: `^/api/v1/namespaces/${DRILL_NS}/persistentvolumeclaims$`, ...forbidden('list', 'persistentvolumeclaims') }));
+      off.push(bed.kubeEmu.faults.add({ method: 'DELETE', path: '^/api/v1/persistentvolumes/gitlab-ask-ops-drill-[a-z0-9]+-config$', ...forbidden('delete', 'persistentvolumes') }));
+      const r = (await running).report!;
+      const pod = r.pod!.name;
+      expect(r.result, r.cause).toBe('passed');
+      expect(r.cleanup.deleted.sort()).toEqual([`pod/${pod}`, `pv/${pod}-backup`, `pvc/${pod}-backup`, `pvc/${pod}-config`]);
+      expect(r.cleanup.leftover).toEqual([`pv/${pod}-config`, expect.stringMatching(/^listing drill objects by label failed \(.*persistentvolumeclaims is forbidden.*\): only the known names were deleted$/)]);
+      expect(bed.dm.outbox.at(-1)!.textBody).toContain(`STILL THERE (the next drill removes them): pv/${pod}-config`);
+      expect(bed.left().objects).toEqual([`PersistentVolume/${pod}-config`]);
+      for (const f of off.splice(0)) f();
+      await bed.kube.deletePersistentVolume(`${pod}-config`);
+      await expect.poll(() => bed.left(), { timeout: 10_000 }).toEqual({ objects: [], processes: [] });
+    } finally {
+      for (const f of off) f();
+      delete bed.pods.restoreSeconds;
+    }
   });
 
   it('without an administrator\'s token the counts are skipped with the reason; HEADs are still compared; the drill passes', async () => {
