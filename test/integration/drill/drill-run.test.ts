@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +8,17 @@ import { drillClaim, drillPod, drillVolume, type DrillSpec } from '#shared/drill
 import type { KubeObject } from '#local/kube/index';
 import { BUCKET, configPrefixOf, prefixOf } from '../backup/harness';
 import { DRILL_NS, startDrillBed, type DrillBed } from './harness';
+
+/** A tar cut in the middle of its largest member's data: what GNU tar cannot unpack ("Unexpected EOF in archive"). */
+function truncated(tar: Buffer): Buffer {
+  let best = { at: 0, size: 0 };
+  for (let off = 0; off + 512 <= tar.length && tar[off] !== 0;) {
+    const size = parseInt(tar.subarray(off + 124, off + 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+    if (size > best.size) best = { at: off + 512, size };
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return tar.subarray(0, best.at + Math.floor(best.size / 2));
+}
 
 describe('restore drill against the OSS, ECS, Kubernetes (kubelet), GitLab and DirectMail emulators', () => {
   let bed: DrillBed;
@@ -19,7 +32,11 @@ describe('restore drill against the OSS, ECS, Kubernetes (kubelet), GitLab and D
     const { report } = await bed.drill();
     const r = report!;
     expect(r, r.cause).toMatchObject({ backup: name, gitlabVersion: '17.5.1-ee', result: 'passed', pod: { image: 'gitlab/gitlab-ee:17.5.1-ee.0', namespace: DRILL_NS } });
-    expect(r.rtoSeconds).toBeGreaterThan(0);
+    // RTO = pod created → doctor done: at least the script's own steps up to doctor (rounded to 0.1 s), at most the
+    // drill's wall time (which also holds the worker's steps, the polling and the clean-up).
+    const stepsUpToDoctor = Object.entries(r.timingsMs!).slice(0, Object.keys(r.timingsMs!).indexOf('doctor') + 1).reduce((t, [, ms]) => t + ms, 0) / 1000;
+    expect(r.rtoSeconds).toBeGreaterThanOrEqual(stepsUpToDoctor - 0.05);
+    expect(r.rtoSeconds).toBeLessThanOrEqual(r.wallSeconds);
     expect(r.checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(r.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['backup.verified', 'pod', 'restore', 'gitlab:check', 'gitlab:doctor:secrets', 'counts.projects', 'counts.users', 'counts.groups']));
     expect(r.checks.filter((c) => c.id.startsWith('head ')).length).toBe(2);
@@ -43,6 +60,27 @@ describe('restore drill against the OSS, ECS, Kubernetes (kubelet), GitLab and D
     expect(report!.checks.find((c) => c.id === 'restore')).toMatchObject({ status: 'failed' });
     expect(bed.dm.outbox.at(-1)!.subject).toMatch(/^❌ FAIL restore-drill .*: failed at fetch/);
     expect(bed.left()).toEqual({ objects: [], processes: [] });
+  });
+
+  it('a truncated archive whose manifest matches it (the sha256 at fetch passes): failed at restore, where tar fails, with GitLab\'s words; cleaned up', async () => {
+    const name = await bed.backup();
+    const dir = join(bed.oss.bucketDir(BUCKET), prefixOf(bed.host));
+    const archive = join(dir, `${name}_gitlab_backup.tar`);
+    const cut = truncated(readFileSync(archive));
+    expect(spawnSync('tar', ['-tf', '-'], { input: cut }).status, 'tar must fail on the cut archive').not.toBe(0);
+    writeFileSync(archive, cut);
+    const manifestKey = join(dir, `${name}_gitlab_backup.manifest.json`);
+    const manifest = JSON.parse(readFileSync(manifestKey, 'utf8')) as { files: Array<{ kind: string; size: number; sha256: string }> };
+    for (const f of manifest.files.filter((x) => x.kind === 'archive')) Object.assign(f, { size: cut.length, sha256: createHash('sha256').update(cut).digest('hex') });
+    writeFileSync(manifestKey, JSON.stringify(manifest));
+    const { report } = await bed.drill({ backup: name });
+    expect(report, report?.cause).toMatchObject({ backup: name, result: 'failed', step: 'restore', rtoSeconds: null });
+    expect(report!.cause).toMatch(/^step "restore" failed: gitlab-backup restore exited with 1; GitLab said: .*Unpacking backup failed/);
+    expect(report!.timingsMs).toHaveProperty('fetch');
+    expect(report!.checks.find((c) => c.id === 'restore')).toMatchObject({ status: 'failed', detail: expect.stringContaining('Unpacking backup failed') });
+    expect(bed.dm.outbox.at(-1)!.subject).toMatch(/^❌ FAIL restore-drill .*: failed at restore/);
+    expect(bed.left()).toEqual({ objects: [], processes: [] });
+    await bed.backup(); // the newest verified backup is a whole one again
   });
 
   it('GitLab\'s version mismatch in the pod: failed at restore with GitLab\'s words; cleaned up', async () => {
