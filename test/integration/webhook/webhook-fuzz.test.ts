@@ -42,6 +42,7 @@ describe('webhook fuzz (seeded)', () => {
     expect(cases.length).toBeGreaterThanOrEqual(COUNT);
     const histogram: Record<string, number> = {};
     const bad: Array<{ kind: string; status: number; body: string }> = [];
+    let handOffFailures = 0;
     // Hand-off failures log at error level by design; keep 5,000 cases from flooding the test output.
     const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
@@ -55,6 +56,7 @@ describe('webhook fuzz (seeded)', () => {
         }
         histogram[res.status] = (histogram[res.status] ?? 0) + 1;
         const handOffFailure = c.fcFault && res.status === 503 && res.body.includes('HANDOFF_FAILED');
+        if (handOffFailure) handOffFailures++;
         if (res.status >= 500 && !handOffFailure) bad.push({ kind: c.kind, status: res.status, body: res.body.slice(0, 200) });
       }
     } finally {
@@ -67,5 +69,7 @@ describe('webhook fuzz (seeded)', () => {
     expect(histogram['202']).toBeGreaterThan(100);
     expect(histogram['400']).toBeGreaterThan(100);
     expect(histogram['401']).toBeGreaterThan(10);
+    expect(handOffFailures).toBeGreaterThan(0);
+    expect(histogram['503']).toBe(handOffFailures);
   });
 });
