@@ -51,6 +51,19 @@ async function push(project: string, files: Record<string, string>): Promise<{ c
   }
   return { ...r, tasks: tasks().slice(before) };
 }
+/** What each channel's emulator has received, newest first: mail subjects, DingTalk titles, Slack texts. */
+async function outboxes(): Promise<Record<'mail' | 'dingtalk' | 'slack', string[]>> {
+  const u = s.sandbox.urls;
+  return {
+    mail: (await json<{ mails: Array<{ subject: string }> }>(u['outbox.json']!)).mails.map((m) => m.subject),
+    dingtalk: (await json<{ messages: Array<{ title: string }> }>(u['dingtalk.json']!)).messages.map((m) => m.title),
+    slack: (await json<{ messages: Array<{ text: string }> }>(u['slack.json']!)).messages.map((m) => m.text),
+  };
+}
+/** The entries each channel received since `before` (newest first). */
+const added = async (before: Record<string, string[]>): Promise<Record<string, string[]>> =>
+  Object.fromEntries(Object.entries(await outboxes()).map(([k, v]) => [k, v.slice(0, v.length - before[k]!.length)]));
+
 const statuses = (projectId: number, sha: string, q = '') =>
   json<Status[]>(`${s.sandbox.urls.gitlab}/api/v4/projects/${projectId}/repository/commits/${sha}/statuses${q}`, { headers: { 'PRIVATE-TOKEN': s.sandbox.env.GITLAB_TOKEN! } });
 
@@ -74,13 +87,14 @@ describe('one run per change, its result on the commit', () => {
     expect(await statuses(r.projectId, r.commit)).toEqual([expect.objectContaining({ name: 'gitlab-ask-ops/prewarm', status: 'success', description: expect.stringMatching(/^\d+ images in \d+ caches?, Ready$/) })]);
   });
 
-  it('a .gitlab-ci.yml that does not parse: failed status with the line, previous images kept, exactly one finding', async () => {
+  it('a .gitlab-ci.yml that does not parse: failed status with the line, previous images kept, exactly one finding, told once', async () => {
     const kube = createKubePort({ kubeconfigYaml: readFileSync(s.sandbox.env.KUBE_SANDBOX_KUBECONFIG!, 'utf8') });
     const ns = s.sandbox.env.RUNNER_NAMESPACE ?? 'default';
     const storeBefore = decodeData((await kube.getConfigMap(ns, IMAGE_SET_STORE_NAME))?.data);
     const cachesBefore = (await kube.listImageCaches()).map((c) => c.metadata.name).sort();
     // Line 11 opens a flow sequence; the block sequence item on line 12 (column 5) cannot be inside it.
     const broken = JAVA_DEMO_CI.replace('  script:\n    - mvn clean package -DskipTests', '  script: [\n    - mvn clean package -DskipTests');
+    const told0 = await outboxes();
     const r = await push('demo/java-demo', { '.gitlab-ci.yml': broken });
     expect(r.tasks.map(action)).toEqual(['prewarm']);
     const result = r.tasks[0]!.result as { status: string; summary: string; report: PrewarmReport };
@@ -100,6 +114,24 @@ describe('one run per change, its result on the commit', () => {
     const [st] = await statuses(r.projectId, r.commit);
     expect(st).toMatchObject({ name: 'gitlab-ask-ops/prewarm', status: 'failed' });
     expect(st!.description).toMatch(new RegExp(`^\\.gitlab-ci\\.yml:${line}:\\d+: YAML: .*; previous image set kept \\(\\d+ pod sets? from `));
+
+    // One message on every channel, the same subject. ⚠️ WARN, not ❌ FAIL: a message's severity is its run's status
+    // (degraded: the run did its work and kept the images), the failed commit status is the developer's (ADR 0023).
+    const told = await added(told0);
+    expect(told.mail).toEqual([expect.stringMatching(/^\[gitlab-ask-ops\] ⚠️ WARN prewarm demo\/java-demo@main: \.gitlab-ci\.yml:12:5: YAML: /)]);
+    expect(told.dingtalk).toEqual([told.mail![0]!.replace('[gitlab-ask-ops] ', '')]);
+    expect(told.slack).toEqual(told.dingtalk);
+
+    // The same breakage pushed again (a comment added below it): the run re-discovers it, and nothing is told.
+    const told1 = await outboxes();
+    const again = await push('demo/java-demo', { '.gitlab-ci.yml': `${broken}\n# pushed again, still broken\n` });
+    expect(again.tasks.map(action)).toEqual(['prewarm']);
+    const second = again.tasks[0]!.result as { status: string; report: PrewarmReport & { notify: { told: boolean } } };
+    expect(second.status).toBe('degraded');
+    expect((second.report.findings ?? []).filter((f) => f.rule === 'ci-config-invalid').map((f) => f.cause)).toEqual([findings[0]!.cause]);
+    expect(await added(told1)).toEqual({ mail: [], dingtalk: [], slack: [] });
+    expect(second.report.notify.told).toBe(false);
+    expect((await statuses(again.projectId, again.commit))[0]).toMatchObject({ status: 'failed' });
   });
 
   it('an infra push: one reconcile, the infra commit shows its status, and the pipeline hooks its statuses cause start nothing', async () => {
