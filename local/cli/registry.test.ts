@@ -33,6 +33,31 @@ describe('command registry', () => {
     }
   });
 
+  it('lists --kubeconfig/--context only where a cluster may be a target; where listed they parse, elsewhere they do not', async () => {
+    const listing: string[] = [];
+    for (const { path, cmd } of all.filter((x) => !x.cmd.subcommands)) {
+      const help = io();
+      await main([...path, '--help'], help);
+      const text = help.stdout.join('\n');
+      const listed = /^ +--kubeconfig FILE/m.test(text);
+      expect(/^ +--context NAME/m.test(text), `${path.join(' ')}: both or neither`).toBe(listed);
+      expect(cmd.flags?.some((f) => f.name === '--kubeconfig') ?? false, `${path.join(' ')}: help and parser agree`).toBe(listed);
+      const o = io();
+      const code = await main([...path, '--kubeconfig', '/nonexistent-kubeconfig'], o);
+      const said = o.stderr.join('\n');
+      if (listed) {
+        listing.push(path.join(' '));
+        expect(said, path.join(' ')).not.toMatch(/unknown flag|talks to no cluster/);
+      } else {
+        expect(code, path.join(' ')).toBe(2);
+        expect(said, path.join(' ')).toContain('unknown flag "--kubeconfig"');
+      }
+    }
+    // The ones that read a cluster (status: the open findings), and not backups (the bucket alone).
+    expect(listing).toEqual(expect.arrayContaining(['invoke', 'plan', 'apply', 'doctor', 'status']));
+    expect(listing).not.toContain('backups');
+  });
+
   it('aligns help: summaries of one list start in one column', async () => {
     const column = (lines: string[]): Set<number> => new Set(lines.map((l) => l.search(/\S {2,}\S/) + 1 + /\S( {2,})\S/.exec(l)![1]!.length));
     const top = usage().split('\n');

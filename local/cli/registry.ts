@@ -39,7 +39,8 @@ export interface CommandContext {
  * The contract for every command (commands added later included): declare `name`, `usage` (positionals), `summary`,
  * `flags` and `targets`, then `defineCommand` gives it `--help`/`-h` (stdout, exit 0), did-you-mean on unknown flags
  * and subcommands, usage errors with exit 2, and — for `targets` — the sandbox/shell guard, `--sandbox`,
- * `--no-sandbox`, `--kubeconfig`, `--context` and one `target:` line on stderr before `run` is called.
+ * `--no-sandbox` (plus `--kubeconfig`, `--context` where a cluster may be a target) and one `target:` line on stderr
+ * before `run` is called.
  * `targets`: service kinds it talks to (or a function of the arguments), `'sandbox'` for commands that drive the
  * running sandbox, omitted for offline commands (`target: none (offline)`). Subcommands are commands of their own,
  * listed in `subcommands`. Register top-level commands in commands/index.ts; docs/adr/0021-cli-targets-and-manners.md.
@@ -63,12 +64,23 @@ export interface CommandSpec {
 /** Marks commands built by `defineCommand` (the registry test requires it of every registered command). */
 export const DEFINED = Symbol('defineCommand');
 
+/** Every command with service targets takes these. */
 export const TARGET_FLAGS: CliFlag[] = [
   { name: '--sandbox', summary: 'use the running sandbox (.sandbox/env) even if the shell names real targets' },
   { name: '--no-sandbox', summary: 'use the shell\'s variables even if a sandbox is running' },
+];
+/** Only commands that may talk to a cluster take these (listed in their help, accepted by their parser). */
+export const CLUSTER_FLAGS: CliFlag[] = [
   { name: '--kubeconfig', value: 'FILE', summary: 'kubeconfig file, as kubectl (default $KUBECONFIG; implies --no-sandbox)' },
   { name: '--context', value: 'NAME', summary: 'kubeconfig context, as kubectl (implies --no-sandbox)' },
 ];
+
+/** The target flags of a declaration: none offline or for the sandbox; the cluster's where a cluster may be used. */
+function targetFlagsOf(targets: CommandSpec['targets']): CliFlag[] {
+  if (targets === undefined || targets === 'sandbox') return [];
+  // A function decides per run (invoke: by the event's action): the flags stay, resolveTarget refuses them where unused.
+  return typeof targets === 'function' || targets.includes('cluster') ? [...TARGET_FLAGS, ...CLUSTER_FLAGS] : TARGET_FLAGS;
+}
 
 const wantsHelp = (args: readonly string[]): boolean => {
   const end = args.indexOf('--');
@@ -78,13 +90,13 @@ const wantsHelp = (args: readonly string[]): boolean => {
 /** Build a command from its declaration (see `CommandSpec`). */
 export function defineCommand(spec: CommandSpec): CliCommand {
   const path = [spec.name];
-  const serviceTargets = spec.targets !== undefined && spec.targets !== 'sandbox';
+  const targetFlags = targetFlagsOf(spec.targets);
   const subject = (): HelpSubject => ({
     path,
     usage: spec.usage ?? (spec.subcommands ? '<subcommand> [options]' : '[options]'),
     summary: spec.summary,
     flags: spec.flags ?? [],
-    targetFlags: serviceTargets ? TARGET_FLAGS : [],
+    targetFlags,
     ...(spec.subcommands ? { subcommands: spec.subcommands } : {}),
     ...(spec.details ? { details: spec.details } : {}),
   });
@@ -96,7 +108,7 @@ export function defineCommand(spec: CommandSpec): CliCommand {
       return usageLine(subject()).slice(`usage: ${PROG} `.length);
     },
     summary: spec.summary,
-    flags: [...(spec.flags ?? []), ...(serviceTargets ? TARGET_FLAGS : [])],
+    flags: [...(spec.flags ?? []), ...targetFlags],
     ...(spec.subcommands ? { subcommands: spec.subcommands } : {}),
     async run(args, io) {
       const usageError = (message: string, code = 2): number => {

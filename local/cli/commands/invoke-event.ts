@@ -14,15 +14,16 @@ export async function readEvent(arg: string | undefined, io: { cwd: string; stdi
 
 /**
  * What each worker action talks to (functions/ops-worker/actions/). An action not listed here — one added later, or
- * an event read from stdin — is shown with every target, so the line never names less than the run may touch.
+ * an event read from stdin — is shown with every target, so the line never names less than the run may touch. Every
+ * action that notifies (all but ping) writes the alert state, a ConfigMap in the cluster (functions/ops-worker/notify.ts).
  */
 const ACTION_TARGETS: Record<string, TargetKind[]> = {
   ping: [],
   prewarm: ['gitlab', 'cluster'],
   reconcile: ['gitlab', 'cluster'],
-  backup: ['instance', 'bucket'],
-  watchdog: ['bucket'],
-  restore: ['gitlab', 'instance', 'bucket'],
+  backup: ['instance', 'bucket', 'cluster'],
+  watchdog: ['bucket', 'cluster'],
+  restore: ['gitlab', 'instance', 'bucket', 'cluster'],
   'restore-drill': ['gitlab', 'cluster', 'bucket'],
 };
 const ALL: TargetKind[] = ['gitlab', 'cluster', 'instance', 'bucket'];

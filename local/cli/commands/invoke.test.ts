@@ -1,12 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { actionNames } from '../../../functions/ops-worker/actions/index';
 import type { CliIo } from './index';
 import { invokeCommand, parseEnvFile, readEvent } from './invoke';
 import { eventAction, invokeTargets } from './invoke-event';
 
 const dir = mkdtempSync(join(tmpdir(), 'invoke-test-'));
+const WORKER_ACTIONS = fileURLToPath(new URL('../../../functions/ops-worker/actions', import.meta.url));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function io(env: Record<string, string | undefined> = {}, stdin = ''): CliIo & { stdout: string[]; stderr: string[] } {
@@ -33,13 +36,20 @@ describe('invoke helpers', () => {
     writeFileSync(join(dir, 'timer-backup.json'), JSON.stringify({ triggerName: 'nightly', payload: '{"action":"backup"}' }));
     expect(eventAction('{"action":"prewarm"}')).toBe('prewarm');
     expect(invokeTargets('ops-worker', '{"action":"ping"}', dir)).toEqual([]);
-    expect(invokeTargets('ops-worker', 'timer-backup.json', dir)).toEqual(['instance', 'bucket']);
+    expect(invokeTargets('ops-worker', 'timer-backup.json', dir)).toEqual(['instance', 'bucket', 'cluster']);
     expect(invokeTargets('ops-worker', '{"action":"reconcile"}', dir)).toEqual(['gitlab', 'cluster']);
     expect(invokeTargets('ops-worker', '-', dir)).toEqual(['gitlab', 'cluster', 'instance', 'bucket']);
     expect(invokeTargets('ops-worker', '{"action":"frobnicate"}', dir)).toEqual(['gitlab', 'cluster', 'instance', 'bucket']);
-    expect(invokeTargets('ops-worker', '{"action":"restore","backup":"1795802400_2026_11_28_k3f9"}', dir)).toEqual(['gitlab', 'instance', 'bucket']);
+    expect(invokeTargets('ops-worker', '{"action":"restore","backup":"1795802400_2026_11_28_k3f9"}', dir)).toEqual(['gitlab', 'instance', 'bucket', 'cluster']);
+    expect(invokeTargets('ops-worker', '{"action":"watchdog"}', dir)).toEqual(['bucket', 'cluster']);
     expect(invokeTargets('ops-worker', '{"action":"restore-drill"}', dir)).toEqual(['gitlab', 'cluster', 'bucket']);
     expect(invokeTargets('gitlab-webhook', undefined, dir)).toEqual(['fc']);
+  });
+
+  it('names the cluster for every action that notifies: the alert state is a ConfigMap there', () => {
+    const notifying = actionNames().filter((a) => /\bnotifierFor\(/.test(readFileSync(join(WORKER_ACTIONS, `${a}.ts`), 'utf8')));
+    expect(notifying.length).toBeGreaterThanOrEqual(6);
+    for (const a of notifying) expect(invokeTargets('ops-worker', JSON.stringify({ action: a }), dir), a).toContain('cluster');
   });
 
   it('reads the event inline, from a file, or from stdin, as bytes', async () => {

@@ -16,7 +16,8 @@ export const statusCommand = defineCommand({
     { name: '--json', summary: 'print the report as JSON' },
     { name: '--days', value: 'N', summary: 'how far back to read FC\'s task records (default 8: every daily timer twice)' },
   ],
-  targets: ['fc', 'bucket'],
+  // The cluster holds the open findings (the alert-state ConfigMap, status/open-findings.ts).
+  targets: ['fc', 'bucket', 'cluster'],
   details: 'exit: 0 every section read (or not configured), 1 a section could not be read, 2 usage error.',
   check: (a) => {
     if (a.positionals.length) throw new UsageError(`unexpected argument "${a.positionals[0]}"`);
