@@ -5,12 +5,13 @@ import type { PrewarmReport } from '#shared/imagecache/run-prewarm';
 import { startHarness, type Harness } from './prewarm-harness';
 
 /**
- * The product under each token on the sandbox's seeded instance (the documented minimum, a `read_api` one, a
+ * The product under each token on the sandbox's seeded instance (the documented minimum, a `read_api` one, a Guest-on-one-group one, a
  * Developer one): the same images wherever the token allows it, and a per-project cause where it does not.
  */
 const API = 'glpat-scopes-api'; // the sandbox token: api scope, Maintainer everywhere, Owner on platform
 const READ = 'glpat-scopes-read-api';
 const DEV = 'glpat-scopes-developer';
+const GUEST = 'glpat-scopes-guest-on-data'; // the documented minimum, but only Guest on group data
 let h: Harness;
 // Two projects whose remote include is off the (empty) allowlist: a gap our own resolution leaves, so prewarm asks
 // GitLab's lint for them (ADR 0019); every other seeded project is resolved without lint.
@@ -30,6 +31,7 @@ beforeAll(async () => {
       tokens: [
         { ...minimum, username: 'reader', token: READ, scopes: ['read_api'] },
         { token: DEV, scopes: ['api'], memberships: developer },
+        { ...minimum, username: 'guest-on-data', token: GUEST, scopes: ['read_api'], memberships: { ...minimum.memberships, data: 'guest' } },
       ],
     },
   });
@@ -85,5 +87,19 @@ describe('prewarm under lesser tokens', () => {
       expect(dev.images[p.path]).toEqual(api.images[p.path]);
     }
     expect(dev.report.projects.filter((p) => p.errors.some((e) => e.startsWith('discovery failed')))).toEqual([]);
+  });
+
+  it('Guest on one group: that private project fails discovery with the role named and is flagged unserved; the rest succeed', async () => {
+    const api = await run(API);
+    const guest = await run(GUEST);
+    const failed = 'discovery failed: token cannot read the CI configuration of project data/etl-jobs (needs the read_api scope and Reporter on a private project): 403 Forbidden';
+    expect(guest.report.projects.find((p) => p.path === 'data/etl-jobs')).toMatchObject({ errors: [failed], unserved: [failed], podSets: 0 });
+    expect(guest.images['data/etl-jobs']).toBeUndefined();
+    for (const p of guest.report.projects.filter((x) => x.path !== 'data/etl-jobs')) {
+      expect([p.path, p.errors, p.unserved, p.degraded]).toEqual([p.path, [], undefined, undefined]);
+      expect(guest.images[p.path]).toEqual(api.images[p.path]);
+    }
+    expect(Object.keys(guest.images).length).toBe(Object.keys(api.images).length - 1);
+    expect(guest.status).toBe('degraded'); // one project's pod sets unknown, the others' caches kept or made
   });
 });
