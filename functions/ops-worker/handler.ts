@@ -4,7 +4,7 @@ import { clip, createLogger, redact, scrub, type Logger } from '#shared/log/inde
 import { credentialsFrom, decodeEvent, systemClock, type Clock, type FcContext, type InvokeRequest } from '#shared/runtime/index';
 import { createWorkerPorts, type WorkerPorts } from './deps';
 import { findAction, runAction } from './run-action';
-import type { ActionResult } from './types';
+import { NO_REQUEST_ID, type ActionResult } from './types';
 import './wiring';
 
 /** Margin kept before the FC timeout so an action can checkpoint and report instead of being killed. */
@@ -44,7 +44,7 @@ export async function handleWorker(event: Buffer | string | object, context: FcC
   const decoded = decodeEvent(event);
   if (decoded.kind === 'http') throw toAppError(new Error('ops-worker has no HTTP trigger'), 'EVENT_INVALID');
   const request = boundSource(decoded.request);
-  const requestId = context.requestId ?? 'local';
+  const requestId = context.requestId || NO_REQUEST_ID;
   const log = deps.log.child({ requestId, action: request.action, deliveryId: request.source?.id });
   const def = await findAction(request.action);
   const timeoutMs = (context.function?.timeout ?? 900) * 1000;

@@ -4,6 +4,9 @@ import type { Logger } from '#shared/log/index';
 import type { Clock, CloudCredentials, InvokeRequest } from '#shared/runtime/index';
 import type { WorkerPorts } from './deps';
 
+/** `requestId` of an invocation whose FC context carried none: no retry can be recognised by it. */
+export const NO_REQUEST_ID = 'local';
+
 /** Everything an action gets: built once per invocation by the handler. */
 export interface ActionContext<P = Record<string, unknown>> {
   request: InvokeRequest;
@@ -15,6 +18,7 @@ export interface ActionContext<P = Record<string, unknown>> {
   /** Ports, built lazily once per warm instance (only what an action touches is constructed). */
   ports: WorkerPorts;
   credentials: CloudCredentials | undefined;
+  /** FC's request id: the same for every retry of one async task; NO_REQUEST_ID when the caller gave none. */
   requestId: string;
   /** Finish (or checkpoint and resume next run) before this instant: the function timeout minus a margin. */
   deadline: Date;

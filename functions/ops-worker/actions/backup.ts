@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { setupZod } from '#shared/config/setup-zod';
 import { backupScriptConfigFromEnv, LABEL_RE } from '#shared/backup/script/index';
@@ -8,7 +9,7 @@ import { requireKeys } from '#shared/config/index';
 import { AppError } from '#shared/errors/index';
 import type { Mailer } from '#shared/mail/index';
 import { notifierFor, notifyDone, notifyStep, notifySummary } from '../notify';
-import type { ActionContext, ActionDefinition, ActionResult, PlanStep } from '../types';
+import { NO_REQUEST_ID, type ActionContext, type ActionDefinition, type ActionResult, type PlanStep } from '../types';
 
 // zod/mini keeps the worker's cold start small (docs/adr/0015-cold-start.md).
 setupZod();
@@ -20,16 +21,22 @@ const params = z.strictObject({
 type Params = z.infer<typeof params>;
 
 /**
- * The run key: what makes FC's retries of one task the same run and every other invocation a new one. A timer's
- * retries re-deliver its event (same trigger name and triggerTime); an async task's retries keep the payload (the
- * `source.id` a webhook hand-off sets) and, in FC, the request id (UNCONFIRMED for real FC; the local runtime's async
- * queue keeps it). A synchronous `s invoke` is never retried: its request id is new every time.
+ * The run key: what makes FC's retries of one task the same run and every other invocation a new one. It is FC's
+ * request id, never event text: `source.id` and a timer's `triggerTime` are whatever the caller wrote (anyone may send
+ * `{"source":{"kind":"manual","id":"x"}}` twice), so keying on them replayed an old report to a new invocation. FC
+ * keeps one request id per async task, a timer's firing included, across its retries: the task is found by it
+ * (AsyncTask.requestId, https://www.alibabacloud.com/help/en/functioncompute/api-fc-2023-03-30-struct-asynctask) and a
+ * task given only a request id takes it as its task id (https://help.aliyun.com/zh/functioncompute/fc-2-0/user-guide/task-deduplication).
+ * That every retry's `context.requestId` is that id is UNCONFIRMED for real FC; the local runtime's async queue keeps
+ * it (local/fc/async-queue.ts). A synchronous invoke is never retried: its id is new every time. A timer's run is
+ * dated by its triggerTime (a late retry keeps the night's name); without a usable one it is dated now. Without a
+ * request id (a caller that passed none) every invocation is a new run.
  */
 export function runKeyOf(ctx: Pick<ActionContext, 'request' | 'requestId' | 'clock'>): { key: string; at: Date } {
   const s = ctx.request.source;
-  if (s?.kind === 'timer' && s.time) return { key: `timer/${s.id ?? 'timer'}/${s.time}`, at: new Date(s.time) };
-  if (s?.id) return { key: `${s.kind}/${s.id}`, at: ctx.clock.now() };
-  return { key: `request/${ctx.requestId}`, at: ctx.clock.now() };
+  const request = ctx.requestId && ctx.requestId !== NO_REQUEST_ID ? ctx.requestId : `none-${randomUUID()}`;
+  if (s?.kind === 'timer' && s.time) return { key: `timer/${s.id ?? 'timer'}/${s.time}/${request}`, at: new Date(s.time) };
+  return { key: `request/${request}`, at: ctx.clock.now() };
 }
 
 function statusOf(r: BackupReport): ActionResult['status'] {

@@ -47,7 +47,7 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     expect(r.summary).toMatch(/^backup \d{10}_\S+ failed at agent: Cloud Assistant agent is not running on i-gitlabbk\d+/);
   });
 
-  it('a timer run is named by its triggerTime; FC\'s retry of that firing is the same run (one backup, no second mail)', async () => {
+  it('a timer run is named by its triggerTime; FC\'s retry of that firing (same request id) is the same run (one backup, no second mail)', async () => {
     const host = bed.addHost();
     // 18:00Z on the 20th is 03:00 on the 21st in Seoul: the nightly timer's own firing, a week before the clock.
     const timer = { triggerTime: '2026-11-20T18:00:00Z', triggerName: 'nightly-backup', payload: '{"action":"backup"}' };
@@ -55,9 +55,24 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     const name = (first.report as BackupReport).name;
     expect(name).toMatch(/^1795197600_2026_11_21_[0-9a-z]{4}$/);
     const mails = bed.dm.outbox.length;
-    const retry = await invoke(host, timer, '1-retry');
+    const retry = await invoke(host, timer, '1-first');
     expect(retry).toMatchObject({ status: 'ok', report: { name, replayed: true } });
     expect(backupRuns(bed, host)).toHaveLength(1);
+    expect(bed.dm.outbox).toHaveLength(mails);
+  });
+
+  it('a hand-made event sent twice with the same source.id is two backups; FC\'s retry of one of them (its request id) is that run', async () => {
+    const host = bed.addHost();
+    // source.id is caller text, not FC's task identity: it never makes a new invocation replay an old report.
+    const manual = { action: 'backup', source: { kind: 'manual', id: 'ops-ticket-42' } };
+    const a = (await invoke(host, manual, '1-task-a')).report as BackupReport;
+    const b = (await invoke(host, manual, '1-task-b')).report as BackupReport;
+    expect([a.status, b.status, a.replayed, b.replayed]).toEqual(['verified', 'verified', undefined, undefined]);
+    expect(a.name).not.toBe(b.name);
+    expect(backupRuns(bed, host)).toHaveLength(2);
+    const mails = bed.dm.outbox.length;
+    expect(await invoke(host, manual, '1-task-a')).toMatchObject({ status: 'ok', report: { name: a.name, replayed: true } });
+    expect(backupRuns(bed, host)).toHaveLength(2);
     expect(bed.dm.outbox).toHaveLength(mails);
   });
 

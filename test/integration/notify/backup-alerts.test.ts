@@ -58,7 +58,7 @@ describe('backup events and the watchdog condition, through the worker, on every
     const before = chat.counts();
     await expect(invoke(timer, env, '1-first')).rejects.toMatchObject({ code: 'MAIL', retryable: true, message: expect.stringMatching(/could not be mailed or sent on any channel.*re-send the report, not the backup/) });
     for (const off of offs) off();
-    const retry = await invoke(timer, env, '1-retry');
+    const retry = await invoke(timer, env, '1-first'); // FC's retry of the task: its request id
     expect(retry).toMatchObject({ status: 'failed', report: { replayed: true, mail: { sent: true, attempts: 2, channels: { mail: 'sent', dingtalk: 'sent', slack: 'sent' } } } });
     expect(backupRuns(bed, host)).toHaveLength(1);
     expect(chat.counts()).toEqual({ mail: before.mail + 1, dingtalk: before.dingtalk + 1, slack: before.slack + 1 });
