@@ -28,6 +28,9 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
   // Until the first POST has answered, concurrent ones wait for it instead of all collecting the same 403.
   let lintScope: 'unknown' | 'ok' | 'denied' = 'unknown';
   let lintProbe: Promise<unknown> | undefined;
+  // It also needs Developer on that project (lib/api/lint.rb `authorize! :create_pipeline, user_project`), which
+  // GitLab checks per project: a 403 without insufficient_scope is remembered for that project only, never the run.
+  const lintRoleDenied = new Set<string>();
 
   const toPipeline = (p: PipelineInfo): PipelineInfo => ({ id: p.id, status: p.status, web_url: p.web_url, ref: p.ref, sha: p.sha });
 
@@ -55,7 +58,7 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
     async lintMerged(project, content, ref) {
       const post = content !== undefined;
       if (post && lintScope === 'unknown' && lintProbe) await lintProbe.catch(() => undefined);
-      if (post && lintScope === 'denied') return undefined;
+      if (post && (lintScope === 'denied' || lintRoleDenied.has(String(project)))) return undefined;
       const pending = call(`lint ${project}`, (c) => c.lint(project, content, ref));
       if (post && lintScope === 'unknown') lintProbe ??= pending;
       let r: RawLint;
@@ -64,6 +67,11 @@ export function createGitlabPort(opts: GitlabPortOptions): GitlabPort {
         if (post) lintScope = 'ok';
       } catch (e) {
         if (post && isInsufficientScope(e)) lintScope = 'denied';
+        else if (post && hasHttpStatus(e, 403)) {
+          // The scope passed (GitLab checks it before the endpoint runs); the role did not, on this project.
+          lintScope = 'ok';
+          lintRoleDenied.add(String(project));
+        }
         if (hasHttpStatus(e, 404, 403)) return undefined;
         throw e;
       }

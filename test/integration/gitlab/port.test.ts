@@ -64,6 +64,20 @@ describe('GitlabPort against the emulator (real @gitbeaker/rest)', () => {
     }
   });
 
+  it('remembers a role refusal of lint per project: an api token with Reporter asks once there, still asks elsewhere', async () => {
+    const token = gl.mintToken({ scopes: ['api'], memberships: { platform: 'reporter', demo: 'developer' } });
+    const p = createGitlabPort({ url: gl.url, token, timeoutMs: 2_000, concurrency: 2, clock: fakeClock() });
+    const ci = 'x:\n  image: alpine:3\n  script: [a]\n';
+    const posts = (project: string): number => countRequests(new RegExp(`^/api/v4/projects/${encodeURIComponent(project)}/ci/lint$`), 'POST');
+    const [web, api, demo] = [posts('platform/web-app'), posts('platform/api-service'), posts('demo/java-demo')];
+    expect(await p.lintMerged('platform/web-app', ci)).toBeUndefined(); // 403: Developer needed (create_pipeline)
+    expect(await p.lintMerged('platform/web-app', ci)).toBeUndefined();
+    expect(posts('platform/web-app') - web).toBe(1);
+    expect(await p.lintMerged('demo/java-demo', ci)).toMatchObject({ valid: true }); // Developer there: not blocked by the other refusal
+    expect(await p.lintMerged('platform/api-service', ci)).toBeUndefined(); // each project is GitLab's own check
+    expect([posts('demo/java-demo') - demo, posts('platform/api-service') - api]).toEqual([1, 1]);
+  });
+
   it('merges group and project variables, leaving out masked, file and scoped ones', async () => {
     expect(await port.projectVariables('platform/api-service')).toEqual({
       DOCKER_MIRROR: 'mirror.example.com/dockerhub',
