@@ -47,6 +47,8 @@ export async function startHarness(
     eci?: Omit<EciOptions, 'unpullable'>;
     /** Run the worker as the functions' identity with exactly infra/k8s's grants (RBAC on), not as admin. */
     restricted?: boolean;
+    /** More worker ports (e.g. `remoteIncludes` trusting the https stand-in). */
+    ports?: Record<string, unknown>;
   } = {},
 ): Promise<Harness> {
   const gl = await startGitlabEmulator({ token: 'glpat-prewarm-test', projects, pipelineStepMs: 1, ...opts.gitlab });
@@ -61,6 +63,7 @@ export async function startHarness(
     gitlab: createGitlabPort({ url: gl.url, token: 'glpat-prewarm-test', concurrency: 4, baseBackoffMs: 1 }),
     kube: createKubePort({ kubeconfigYaml: opts.restricted ? kube.kubeconfigFor(fn.token) : kube.kubeconfig, retryBaseMs: 1, timeoutMs: opts.kubeTimeoutMs ?? 5_000 }),
     mail,
+    ...opts.ports,
   };
   const log = memoryLogger('warn');
   return {
