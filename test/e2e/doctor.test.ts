@@ -11,7 +11,7 @@ import { startSandbox, type Started } from '#local/start';
 
 interface Doctor {
   code: number;
-  checks: Array<{ id: string; service: string; status: string; detail: string; fix?: string }>;
+  checks: Array<{ id: string; service: string; status: string; detail: string; fix: string | null }>;
   err: string;
 }
 
@@ -39,14 +39,15 @@ describe('ops doctor against the sandbox', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('every check is ok, grouped by service, exit 0; the JSON has id, service, status, detail', async () => {
+  it('every check is ok, grouped by service, exit 0; the JSON has id, service, status, detail and fix (null)', async () => {
     const r = await doctor(dir);
     expect(r.checks.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.detail}`)).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.checks).toHaveLength(DOCTOR_CHECKS.length);
     expect(r.err.split('\n')[0]).toMatch(/^target: sandbox .*gitlab .* · cluster ASK .* · instance i-sandboxgitlab01 .* · bucket oss:\/\/gitlab-backups\/.* · fc ops-worker/);
     expect([...new Set(r.checks.map((c) => c.service))]).toEqual(['config', 'gitlab', 'fc', 'ecs', 'host', 'oss', 'directmail', 'kubernetes']);
-    for (const c of r.checks) expect(Object.keys(c).sort()).toEqual(['detail', 'id', 'service', 'status']);
+    for (const c of r.checks) expect(Object.keys(c).sort()).toEqual(['detail', 'fix', 'id', 'service', 'status']);
+    expect(r.checks.filter((c) => c.fix !== null)).toEqual([]);
     const by = Object.fromEntries(r.checks.map((c) => [c.id, c.detail]));
     expect(by['gitlab.system-hook']).toContain(`→ ${s.webhookUrl}: push, merge request, repository update events`);
     expect(by['fc.webhook']).toContain('answers 401');
@@ -83,5 +84,7 @@ describe('ops doctor against the sandbox', () => {
     expect(r.checks.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual(fault === 'dm-down' ? ['mail.sender', 'mail.account'] : [id]);
     const skippedWant = fault === 'agent-offline' ? ['host.mount', 'host.fstab', 'host.disk', 'host.ossfs-parts', 'host.keep-time', 'host.staging'] : [];
     expect(r.checks.filter((x) => x.status === 'skipped').map((x) => x.id)).toEqual(skippedWant);
+    // Every check carries fix: null where there is nothing to do (skipped ones included).
+    expect(r.checks.filter((x) => x.status !== 'failed' && x.fix !== null).map((x) => x.id)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { defineCommand } from '../registry';
 export const doctorCommand = defineCommand({
   name: 'doctor',
   summary: 'check every prerequisite against the configured services (read-only); exit 1 if any check fails',
-  flags: [{ name: '--json', summary: 'print {"checks":[{"id","service","status","detail","fix"}]}' }],
+  flags: [{ name: '--json', summary: 'print {"checks":[{"id","service","status","detail","fix"}],"elapsedMs"} (fix: null when none)' }],
   targets: ['gitlab', 'cluster', 'instance', 'bucket', 'fc'],
   details: 'exit: 0 nothing failed, 1 a check failed (or doctor could not run), 2 usage error.\nPermission checks (oss.read, k8s.rbac) answer for the keys doctor runs with: the functions\' role\'s for an exact answer.',
   check: (a) => {

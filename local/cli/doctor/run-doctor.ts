@@ -35,7 +35,20 @@ export function renderDoctor(r: DoctorReport): string[] {
   return lines;
 }
 
-/** The JSON of `doctor --json`: `{"checks":[{id, service, status, detail, fix?}], "elapsedMs"}`. */
+/** One check as `doctor --json` prints it: always these five keys, `fix` null when there is nothing to do. */
+export interface DoctorJsonCheck {
+  id: string;
+  service: string;
+  status: CheckResult['status'];
+  detail: string;
+  fix: string | null;
+}
+
+/**
+ * The JSON of `doctor --json`: `{"checks":[{"id","service","status","detail","fix"}],"elapsedMs"}` — every check
+ * with all five keys (a script reads `.fix` without testing for it), and the run's wall time in milliseconds.
+ */
 export function doctorJson(r: DoctorReport): string {
-  return JSON.stringify({ checks: r.checks.map(({ id, service, status, detail, fix }) => ({ id, service, status, detail, ...(fix ? { fix } : {}) })), elapsedMs: r.elapsedMs }, null, 2);
+  const checks: DoctorJsonCheck[] = r.checks.map(({ id, service, status, detail, fix }) => ({ id, service, status, detail, fix: fix || null }));
+  return JSON.stringify({ checks, elapsedMs: r.elapsedMs }, null, 2);
 }
