@@ -9,6 +9,8 @@ export type Capability = (typeof CAPABILITIES)[number];
 export interface CapabilityCheck {
   status: 'ok' | 'missing' | 'unknown';
   why: string;
+  /** What may still go wrong although the capability is there (also told in `why`); `ops doctor` shows it as a warning. */
+  caveat?: string;
 }
 
 /** Access levels (doc/api/members.md "Roles"). */
@@ -77,7 +79,8 @@ export function judgeCapabilities(f: TokenFacts): Record<Capability, CapabilityC
   else {
     remediation = byRole(30, infra, 'remediation pipelines are reported "not started"', 'remediation pipelines can be created');
     if (remediation.status === 'ok' && !f.admin && (f.roles[f.infraProject] ?? 0) < 40) {
-      remediation = { ...remediation, why: `${remediation.why}; if the project restricts pipeline variables (default minimum role Maintainer) GitLab refuses the RECONCILE_REASON variable` };
+      const caveat = `if ${f.infraProject} restricts pipeline variables (default minimum role Maintainer; the token has ${role(f.roles[f.infraProject] ?? 0)}) GitLab refuses the RECONCILE_REASON variable`;
+      remediation = { ...remediation, why: `${remediation.why}; if the project restricts pipeline variables (default minimum role Maintainer) GitLab refuses the RECONCILE_REASON variable`, caveat };
     }
   }
   const commitStatuses = !api ? noScope('api', 'POST /projects/:id/statuses/:sha') : byRole(30, checked, 'commit statuses cannot be set there', 'commit statuses can be set');

@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCTOR_CHECKS } from '#local/cli/doctor/checks';
 import { runDoctor } from '#local/cli/doctor/run-doctor';
+import { startEcsEmulator, type EcsEmulator } from '#local/ecs/index';
 import { startFcEmulator, type FcEmulator } from '#local/fc/fc-emulator';
 import type { FunctionDescription } from '#local/fc/function-api';
 import { seededGitlabOptions, startGitlabEmulator, type GitlabEmulator, type HookConfig } from '#local/gitlab/index';
 import { startKubeEmulator, type KubeEmulator } from '#local/kube/index';
+import { IMAGECACHE_CRD } from '#local/kube/imagecache-crd';
 import { loadSYaml } from '#local/runtime/s-yaml';
 import { listen } from '#local/sandbox/http-util';
 import { grantFunctionsRole } from '#local/sandbox/parts/kube-part';
@@ -23,6 +25,8 @@ const user = { name: '300000000000000077', token: 'doctor-functions-token' };
 let gl: GitlabEmulator;
 let fc: FcEmulator;
 let kube: KubeEmulator;
+let ecs: EcsEmulator;
+let infraHook: HookConfig;
 let webhook: Awaited<ReturnType<typeof listen>>;
 let webhookStatus = 401;
 let fns: Record<string, FunctionDescription>;
@@ -41,7 +45,7 @@ beforeAll(async () => {
   webhook = await listen((_req, res) => void res.writeHead(webhookStatus).end());
   const url = `${webhook.url}/gitlab-webhook`;
   hook = gl.addSystemHook({ url, token: 's', mergeRequestEvents: true });
-  gl.addProjectHook('ops/infra', { url, token: 's', events: ['pipeline'] });
+  infraHook = gl.addProjectHook('ops/infra', { url, token: 's', events: ['pipeline'] });
   const specs = await loadSYaml(join(process.cwd(), 's.yaml'), { env: {}, accountId: ACCOUNT });
   fns = Object.fromEntries(specs.map((f) => [f.functionName, {
     ...f, environmentVariables: { ...f.environmentVariables, WEBHOOK_SECRET: 's' },
@@ -49,6 +53,8 @@ beforeAll(async () => {
   } as FunctionDescription]));
   fc = await startFcEmulator({ accountId: ACCOUNT, credentials: [STS], hasFunction: (fn) => fn in fns, describe: (fn) => fns[fn], invoke: async () => null });
   kube = await startKubeEmulator({ users: [user] });
+  mkdirSync(join(tmp, 'bucket'));
+  ecs = await startEcsEmulator({ credentials: [STS], hosts: [{ instanceId: 'i-doctor', mountBackingDir: join(tmp, 'bucket') }] });
   writeFileSync(join(tmp, 'functions.kubeconfig'), kube.kubeconfigFor(user.token));
   writeFileSync(join(tmp, 'admin.kubeconfig'), kube.kubeconfig);
   env = {
@@ -58,7 +64,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await Promise.all([gl?.close(), fc?.close(), kube?.close(), webhook?.close()]);
+  await Promise.all([gl?.close(), fc?.close(), kube?.close(), ecs?.close(), webhook?.close()]);
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -98,6 +104,35 @@ describe('doctor: GitLab', () => {
     expect((await run(ids, { GITLAB_TOKEN: expiring }))['gitlab.token']).toMatchObject({ status: 'failed', detail: expect.stringContaining(`expires on ${soon}`), fix: expect.stringContaining(`rotate it before ${soon}`) });
     const narrow = gl.mintToken({ scopes: ['read_user'] });
     expect((await run(ids, { GITLAB_TOKEN: narrow }))['gitlab.scopes']).toMatchObject({ status: 'failed', detail: expect.stringContaining('token lacks the read_api (or api) scope') });
+  });
+
+  it('gitlab.scopes names the token\'s role on each project it checks', async () => {
+    expect((await run(ids))['gitlab.scopes']).toMatchObject({ status: 'ok', detail: expect.stringMatching(/; role: ops\/infra (Maintainer|Owner)(,|$| —)/) });
+  });
+
+  it('a Developer token: CI/CD variables missing → gitlab.scopes failed with the fix, its role shown, the pipeline-variable caveat kept', async () => {
+    const dev = gl.mintToken({ scopes: ['api'], memberships: { ops: 'developer' } });
+    const c = (await run(ids, { GITLAB_TOKEN: dev }))['gitlab.scopes']!;
+    expect(c).toMatchObject({ status: 'failed', fix: expect.stringContaining('README "GitLab token"') });
+    expect(c.detail).toContain('variables missing');
+    expect(c.detail).toContain('role: ops/infra Developer');
+    expect(c.detail).toContain('token lacks Maintainer on project ops/infra (has Developer)');
+    expect(c.detail).toMatch(/ — warning: remediation: if ops\/infra restricts pipeline variables .*the token has Developer\) GitLab refuses the RECONCILE_REASON variable$/);
+  });
+
+  it('the infra project\'s hook without Pipeline events, or posting elsewhere → gitlab.infra-hook failed with the fix', async () => {
+    const saved = { ...infraHook };
+    try {
+      infraHook.events = ['push'];
+      let r = await run(ids);
+      expect(r['gitlab.infra-hook']).toMatchObject({ status: 'failed', detail: expect.stringMatching(/^hook \d+ lacks pipeline events$/), fix: expect.stringContaining('ops/infra → Settings → Webhooks') });
+      Object.assign(infraHook, saved, { url: 'https://elsewhere.example.com/hook' });
+      r = await run(ids);
+      expect(r['gitlab.infra-hook']).toMatchObject({ status: 'failed', detail: expect.stringMatching(/^no hook of ops\/infra posts to the webhook trigger .*\(1 hooks: \d+ → https:\/\/elsewhere\.example\.com\/…\)$/), fix: expect.stringContaining('Pipeline events') });
+    } finally {
+      Object.assign(infraHook, saved);
+    }
+    expect((await run(ids))['gitlab.infra-hook']!.status).toBe('ok');
   });
 
   it('the system hook: missing events, SSL verification off, auto-disabled, pointing elsewhere; no admin token → skipped', async () => {
@@ -169,6 +204,16 @@ describe('doctor: FC', () => {
 describe('doctor: Kubernetes (SelfSubjectAccessReview as the functions\' identity)', () => {
   const ids = ['config.valid', 'k8s.api', 'k8s.rbac', 'k8s.imagecache-crd', 'k8s.runner-namespace'];
 
+  it('a cluster without the ImageCache CRD fails k8s.imagecache-crd with the fix', async () => {
+    kube.store.delete('customresourcedefinitions', IMAGECACHE_CRD.metadata.name);
+    try {
+      expect((await run(ids))['k8s.imagecache-crd']).toMatchObject({ status: 'failed', detail: 'the cluster does not serve imagecaches.eci.alibabacloud.com/v1', fix: expect.stringContaining('install the ImageCache CRD') });
+    } finally {
+      kube.create(structuredClone(IMAGECACHE_CRD) as never);
+    }
+    expect((await run(ids))['k8s.imagecache-crd']!.status).toBe('ok');
+  });
+
   it('without the grants every call is denied and named; the fix is GrantPermissions', async () => {
     const r = await run(ids);
     expect(r['k8s.api']!.status).toBe('ok');
@@ -189,5 +234,27 @@ describe('doctor: Kubernetes (SelfSubjectAccessReview as the functions\' identit
     expect(admin['k8s.runner-namespace']).toMatchObject({ status: 'failed', detail: 'namespace nope does not exist' });
     kube.store.delete('secrets', 'sh.helm.release.v1.gitlab-runner.v1', 'default');
     expect((await run(ids))['k8s.runner-namespace']).toMatchObject({ status: 'failed', detail: 'no Helm release gitlab-runner in default: the namespace is missing or the runner is not installed there' });
+  });
+});
+
+describe('doctor: the GitLab host\'s /etc/fstab (read by the RunCommand probe)', () => {
+  const ids = ['config.valid', 'ecs.agent', 'host.fstab'];
+  const host = (): Record<string, string> => ({ BACKUP_INSTANCE_ID: 'i-doctor', ECS_ENDPOINT: ecs.url, OSS_BUCKET: 'gitlab-backups' });
+  const fstab = (): string => ecs.host('i-doctor').path('/etc/fstab');
+
+  it('ok with the ossfs line; no line, another file system, or no allow_other → failed with the fix', async () => {
+    const saved = readFileSync(fstab(), 'utf8');
+    const h = ecs.host('i-doctor');
+    try {
+      expect((await run(ids, host()))['host.fstab']).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^\/etc\/fstab mounts \/mnt\/gitlab-backups as fuse\.ossfs \(_netdev,allow_other,/) });
+      h.setFstab(false);
+      expect((await run(ids, host()))['host.fstab']).toMatchObject({ status: 'failed', detail: '/etc/fstab has no line for /mnt/gitlab-backups: the mount is gone after the next reboot', fix: expect.stringMatching(/^put `gitlab-backups \/mnt\/gitlab-backups fuse\.ossfs _netdev,allow_other,url=\S+ 0 0` in \/etc\/fstab/) });
+      writeFileSync(fstab(), '/dev/vda1 / ext4 defaults 0 1\n/dev/vdb1 /mnt/gitlab-backups ext4 defaults 0 2\n');
+      expect((await run(ids, host()))['host.fstab']).toMatchObject({ status: 'failed', detail: '/etc/fstab mounts /mnt/gitlab-backups as ext4, not ossfs', fix: expect.stringContaining('fuse.ossfs _netdev,allow_other') });
+      h.setFstab({ allowOther: false });
+      expect((await run(ids, host()))['host.fstab']).toMatchObject({ status: 'failed', detail: '/etc/fstab mounts /mnt/gitlab-backups without allow_other: after a remount the git user cannot write', fix: expect.stringContaining('allow_other') });
+    } finally {
+      writeFileSync(fstab(), saved);
+    }
   });
 });

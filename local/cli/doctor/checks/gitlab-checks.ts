@@ -1,5 +1,5 @@
 import { failed, ok } from '#shared/checks/index';
-import { CAPABILITIES, evaluateTokenCapabilities, type Capability } from '#shared/gitlab/api/index';
+import { CAPABILITIES, evaluateTokenCapabilities, ROLE_NAMES, type Capability } from '#shared/gitlab/api/index';
 import { doctorCheck, gates } from '../doctor-check';
 import { gitlabGet, gitlabWhy } from './gitlab-api';
 
@@ -48,7 +48,9 @@ export const gitlabToken = doctorCheck({
 
 /**
  * `gitlab.scopes`: what the token may do, per capability (shared/gitlab/api/token-capabilities.ts, README
- * "GitLab token"). Fails when discovery or CI/CD variables are missing, or remediation while HELM_REMEDIATE=true.
+ * "GitLab token"), and its role on each project checked (INFRA_PROJECT, GITLAB_PROJECTS). Fails when discovery or
+ * CI/CD variables are missing, or remediation while HELM_REMEDIATE=true; a capability's caveat (Developer on
+ * INFRA_PROJECT: the RECONCILE_REASON pipeline variable may be refused) is kept as a warning either way.
  */
 export const gitlabScopes = doctorCheck({
   id: 'gitlab.scopes',
@@ -61,9 +63,12 @@ export const gitlabScopes = doctorCheck({
     const c = caps.capabilities;
     const essential: Capability[] = ['discovery', 'variables', ...(e.HELM_REMEDIATE ? (['remediation'] as const) : [])];
     const bad = essential.filter((k) => c[k].status === 'missing');
-    const detail = CAPABILITIES.map((k) => `${k} ${c[k].status}`).join(', ');
-    if (bad.length) return failed(`${detail}: ${bad.map((k) => c[k].why).join('; ')}`, TOKEN_FIX);
+    const roles = Object.entries(caps.facts.roles).map(([p, n]) => `${p} ${ROLE_NAMES[n] ?? `access level ${n}`}`);
+    const detail = `${CAPABILITIES.map((k) => `${k} ${c[k].status}`).join(', ')}${caps.facts.admin ? ' (administrator)' : ''}; role: ${roles.join(', ') || 'no project checked'}`;
+    const caveats = CAPABILITIES.filter((k) => c[k].caveat).map((k) => `${k}: ${c[k].caveat}`);
+    const warning = caveats.length ? ` — warning: ${caveats.join('; ')}` : '';
+    if (bad.length) return failed(`${detail}: ${bad.map((k) => c[k].why).join('; ')}${warning}`, TOKEN_FIX);
     const notes = CAPABILITIES.filter((k) => c[k].status !== 'ok').map((k) => `${k}: ${c[k].why}`);
-    return ok(`${detail}${caps.facts.admin ? ' (administrator)' : ''}${notes.length ? ` — ${notes.join('; ')}` : ''}`);
+    return ok(`${detail}${notes.length ? ` — ${notes.join('; ')}` : ''}${warning}`);
   },
 });
