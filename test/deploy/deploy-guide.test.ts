@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands, type CliCommand } from '#local/cli/commands/index';
@@ -12,20 +12,79 @@ const sYamlText = readFileSync(join(ROOT, 's.yaml'), 'utf8');
 const s = loadSYaml();
 /** Every key the deploy reads: the config schema and s.yaml's `${env('X')}` references. */
 const deployKeys = new Set([...Object.keys(envSchema.shape), ...[...sYamlText.matchAll(/\$\{env\('([A-Z0-9_]+)'/g)].map((m) => m[1]!)]);
+const byName = (list: readonly CliCommand[] | undefined, name: string | undefined): CliCommand | undefined => list?.find((c) => c.name === name);
+const NAMES = commands.map((c) => c.name);
+
+/** One use of the CLI a document shows: the command words as written (command, maybe subcommand) and the flags. */
+interface OpsUse {
+  words: string[];
+  flags: string[];
+}
+
+/** `… | next`, `… && next`, `… > file`, `… # comment`, `$(…)`: where a shell command line ends. */
+const cut = (text: string): string => text.split(/\s(?:\||&&|;|>|2>|#)\s|\)|`/)[0]!;
+
+/** Command words and flags of one command text (after `npm run -s ops --`); quoted values are not read as flags. */
+function parseUse(text: string): OpsUse {
+  const bare = text.replace(/'[^']*'|"[^"]*"/g, "''");
+  const [name, second] = bare.trim().split(/\s+/);
+  const sub = byName(byName(commands, name)?.subcommands, second);
+  return { words: sub ? [name!, second!] : [name ?? ''], flags: [...bare.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]) };
+}
+
+/**
+ * Every use of `npm run -s ops -- …` (code blocks, `\`-continued lines, inline code) and every inline code span that
+ * starts with a command's name and names a flag (`doctor --json`, a README usage row `policy [--trust | …]`).
+ */
+function opsUses(doc: string): OpsUse[] {
+  const uses: OpsUse[] = [];
+  const text = doc.replace(/\\\n\s*/g, ' ');
+  // A lookahead, so a second command on the same line (`GITLAB_TOKEN=$(npm run -s ops -- …) npm run -s ops -- …`) is read too.
+  for (const m of text.matchAll(/npm run -s ops -- (?=([^\n]*))/g)) if (!m[1]!.startsWith('<')) uses.push(parseUse(cut(m[1]!)));
+  for (const m of text.matchAll(/`([^`\n]+)`/g)) {
+    const span = m[1]!.replace(/\\\|/g, '|').replace(/^ops /, '');
+    if (span.includes('npm run -s ops --')) continue; // read above
+    if (NAMES.includes(span.split(' ')[0]!) && /\s\[?--?[a-z]/.test(span)) uses.push(parseUse(span));
+  }
+  return uses;
+}
+
+/** What is wrong with a use: an unknown command, or each flag the command does not declare. */
+function unknownUse(u: OpsUse): string[] {
+  let cmd = byName(commands, u.words[0]);
+  if (!cmd) return [`ops ${u.words[0]}: no such command`];
+  if (u.words[1]) cmd = byName(cmd.subcommands, u.words[1]) ?? cmd;
+  const declared = new Set([...(cmd.flags ?? []).map((f) => f.name), '--help']);
+  return u.flags.filter((f) => !declared.has(f)).map((f) => `ops ${u.words.join(' ')} ${f}`);
+}
+
 /** Shell variables the guide's own commands set (not configuration). */
 const SCRIPT_VARS = new Set(['ROLE_ID']);
 
 describe('docs/deploy.md says only what exists', () => {
-  it('every `npm run -s ops -- …` it shows is a registered command with the flags it declares', () => {
-    const uses = [...guide.matchAll(/npm run -s ops -- ([a-z-]+(?: [a-z-]+)?)((?: --?[a-z-]+(?:[ =][^\s`'"-][^\s`]*)?)*)/g)];
-    expect(uses.length).toBeGreaterThanOrEqual(8);
-    for (const [, words, rest] of uses) {
-      const [name, sub] = words!.split(' ');
-      let cmd: CliCommand | undefined = commands.find((c) => c.name === name);
-      expect(cmd, `ops ${name}`).toBeDefined();
-      if (sub && cmd!.subcommands) cmd = cmd!.subcommands.find((c) => c.name === sub) ?? cmd;
-      for (const f of rest!.match(/--[a-z-]+/g) ?? []) expect(cmd!.flags?.map((x) => x.name), `ops ${words} ${f}`).toContain(f);
-    }
+  it('every `ops <command> --flag` in README.md and docs/*.md is a registered command with the flags it declares', () => {
+    const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const uses = docs.flatMap((f) => opsUses(readFileSync(join(ROOT, f), 'utf8')).map((u) => ({ ...u, file: f })));
+    expect(uses.filter((u) => u.file === 'docs/deploy.md').length).toBeGreaterThanOrEqual(8);
+    // The forms the old pattern missed: a flag right after the command, and a command in prose.
+    for (const want of ['policy --trust', 'policy --operator', 'policy --drill', 'policy --without-platform']) expect(uses.map((u) => `${u.words.join(' ')} ${u.flags.join(' ')}`).join('\n')).toContain(want);
+    expect(uses.flatMap((u) => unknownUse(u).map((p) => `${u.file}: ${p}`))).toEqual([]);
+  });
+
+  it('the extraction catches a made-up flag or command wherever it is written', () => {
+    const doc = [
+      'Run `doctor --jsno` first, then `policy --operator --bogus`.',
+      '```sh',
+      'npm run -s ops -- policy --trustt > trust.json   # a typo',
+      'GITLAB_TOKEN=$(npm run -s ops -- sandbox token --scopes read_api --rol developer) npm run -s ops -- invoke ops-worker \\',
+      '  --event \'{"action":"ping"}\' --quiet --nope',
+      'npm run -s ops -- frobnicate --x',
+      '```',
+      '| `backups [--json] [--csv]` | list |',
+    ].join('\n');
+    expect(opsUses(doc).flatMap(unknownUse)).toEqual([
+      'ops policy --trustt', 'ops sandbox token --rol', 'ops invoke --nope', 'ops frobnicate: no such command', 'ops doctor --jsno', 'ops policy --bogus', 'ops backups --csv',
+    ]);
   });
 
   it('every `s …` command is deploy, info, invoke, logs or remove, on resources and triggers s.yaml has', () => {
