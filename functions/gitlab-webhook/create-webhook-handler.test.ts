@@ -5,7 +5,8 @@ import { invokeRequestSchema, systemClock, type FcHttpResponse } from '#shared/r
 import { deliveryEvent, fakeFcInvoker, fcContext, fixtureNames, hook, loadFixture, pushWithFiles, TEST_SECRET } from '../../test/fixtures/gitlab/index';
 import { createWebhookHandler } from './create-webhook-handler';
 
-const ENV = { WEBHOOK_SECRET: TEST_SECRET, INFRA_PROJECT: 'ops/infra', WORKER_FUNCTION: 'ops-worker' };
+// INFRA_REF master: the fixtures' pushes are to master (only INFRA_REF's pushes reconcile).
+const ENV = { WEBHOOK_SECRET: TEST_SECRET, INFRA_PROJECT: 'ops/infra', INFRA_REF: 'master', WORKER_FUNCTION: 'ops-worker' };
 
 function setup(env: Record<string, string> = ENV) {
   const fc = fakeFcInvoker();

@@ -50,6 +50,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
         classifyHook(headerEvent, payload, {
           ciConfigPath: env.CI_CONFIG_PATH,
           ...(env.INFRA_PROJECT ? { infraProject: env.INFRA_PROJECT } : {}),
+          infraRef: env.INFRA_REF,
           ...(deliveryId ? { deliveryId } : {}),
         }),
       );

@@ -31,7 +31,7 @@ beforeAll(async () => {
   // Stands in for the webhook function: the real classifier maps the Pipeline Hook to `reconcile` + verifyPipeline.
   receiver = await listen(async (req, res) => {
     const payload = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
-    const c = classifyHook(String(req.headers['x-gitlab-event']), payload, { ciConfigPath: '.gitlab-ci.yml', infraProject: 'ops/infra' });
+    const c = classifyHook(String(req.headers['x-gitlab-event']), payload, { ciConfigPath: '.gitlab-ci.yml', infraProject: 'ops/infra', infraRef: 'main' });
     sendJson(res, 202, { actions: c.requests.map((r) => r.action) });
     for (const r of c.requests.filter((x) => x.action === 'reconcile')) {
       const verifyPipeline = (r.params as { verifyPipeline?: number }).verifyPipeline;

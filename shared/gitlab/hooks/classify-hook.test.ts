@@ -3,11 +3,13 @@ import { fixtureNames, hook, loadFixture, pipelineOf, pushWithFiles, type Fixtur
 import { classifyHook, type ClassifyOptions } from './classify-hook';
 import { defineHookRules, type HookRules } from './hook-rules';
 
-const opts: ClassifyOptions = { ciConfigPath: '.gitlab-ci.yml', infraProject: 'ops/infra', deliveryId: 'd-1' };
+// INFRA_REF main, as the pipeline fixture's ref; the push fixtures are on master (their default branch).
+const opts: ClassifyOptions = { ciConfigPath: '.gitlab-ci.yml', infraProject: 'ops/infra', infraRef: 'main', deliveryId: 'd-1' };
+const onMaster = { infraRef: 'master' };
 const classify = (fx: { headerEvent: string; payload: Record<string, unknown> }, o: Partial<ClassifyOptions> = {}) =>
   classifyHook(fx.headerEvent, fx.payload, { ...opts, ...o });
-const summary = (fx: { headerEvent: string; payload: Record<string, unknown> }) =>
-  classify(fx).requests.map((r) => ({ action: r.action, params: r.params }));
+const summary = (fx: { headerEvent: string; payload: Record<string, unknown> }, o: Partial<ClassifyOptions> = {}) =>
+  classify(fx, o).requests.map((r) => ({ action: r.action, params: r.params }));
 
 describe('classifyHook: every fixture', () => {
   const expected: Record<FixtureName, { name: string; scope: string; actions: Array<{ action: string; params: unknown }> }> = {
@@ -36,6 +38,7 @@ describe('classifyHook: every fixture', () => {
 });
 
 describe('classifyHook: push rules', () => {
+  const sha = 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7';
   it('system push without file lists is pre-warmed as "files unknown"', () => {
     expect(classify(loadFixture('system.push')).requests[0]!.source!.reason).toMatch(/files unknown/);
   });
@@ -58,17 +61,33 @@ describe('classifyHook: push rules', () => {
     expect(classify(pushWithFiles(['.gitlab-ci.yml'], { ref: 'refs/heads/feature' })).reason).toMatch(/not the default branch master/);
     expect(classify(pushWithFiles(['.gitlab-ci.yml'], { after: '0'.repeat(40) })).reason).toMatch(/deleted/);
   });
-  it('a push to the infra project default branch reconciles (by path or id), and still pre-warms on CI change', () => {
+  it('a push to the infra project INFRA_REF reconciles (by path or id), and still pre-warms on CI change', () => {
     const infra = { project: { path_with_namespace: 'Ops/Infra' } };
-    expect(summary(pushWithFiles(['k8s/pv.txt'], infra))).toEqual([{ action: 'reconcile', params: {} }]);
-    expect(summary(pushWithFiles(['helmfile.yaml'], infra)).map((r) => r.action)).toEqual(['reconcile', 'prewarm']);
-    expect(classify(pushWithFiles(['x.txt']), { infraProject: '15' }).requests.map((r) => r.action)).toEqual(['reconcile']);
-    expect(classify(pushWithFiles(['x.txt']), { infraProject: undefined }).requests).toEqual([]);
+    expect(summary(pushWithFiles(['k8s/pv.txt'], infra), onMaster)).toEqual([{ action: 'reconcile', params: {} }]);
+    expect(summary(pushWithFiles(['helmfile.yaml'], infra), onMaster).map((r) => r.action)).toEqual(['reconcile', 'prewarm']);
+    expect(classify(pushWithFiles(['x.txt']), { ...onMaster, infraProject: '15' }).requests.map((r) => r.action)).toEqual(['reconcile']);
+    expect(classify(pushWithFiles(['x.txt']), { ...onMaster, infraProject: undefined }).requests).toEqual([]);
   });
-  it('repository_update: only a change of the default branch counts; infra → reconcile too', () => {
+  it('a push to another ref of the infra project starts no reconcile: it reads INFRA_REF, and would judge its state', () => {
+    const infra = { project: { path_with_namespace: 'ops/infra' } };
+    // Pushes to the default branch master while INFRA_REF is main: prewarm on a CI change only.
+    expect(classify(pushWithFiles(['k8s/pv.txt'], infra)).reason).toMatch(/push on master, not INFRA_REF main: reconcile reads main only/);
+    expect(summary(pushWithFiles(['.gitlab-ci.yml'], infra))).toEqual([{ action: 'prewarm', params: { projects: [15] } }]);
+    // A feature branch: nothing.
+    const feature = classify(pushWithFiles(['helmfile.yaml'], { ...infra, ref: 'refs/heads/feature' }), onMaster);
+    expect(feature).toMatchObject({ requests: [], reason: expect.stringMatching(/not the default branch master; push on feature, not INFRA_REF master/) });
+    // INFRA_REF need not be the default branch: its pushes reconcile (no prewarm: not the default branch).
+    const prod = classify(pushWithFiles(['helmfile.yaml'], { ...infra, ref: 'refs/heads/production' }), { infraRef: 'production' }).requests;
+    expect(prod).toMatchObject([{ action: 'reconcile', change: `p15@${sha}`, source: { trigger: { ref: 'production', sha } } }]);
+  });
+  it('repository_update: the default branch pre-warms; the infra project INFRA_REF reconciles, at its own commit', () => {
     expect(classify(hook('system.repository_update', { changes: [{ before: 'a', after: 'b', ref: 'refs/heads/dev' }] })).requests).toEqual([]);
     const infra = hook('system.repository_update', { project: { path_with_namespace: 'ops/infra' } });
-    expect(summary(infra).map((r) => r.action)).toEqual(['reconcile', 'prewarm']);
+    expect(summary(infra, onMaster).map((r) => r.action)).toEqual(['reconcile', 'prewarm']);
+    expect(summary(infra).map((r) => r.action)).toEqual(['prewarm']);
+    const other = 'b'.repeat(40);
+    const both = hook('system.repository_update', { project: { path_with_namespace: 'ops/infra' }, changes: [{ before: 'a', after: sha, ref: 'refs/heads/master' }, { before: 'a', after: other, ref: 'refs/heads/main' }] });
+    expect(classify(both).requests.map((r) => [r.action, r.change, r.source!.trigger!.ref])).toEqual([['reconcile', `p15@${other}`, 'main'], ['prewarm', `p15@${sha}`, 'master']]);
   });
 });
 
@@ -91,7 +110,7 @@ describe('classifyHook: what changed (trigger) and the change identity', () => {
     expect(ff.change).toBeUndefined(); // no commit named: the merge is a run of its own
   });
   it('infra reconcile from a push shares the change; from a pipeline it is one run per pipeline and status', () => {
-    const infra = classify(pushWithFiles(['helmfile.yaml'], { project: { path_with_namespace: 'ops/infra' } })).requests;
+    const infra = classify(pushWithFiles(['helmfile.yaml'], { project: { path_with_namespace: 'ops/infra' } }), onMaster).requests;
     expect(infra.map((r) => [r.action, r.change])).toEqual([['reconcile', `p15@${sha}`], ['prewarm', `p15@${sha}`]]);
     const verify = classify(loadFixture('pipeline')).requests[0]!;
     expect(verify.change).toBe('p7#pipeline31:success');
@@ -120,6 +139,12 @@ describe('classifyHook: merge requests, pipelines, unknown', () => {
     expect(classify(pipelineOf('ops/infra', 7, 'running')).reason).toMatch(/running, not finished/);
     expect(classify(pipelineOf('ops/infra', 7, 'canceled')).requests).toEqual([]);
     expect(classify(pipelineOf('jsmith/app', 9, 'success')).reason).toMatch(/not the infra project/);
+  });
+  it("only INFRA_REF's pipelines reconcile: a feature branch's or a merge request's would get a status judging INFRA_REF", () => {
+    expect(classify(hook('pipeline', { object_attributes: { ref: 'feature' } }))).toMatchObject({ requests: [], reason: expect.stringMatching(/^infra pipeline 31 on feature, not INFRA_REF main: reconcile reads main only/) });
+    expect(classify(loadFixture('pipeline'), { infraRef: 'production' }).requests).toEqual([]);
+    const mr = classify(hook('pipeline', { merge_request: { id: 99, iid: 4 } }));
+    expect(mr).toMatchObject({ requests: [], reason: expect.stringMatching(/ran for merge request !4, not for INFRA_REF main/) });
   });
   it('an unknown event is no action with a reason', () => {
     const c = classifyHook('Vulnerability Hook', { object_kind: 'vulnerability', object_attributes: {} }, opts);

@@ -24,6 +24,8 @@ export interface RuleOptions {
   ciConfigPath: string;
   /** INFRA_PROJECT: path_with_namespace or numeric id of the infra repo; absent = no infra rules. */
   infraProject?: string;
+  /** INFRA_REF: the infra branch reconcile reads; only its pushes and pipelines start one. */
+  infraRef: string;
 }
 
 /** A rule: requests to make, or a string saying why there is nothing to do. Pure. */
