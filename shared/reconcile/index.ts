@@ -16,4 +16,4 @@ export { renderReportText, renderFieldDiff, lineDiff } from './render-report';
 export { reconcileContent, reconcileFindings } from './reconcile-message';
 export { reconcileEnvOptions, runReconcile, type ReconcilePorts, type ReconcileOptions, type ReconcileRun } from './run-reconcile';
 export { BUNDLED_INFRA } from './bundled-infra';
-export { reconcileReporter, reconcileCommitStatus, RECONCILE_STATUS } from './reconcile-status';
+export { reconcileCommit, reconcileCommitStatus, reconcileStatus, stepStatus, findingStatus, RECONCILE_SEVERITY, RECONCILE_STATUS, type ReconcileCommit, type ReconcileStatus } from './reconcile-status';

@@ -33,10 +33,13 @@ export function memoryDesiredSource(files: Readonly<Record<string, string>>, des
   return { describe, read: async (path) => files[path] };
 }
 
-/** INFRA_PROJECT at INFRA_REF under INFRA_PATH, read through the GitLab port (raw file API). */
-export function gitlabDesiredSource(gitlab: Pick<GitlabPort, 'readFile'>, project: ProjectRef, ref: string, root: string): DesiredSource {
+/**
+ * INFRA_PROJECT at INFRA_REF under INFRA_PATH, read through the GitLab port (raw file API). `at` (a commit of `ref`,
+ * its head when the run began) pins every file read to one commit, so a run never mixes two pushes.
+ */
+export function gitlabDesiredSource(gitlab: Pick<GitlabPort, 'readFile'>, project: ProjectRef, ref: string, root: string, at = ref): DesiredSource {
   const base = root.replace(/^\/+|\/+$/g, '');
-  return { describe: `${project}@${ref}:${base || '.'}`, read: (path) => gitlab.readFile(project, base ? posix.join(base, path) : path, ref) };
+  return { describe: `${project}@${ref}:${base || '.'}`, read: (path) => gitlab.readFile(project, base ? posix.join(base, path) : path, at) };
 }
 
 const invalid = (msg: string) => new AppError('ACTION_INVALID', msg, { status: 400 });

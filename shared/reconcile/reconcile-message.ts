@@ -1,32 +1,32 @@
 import type { MailSection } from '#shared/mail/index';
-import { countList, findingSections, type Finding, type NotifyContent, type NotifyDecision } from '#shared/notify/index';
+import { countList, findingSections, runbookLink, type Finding, type NotifyContent, type NotifyDecision } from '#shared/notify/index';
 import type { ReconcileReport } from './build-report';
+import { RECONCILE_SEVERITY, findingStatus, reconcileStatus, stepStatus } from './reconcile-status';
 import { renderFieldDiff } from './render-report';
 
-const RUNBOOK = 'docs/operations.md#reconcile-hourly-and-on-pushes-to-the-infra-project';
 const diffText = (d: ReconcileReport['steps'][number]['diff']): string => (d ?? []).flatMap(renderFieldDiff).join('\n');
 
 /**
  * Reconcile's CONDITIONS (ADR 0023), one per object and cause: a blocked, failed or not-applied step; a rule or status
  * finding; a drifting Helm release; Failed ImageCaches. The detail (what makes it "changed") is the reason plus the
- * diff, so the same blocked recreate is told once and again only when its diff changes.
+ * diff, so the same blocked recreate is told once and again only when its diff changes. Each one's severity is what
+ * it makes of the run (stepStatus, findingStatus) through RECONCILE_SEVERITY, as the message's own.
  */
 export function reconcileFindings(r: ReconcileReport): Finding[] {
-  const state = new Map(r.objects.map((o) => [o.target, o.state]));
-  const sev = (target: string): Finding['severity'] => (state.get(target) === 'Degraded' ? 'fail' : 'warn');
   const out: Finding[] = [];
   for (const s of r.steps) {
     if (s.outcome === 'applied') continue;
     const what = s.outcome === 'skipped' ? 'not applied' : s.outcome;
-    out.push({ target: s.target, cause: `${s.kind} ${what}`, severity: s.outcome === 'failed' ? 'fail' : sev(s.target), summary: `${s.kind} ${what}: ${s.detail ?? s.reason}`, detail: `${s.reason}\n${s.detail ?? ''}\n${diffText(s.diff)}` });
+    out.push({ target: s.target, cause: `${s.kind} ${what}`, severity: RECONCILE_SEVERITY[stepStatus(s.outcome)], summary: `${s.kind} ${what}: ${s.detail ?? s.reason}`, detail: `${s.reason}\n${s.detail ?? ''}\n${diffText(s.diff)}` });
   }
-  for (const f of r.findings) out.push({ target: f.target, cause: `rule ${f.rule}`, severity: f.severity === 'error' ? 'fail' : 'warn', summary: f.message });
+  for (const f of r.findings) out.push({ target: f.target, cause: `rule ${f.rule}`, severity: RECONCILE_SEVERITY[findingStatus(f.rule)], summary: f.message });
+  const degraded = RECONCILE_SEVERITY.degraded;
   for (const rel of r.releases) {
     if (rel.state === 'Synced') continue;
-    out.push({ target: rel.target, cause: 'release drift', severity: rel.state === 'Degraded' ? 'fail' : 'warn', summary: rel.reasons.join(' · ') || `release ${rel.state}`, detail: `${rel.reasons.join('\n')}\n${rel.values.flatMap(renderFieldDiff).join('\n')}` });
+    out.push({ target: rel.target, cause: 'release drift', severity: degraded, summary: rel.reasons.join(' · ') || `release ${rel.state}`, detail: `${rel.reasons.join('\n')}\n${rel.values.flatMap(renderFieldDiff).join('\n')}` });
   }
   const caches = r.objects.find((o) => o.target === 'ImageCache/*');
-  if (caches && caches.state !== 'Synced') out.push({ target: caches.target, cause: 'caches failed', severity: 'fail', summary: caches.reasons.join(' · ') });
+  if (caches && caches.state !== 'Synced') out.push({ target: caches.target, cause: 'caches failed', severity: degraded, summary: caches.reasons.join(' · ') });
   return out;
 }
 
@@ -41,8 +41,12 @@ function fixes(r: ReconcileReport, d: NotifyDecision): string[] {
   ];
 }
 
-/** The message: the trigger comes from the notifier; here what was applied (the diff), what was not and why, the fix. */
-export function reconcileContent(r: ReconcileReport, d: NotifyDecision): NotifyContent {
+/**
+ * The message: the trigger comes from the notifier; here what was applied (the diff), what was not and why, the fix
+ * with the runbook (`runbookBase` = RUNBOOK_URL, else the repository path). Its severity is the run's status
+ * (reconcileStatus) through RECONCILE_SEVERITY, as the result's and the exit code's.
+ */
+export function reconcileContent(r: ReconcileReport, d: NotifyDecision, o: { runbookBase?: string } = {}): NotifyContent {
   const applied = r.steps.filter((s) => s.outcome === 'applied');
   const notDone = r.steps.filter((s) => s.outcome !== 'applied');
   const bad = r.objects.filter((o) => o.state !== 'Synced');
@@ -55,14 +59,13 @@ export function reconcileContent(r: ReconcileReport, d: NotifyDecision): NotifyC
   ];
   if (r.remediation) sections.push({ heading: 'Remediation', rows: Object.entries(r.remediation).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)] as const) });
   const fix = fixes(r, d);
-  if (fix.length) sections.push({ heading: 'Fix', text: `${fix.join('\n')}\nRunbook: ${RUNBOOK}` });
+  if (fix.length) sections.push({ heading: 'Fix', text: `${fix.join('\n')}\nRunbook: ${runbookLink(o.runbookBase, 'reconcile-hourly-and-on-pushes-to-the-infra-project')}` });
   const onlyResolved = !d.event && !d.tell.length && d.resolved.length > 0;
-  const degraded = bad.some((o) => o.state === 'Degraded') || r.steps.some((s) => s.outcome === 'failed');
   const count = (o: string): number => r.steps.filter((s) => s.outcome === o).length;
   return {
     action: 'reconcile',
     title: onlyResolved ? 'Reconcile: resolved' : bad.length ? `Reconcile: ${bad.length} object(s) need attention` : 'Reconcile: drift fixed',
-    severity: onlyResolved ? 'resolved' : degraded ? 'fail' : bad.length ? 'warn' : 'ok',
+    severity: onlyResolved ? 'resolved' : RECONCILE_SEVERITY[reconcileStatus(r)],
     target: r.source,
     counts: countList([[count('applied'), 'applied'], [count('failed'), 'failed'], [count('blocked'), 'blocked'], [bad.length, 'not synced'], [d.resolved.length, 'resolved']]),
     outcome: onlyResolved ? `${d.resolved.map((e) => e.target).join(', ')} back in sync` : (d.tell[0]?.finding.summary ?? (applied.length ? 'drift fixed' : r.summary)),

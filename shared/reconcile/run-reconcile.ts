@@ -40,12 +40,14 @@ export interface ReconcileOptions {
   infraProject?: string;
   infraRef: string;
   verifyPipeline?: number;
+  /** RUNBOOK_URL: docs/operations.md as published, for the message's runbook link (unset = the repository path). */
+  runbookBase?: string;
 }
 
 /** The env-derived part of ReconcileOptions (reconcileEnv), shared by the action and the CLI. */
 export function reconcileEnvOptions(
   e: Env,
-): Pick<ReconcileOptions, 'apply' | 'allowRecreate' | 'nasCapacity' | 'pendingMinutes' | 'deleteWaitSeconds' | 'remediate' | 'infraProject' | 'infraRef'> {
+): Pick<ReconcileOptions, 'apply' | 'allowRecreate' | 'nasCapacity' | 'pendingMinutes' | 'deleteWaitSeconds' | 'remediate' | 'infraProject' | 'infraRef' | 'runbookBase'> {
   return {
     apply: e.RECONCILE_APPLY,
     allowRecreate: e.RECONCILE_ALLOW_RECREATE,
@@ -55,6 +57,7 @@ export function reconcileEnvOptions(
     remediate: e.HELM_REMEDIATE,
     ...(e.INFRA_PROJECT ? { infraProject: e.INFRA_PROJECT } : {}),
     infraRef: e.INFRA_REF,
+    ...(e.RUNBOOK_URL ? { runbookBase: e.RUNBOOK_URL } : {}),
   };
 }
 
@@ -124,6 +127,6 @@ async function reconcile(ports: ReconcilePorts, o: ReconcileOptions): Promise<Re
   if (!ports.notifier) return { report, mailed: false };
   const event = report.steps.some((s) => s.outcome === 'applied') || report.remediation?.kind === 'triggered';
   // A message outage must not turn a finished reconcile into a retried one: the notifier never throws for it.
-  const notify = await ports.notifier.notify({ action: 'reconcile', findings: reconcileFindings(report), event, build: (d) => reconcileContent(report, d) });
+  const notify = await ports.notifier.notify({ action: 'reconcile', findings: reconcileFindings(report), event, build: (d) => reconcileContent(report, d, o.runbookBase ? { runbookBase: o.runbookBase } : {}) });
   return { report, mailed: notify.delivered, notify };
 }

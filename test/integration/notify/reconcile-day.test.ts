@@ -11,6 +11,7 @@ import { simClock, startChannelBed, type ChannelBed } from './channels-harness';
 const T0 = new Date('2026-12-01T00:00:00Z');
 const H = 3_600_000;
 const PV = 'gitlab-runner-cache-pv';
+const RUNBOOK_URL = 'https://gitlab.example.com/ops/gitlab-ask-ops/-/blob/main/docs/operations.md';
 
 /**
  * The worker's reconcile action, hour after hour on a simulated clock, against the kube emulator (the alert state is
@@ -36,7 +37,7 @@ describe('reconcile: a standing blocked finding is told once, reminded, then res
   const channels = () => bed.channels(clock);
   let chans: ReturnType<typeof channels>;
   const run = (event: object = { action: 'reconcile' }) =>
-    handleWorker(JSON.stringify(event), { requestId: `r-${clock.now().toISOString()}` }, { config: loadConfig(bed.env), log: memoryLogger('error'), clock, ports: { kube: port, channels: (chans ??= channels()) } });
+    handleWorker(JSON.stringify(event), { requestId: `r-${clock.now().toISOString()}` }, { config: loadConfig({ ...bed.env, RUNBOOK_URL }), log: memoryLogger('error'), clock, ports: { kube: port, channels: (chans ??= channels()) } });
   const setServer = (server: string) => {
     const pv = kube.store.get('persistentvolumes', PV)!;
     kube.store.put({ ...pv, spec: { ...(pv.spec as object), nfs: { path: '/share', server } } } as KubeObject);
@@ -82,6 +83,7 @@ describe('reconcile: a standing blocked finding is told once, reminded, then res
     const told = bed.dm.outbox.at(-1)!;
     expect(told.subject).toMatch(/^\[gitlab-ask-ops\] ⚠️ WARN reconcile bundled infra\/: 1 blocked, 1 not synced — recreate blocked/);
     expect(told.textBody).toContain('+ spec.nfs: {"path":"/share","server":"cache-mount-target');
+    expect(told.textBody).toContain(`Runbook: ${RUNBOOK_URL}#reconcile-hourly-and-on-pushes-to-the-infra-project`);
     const open = await readOpenFindings(kubeAlertStore(() => port, { namespace: 'default' }), 'reconcile');
     expect(open).toMatchObject([{ target: `PersistentVolume/${PV}`, cause: 'recreate blocked', told: 1 }]);
     setServer('cache-mount-target.ap-northeast-2.extreme.nas.aliyuncs.com');
