@@ -32,7 +32,7 @@ function compose(head: string, target: string, counts: string, outcome: string):
 }
 
 /**
- * `❌ FAIL reconcile ops/infra@main: 1 blocked — recreate of PV nas-cache blocked while Bound`: severity, action,
+ * `⚠️ WARN reconcile ops/infra@main: 1 blocked — recreate of PV nas-cache blocked while Bound`: severity, action,
  * target, counts, outcome. Over `budget`, the outcome is cut first, then the target (keeping its end), each down to
  * MIN_PART, then the outcome goes; the head and the counts are never cut.
  */
