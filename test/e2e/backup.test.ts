@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import { ecsSandboxPart } from '#local/ecs/sandbox-part';
 import { ossSandboxPart } from '#local/oss/sandbox-part';
 import { mailSandboxPart } from '#local/sandbox/parts/mail-part';
 import { startSandbox, type Started } from '#local/start';
-import { commandNameFor, createEcsPort, ECS_API_VERSION } from '#shared/backup/index';
+import { backupRunName, commandNameFor, createEcsPort, ECS_API_VERSION } from '#shared/backup/index';
+import { createOssPort } from '#shared/cloud/oss/index';
 import { createRpcClient } from '#shared/cloud/pop/index';
 
 interface Mail {
@@ -18,13 +19,21 @@ interface Mail {
   textBody?: string;
 }
 
-// One sandbox per file: the worker module is loaded once and keeps its cold-start config (as in FC).
+interface Result {
+  status: string;
+  summary: string;
+  report: Record<string, unknown> & { name: string; retention?: { pruned: Array<{ name: string }> }; backupsKept?: number };
+}
+
+// One sandbox per file: the worker module is loaded once and keeps its cold-start config (as in FC). Retention keeps
+// the 3 newest verified backups and nothing for its age (BACKUP_KEEP_DAYS=0, as `BACKUP_KEEP_DAYS=0 npm start`): with
+// the default 7 days, nothing minutes old is ever prunable, and no test here could see retention delete too much.
 describe('e2e: backups that survive bad nights (sandbox: DirectMail + OSS + ECS parts, CLI, FC async queue)', () => {
   let s: Started;
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sandbox-backup-'));
-    s = await startSandbox({ env: { SANDBOX_DIR: dir, LOG_LEVEL: 'warn' }, port: 0, timers: false, parts: [mailSandboxPart, ossSandboxPart, ecsSandboxPart], retryBaseMs: 500, out: () => undefined });
+    s = await startSandbox({ env: { SANDBOX_DIR: dir, LOG_LEVEL: 'warn', BACKUP_KEEP_DAYS: '0', BACKUP_KEEP_MIN: '3' }, port: 0, timers: false, parts: [mailSandboxPart, ossSandboxPart, ecsSandboxPart], retryBaseMs: 500, out: () => undefined });
   });
   afterAll(async () => {
     await s?.stop();
@@ -41,7 +50,26 @@ describe('e2e: backups that survive bad nights (sandbox: DirectMail + OSS + ECS 
   }
   const invoke = async (event: object) => {
     const r = await cli(invokeCommand, ['ops-worker', '--event', JSON.stringify(event)]);
-    return { code: r.code, result: JSON.parse(r.out) as { status: string; summary: string; report: Record<string, unknown> & { name: string } } };
+    return { code: r.code, result: JSON.parse(r.out) as Result };
+  };
+  /** Every object key in the backup bucket (listing is allowed under oss-read: oss:ListObjects is its own action). */
+  const bucketKeys = async (): Promise<string[]> => {
+    const e = s.sandbox.env;
+    const oss = createOssPort({ bucket: e.OSS_BUCKET!, region: e.OSS_REGION!, endpoint: e.OSS_ENDPOINT!, credentials: () => ({ accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID!, accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET!, securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN! }) });
+    return (await oss.list('')).map((o) => o.key).sort();
+  };
+  /**
+   * A verified backup from `days` nights before `name`: its files copied under the older name through the bucket's
+   * directory (the host's ossfs mount sees the same), as retention would find one that aged out on a failed night.
+   */
+  const olderCopyOf = async (name: string, days: number): Promise<string> => {
+    const at = new Date(Number(name.slice(0, 10)) * 1000 - days * 86_400_000);
+    const older = backupRunName({ at, key: `e2e/older/${name}`, timeZone: s.sandbox.env.TIMER_TZ });
+    const bucketDir = join(dir, 'oss', s.sandbox.env.OSS_BUCKET!);
+    const keys = (await bucketKeys()).filter((k) => k.includes(name));
+    expect(keys).toHaveLength(4); // archive, manifest, /etc/gitlab archive, verified record
+    for (const k of keys) await writeFile(join(bucketDir, k.replace(name, older)), (await readFile(join(bucketDir, k), 'latin1')).replaceAll(name, older), 'latin1');
+    return older;
   };
   const outbox = async (): Promise<Mail[]> => ((await (await fetch(s.sandbox.urls['outbox.json']!)).json()) as { mails: Mail[] }).mails;
   /** Cloud Assistant invocations of a backup run on the sandbox host, read the way the worker reads them. */
@@ -78,25 +106,44 @@ describe('e2e: backups that survive bad nights (sandbox: DirectMail + OSS + ECS 
     expect(result.report.newestVerifiedAgeHours as number).toBeLessThan(1);
   });
 
-  it('3 runs with oss-read (set through the CLI): each fails at verify-oss, is mailed once with "pruned: none", deletes nothing', async () => {
-    expect((await cli(sandboxCommand, ['fault', 'oss-read'])).out).toMatch(/^● oss-read +ACTIVE/);
+  let older = '';
+  it('3 runs with oss-read --times 6 (set through the CLI; 2 denied reads a run): each fails at verify-oss, is mailed once with "pruned: none", deletes nothing', async () => {
+    // Something prunable must be on OSS, or "deletes nothing" proves nothing: retention after a good run leaves
+    // nothing to prune until a backup ages out, so a fourth verified backup, 8 nights older, stands for that one.
+    older = await olderCopyOf(names[0]!, 8);
+    // --times counts the requests the fault answers, not runs: a backup run is denied twice (run record, verify).
+    expect((await cli(sandboxCommand, ['fault', 'oss-read', '--times', '6'])).out).toMatch(/^● oss-read +ACTIVE \(6 left\)/);
     expect(((await (await fetch(`${s.sandbox.urls.index}/index.json`)).json()) as { faults: Array<{ name: string }> }).faults.map((f) => f.name)).toEqual(['oss-read']);
     for (let i = 0; i < 3; i++) {
       const before = (await outbox()).length;
+      const keysBefore = await bucketKeys();
       const { code, result } = await invoke({ action: 'backup' });
       expect(code).toBe(1);
       expect(result).toMatchObject({ status: 'failed', report: { status: 'failed', step: 'verify-oss', retention: { pruned: [] } } });
       expect(result.report.fix).toMatch(/oss:GetObject/);
+      const keysAfter = await bucketKeys();
+      expect(keysBefore.filter((k) => !keysAfter.includes(k)), 'objects deleted by a failed run').toEqual([]);
       const mails = (await outbox()).slice(0, (await outbox()).length - before);
       expect(mails, 'one mail per failed night').toHaveLength(1);
       expect(mails[0]!.subject).toContain(`❌ FAIL backup ${result.report.name}: `);
       expect(mails[0]!.textBody).toMatch(/^pruned: none \(a run that was not verified deletes nothing\)$/m);
-      expect(mails[0]!.textBody).toMatch(/^kept: 3 verified/m);
+      expect(mails[0]!.textBody).toMatch(/^kept: 4 verified/m);
     }
-    expect((await cli(sandboxCommand, ['fault', 'clear'])).code).toBe(0);
+    expect((await cli(sandboxCommand, ['fault', '--list'])).out, 'oss-read spent after 3 runs').not.toContain('ACTIVE');
   });
 
-  it('ops backups --json still lists the 3 verified backups (and the 3 unverified runs), newest first', async () => {
+  it('the next good run prunes to BACKUP_KEEP_MIN: the 3 newest verified stay, the older ones go; failed runs\' leftovers stay (grace)', async () => {
+    const { code, result } = await invoke({ action: 'backup' });
+    expect(code, result.summary).toBe(0);
+    expect(result).toMatchObject({ status: 'changed', report: { status: 'verified', backupsKept: 3 } });
+    expect(result.report.retention!.pruned.map((p) => p.name).sort()).toEqual([older, names[0]!].sort());
+    const keys = await bucketKeys();
+    expect(keys.filter((k) => k.includes(older) || k.includes(names[0]!))).toEqual([]);
+    names.splice(0, 1);
+    names.push(result.report.name);
+  });
+
+  it('ops backups --json lists the 3 verified backups kept (and the 3 unverified runs), newest first', async () => {
     const r = await cli(backupsCommand, ['--json']);
     expect(r.code, r.err).toBe(0);
     const { backups } = JSON.parse(r.out) as { backups: Array<{ name: string; verified: boolean; createdAt: string; sizeBytes: number; gitlabVersion?: string; verifiedAt?: string; retention: string }> };
