@@ -24,8 +24,9 @@ const line = (f: FaultInfo): string =>
 /**
  * `sandbox fault`: rehearse failures in the running sandbox through its index page (`/faults`). `--list` shows every
  * named fault and which are active; `<name> [--times N] [--arg X]` switches one on (until cleared, or for N
- * firings); `clear [name]` switches one or all off.
- * @example npm run -s ops -- sandbox fault oss-read --times 3
+ * firings: a host fault fires once per backup or restore run, an API fault once per request it answers); `clear
+ * [name]` switches one or all off.
+ * @example npm run -s ops -- sandbox fault oss-read --times 2   # the next backup fails at verify-oss (2 denied reads)
  */
 export const sandboxFaultCommand = defineCommand({
   name: 'fault',
@@ -33,7 +34,7 @@ export const sandboxFaultCommand = defineCommand({
   summary: 'switch named faults on and off in the running sandbox (docs/operations.md, "Rehearsing failures")',
   flags: [
     { name: '--list', summary: 'every named fault, and which are active' },
-    { name: '--times', value: 'N', summary: 'fire N times, then switch off (default: until cleared)' },
+    { name: '--times', value: 'N', summary: 'fire N times, then switch off (default: until cleared); once = a backup or restore run for a host fault, a request answered for an API fault (oss-read: 2 per backup run)' },
     { name: '--arg', value: 'X', summary: 'the fault\'s argument, where it takes one' },
   ],
   targets: 'sandbox',
