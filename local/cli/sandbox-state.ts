@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,3 +75,27 @@ export async function readSandbox(dir: string, cwd: string): Promise<SandboxStat
 
 /** The one message for a sandbox that is gone, whatever the command was about to call. */
 export const SANDBOX_NOT_RUNNING = 'the sandbox is not running (start it with npm start)';
+
+/**
+ * Tokens `sandbox token` minted on this sandbox's GitLab: one `<sha256> <GITLAB_URL>` line each in `<dir>/minted-tokens`
+ * (0600; the token itself is never written). A token is this sandbox's when its digest is listed with the sandbox's
+ * current GitLab URL: a restarted sandbox (new port, new emulator) does not take an older one's.
+ */
+const MINTED = 'minted-tokens';
+const digest = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** Note a token minted on `sandbox`'s GitLab, so the CLI may pass it with the sandbox target. */
+export function recordMintedToken(sandbox: Pick<SandboxState, 'dir' | 'env'>, token: string): void {
+  appendFileSync(join(sandbox.dir, MINTED), `${digest(token)} ${sandbox.env.GITLAB_URL ?? ''}\n`, { mode: 0o600 });
+}
+
+/** Whether `token` was minted by `sandbox token` on this sandbox's GitLab (never a token from anywhere else). */
+export function isMintedToken(sandbox: Pick<SandboxState, 'dir' | 'env'>, token: string): boolean {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(sandbox.dir, MINTED), 'utf8').split('\n');
+  } catch {
+    return false; // nothing minted yet
+  }
+  return lines.includes(`${digest(token)} ${sandbox.env.GITLAB_URL ?? ''}`);
+}

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordMintedToken } from './sandbox-state';
 import { resolveTarget, TARGET_KEYS } from './target';
 
 const dir = mkdtempSync(join(tmpdir(), 'target-'));
@@ -64,6 +65,24 @@ describe('target guard', () => {
     for (const k of ['SLACK_WEBHOOK_URL', 'DINGTALK_WEBHOOK_URL', 'DINGTALK_SECRET', 'DRILL_GITLAB_TOKEN', 'WEBHOOK_SECRET']) expect(t.env[k], k).toBeUndefined();
     expect(t.notes).toEqual(['shell DINGTALK_SECRET, DINGTALK_WEBHOOK_URL, DRILL_GITLAB_TOKEN, SLACK_WEBHOOK_URL, WEBHOOK_SECRET not used: the sandbox\'s targets and keys are']);
     expect(t.notes.join('')).not.toMatch(/real/);
+  });
+
+  it('a shell GITLAB_TOKEN goes with the sandbox only when sandbox token minted it on this sandbox\'s GitLab', async () => {
+    const sb = { dir: live, env: { GITLAB_URL: 'http://127.0.0.1:1001' } };
+    recordMintedToken(sb, 'glpat-minted');
+    recordMintedToken({ dir: live, env: { GITLAB_URL: 'http://127.0.0.1:7777' } }, 'glpat-older-sandbox');
+    const t = await run({ SANDBOX_DIR: live, GITLAB_TOKEN: 'glpat-minted' }, ['gitlab']);
+    expect([t.source, t.env.GITLAB_TOKEN]).toEqual(['sandbox', 'glpat-minted']);
+    expect(t.notes).toEqual(['shell GITLAB_TOKEN used: a token sandbox token minted on this sandbox\'s GitLab']);
+    expect((await run({ SANDBOX_DIR: live, GITLAB_TOKEN: 'glpat-minted' }, ['gitlab'], 'sandbox')).env.GITLAB_TOKEN).toBe('glpat-minted');
+    // Any other token — a real one, or one minted by an earlier sandbox — stays out; only its name is told.
+    for (const other of ['glpat-REAL-production', 'glpat-older-sandbox']) {
+      const o = await run({ SANDBOX_DIR: live, GITLAB_TOKEN: other }, ['gitlab']);
+      expect(o.env.GITLAB_TOKEN, other).toBe('glpat-sandbox');
+      expect(o.notes).toEqual(['shell GITLAB_TOKEN not used: the sandbox\'s targets and keys are']);
+    }
+    // The record holds digests, never a token.
+    expect(readFileSync(join(live, 'minted-tokens'), 'utf8')).not.toMatch(/glpat/);
   });
 
   it('a shell BACKUP_INSTANCE_ID is never silently replaced: refused, used with --no-sandbox, named as ignored with --sandbox', async () => {

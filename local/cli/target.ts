@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { SECRET_KEYS } from '#shared/config/sections';
 import { AppError } from '#shared/errors/index';
 import { kubeconfigList, selectKubeconfig } from './kubeconfig';
-import { readSandbox, SANDBOX_NOT_RUNNING, sandboxDir, type SandboxState } from './sandbox-state';
+import { isMintedToken, readSandbox, SANDBOX_NOT_RUNNING, sandboxDir, type SandboxState } from './sandbox-state';
 import { describeTargets, safeUrl, type ClusterChoice, type TargetKind } from './target-line';
 
 export type { TargetKind } from './target-line';
@@ -123,10 +123,16 @@ export async function resolveTarget(io: { env: Env; cwd: string }, targets: read
   }
   let env: Env = { ...shell };
   if (useSandbox && sandbox) {
-    const ignored = Object.keys(shell).filter((k) => shell[k] && (isTargetKey(k) || COMPANION_KEYS.includes(k))).sort();
+    // A token `sandbox token` minted on this sandbox's GitLab is a rehearsal token, not a shell secret: it may go along.
+    const minted = shell.GITLAB_TOKEN !== undefined && shell.GITLAB_TOKEN !== '' && isMintedToken(sandbox, shell.GITLAB_TOKEN);
+    const ignored = Object.keys(shell).filter((k) => shell[k] && (isTargetKey(k) || COMPANION_KEYS.includes(k)) && !(minted && k === 'GITLAB_TOKEN')).sort();
     if (ignored.length) notes.push(`shell ${ignored.join(', ')} not used: the sandbox's targets and keys are`);
     env = { ...sandbox.env };
     for (const [k, v] of Object.entries(shell)) if (v !== undefined && !isTargetKey(k) && !COMPANION_KEYS.includes(k)) env[k] = v;
+    if (minted) {
+      env.GITLAB_TOKEN = shell.GITLAB_TOKEN;
+      notes.push('shell GITLAB_TOKEN used: a token sandbox token minted on this sandbox\'s GitLab');
+    }
   }
   kinds = kindsFor(env);
   const none = { choice: { kind: 'none' } as ClusterChoice, env };

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sandboxParts } from '#local/sandbox/boot';
 import { createKubePart } from '#local/sandbox/parts/kube-part';
 import { startSandbox, type Started } from '#local/start';
@@ -71,6 +71,43 @@ describe('CLI targets against a running sandbox (npm start wiring, random ports)
     expect(task, 'a shortened webhook task row').not.toBeNull();
     expect(task![1]!.startsWith(task![2]!)).toBe(true);
     expect(task![3]).toMatch(/^webhook: (system push|repository_update) (to|of) demo\/java-demo@main/);
+  });
+
+  it('status names the cluster it reads open findings from; --kubeconfig and a shell KUBECONFIG reach it', async () => {
+    const st = await ops(['status', '--json'], env);
+    expect(st.err.split('\n')[0]).toMatch(new RegExp(`^target: sandbox .*: fc ops-worker .* · bucket oss://\\S+ .* · cluster ASK ${s.sandbox.env.ASK_CLUSTER_ID} via `));
+    expect((JSON.parse(st.out) as { findings: { available: boolean } }).findings.available).toBe(true);
+    const missing = await ops(['status'], { ...env, KUBECONFIG: '/nonexistent' });
+    expect([missing.code, missing.err]).toEqual([1, 'error: KUBECONFIG=/nonexistent: no kubeconfig found (/nonexistent does not exist)']);
+    // The sandbox's admin kubeconfig, named the two ways kubectl takes it: the findings are read through it.
+    const kubeconfig = join(dir, 'kubeconfig');
+    for (const [argv, shell] of [[['status', '--json', '--kubeconfig', kubeconfig], env], [['status', '--json', '--no-sandbox'], { KUBECONFIG: kubeconfig }]] as const) {
+      const r = await ops([...argv], { ...shell });
+      expect(r.err.split('\n')[0], argv.join(' ')).toContain(`cluster ${kubeconfig} context `);
+      expect((JSON.parse(r.out) as { findings: unknown }).findings, argv.join(' ')).toMatchObject({ available: true, findings: expect.any(Array) });
+    }
+  });
+
+  it('a GITLAB_TOKEN that sandbox token minted goes with the sandbox target and the run has its lesser rights; any other shell token stays out', async () => {
+    type Prewarm = { report: { projects: Array<{ path: string; degraded?: string[] }> } };
+    const apiService = (out: string) => (JSON.parse(out) as Prewarm).report.projects.find((p) => p.path === 'platform/api-service')!;
+    const minted = await ops(['sandbox', 'token', '--scopes', 'read_api', '--role', 'developer'], env);
+    expect(minted.code).toBe(0);
+    const ev = ['invoke', 'ops-worker', '--quiet', '--event', '{"action":"prewarm","dryRun":true}'];
+    // Every `npm run -s ops` is a process of its own: drop the worker's cold-start config between in-process runs.
+    vi.resetModules();
+    const less = await ops(ev, { ...env, GITLAB_TOKEN: minted.out });
+    expect(less.err).toContain('note: shell GITLAB_TOKEN used: a token sandbox token minted on this sandbox\'s GitLab');
+    expect(apiService(less.out).degraded).toEqual([
+      'token lacks Owner on group platform: its CI/CD variables were not read',
+      'token lacks Maintainer on project platform/api-service: its CI/CD variables were not read',
+    ]);
+    vi.resetModules();
+    const other = await ops(ev, { ...env, GITLAB_TOKEN: 'glpat-REAL-production-token' });
+    expect(other.err).toContain('note: shell GITLAB_TOKEN not used: the sandbox\'s targets and keys are');
+    expect(apiService(other.out).degraded).toBeUndefined(); // the sandbox's own token: the documented minimum
+    expect(`${other.out}${other.err}`).not.toContain('glpat-REAL');
+    vi.resetModules();
   });
 
   it('after the sandbox stops, commands say it is not running instead of "fetch failed"', async () => {

@@ -1,5 +1,6 @@
 import { UsageError } from '../args';
 import { defineCommand } from '../registry';
+import { recordMintedToken } from '../sandbox-state';
 import { getJson } from './sandbox-client';
 
 const ROLES = ['guest', 'planner', 'reporter', 'developer', 'maintainer', 'owner'] as const;
@@ -21,8 +22,9 @@ export function tokenRequest(scopes: readonly string[], role: string | true | un
 
 /**
  * `sandbox token`: mint a token on the running sandbox's GitLab (through its admin endpoint) for rehearsing the
- * product under lesser rights, e.g. `GITLAB_TOKEN=$(npm run -s ops -- sandbox token --scopes read_api)`. Only the
- * token goes to stdout; every problem goes to stderr with a non-zero exit.
+ * product under lesser rights, e.g. `GITLAB_TOKEN=$(npm run -s ops -- sandbox token --scopes read_api) npm run -s ops
+ * -- invoke …`: a shell GITLAB_TOKEN is used with the sandbox target only when this command minted it there
+ * (local/cli/target.ts). Only the token goes to stdout; every problem goes to stderr with a non-zero exit.
  */
 export const sandboxTokenCommand = defineCommand({
   name: 'token',
@@ -41,6 +43,8 @@ export const sandboxTokenCommand = defineCommand({
     if (!admin) throw new Error('this sandbox has no GitLab part (no gitlab-admin URL in sandbox.json)');
     const body = await getJson<{ token?: string }>(`${admin}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) });
     if (!body.token) throw new Error('minting failed: the sandbox answered without a token');
+    // Its digest only: the CLI then passes this token (and no other shell GITLAB_TOKEN) with the sandbox target.
+    recordMintedToken(sandbox!, body.token);
     io.out(body.token);
     return 0;
   },
