@@ -3,7 +3,7 @@ import { loadConfig } from '#shared/config/index';
 import { createGitlabPort } from '#shared/gitlab/api/index';
 import { createKubePortFromConfig } from '#shared/kube/kube-port-from-config';
 import { createLogger } from '#shared/log/index';
-import { diskDesiredSource, gitlabDesiredSource, renderReportText, reconcileEnvOptions, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
+import { diskDesiredSource, gitlabDesiredSource, renderReportText, reconcileEnvOptions, reconcileStatus, runReconcile, type ReconcileReport } from '#shared/reconcile/index';
 import { systemClock } from '#shared/runtime/clock';
 import { str, type CliFlag, type ParsedArgs } from '../args';
 import { defineCommand, type CliIo, type CommandSpec } from '../registry';
@@ -28,8 +28,18 @@ export async function runReconcileCommand(args: ParsedArgs, io: CliIo, mode: 'pl
     { ...reconcileEnvOptions(e), source, dryRun: mode === 'plan', apply: mode === 'apply' },
   );
   io.out(args.flags.json ? JSON.stringify(report, null, 2) : renderReportText(report));
-  if (mode === 'plan') return { code: args.flags['detailed-exitcode'] && report.drift ? 2 : 0, report };
-  return { code: report.drift ? 1 : 0, report };
+  return { code: reconcileExitCode(report, mode, args.flags['detailed-exitcode'] === true), report };
+}
+
+/**
+ * Exit code of `plan` / `apply`. `plan --detailed-exitcode` answers as `terraform plan` does: 0 no drift, 2 drift,
+ * 1 error — and a run that could not see or do its work (a refused read or step: status `failed`) is an error, not
+ * drift. `apply`: 0 in sync after the run, 1 otherwise. Plain `plan`: 0.
+ */
+export function reconcileExitCode(report: ReconcileReport, mode: 'plan' | 'apply', detailed: boolean): number {
+  if (mode === 'apply') return report.drift || reconcileStatus(report) === 'failed' ? 1 : 0;
+  if (!detailed) return 0;
+  return reconcileStatus(report) === 'failed' ? 1 : report.drift ? 2 : 0;
 }
 
 const FLAGS: CliFlag[] = [
