@@ -11,7 +11,7 @@ import type { Notifier } from '#shared/notify/index';
 import { newestVerifiedBackup, readBackupFacts } from '#shared/restore/backup-facts';
 import { backupVersionCheck, configCheck, verifiedCheck } from '#shared/restore/restore-preconditions';
 import { runbookLink } from '#shared/notify/runbook';
-import { renderRestoreScript } from '#shared/restore/script/index';
+import { renderRestoreScript, withConfigBesideData, type RestoreScriptConfig } from '#shared/restore/script/index';
 import type { Clock } from '#shared/runtime/index';
 import { compareLive } from './compare-live';
 import { cleanupDrill, deleteDrillObjects, listDrillObjects, type DrillObject } from './drill-cleanup';
@@ -126,13 +126,15 @@ export async function runDrill(d: DrillDeps, o: DrillOptions): Promise<{ report?
   if (o.dryRun) return { plan: { backup: f.name, ...(f.gitlabVersion ? { gitlabVersion: f.gitlabVersion } : {}), ...(image ? { image } : {}), preconditions, objects: [`Pod/${n.pod}`, `PersistentVolumeClaim/${n.backupVolume}`, `PersistentVolumeClaim/${n.configVolume}`, `PersistentVolume/${n.backupVolume}`, `PersistentVolume/${n.configVolume}`], extraStorageGiB: extra, leaked: names(leaked), ...(bad ? { cause: `${bad.id}: ${bad.detail}` } : {}) } };
   if (bad) return { report: await tellDrill(d, o, report({ ...base, step: 'preconditions', cause: `${bad.id}: ${bad.detail}`, ...(bad.fix ? { fix: bad.fix } : {}) })) };
 
+  // An /etc/gitlab archive from before BACKUP_CONFIG_PREFIX is on the data volume (the script reads its layout).
+  const besideData = (c: RestoreScriptConfig): RestoreScriptConfig => (f.config?.beside ? withConfigBesideData(c) : c);
   // Stop following early enough to delete everything and tell, whichever deadline comes first.
   const reserve = o.reserveMs ?? (o.cleanupWaitMs ?? 90_000) + 30_000;
   const until = new Date(Math.min(t0.getTime() + o.timeoutSec * 1000, o.deadline.getTime() - reserve));
   const podSeconds = Math.max(60, Math.floor((until.getTime() - d.clock.now().getTime()) / 1000));
   const spec: DrillSpec = {
     id, namespace: o.namespace, backup: f.name, image: image!, specs: o.specs, extraStorageGiB: extra, deadline: until, activeSeconds: podSeconds + 60,
-    script: renderRestoreScript(drillScriptConfig({ backupName: f.name, expectVersion: f.gitlabVersion!, ...(f.archive?.sha256 ? { archiveSha256: f.archive.sha256 } : {}), timeoutSec: podSeconds, sampleRepos: o.sampleRepos })),
+    script: renderRestoreScript(besideData(drillScriptConfig({ backupName: f.name, expectVersion: f.gitlabVersion!, ...(f.archive?.sha256 ? { archiveSha256: f.archive.sha256 } : {}), timeoutSec: podSeconds, sampleRepos: o.sampleRepos }))),
     oss: { bucket: o.bucket, endpoint: o.ossEndpoint, dataPrefix: o.prefixes.ossPrefix, configPrefix: o.prefixes.configPrefix ?? o.prefixes.ossPrefix, auth: o.auth },
     capacity: volumeCapacity(f.archive?.size ?? 0),
   };

@@ -1,5 +1,5 @@
 import type { OssPort } from '#shared/cloud/oss/index';
-import { inventory, isVerified, listBackupObjects, verifiedRecordKey, type BackupPrefixes } from '#shared/backup/inventory';
+import { inventory, isVerified, listBackupObjects, listPrefix, verifiedRecordKey, type BackupPrefixes } from '#shared/backup/inventory';
 import type { BackupManifest } from '#shared/backup/script/index';
 import { parseVerifiedRecord, type VerifiedRecord } from '#shared/backup/verify/verified-record';
 
@@ -14,8 +14,11 @@ export interface BackupFacts {
   /** `gitlab_version` of the backup (verified record, else the host manifest), e.g. `17.5.1-ee`. */
   gitlabVersion?: string;
   archive?: { key: string; size: number; sha256?: string };
-  /** The /etc/gitlab archive of the same run (BACKUP_CONFIG_PREFIX, or next to the data for older backups). */
-  config?: { key: string; size: number };
+  /**
+   * The /etc/gitlab archive of the same run: under BACKUP_CONFIG_PREFIX, or `beside` the data with the two files at
+   * its top level (made before docs/adr/0022 §8; the restore script reads both layouts).
+   */
+  config?: { key: string; size: number; beside?: true };
   createdAt?: string;
   /** Why a record or manifest could not be read (the facts then lack what it holds). */
   problem?: string;
@@ -41,9 +44,12 @@ export async function readBackupFacts(oss: OssPort, p: BackupPrefixes, name: str
   if (!b) return { name, exists: false, verified: false };
   const size = new Map(objects.map((o) => [o.key, o.size]));
   const archiveKey = b.keys.find((k) => k.endsWith('_gitlab_backup.tar'));
-  const configKey = b.keys.find((k) => k.endsWith('_gitlab_config.tar'));
+  const dataDir = listPrefix(p.ossPrefix);
+  const beside = (k: string): boolean => k.startsWith(dataDir) && !k.slice(dataDir.length).includes('/');
+  const configKeys = b.keys.filter((k) => k.endsWith('_gitlab_config.tar'));
+  const configKey = configKeys.find((k) => !beside(k)) ?? configKeys[0];
   const manifestKey = b.keys.find((k) => k.endsWith('_gitlab_backup.manifest.json'));
-  const facts: BackupFacts = { name, exists: b.hasArchive, verified: isVerified(b), ...(configKey ? { config: { key: configKey, size: size.get(configKey) ?? 0 } } : {}) };
+  const facts: BackupFacts = { name, exists: b.hasArchive, verified: isVerified(b), ...(configKey ? { config: { key: configKey, size: size.get(configKey) ?? 0, ...(beside(configKey) ? { beside: true as const } : {}) } } : {}) };
   const problems: string[] = [];
   let record: Partial<VerifiedRecord> | undefined;
   let manifest: Partial<BackupManifest> | undefined;

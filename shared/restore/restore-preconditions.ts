@@ -23,7 +23,7 @@ export function verifiedCheck(f: BackupFacts, where: string): CheckOutcome {
 /** `backup.config`: the /etc/gitlab archive of the same run is on OSS (gitlab-secrets.json and gitlab.rb come from it). */
 export function configCheck(f: BackupFacts): CheckOutcome {
   if (!f.config) return failed(`the /etc/gitlab archive of ${f.name} (${f.name}_gitlab_config.tar) is not on OSS: without its gitlab-secrets.json 2FA and CI variables are lost`, RUNBOOK_FIX);
-  return ok(`${f.config.key} (${f.config.size} bytes)`);
+  return ok(`${f.config.key} (${f.config.size} bytes${f.config.beside ? '; next to the data, made before BACKUP_CONFIG_PREFIX' : ''})`);
 }
 
 /** `backup.version`: the backup's gitlab_version is known (record or manifest). */

@@ -18,7 +18,7 @@ import { apiVersionCheck, backupVersionCheck, configCheck, hostChecks, modeCheck
 import { probeForRestore } from './restore-probe';
 import { runbookLink } from '#shared/notify/runbook';
 import type { RestoreReport } from './restore-report';
-import { renderRestoreScript, type RestoreScriptConfig } from './script/index';
+import { renderRestoreScript, withConfigBesideData, type RestoreScriptConfig } from './script/index';
 
 export interface RestoreDeps {
   ecs: EcsPort;
@@ -55,6 +55,9 @@ export interface RestoreOptions {
 /** The command name of a restore run: FC's retries of one task find (and follow) its invocation by it. */
 export const restoreCommandName = (backup: string, runKey: string): string => `gitlab-ask-ops-restore-${backup}-${runKeyHash(runKey).slice(0, 6)}`;
 
+/** The host script's config for this backup: an /etc/gitlab archive from before BACKUP_CONFIG_PREFIX is read beside the data. */
+const scriptConfig = (o: RestoreOptions, f: BackupFacts, run: Parameters<RestoreOptions['script']>[0]): RestoreScriptConfig => (f.config?.beside ? withConfigBesideData(o.script(run)) : o.script(run));
+
 const failedAny = (cs: readonly CheckResult[]): CheckResult | undefined => cs.find((c) => c.status === 'failed');
 
 /**
@@ -81,7 +84,7 @@ export async function runRestore(d: RestoreDeps, o: RestoreOptions): Promise<Res
   const facts = await step(d, 'preconditions', () => preconditions(d, o), (x) => (x.refused ? 'refused' : 'ok'));
   if (facts.refused) return finishRestore(d, { ...r, ...facts.report });
   const f = facts.facts!;
-  const script = renderRestoreScript(o.script({ backupName: o.backup, expectVersion: f.gitlabVersion!, ...(f.archive?.sha256 ? { archiveSha256: f.archive.sha256 } : {}) }));
+  const script = renderRestoreScript(scriptConfig(o, f, { backupName: o.backup, expectVersion: f.gitlabVersion!, ...(f.archive?.sha256 ? { archiveSha256: f.archive.sha256 } : {}) }));
   Object.assign(r, facts.report, { script: { bytes: Buffer.byteLength(script), base64Bytes: base64Size(script) } });
   if (o.dryRun) return { ...r, status: 'planned' };
   const started = await step(d, 'run-command', async () => {
@@ -140,7 +143,7 @@ async function preconditions(d: RestoreDeps, o: RestoreOptions): Promise<{ refus
   const base = { gitlabVersion: facts.gitlabVersion, preconditions: checks };
   const bad = failedAny(checks);
   if (bad) return { refused: true, facts, report: { ...base, status: 'refused', step: 'preconditions', cause: `${bad.id}: ${bad.detail}`, ...(bad.fix ? { fix: bad.fix } : {}) } };
-  const script = o.script({ backupName: o.backup, expectVersion: facts.gitlabVersion! });
+  const script = scriptConfig(o, facts, { backupName: o.backup, expectVersion: facts.gitlabVersion! });
   let host: Check[];
   try {
     const probe = await probeForRestore(d, o.instanceId, script);

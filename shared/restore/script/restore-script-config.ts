@@ -18,7 +18,7 @@ export interface RestoreScriptConfig {
   mountDir: string;
   /** Directory holding `<name>_gitlab_backup.tar`. */
   dataDir: string;
-  /** Directory holding `<name>_gitlab_config.tar` (BACKUP_CONFIG_PREFIX). */
+  /** Directory holding `<name>_gitlab_config.tar` (BACKUP_CONFIG_PREFIX; the data's for older backups). */
   confDir: string;
   /** gitlab_rails['backup_path']: the archive is copied there and GitLab unpacks it there. */
   stagingDir: string;
@@ -49,6 +49,12 @@ export function restoreScriptConfigFromEnv(env: Env, run: Pick<RestoreScriptConf
     logDir: b.logDir, lockFile: b.lockFile, timeoutSec: b.timeoutSec, minFreeGiB: b.minFreeGiB, gitUser: b.gitUser, tailLines: b.tailLines,
   };
 }
+
+/**
+ * The config of a backup whose /etc/gitlab archive is next to the data (made before BACKUP_CONFIG_PREFIX,
+ * docs/adr/0022 §8; BackupFacts `config.beside`): read from the data directory. Its top-level layout the script reads.
+ */
+export const withConfigBesideData = (c: RestoreScriptConfig): RestoreScriptConfig => ({ ...c, confDir: c.dataDir });
 
 export const VERSION_RE = /^\d+\.\d+\.\d+(-[a-z]+)?$/;
 const PATH_RE = /^\/[A-Za-z0-9._/@+-]*$/;

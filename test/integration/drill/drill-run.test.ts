@@ -7,6 +7,7 @@ import type { Channel } from '#shared/notify/index';
 import { drillClaim, drillPod, drillVolume, type DrillSpec } from '#shared/drill/drill-manifests';
 import type { KubeObject } from '#local/kube/index';
 import { BUCKET, configPrefixOf, prefixOf } from '../backup/harness';
+import { makePre0022Config } from '../restore/harness';
 import { DRILL_NS, startDrillBed, type DrillBed } from './harness';
 
 /** A tar cut in the middle of its largest member's data: what GNU tar cannot unpack ("Unexpected EOF in archive"). */
@@ -81,6 +82,16 @@ describe('restore drill against the OSS, ECS, Kubernetes (kubelet), GitLab and D
     expect(bed.dm.outbox.at(-1)!.subject).toMatch(/^❌ FAIL restore-drill .*: failed at restore/);
     expect(bed.left()).toEqual({ objects: [], processes: [] });
     await bed.backup(); // the newest verified backup is a whole one again
+  });
+
+  it('a backup whose /etc/gitlab archive predates BACKUP_CONFIG_PREFIX (next to the data, top-level files): read from the data volume; passed', async () => {
+    const name = await bed.backup();
+    makePre0022Config(bed.oss.bucketDir(BUCKET), prefixOf(bed.host), configPrefixOf(bed.host), name);
+    const { report } = await bed.drill({ backup: name });
+    expect(report!.result, report!.cause).toBe('passed');
+    expect(report!.checks.find((c) => c.id === 'backup.config')).toMatchObject({ status: 'ok', detail: expect.stringContaining('next to the data') });
+    expect(report!.checks.find((c) => c.id === 'gitlab:doctor:secrets')).toMatchObject({ status: 'ok' });
+    expect(bed.left()).toEqual({ objects: [], processes: [] });
   });
 
   it('GitLab\'s version mismatch in the pod: failed at restore with GitLab\'s words; cleaned up', async () => {

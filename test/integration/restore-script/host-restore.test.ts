@@ -50,7 +50,9 @@ describe('restore script on an emulated GitLab host (Cloud Assistant RunCommand)
     { step: 'fetch', error: 'checksum_mismatch', state: 'unchanged', make: (_h, b) => writeFileSync(join(bed.bucketDir, b.prefix, `${b.name}_gitlab_backup.tar`), 'truncated') },
     { step: 'stop', error: 'stop_failed', state: 'restarted', make: (h) => void (h.faults.restoreFails = 'stop') },
     { step: 'restore', error: 'restore_failed', state: 'stopped', make: (h) => void (h.faults.restoreFails = 'restore') },
-    { step: 'config', error: 'config_unreadable', state: 'stopped', make: (_h, b) => writeFileSync(join(bed.bucketDir, `${b.prefix.replace(/\/$/, '')}-config`, `${b.name}_gitlab_config.tar`), 'not a tar') },
+    // The /etc/gitlab archive is read at mount, before anything stops; placing its files can still fail at config.
+    { step: 'mount', error: 'config_unreadable', state: 'unchanged', make: (_h, b) => writeFileSync(join(bed.bucketDir, `${b.prefix.replace(/\/$/, '')}-config`, `${b.name}_gitlab_config.tar`), 'not a tar') },
+    { step: 'config', error: 'command_failed', state: 'stopped', make: (h) => writeFileSync(h.path('/etc/gitlab/config_backup'), 'a file where the replaced files are kept') },
     { step: 'reconfigure', error: 'reconfigure_failed', state: 'stopped', make: (h) => void (h.faults.restoreFails = 'reconfigure') },
     { step: 'restart', error: 'restart_failed', state: 'stopped', make: (h) => void (h.faults.restoreFails = 'restart') },
     { step: 'check', error: 'check_failed', state: 'running', make: (h) => void (h.faults.restoreFails = 'check') },

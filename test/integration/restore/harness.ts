@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupScriptConfigFromEnv } from '#shared/backup/script/index';
 import { loadConfig } from '#shared/config/index';
@@ -63,4 +65,25 @@ export async function startRestoreBed(version = '17.5.1-ee'): Promise<RestoreBed
       await bed.close();
     },
   };
+}
+
+/**
+ * Turn a backup's /etc/gitlab archive into one made before BACKUP_CONFIG_PREFIX (docs/adr/0022 §8): next to the data,
+ * holding only gitlab-secrets.json and gitlab.rb at its top level (`tar -C /etc/gitlab -cf … gitlab-secrets.json
+ * gitlab.rb`, as the backup script wrote it then); the archive under the config prefix is removed.
+ */
+export function makePre0022Config(bucketDir: string, dataPrefix: string, configPrefix: string, name: string): void {
+  const now = join(bucketDir, configPrefix, `${name}_gitlab_config.tar`);
+  const tmp = mkdtempSync(join(tmpdir(), 'pre-0022-'));
+  const run = (args: string[]): void => {
+    const r = spawnSync('tar', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tar ${args.join(' ')}: ${r.stderr}`);
+  };
+  try {
+    run(['-C', tmp, '-xf', now, 'etc/gitlab/gitlab-secrets.json', 'etc/gitlab/gitlab.rb']);
+    run(['-C', join(tmp, 'etc/gitlab'), '-cf', join(bucketDir, dataPrefix, `${name}_gitlab_config.tar`), 'gitlab-secrets.json', 'gitlab.rb']);
+    rmSync(now);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }

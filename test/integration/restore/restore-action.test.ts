@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '#shared/notify/index';
-import { startRestoreBed, type RestoreBed } from './harness';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUCKET, configPrefixOf, prefixOf } from '../backup/harness';
+import { makePre0022Config, startRestoreBed, type RestoreBed } from './harness';
 
 describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => {
   let bed: RestoreBed;
@@ -114,6 +119,35 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
     const again = await bed.restore(host, { backup: name, confirm: name, runKey });
     expect(again).toMatchObject({ status: 'restored', attached: true, invokeId: r.invokeId });
     expect(bed.restoreRuns(host)).toBe(1);
+  });
+
+  it('a backup whose /etc/gitlab archive predates BACKUP_CONFIG_PREFIX (next to the data, top-level files): restored with its secrets and gitlab.rb', async () => {
+    const host = bed.addHost();
+    const name = await bed.backup(host);
+    makePre0022Config(bed.oss.bucketDir(BUCKET), prefixOf(host), configPrefixOf(host), name);
+    const rb = readFileSync(host.path('/etc/gitlab/gitlab.rb'), 'utf8');
+    // The instance changed after the backup: the restore must bring back the backup's files, or doctor:secrets fails.
+    writeFileSync(host.path('/etc/gitlab/gitlab-secrets.json'), '{"gitlab_rails":{"db_key_base":"a-new-key"}}');
+    writeFileSync(host.path('/etc/gitlab/gitlab.rb'), "external_url 'http://changed'\n");
+    const r = await bed.restore(host, { backup: name, confirm: name });
+    expect(r, r.cause).toMatchObject({ status: 'restored', state: 'running' });
+    expect(r.preconditions.find((c) => c.id === 'backup.config')).toMatchObject({ status: 'ok', detail: expect.stringMatching(new RegExp(`^${prefixOf(host)}${name}_gitlab_config\\.tar .*next to the data`)) });
+    expect(readFileSync(host.path('/etc/gitlab/gitlab-secrets.json'), 'utf8')).toContain('emulated-db-key-base');
+    expect(readFileSync(host.path('/etc/gitlab/gitlab.rb'), 'utf8')).toBe(rb);
+    expect(readFileSync(host.path(`/var/log/gitlab-ask-ops/restore-${name}.log`), 'utf8')).toContain(`${name}_gitlab_config.tar (top-level layout)`);
+  });
+
+  it('an /etc/gitlab archive with neither layout fails at mount, before anything stops (state unchanged)', async () => {
+    const host = bed.addHost();
+    const name = await bed.backup(host);
+    // A tar, but of something else: neither etc/gitlab/<file> nor the two files at the top level.
+    const dir = mkdtempSync(join(tmpdir(), 'no-layout-'));
+    writeFileSync(join(dir, 'README'), 'not /etc/gitlab');
+    expect(spawnSync('tar', ['-C', dir, '-cf', join(bed.oss.bucketDir(BUCKET), configPrefixOf(host), `${name}_gitlab_config.tar`), 'README']).status).toBe(0);
+    rmSync(dir, { recursive: true });
+    const r = await bed.restore(host, { backup: name, confirm: name });
+    expect(r).toMatchObject({ status: 'failed', step: 'mount', state: 'unchanged', services: expect.objectContaining({ puma: 'run', sidekiq: 'run' }) });
+    expect(r.cause).toMatch(/holds neither etc\/gitlab\/gitlab-secrets\.json nor a top-level gitlab-secrets\.json/);
   });
 
   it('a failing step: failed, named, the services\' state told with the runbook link', async () => {

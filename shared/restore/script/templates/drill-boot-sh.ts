@@ -10,6 +10,7 @@ for d in "$DATA_DIR" "$CONF_DIR"; do [[ -d $d ]] || fail not_mounted "$d is not 
 [[ -f $DATA_DIR/$ARCHIVE_NAME ]] || fail archive_missing "$DATA_DIR/$ARCHIVE_NAME is not on the OSS volume"
 [[ -f $CONF_DIR/$CONFIG_NAME ]] || fail config_missing "$CONF_DIR/$CONFIG_NAME (the /etc/gitlab archive of this run) is not on the OSS volume"
 log "GitLab $(tr -d '[:space:]' <"$RAILS_VERSION" 2>/dev/null || echo '?') in the image, backup of GitLab $EXPECT_VERSION"
+read_config
 place_config
 
 step boot

@@ -113,18 +113,32 @@ trap 'fail terminated "terminated by a signal" 143' TERM INT HUP
 step params
 [[ $BACKUP_NAME =~ ^[0-9]{10}(_[0-9]{4}_[0-9]{2}_[0-9]{2})?(_[0-9A-Za-z.-]+)?$ ]] || fail bad_name "backup name '$BACKUP_NAME' is not <epoch>_<YYYY_MM_DD>…" 2
 [[ $EXPECT_VERSION =~ ^[0-9]+\\.[0-9]+\\.[0-9]+(-[a-z]+)?$ ]] || fail bad_version "expected GitLab version '$EXPECT_VERSION' is not MAJOR.MINOR.PATCH[-ee]" 2
-# place_config: gitlab-secrets.json and gitlab.rb of the run's /etc/gitlab archive into ETC_DIR, mode 0600 (the
-# drill's overrides appended to gitlab.rb: later settings win). On the host the files it replaces are kept first, in
-# Omnibus' own root-only config_backup dir (where \`gitlab-ctl backup-etc\` writes), never under a log dir.
-place_config() {
-  local etc=\${ETC_DIR_CFG#/} f keep=$ETC_DIR/config_backup/pre-restore-$BACKUP_NAME
-  mkdir -p -- "$ETC_DIR"
+# read_config: gitlab-secrets.json and gitlab.rb of the run's /etc/gitlab archive into WORK, before anything is stopped
+# (an unreadable archive fails with GitLab untouched); the drill's overrides appended to gitlab.rb (later settings
+# win). Two layouts: all of /etc/gitlab as \`gitlab-ctl backup-etc\` keeps it (etc/gitlab/<file>, docs/adr/0022 §8), or,
+# in archives made before it (next to the data), the two files at the top level.
+read_config() {
+  local etc=\${ETC_DIR_CFG#/} f m layout=etc
+  tar -tf "$CONF_DIR/$CONFIG_NAME" >"$WORK/config.list" 2>"$WORK/tar.err" ||
+    fail config_unreadable "$CONFIG_NAME cannot be listed: $(head -c 200 "$WORK/tar.err")"
   for f in gitlab-secrets.json gitlab.rb; do
-    tar -xOf "$CONF_DIR/$CONFIG_NAME" "$etc/$f" >"$WORK/$f" 2>"$WORK/tar.err" ||
-      fail config_unreadable "$CONFIG_NAME holds no readable $etc/$f: $(head -c 200 "$WORK/tar.err")"
-    [[ -s $WORK/$f ]] || fail config_unreadable "$etc/$f in $CONFIG_NAME is empty"
+    if ! m=$(grep -m1 -xF -e "$etc/$f" "$WORK/config.list"); then
+      m=$(grep -m1 -xF -e "$f" -e "./$f" "$WORK/config.list") ||
+        fail config_unreadable "$CONFIG_NAME holds neither $etc/$f nor a top-level $f (the layout before BACKUP_CONFIG_PREFIX)"
+      layout=top-level
+    fi
+    tar -xOf "$CONF_DIR/$CONFIG_NAME" "$m" >"$WORK/$f" 2>"$WORK/tar.err" ||
+      fail config_unreadable "$CONFIG_NAME holds no readable $m: $(head -c 200 "$WORK/tar.err")"
+    [[ -s $WORK/$f ]] || fail config_unreadable "$m in $CONFIG_NAME is empty"
   done
   if [[ -n $DRILL_RB ]]; then printf '\\n%s\\n' "$DRILL_RB" >>"$WORK/gitlab.rb"; fi
+  log "read gitlab-secrets.json and gitlab.rb from $CONF_DIR/$CONFIG_NAME ($layout layout)"
+}
+# place_config: what read_config took out into ETC_DIR, mode 0600. On the host the files it replaces are kept first,
+# in Omnibus' own root-only config_backup dir (where \`gitlab-ctl backup-etc\` writes), never under a log dir.
+place_config() {
+  local f keep=$ETC_DIR/config_backup/pre-restore-$BACKUP_NAME
+  mkdir -p -- "$ETC_DIR"
   if [[ $MODE == host ]]; then
     install -d -m 0700 -- "$ETC_DIR/config_backup" "$keep"
     for f in gitlab-secrets.json gitlab.rb; do if [[ -f $ETC_DIR/$f ]]; then cp -p -- "$ETC_DIR/$f" "$keep/$f"; fi; done

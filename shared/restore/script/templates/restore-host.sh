@@ -26,6 +26,7 @@ case $fstype in
 esac
 [[ -f $DATA_DIR/$ARCHIVE_NAME ]] || fail archive_missing "$DATA_DIR/$ARCHIVE_NAME is not on the mount"
 [[ -f $CONF_DIR/$CONFIG_NAME ]] || fail config_missing "$CONF_DIR/$CONFIG_NAME (the /etc/gitlab archive of this run) is not on the mount"
+read_config
 
 step version
 # GitLab restores only onto exactly the same version and edition (doc/administration/backup_restore/restore_gitlab.md);
