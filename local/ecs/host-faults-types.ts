@@ -20,6 +20,8 @@ export interface HostFaults {
   diskFreeKiB?: number;
   /** Writes onto the ossfs mount fail: remounted read-only or FUSE I/O error. */
   copyFails?: 'readonly' | 'eio';
+  /** Reads of bucket files through the ossfs mount (sha256sum) fail with EIO, never return, or see other bytes. */
+  readFails?: 'eio' | 'hang' | 'corrupt';
   /** `mount`/ossfs fails with this message (repair impossible). */
   mountFails?: string;
   /** The Cloud Assistant agent is down: InvocationStatus Failed, ErrorCode ClientNotRunning. */
@@ -60,6 +62,7 @@ export function faultEnv(f: HostFaults): Record<string, string> {
   if (f.noJsonLog) e.EMU_NO_JSON_LOG = '1';
   if (f.diskFreeKiB !== undefined) e.EMU_DF_AVAIL_KB = String(f.diskFreeKiB);
   if (f.copyFails) e.EMU_COPY_FAIL = f.copyFails;
+  if (f.readFails) e.EMU_READ_FAIL = f.readFails;
   if (f.mountFails) e.EMU_MOUNT_FAIL = f.mountFails;
   return { ...e, ...restoreFaultEnv(f) };
 }

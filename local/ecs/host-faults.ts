@@ -56,6 +56,13 @@ export function hostFaults(host: EmulatedHost, onInvocationDone: (l: (inv: Invoc
       revert: () => void delete host.faults.copyFails,
     }),
     stateFault({
+      name: 'ossfs-read',
+      description: 'reads through the host\'s ossfs mount fail: a FUSE I/O error (default), a read that never returns ("hang"), or other bytes than were written ("corrupt")',
+      argHelp: '"eio" (default), "hang" or "corrupt"',
+      apply: (s) => void (host.faults.readFails = s.arg === 'hang' || s.arg === 'corrupt' ? s.arg : 'eio'),
+      revert: () => void delete host.faults.readFails,
+    }),
+    stateFault({
       name: 'gitlab-backup',
       description: 'gitlab-backup create fails: with 1 (default) its database task fails, it still packs an archive and exits 1 (GitLab\'s semantics); with another N it exits N mid-way (e.g. 193, which the agent would take as "power off")',
       argHelp: 'exit code (default 1)',
@@ -71,8 +78,8 @@ export function hostFaults(host: EmulatedHost, onInvocationDone: (l: (inv: Invoc
     }),
     stateFault({
       name: 'archive-size',
-      description: 'gitlab-backup packs a (sparse) archive of this many GiB: ossfs\' part limit (10,000 × multipart_size) without the bytes',
-      argHelp: 'GiB, at least 98 (default 120): a size ossfs takes would really copy that many GiB of zeros',
+      description: 'gitlab-backup packs a (sparse) archive of this many GiB: ossfs\' part limit (10,000 × multipart_size; in direct mode GitLab\'s own pack onto the mount fails) without the bytes',
+      argHelp: 'GiB, at least 98 (default 120): a size ossfs takes (an ossfs 2.x mount with a larger upload_buffer_size) would really copy that many GiB of zeros',
       apply: (s) => {
         const gib = Number(s.arg ?? 120);
         // Beyond 97.6 GiB (ossfs' default limit) the copy is refused before a byte moves; below it, it would not be.

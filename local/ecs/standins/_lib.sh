@@ -71,7 +71,10 @@ ossfs_opt() {
 }
 # write_fault DEST BYTES: how a write of BYTES onto DEST fails on an ossfs mount (prints the errno text), or nothing.
 # ossfs 1.x refuses an object of more than 10,000 parts at flush with EFBIG (aliyun/ossfs src/fdcache_entity.cpp,
-# MAX_MULTIPART_CNT; part size -o multipart_size, MB, default 10, src/s3fs.cpp).
+# MAX_MULTIPART_CNT; part size -o multipart_size, MB, default 10, src/s3fs.cpp). ossfs 2.x takes 10,000 parts of
+# upload_buffer_size bytes (default 8388608; "ossfs 2.0 mount options", https://www.alibabacloud.com/help/en/oss/
+# developer-reference/description-of-mount-options), set in its configuration file: here a mount option. That 2.x
+# answers EFBIG too is UNCONFIRMED.
 write_fault() {
   local mp part _src _fs _opts
   read -r _src mp _fs _opts <<<"$(mount_for "$(unroot "$1")")" || true
@@ -80,8 +83,12 @@ write_fault() {
     readonly) echo "Read-only file system"; return ;;
     eio) echo "Input/output error"; return ;;
   esac
-  part=$(ossfs_opt "$mp" multipart_size)
-  if (($2 > ${part:-10} * 1048576 * 10000)); then echo "File too large"; fi
+  if [[ $_fs == fuse.ossfs2 ]]; then
+    part=$(ossfs_opt "$mp" upload_buffer_size) part=$((${part:-8388608} * 10000))
+  else
+    part=$(ossfs_opt "$mp" multipart_size) part=$((${part:-10} * 1048576 * 10000))
+  fi
+  if (($2 > part)); then echo "File too large"; fi
 }
 
 # --- the emulated GitLab instance ---
