@@ -26,6 +26,20 @@ describe('explainInvocation', () => {
     expect(o.fix).toMatch(/add allow_other to the ossfs line in \/etc\/fstab \(`<bucket> \/mnt\/gitlab-backups fuse\.ossfs _netdev,allow_other,url=.* 0 0`\).*BACKUP_REPAIR_MOUNT=true/);
   });
 
+  it('archive_too_large: the fix names the setting the mounted ossfs reads (1.x multipart_size in fstab, 2.x upload_buffer_size in its config file)', () => {
+    const fail = (message: string) => explainInvocation({ ...base, exitCode: 1, output: line({ status: 'failed', step: 'copy', error: 'archive_too_large', message }) }, 600);
+    expect(fail('GitLab could not write the archive onto the mount (part limit?); needs multipart_size=21 or more').fix).toMatch(/-o multipart_size=21`/);
+    const v2 = fail('ossfs refused x_gitlab_backup.tar: File too large; needs upload_buffer_size=26214400').fix;
+    expect(v2).toMatch(/set `upload_buffer_size=26214400` in its configuration file/);
+    expect(v2).not.toMatch(/multipart_size/);
+  });
+
+  it('read_failed (a read error through the mount) is not a checksum mismatch', () => {
+    const o = explainInvocation({ ...base, exitCode: 1, output: line({ status: 'failed', step: 'verify', error: 'read_failed', message: 'reading x through the mount failed (exit 1): Input/output error' }) }, 600);
+    expect(o.cause).toMatch(/Input\/output error — reading a file back through the ossfs mount failed/);
+    expect(o.fix).toMatch(/check the ossfs mount \/mnt\/gitlab-backups/);
+  });
+
   it('the host lock (exit 75) reads as "already running", not as a broken backup', () => {
     const o = explainInvocation({ ...base, exitCode: 75, output: line({ status: 'failed', step: 'lock', error: 'already_running', message: 'another backup run holds the lock' }) }, 600);
     expect(o.cause).toMatch(/another backup run holds the host lock/);

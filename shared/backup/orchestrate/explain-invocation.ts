@@ -28,6 +28,7 @@ const SCRIPT_HINTS: Record<string, string> = {
   copy_failed: 'copying onto the ossfs mount failed (read-only remount or FUSE I/O error)',
   config_missing: 'gitlab-secrets.json or gitlab.rb is missing on the host',
   checksum_mismatch: 'the copy on the mount differs from the staged archive',
+  read_failed: 'reading a file back through the ossfs mount failed (FUSE I/O error, or the file vanished)',
   listing_failed: 'the copied archive cannot be listed (corrupt tar)',
   staging_missing: 'the staging directory does not exist',
   terminated: 'the script was killed by a signal',
@@ -74,7 +75,11 @@ export function explainInvocation(r: InvocationResultInfo, timeoutSec: number, c
     const why = [result.message, hint].filter(Boolean).join(' — ');
     // The script says which part size the archive needs (`needs multipart_size=N`): the fix names it.
     const part = /needs multipart_size=(\d+)/.exec(result.message)?.[1];
-    const fix = fixFor(result.error, { ...ctx, instanceId: r.instanceId, ...(part ? { multipartSizeMB: Number(part) } : {}) });
+    // …or, on ossfs 2.x, the upload_buffer_size (`needs upload_buffer_size=N`).
+    const buf = /needs upload_buffer_size=(\d+)/.exec(result.message)?.[1];
+    const fix = buf
+      ? fixFor('archive_too_large_ossfs2', { ...ctx, uploadBufferSize: Number(buf) })
+      : fixFor(result.error, { ...ctx, instanceId: r.instanceId, ...(part ? { multipartSizeMB: Number(part) } : {}) });
     return { ok: false, step: result.step, cause: `step "${result.step}" failed: ${why || result.error}`, ...(fix ? { fix } : {}), result, logTail };
   }
   const known = ERROR_CODE_CAUSES[r.errorCode];

@@ -9,6 +9,8 @@ export interface FixContext {
   instanceId?: string;
   /** ossfs `multipart_size` (MB) the fstab line should carry (host.ossfs-parts). */
   multipartSizeMB?: number;
+  /** ossfs 2.x `upload_buffer_size` (bytes) its configuration file should carry. */
+  uploadBufferSize?: number;
   /** Omnibus' user, `git` unless `user['username']` says otherwise. */
   gitUser?: string;
 }
@@ -41,10 +43,14 @@ export const FIXES: Record<string, (c: FixContext) => string> = {
   copy_failed: (c) => `check that ${c.mountDir} is writable (ossfs mounted rw, its AccessKey may write to the bucket) and that OSS is reachable from the host`,
   config_missing: () => 'restore /etc/gitlab/gitlab-secrets.json and gitlab.rb on the host; without the secrets a restore loses 2FA and CI variables',
   checksum_mismatch: (c) => `the copy on ${c.mountDir} differs from the local archive: check the ossfs mount (kernel log, ossfs version) and run the backup again`,
+  read_failed: (c) => `check the ossfs mount ${c.mountDir} (its log, \`dmesg\`, whether OSS is reachable from the host; a remount clears a stuck ossfs) and run the backup again`,
   listing_failed: () => 'the archive is not a readable tar: run the backup again; if it repeats, check the disk and gitlab-backup output',
   keep_time_set: () => "set gitlab_rails['backup_keep_time'] = 0 in /etc/gitlab/gitlab.rb and run `gitlab-ctl reconfigure` (gitlab-ask-ops applies retention itself), or use BACKUP_MODE=staged, where GitLab prunes only the local staging dir",
   staging_not_writable: (c) => `give ${c.stagingDir} to git: \`chown ${c.gitUser ?? 'git'}:${c.gitUser ?? 'git'} ${c.stagingDir} && chmod 0700 ${c.stagingDir}\` (or gitlab_rails['manage_backup_path'] = true and \`gitlab-ctl reconfigure\`)`,
   archive_too_large: (c) => `let ossfs take larger files: add \`-o multipart_size=${c.multipartSizeMB ?? '<MB>'}\` to the mount — in /etc/fstab \`${fstabLine({ ...c, multipartSizeMB: c.multipartSizeMB ?? 64 })}\` — then \`umount ${c.mountDir}; mount ${c.mountDir}\` (ossfs 1.x takes at most 10,000 parts of multipart_size MB per file)`,
+  // ossfs 2.x: 10,000 parts of upload_buffer_size bytes, set in its configuration file ("ossfs 2.0 mount options",
+  // https://www.alibabacloud.com/help/en/oss/developer-reference/description-of-mount-options).
+  archive_too_large_ossfs2: (c) => `let ossfs 2.x take larger files: set \`upload_buffer_size=${c.uploadBufferSize ?? '<bytes>'}\` in its configuration file, then \`umount ${c.mountDir}; mount ${c.mountDir}\` (it takes at most 10,000 parts of upload_buffer_size per file)`,
   step_timeout: () => 'the step ran out of BACKUP_TIMEOUT_SECONDS (less a tenth kept for clean-up): raise it (and the function timeout in s.yaml) above the backup\'s real duration, or find what hung in the host log',
   already_running: () => 'wait for the running backup to finish (see its host log), then run again if needed',
   ClientNotRunning: (c) => `start the Cloud Assistant agent on ${c.instanceId ?? 'the host'} (\`systemctl restart aliyun.service\`) and check its heartbeat in the ECS console`,

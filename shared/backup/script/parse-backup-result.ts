@@ -20,7 +20,8 @@ const resultSchema = z.object({
   exitCode: z.int(),
   /** Failure cause: already_running, not_mounted, no_allow_other, mount_failed, mount_stale, keep_time_set,
    * staging_missing, staging_not_writable, disk_full, gitlab_backup_failed, step_timeout, archive_missing,
-   * archive_too_large, copy_failed, config_missing, checksum_mismatch, listing_failed, terminated, command_failed… */
+   * archive_too_large, copy_failed, config_missing, checksum_mismatch, read_failed, listing_failed, terminated,
+   * command_failed… */
   error: z._default(z.string(), ''),
   message: z._default(z.string(), ''),
   /** What GitLab said (its backup_json.log errors, else gitlab-backup's stderr) when gitlab-backup failed. */

@@ -17,6 +17,7 @@ const FAULTS: Array<[name: string, args: Array<string | undefined>]> = [
   ['ossfs-daemon', ['inherit-lock', 'crash']],
   ['disk-full', [undefined]],
   ['oss-write', ['eio', 'readonly']],
+  ['ossfs-read', ['eio', 'hang', 'corrupt']],
   ['gitlab-backup', ['1', '2', '193', '194']],
   ['gitlab-backup-hang', ['term', 'ignore-term']],
   ['archive-size', ['120']],

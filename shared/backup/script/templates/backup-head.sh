@@ -29,7 +29,7 @@ MARGIN=$((TIMEOUT_SEC / 10))
 if ((MARGIN < 3)); then MARGIN=3; elif ((MARGIN > 900)); then MARGIN=900; fi
 GRACE=$(((MARGIN + 2) / 3)) LIMIT="$((TIMEOUT_SEC - MARGIN)) s (BACKUP_TIMEOUT_SECONDS $TIMEOUT_SEC minus $MARGIN)"
 
-STEP=params NEED=10 ERROR='' MESSAGE='' DETAIL='' NOTE='' REUSED=false CHILD=null STEP_T='' TIMES=''
+STEP=params ERROR='' MESSAGE='' DETAIL='' NOTE='' REUSED=false CHILD=null STEP_T='' TIMES=''
 LOG_FILE='' WORK='' PARTIAL='' ARCHIVE_KEY='' MANIFEST_KEY='' CONFIG_KEY='' LEFT=0
 STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # fd 3 = the caller's stdout: only the log tail and the result line go there (Cloud Assistant keeps 24 KB).
@@ -63,7 +63,7 @@ finish() {
   local rc=$? line failed_step=$STEP
   set +eE
   trap - ERR
-  if [[ -n $PARTIAL && -e $PARTIAL ]]; then rm -f -- "$PARTIAL" && log "removed this run's partial copy $(unroot "$PARTIAL")"; fi
+  if [[ -n $PARTIAL && -e $PARTIAL ]]; then rm -f -- "$PARTIAL" && log "removed this run's partial copy $PARTIAL"; fi
   if [[ -n $WORK ]]; then rm -rf -- "$WORK"; fi
   # This script never deletes a backup (docs/adr/0016): a failed run's copies carry no manifest, so nothing treats
   # them as one; the worker reports them and removes them only after a later verified backup.
@@ -101,6 +101,8 @@ bounded() {
   if ((left < 1)); then return 124; fi
   timeout -s TERM -k "$GRACE" "$left" "$@"
 }
+# tmo RC WHAT [MORE]: a long step that `bounded` stopped (124 or 137) fails step_timeout.
+tmo() { if (($1 == 124 || $1 == 137)); then fail step_timeout "$2 did not end within $LIMIT${3-}"; fi; }
 # gitlab_rb KEY: the number set for gitlab_rails['KEY'] in gitlab.rb ('' when unset).
 gitlab_rb() {
   local v
