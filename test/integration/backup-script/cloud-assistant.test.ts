@@ -140,7 +140,7 @@ describe('DescribeCloudAssistantStatus and the host\'s named faults', () => {
     expect(readFileSync(host.path('/proc/mounts'), 'utf8')).toMatch(/fuse\.ossfs rw,nosuid,nodev,relatime,user_id=0,group_id=0 0 0/);
     faults.clear();
     expect(readFileSync(host.path('/proc/mounts'), 'utf8')).toMatch(/fuse\.ossfs \S*allow_other/);
-    expect(() => faults.set('nope')).toThrow(/unknown fault "nope"; known: agent-offline, archive-size, disk-full, gitlab-backup, gitlab-backup-hang, gitlab-rails-rc, keep-time, mount-allow-other, mount-missing, oss-write, ossfs-daemon, staging-owner/);
+    expect(() => faults.set('nope')).toThrow(/unknown fault "nope"; known: agent-offline, archive-size, disk-full, gitlab-backup, gitlab-backup-hang, gitlab-rails-rc, keep-time, mount-allow-other, mount-missing, oss-write, ossfs-daemon, ossfs-read, staging-owner/);
     expect(() => faults.set('disk-full', { times: 0 })).toThrow(/times must be a positive integer/);
   });
 });
