@@ -13,7 +13,7 @@ import { MergeRequests, type MergeRequest, type MergeRequestInput } from './merg
 import { Pipelines } from './pipelines';
 import { RepoStore, type Project } from './repo-store';
 import { CiTemplates } from './templates';
-import type { AccessSeed, DeliveryRecord, HookConfig, SeedProject, SeedVariable } from './types';
+import type { AccessSeed, DeliveryRecord, HookConfig, SeedProject, SeedVariable, WebHookLogEntry } from './types';
 
 export type { MergeRequest, MergeRequestAction, MergeRequestInput } from './merge-requests';
 
@@ -36,7 +36,7 @@ export interface GitlabEmulatorOptions {
   offsetPaginationLimit?: number;
   /** The instance's configured external URL, used in keyset `Link` headers (default: the URL the client called). */
   externalUrl?: string;
-  /** GitLab version (User-Agent, /version). Default 17.9.1-ee. */
+  /** GitLab version (User-Agent, /version). Default 17.9.1-ee. Before 17.3 there is no hook events API (404). */
   version?: string;
   /** Serve `projects/:id/ci/lint` (default true); false answers 404 like an instance without it. */
   lint?: boolean;
@@ -88,6 +88,8 @@ export interface GitlabEmulator {
   /** A project hook; `events` among 'push', 'pipeline', 'merge_requests'. */
   addProjectHook(project: string | number, h: { url: string; token?: string; events: string[] }): HookConfig;
   deliveries(): DeliveryRecord[];
+  /** Every hook attempt's WebHookLog (what `GET /projects/:id/hooks/:hook_id/events` serves for project hooks). */
+  hookLogs(hookId?: number): WebHookLogEntry[];
   setLintAvailable(on: boolean): void;
   /**
    * Register a new token (as an admin would through `POST /users/:id/personal_access_tokens` or a project's
@@ -128,7 +130,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
   const mergeRequests = new MergeRequests(store, fanout, () => base);
   const statuses = new CommitStatuses(pipelines, { ...(opts.statusLockWaitMs !== undefined ? { lockWaitMs: opts.statusLockWaitMs } : {}), ...(opts.onStatusConflict ? { onConflict: opts.onStatusConflict } : {}) });
   const ctx: DispatchContext = {
-    store, version, tokens, pipelines, statuses, lintAvailable: () => lintOn, hooks: () => fanout.list(),
+    store, version, tokens, pipelines, statuses, lintAvailable: () => lintOn, hooks: () => fanout.list(), hookLogs: (id) => hooks.logs(id),
     templates: new CiTemplates(new Map(Object.entries(opts.templates ?? {}))),
     paging: { offsetLimit: opts.offsetPaginationLimit ?? 50_000, ...(opts.externalUrl ? { externalUrl: opts.externalUrl } : {}) },
     ...(opts.remote ? { remote: opts.remote } : {}),
@@ -172,6 +174,7 @@ export async function startGitlabEmulator(opts: GitlabEmulatorOptions): Promise<
       ]),
     addProjectHook: (project, h) => fanout.addProject(must(project).id, h),
     deliveries: () => hooks.deliveries(),
+    hookLogs: (id) => hooks.logs(id),
     setLintAvailable: (on) => void (lintOn = on),
     mintToken: (seed) => tokens.add({ ...seed, token: seed.token ?? `glpat-${randomBytes(10).toString('hex')}` }).token,
     requests: () => [...seen],

@@ -3,9 +3,13 @@ import type { HookSender } from './hook-sender';
 import type { Project } from './repo-store';
 import type { HookConfig } from './types';
 
-/** A disabled hook does not fire (WebHooks::AutoDisabling#executable?); a temporary disable ends at disabled_until. */
+/**
+ * A disabled hook does not fire (WebHooks::AutoDisabling#executable?); a temporary disable ends at disabled_until.
+ * A system hook is always executable: SystemHook does not include WebHooks::AutoDisabling
+ * (gitlabhq app/models/hooks/system_hook.rb).
+ */
 const executable = (h: HookConfig): boolean =>
-  (h.alertStatus ?? 'executable') === 'executable' || (h.alertStatus === 'temporarily_disabled' && !!h.disabledUntil && Date.parse(h.disabledUntil) <= Date.now());
+  h.kind === 'system' || (h.alertStatus ?? 'executable') === 'executable' || (h.alertStatus === 'temporarily_disabled' && !!h.disabledUntil && Date.parse(h.disabledUntil) <= Date.now());
 
 /** Registered hooks and which GitLab event goes to which of them, with which X-Gitlab-Event. */
 export class HookFanout {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveryAttempt, DeliveryRecord, HookConfig } from './types';
+import type { DeliveryAttempt, DeliveryRecord, HookConfig, WebHookLogEntry } from './types';
 
 export interface HookSenderOptions {
   /** X-Gitlab-Instance: the instance base URL (a getter, the emulator knows its port only after listen). */
@@ -32,12 +32,19 @@ export interface HookSendRequest {
   eventUuid?: string;
 }
 
+/** GitLab's trigger name (`hook_name`: `push_hooks`, …) from the payload's kind. */
+const TRIGGERS: Record<string, string> = { push: 'push_hooks', tag_push: 'tag_push_hooks', pipeline: 'pipeline_hooks', merge_request: 'merge_request_hooks', repository_update: 'repository_update_hooks' };
+
+/** What GitLab keeps of a response body: 8 KB (app/services/web_hook_service.rb truncates it; the exact cut is UNCONFIRMED). */
+const BODY_LIMIT = 8 * 1024;
+
 /**
  * Delivers hooks the way GitLab's WebHookService does: JSON POST, GitLab's headers (a new X-Gitlab-Webhook-UUID per
  * request, one Idempotency-Key per hook execution kept across retries and resends), timeout, success = 2xx or 3xx.
  */
 export class HookSender {
   private readonly records: DeliveryRecord[] = [];
+  private readonly hookLogs: WebHookLogEntry[] = [];
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: HookSenderOptions) {}
@@ -60,6 +67,14 @@ export class HookSender {
 
   deliveries(): DeliveryRecord[] {
     return [...this.records];
+  }
+
+  /**
+   * Every attempt's WebHookLog, oldest first, optionally of one hook: the live rows (a test may backdate
+   * `created_at` to rehearse the API's 7-day window).
+   */
+  logs(hookId?: number): WebHookLogEntry[] {
+    return hookId === undefined ? [...this.hookLogs] : this.hookLogs.filter((l) => l.hookId === hookId);
   }
 
   /** Resolves when every delivery started so far has finished (tests await this instead of sleeping). */
@@ -92,14 +107,28 @@ export class HookSender {
       record.headers = headers;
       // Net::HTTP refuses a header value that still holds a CR or LF (ArgumentError): the delivery fails unsent.
       const bad = Object.entries(headers).find(([, v]) => /[\r\n]/.test(v));
+      const createdAt = new Date().toISOString();
       const attempt = bad
         ? { webhookUuid: headers['X-Gitlab-Webhook-UUID']!, error: `header ${bad[0]} cannot include CR/LF`, durationMs: 0 }
         : await this.attempt(record.url, headers, body);
       record.attempts.push(attempt);
+      this.log(record, headers, attempt, createdAt);
       record.ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 400;
       if (record.ok) break;
     }
     return record;
+  }
+
+  /** One WebHookLog row per attempt, as WebHookService#log_execution writes it. */
+  private log(record: DeliveryRecord, headers: Record<string, string>, a: DeliveryAttempt, createdAt: string): void {
+    this.hookLogs.push({
+      id: this.hookLogs.length + 1, hookId: record.hookId, url: record.url, trigger: TRIGGERS[record.kind] ?? `${record.kind}_hooks`,
+      request_headers: { ...headers, ...(headers['X-Gitlab-Token'] !== undefined ? { 'X-Gitlab-Token': '[REDACTED]' } : {}) },
+      request_data: record.payload, response_headers: a.responseHeaders ?? {},
+      response_body: a.status === undefined ? (a.error ?? '') : (a.responseBody ?? ''),
+      response_status: a.status === undefined ? 'internal error' : String(a.status),
+      execution_duration: a.durationMs / 1000, created_at: createdAt,
+    });
   }
 
   private async attempt(url: string, headers: Record<string, string>, body: string): Promise<DeliveryAttempt> {
@@ -108,8 +137,9 @@ export class HookSender {
     try {
       // redirect: manual — a 3xx is itself a success for GitLab (`response.redirection?`), it is not followed.
       const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
-      await res.arrayBuffer().catch(() => undefined); // GitLab reads (and stores ≤ 8 KB of) the body
-      return { webhookUuid, status: res.status, durationMs: performance.now() - started };
+      const text = await res.text().catch(() => ''); // GitLab reads (and stores ≤ 8 KB of) the body
+      const responseHeaders = Object.fromEntries([...res.headers.entries()]);
+      return { webhookUuid, status: res.status, durationMs: performance.now() - started, responseHeaders, responseBody: text.slice(0, BODY_LIMIT) };
     } catch (e) {
       const err = e as { name?: string; cause?: { code?: string }; message?: string };
       const error = err.name === 'TimeoutError' ? 'timeout' : (err.cause?.code ?? err.message ?? 'error');

@@ -26,7 +26,9 @@ function hookJson(h: HookConfig): Record<string, unknown> {
   const on = (e: string): boolean => h.events.includes(e);
   return {
     id: h.id, url: h.url, name: '', description: '', created_at: '2026-01-01T00:00:00.000Z', enable_ssl_verification: h.enableSslVerification ?? true,
-    alert_status: h.alertStatus ?? 'executable', disabled_until: h.disabledUntil ?? null, push_events: on('push'), tag_push_events: false,
+    // Entities::Hook exposes alert_status for system hooks too; without AutoDisabling it stays `executable`
+    // (UNCONFIRMED: what WebHooks::Hook answers for a hook that cannot be disabled).
+    alert_status: h.kind === 'system' ? 'executable' : (h.alertStatus ?? 'executable'), disabled_until: h.kind === 'system' ? null : (h.disabledUntil ?? null), push_events: on('push'), tag_push_events: false,
     merge_requests_events: on('merge_request') || on('merge_requests'),
     ...(h.kind === 'system' ? { repository_update_events: on('repository_update') } : { project_id: h.projectId, pipeline_events: on('pipeline') }),
   };

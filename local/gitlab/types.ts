@@ -85,6 +85,8 @@ export interface HookConfig {
   /**
    * `alert_status` (gitlabhq app/models/concerns/web_hooks/auto_disabling.rb): `executable` unless GitLab disabled the
    * hook after repeated failures — `temporarily_disabled` until `disabledUntil`, or `disabled`. Neither fires.
+   * Project hooks only: SystemHook does not include WebHooks::AutoDisabling (app/models/hooks/system_hook.rb), so the
+   * emulator ignores it on a system hook and reports `executable` for one.
    */
   alertStatus?: 'executable' | 'temporarily_disabled' | 'disabled';
   disabledUntil?: string | null;
@@ -97,6 +99,37 @@ export interface DeliveryAttempt {
   status?: number;
   error?: string;
   durationMs: number;
+  /** The receiver's answer as GitLab keeps it (headers; body cut to 8 KB). */
+  responseHeaders?: Record<string, string>;
+  responseBody?: string;
+}
+
+/**
+ * One row of a hook's "Recent events": a WebHookLog as `GET /projects/:id/hooks/:hook_id/events` returns it
+ * (gitlabhq lib/api/entities/web_hook_log.rb; doc/api/project_webhooks.md "Get a list of project webhook events").
+ * GitLab writes one per attempt, for project and system hooks alike; only project hooks have the API.
+ */
+export interface WebHookLogEntry {
+  id: number;
+  /** Not part of the entity: which hook wrote it. */
+  hookId: number;
+  url: string;
+  /** The hook's trigger name: `push_hooks`, `pipeline_hooks`, `merge_request_hooks`, `repository_update_hooks`. */
+  trigger: string;
+  /** The request's headers with `X-Gitlab-Token` as `[REDACTED]` (WebHookLog#request_headers). */
+  request_headers: Record<string, string>;
+  request_data: unknown;
+  response_headers: Record<string, string>;
+  response_body: string;
+  /**
+   * A string: the HTTP status, or `internal error` when no answer came (timeout, refused, a bad header:
+   * WebHookService::InternalErrorResponse::ERROR_MESSAGE, which the `server_failure` filter includes).
+   */
+  response_status: string;
+  /** Seconds (WebHookService: a monotonic-time difference; the unit is UNCONFIRMED beyond the docs' example 1.09). */
+  execution_duration: number;
+  /** ISO time; a test may backdate it (the API serves the last 7 days only). */
+  created_at: string;
 }
 
 /** What the sender did for one hook execution (all its attempts). */
