@@ -153,4 +153,18 @@ describe('collectDesired: the commit an entry was discovered at', () => {
     expect(full.changed.get(2)).toMatchObject({ podSets: [['b:1', 'helper:1']] });
     expect(full.changed.get(2)!.sha).toBeUndefined(); // new sets, head not read: commit unknown
   });
+
+  it('a head the run read already (the superseded check) is recorded without asking GitLab again, even a failed read', async () => {
+    const read = 'c'.repeat(40);
+    const f = fakeGitlab({ 1: { info: project(1, 'g/a'), ci: ci('a:2'), head: 'd'.repeat(40) } });
+    const d = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map(), heads: new Map([[1, { ref: 'main', sha: read }]]) }));
+    expect(d.changed.get(1)).toMatchObject({ sha: read });
+    const none = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map(), heads: new Map([[1, { ref: 'main', sha: undefined }]]) }));
+    expect(none.changed.get(1)!.sha).toBeUndefined(); // no answer then: no commit recorded, no second read
+    expect(f.asked.filter((a) => a.startsWith('head'))).toEqual([]);
+    // Another branch than the default one was read (renamed since): the default branch is read.
+    const other = await collectDesired(f.gitlab, opts({ projects: [1], stored: new Map(), heads: new Map([[1, { ref: 'master', sha: read }]]) }));
+    expect(other.changed.get(1)).toMatchObject({ sha: 'd'.repeat(40) });
+    expect(f.asked.filter((a) => a.startsWith('head'))).toEqual(['head 1']);
+  });
 });

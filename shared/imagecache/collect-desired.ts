@@ -3,6 +3,7 @@ import type { GitlabPort, ProjectInfo } from '#shared/gitlab/api/index';
 import { discoverProject, type InstanceFacts, type ProjectReport } from './discover-project';
 import { encodeProject, storedPodSets, toStored, type StoredProject } from './image-set-store';
 import { mapLimit } from './map-limit';
+import type { HeadRead } from './prewarm-trigger';
 import type { RunnerImages } from './read-runner-images';
 import type { PodSet } from './types';
 
@@ -12,6 +13,11 @@ export interface CollectOptions extends InstanceFacts {
    * `stored` (no project list is read). Undefined = full walk of every active project.
    */
   projects?: number[];
+  /**
+   * Branch heads the run read already (prewarm-trigger.ts `readTriggerHead`, before the superseded check): a named
+   * project whose default branch is the one read is not asked again. Either way the read precedes discovery.
+   */
+  heads?: ReadonlyMap<number, HeadRead>;
   /** GITLAB_PROJECTS: paths or ids to walk instead of every active project. */
   only?: string[];
   /** GITLAB_CONCURRENCY: projects discovered at once (the port bounds requests too). */
@@ -73,7 +79,7 @@ const inScope = (p: ProjectInfo, only: string[] | undefined): boolean => !only?.
 export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Promise<DesiredState> {
   const changed = new Map<number, StoredProject>();
   const removed: number[] = [];
-  // `head`: the default branch's commit read just before discovery (hook runs), recorded with the entry.
+  // `head`: the default branch's commit read once before discovery (hook runs), recorded with the entry.
   const discover = async (p: ProjectInfo, head?: string): Promise<One> => {
     const hit = o.stored?.get(p.id);
     try {
@@ -106,7 +112,10 @@ export async function collectDesired(gitlab: GitlabPort, o: CollectOptions): Pro
       }
       if (p.archived || !inScope(p, o.only)) return void removed.push(id);
       // Only lets a later run for an older commit be skipped; without it (no branch, no answer) nothing is skipped.
-      const head = p.default_branch && gitlab.branchHead ? await gitlab.branchHead(id, p.default_branch).catch(() => undefined) : undefined;
+      // One read per run: a push landing between it and discovery makes the recorded commit older than what was
+      // discovered, which only lets fewer later runs be skipped (docs/adr/0024 decision 4).
+      const known = o.heads?.get(id);
+      const head = known && known.ref === p.default_branch ? known.sha : p.default_branch && gitlab.branchHead ? await gitlab.branchHead(id, p.default_branch).catch(() => undefined) : undefined;
       return discover(p, head);
     });
     const kept = [...(o.stored ?? [])].filter(([id]) => !named.has(id)).map(([id, s]) => fromStore(id, s));

@@ -11,7 +11,7 @@ export interface StoredProject {
   /** The ref discovery read (the default branch). */
   ref?: string;
   /**
-   * A commit of `ref` at or before the one discovery read (its head, read just before): a hook run for an older
+   * A commit of `ref` at or before the one discovery read (its head, read once before): a hook run for an older
    * commit than this one is superseded (docs/adr/0024). Absent when unknown (full walks do not ask).
    */
   sha?: string;

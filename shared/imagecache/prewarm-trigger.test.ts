@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GitlabPort } from '#shared/gitlab/api/index';
-import { supersededBy, triggerTarget } from './prewarm-trigger';
+import { readTriggerHead, supersededBy, triggerTarget } from './prewarm-trigger';
 import type { StoredProject } from './image-set-store';
 
 const S = 'a'.repeat(40);
@@ -21,15 +21,16 @@ describe('triggerTarget', () => {
 
 describe('supersededBy', () => {
   const t = triggerTarget(trigger, [7], false)!;
+  const check = async (g: GitlabPort, e: StoredProject | undefined) => supersededBy(t, e, await readTriggerHead(g, t, e));
   it('skips a run whose commit is no longer the head when the head was pre-warmed already', async () => {
-    expect(await supersededBy(gitlab(H), t, entry(H))).toMatchObject({ head: H, reason: `superseded: g/app@${S.slice(0, 12)} is no longer the head of main; ${H.slice(0, 12)} was pre-warmed at 2026-12-01T10:00:00.000Z` });
+    expect(await check(gitlab(H), entry(H))).toMatchObject({ head: H, reason: `superseded: g/app@${S.slice(0, 12)} is no longer the head of main; ${H.slice(0, 12)} was pre-warmed at 2026-12-01T10:00:00.000Z` });
   });
   it('never skips the newest commit, nor when the head is not what the store holds or anything is unknown', async () => {
-    expect(await supersededBy(gitlab(S), t, entry(S))).toBeUndefined(); // the head itself (a retry, a duplicate)
-    expect(await supersededBy(gitlab(H), t, entry(S))).toBeUndefined(); // head not pre-warmed yet: this run does it
-    expect(await supersededBy(gitlab(H), t, entry())).toBeUndefined(); // store does not know its commit
-    expect(await supersededBy(gitlab(H), t, undefined)).toBeUndefined();
-    expect(await supersededBy(gitlab(undefined), t, entry(H))).toBeUndefined(); // branch gone
-    expect(await supersededBy(gitlab(new Error('503')), t, entry(H))).toBeUndefined();
+    expect(await check(gitlab(S), entry(S))).toBeUndefined(); // the head itself (a retry, a duplicate)
+    expect(await check(gitlab(H), entry(S))).toBeUndefined(); // head not pre-warmed yet: this run does it
+    expect(await check(gitlab(H), entry())).toBeUndefined(); // store does not know its commit
+    expect(await check(gitlab(H), undefined)).toBeUndefined();
+    expect(await check(gitlab(undefined), entry(H))).toBeUndefined(); // branch gone
+    expect(await check(gitlab(new Error('503')), entry(H))).toBeUndefined();
   });
 });

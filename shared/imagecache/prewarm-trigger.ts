@@ -38,18 +38,32 @@ export interface Superseded {
   reason: string;
 }
 
+/** A branch head as this run read it: `sha` undefined when GitLab gave no answer (branch gone, 403, outage). */
+export interface HeadRead {
+  ref: string;
+  sha: string | undefined;
+}
+
+/**
+ * The branch head a trusted hook run is compared with, read once per run (when the store knows a commit, so a skip
+ * is possible): discovery records the same read with the project's entry instead of reading it again (collect-desired.ts).
+ */
+export async function readTriggerHead(gitlab: GitlabPort, t: TriggerTarget, stored: StoredProject | undefined): Promise<HeadRead | undefined> {
+  const ref = t.ref ?? stored?.ref;
+  if (!stored?.sha || !ref || !gitlab.branchHead) return undefined;
+  // No answer (403, outage) means no skipping: running again costs little, skipping wrongly costs image pulls.
+  return { ref, sha: await gitlab.branchHead(t.projectId, ref).catch(() => undefined) };
+}
+
 /**
  * Coalescing (docs/adr/0024): a queued run for commit S of a project is skipped when the project's default branch
  * has moved on to H and the image-set store already holds H's discovery — the run for H (or a later one) did S's
  * work with newer content. The newest commit is never skipped (S = H runs), nor is anything when the store or the
- * head is unknown. Pure but for one GitLab read.
+ * head is unknown. Pure: `head` is readTriggerHead's.
  */
-export async function supersededBy(gitlab: GitlabPort, t: TriggerTarget, stored: StoredProject | undefined): Promise<Superseded | undefined> {
-  const ref = t.ref ?? stored?.ref;
-  if (!stored?.sha || !ref || !gitlab.branchHead) return undefined;
-  // No answer (403, outage) means no skipping: running again costs little, skipping wrongly costs image pulls.
-  const head = await gitlab.branchHead(t.projectId, ref).catch(() => undefined);
-  if (!head || head === t.sha || head !== stored.sha) return undefined;
+export function supersededBy(t: TriggerTarget, stored: StoredProject | undefined, head: HeadRead | undefined): Superseded | undefined {
+  const h = head?.sha;
+  if (!stored?.sha || !h || h === t.sha || h !== stored.sha) return undefined;
   const at = stored.discoveredAt;
-  return { head, discoveredAt: at, reason: `superseded: ${stored.path}@${t.sha.slice(0, 12)} is no longer the head of ${ref}; ${head.slice(0, 12)} was pre-warmed at ${at}` };
+  return { head: h, discoveredAt: at, reason: `superseded: ${stored.path}@${t.sha.slice(0, 12)} is no longer the head of ${head.ref}; ${h.slice(0, 12)} was pre-warmed at ${at}` };
 }

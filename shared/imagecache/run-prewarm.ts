@@ -12,7 +12,7 @@ import type { ProjectReport } from './discover-project';
 import { plannedOptions } from './planned-options';
 import { planImageCaches } from './plan-image-caches';
 import { configFindings, projectStatus, type PrewarmFinding } from './prewarm-status';
-import { prewarmReporter, supersededBy, triggerTarget, type RunTrigger, type Superseded, type TriggerTarget } from './prewarm-trigger';
+import { prewarmReporter, readTriggerHead, supersededBy, triggerTarget, type RunTrigger, type Superseded, type TriggerTarget } from './prewarm-trigger';
 import type { RunnerImages } from './read-runner-images';
 import { resolveRunnerImages } from './resolve-runner-images';
 import type { ImageCachePlan } from './types';
@@ -133,7 +133,9 @@ async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, statu
   const trust = trustStore(stored, { runner, scope: e.GITLAB_PROJECTS, maxAgeHours: e.IMAGECACHE_MUTABLE_REFRESH_HOURS + STORE_GRACE_HOURS, now: i.clock.now(), hook: i.projects !== undefined });
   const walk = { mode: trust.mode, why: trust.why };
   // Only a trusted hook run may be skipped: a full walk refreshes every project and is never redundant.
-  const superseded = target && trust.mode === 'hook' && i.projects?.length === 1 ? await supersededBy(i.gitlab, target, stored?.projects.get(target.projectId)) : undefined;
+  const entry = target ? stored?.projects.get(target.projectId) : undefined;
+  const head = target && trust.mode === 'hook' && i.projects?.length === 1 ? await readTriggerHead(i.gitlab, target, entry) : undefined;
+  const superseded = target && head ? supersededBy(target, entry, head) : undefined;
   if (superseded) {
     // `skipped` leaves the commit's pipeline status as it is (a skipped job counts as passed in its composite).
     await status?.set('skipped', superseded.reason);
@@ -143,6 +145,8 @@ async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, statu
   await status?.set('running', 'pre-warming the images of its CI jobs');
   const desired = await collectDesired(i.gitlab, {
     ...(i.projects && trust.mode === 'hook' ? { projects: i.projects } : {}),
+    // The head the superseded check read is the one recorded: one branch read per hook run.
+    ...(target && head ? { heads: new Map([[target.projectId, head]]) } : {}),
     ...(stored ? { stored: stored.projects } : {}),
     now: i.clock.now(),
     only: e.GITLAB_PROJECTS,

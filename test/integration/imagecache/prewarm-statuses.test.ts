@@ -88,3 +88,31 @@ describe('prewarm hook runs: statuses and coalescing', () => {
     expect(st).toMatchObject({ status: 'success', description: expect.stringMatching(/^not blocking: 2 of 2 images not cached — gao-[0-9a-f]+: .*reg\.io\/gone:1/) });
   });
 });
+
+describe('prewarm hook runs: GitLab requests', () => {
+  it('a hook run reads its branch head once: the superseded check\'s read is the commit recorded with the entry', async () => {
+    const h = await startHarness([{ path: 'g/app', files: { '.gitlab-ci.yml': ci('reg.io/app:1') } }]);
+    try {
+      await h.prewarm();
+      const since = (n: number) => h.gl.requests().slice(n);
+      const heads = (n: number) => since(n).filter((r) => r.path.includes('/repository/branches/')).length;
+      const a = h.gl.push('g/app', { branch: 'main', files: { '.gitlab-ci.yml': ci('reg.io/app:2') }, message: 'a' });
+      // The store does not know a commit yet (a full walk does not read heads): discovery reads it, once.
+      let n = h.gl.requests().length;
+      expect((await h.request(hookRun(a))).status).toBe('changed');
+      expect(heads(n)).toBe(1);
+      const b = h.gl.push('g/app', { branch: 'main', files: { '.gitlab-ci.yml': ci('reg.io/app:3') }, message: 'b' });
+      // The store knows a's commit: the superseded check reads the head (b, not pre-warmed: runs) and discovery reuses it.
+      n = h.gl.requests().length;
+      expect((await h.request(hookRun(b))).status).toBe('changed');
+      expect(heads(n)).toBe(1);
+      // That read was recorded: a queued run for a is superseded by b (one read, nothing else of the project).
+      n = h.gl.requests().length;
+      expect((await h.request(hookRun(a))).summary).toMatch(/^superseded: /);
+      expect(heads(n)).toBe(1);
+      expect(since(n).filter((r) => r.method === 'GET').map((r) => r.path)).toEqual([expect.stringMatching(/\/projects\/1\/repository\/branches\/main$/)]);
+    } finally {
+      await h.close();
+    }
+  });
+});
