@@ -38,6 +38,20 @@ describe('policy command', () => {
     expect(doc.Statement.find((s) => s.Sid === 'ReadFunctions')!.Resource).toEqual(['acs:fc:ap-northeast-2:42:functions/gitlab-webhook', 'acs:fc:ap-northeast-2:42:functions/ops-worker']);
   });
 
+  it('--ossfs prints the GitLab host\'s ossfs user policy: the two prefixes, deletes of its .partial copies only; the mode on stderr', async () => {
+    const o = io({ OSS_BUCKET: 'b1', FC_ACCOUNT_ID: '42', OSS_PREFIX: 'nightly/' });
+    expect(await policyCommand.run(['--ossfs', '--compact'], o)).toBe(0);
+    const doc = JSON.parse(o.stdout.join('\n')) as { Statement: Array<{ Sid: string; Action: string[]; Resource: string[] }> };
+    expect(doc.Statement.find((s) => s.Sid === 'OssfsBackupFiles')!.Resource).toEqual(['acs:oss:*:42:b1/nightly/*', 'acs:oss:*:42:b1/gitlab-config-backups/*']);
+    expect(doc.Statement.filter((s) => s.Action.includes('oss:DeleteObject')).flatMap((s) => s.Resource)).toEqual(['acs:oss:*:42:b1/nightly/.*.partial', 'acs:oss:*:42:b1/gitlab-config-backups/.*.partial']);
+    expect(o.stderr.join('\n')).toContain('note: BACKUP_MODE=staged');
+    for (const other of ['--trust', '--operator', '--drill', '--without-platform']) {
+      const both = io({ OSS_BUCKET: 'b1' });
+      expect(await policyCommand.run(['--ossfs', other], both), other).toBe(2);
+      expect(both.stdout).toEqual([]);
+    }
+  });
+
   it('bad input is a clear error and prints no policy', async () => {
     const both = io();
     expect(await policyCommand.run(['--trust', '--without-platform'], both)).toBe(2);
