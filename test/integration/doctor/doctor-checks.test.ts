@@ -135,23 +135,20 @@ describe('doctor: GitLab', () => {
     expect((await run(ids))['gitlab.infra-hook']!.status).toBe('ok');
   });
 
-  it('the system hook: missing events, SSL verification off, auto-disabled, pointing elsewhere; no admin token → skipped', async () => {
+  it('the system hook: missing events, SSL verification off, pointing elsewhere; no admin token → skipped (auto-disabling: hook-deliveries.test.ts)', async () => {
     const saved = { ...hook };
     try {
       hook.events = ['push'];
       hook.enableSslVerification = false;
       let r = await run(ids);
       expect(r['gitlab.system-hook']).toMatchObject({ status: 'failed', detail: expect.stringMatching(/lacks merge request, repository update events; hook \d+ has SSL verification off/), fix: expect.stringContaining('Admin Area → System Hooks') });
-      Object.assign(hook, saved, { alertStatus: 'temporarily_disabled', disabledUntil: '2030-01-01T00:00:00Z' });
-      r = await run(ids);
-      expect(r['gitlab.system-hook']!.detail).toContain('is temporarily_disabled until 2030-01-01T00:00:00Z after failing deliveries');
       // Another hook's URL may carry its own secret (query, Slack-style path): only its id and host are named.
       Object.assign(hook, saved, { url: 'https://old.example.com/services/T0/B0/s3cr3t-path?token=s3cr3t-query' });
       r = await run(ids);
       expect(r['gitlab.system-hook']).toMatchObject({ status: 'failed', detail: expect.stringMatching(/no system hook posts to the webhook trigger .*\(1 hooks: \d+ → https:\/\/old\.example\.com\/…\)$/) });
       expect(JSON.stringify(r['gitlab.system-hook'])).not.toMatch(/s3cr3t/);
     } finally {
-      Object.assign(hook, saved, { alertStatus: undefined, disabledUntil: undefined });
+      Object.assign(hook, saved);
     }
     const r = await run(ids, { GITLAB_ADMIN_TOKEN: undefined });
     expect(r['gitlab.system-hook']).toMatchObject({ status: 'skipped', detail: expect.stringContaining('set GITLAB_ADMIN_TOKEN') });

@@ -5,6 +5,8 @@ export interface GitlabAnswer {
   status: number;
   body: unknown;
   nextPage?: string;
+  /** `x-total`, when GitLab sends it (it leaves it out past 10,000 rows). */
+  total?: number;
 }
 
 /** GitLab's own message from an error body (`message` or `error`), or the status alone. */
@@ -28,7 +30,8 @@ export async function gitlabGet(env: Env, path: string, token: string): Promise<
     body = undefined; // an HTML error page from a proxy: the status speaks
   }
   const next = res.headers.get('x-next-page');
-  return { status: res.status, body, ...(next ? { nextPage: next } : {}) };
+  const total = res.headers.get('x-total');
+  return { status: res.status, body, ...(next ? { nextPage: next } : {}), ...(total && /^\d+$/.test(total) ? { total: Number(total) } : {}) };
 }
 
 /** Every page of a list (`per_page=100`, following `x-next-page`, at most 20 pages). */

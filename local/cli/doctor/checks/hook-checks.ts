@@ -3,6 +3,7 @@ import type { Env } from '#shared/config/index';
 import { WEBHOOK_FUNCTION, type DoctorContext } from '../context';
 import { doctorCheck, gates } from '../doctor-check';
 import { gitlabList, gitlabWhy } from './gitlab-api';
+import { hookDeliveries, reEnableFix } from './hook-deliveries';
 
 /** The webhook's HTTP trigger URLs as FC reports them (ListTriggers of gitlab-webhook), asked once. */
 export function webhookUrls(ctx: DoctorContext): Promise<string[]> {
@@ -24,6 +25,14 @@ interface HookRules {
   where: string;
   events: Record<string, string>;
   fix: (url: string) => string;
+  /**
+   * A project hook: GitLab may auto-disable it (`alert_status`, WebHooks::AutoDisabling) and serves its recent
+   * deliveries. A system hook does neither (SystemHook does not include WebHooks::AutoDisabling, gitlabhq
+   * app/models/hooks/system_hook.rb; no delivery-log API: gitlab-org/gitlab issue 21728 asks for one).
+   */
+  project?: { path: string; settings: string };
+  /** Said of every hook this rule judges ok (what doctor could not look at). */
+  note?: string;
 }
 
 /**
@@ -39,20 +48,40 @@ function hookHost(url: unknown): string {
   }
 }
 
-/** Judge the hooks that post to the trigger: events on, SSL verification on, not disabled by GitLab. */
-function judge(hooks: Array<Record<string, unknown>>, urls: string[], r: HookRules): CheckOutcome {
+/**
+ * Judge the hooks that post to the trigger: events on, SSL verification on; for a project hook also not disabled by
+ * GitLab, and its newest delivery in the last 7 days went through.
+ */
+async function judge(ctx: DoctorContext, token: string, hooks: Array<Record<string, unknown>>, urls: string[], r: HookRules): Promise<CheckOutcome> {
   const ours = hooks.filter((h) => typeof h.url === 'string' && postsTo(h.url, urls));
   if (!ours.length) return failed(`no ${r.where} posts to the webhook trigger ${urls[0]} (${hooks.length} hooks: ${hooks.map((h) => `${String(h.id)} → ${hookHost(h.url)}`).join(', ') || 'none'})`, r.fix(urls[0]!));
   const problems: string[] = [];
+  const fixes = new Set<string>();
+  const notes: string[] = [];
+  const unavailable: string[] = [];
   for (const h of ours) {
     const off = Object.entries(r.events).filter(([k]) => h[k] !== true).map(([, name]) => name);
     if (off.length) problems.push(`hook ${String(h.id)} lacks ${off.join(', ')} events`);
     if (h.enable_ssl_verification === false) problems.push(`hook ${String(h.id)} has SSL verification off`);
+    if (off.length || h.enable_ssl_verification === false) fixes.add(r.fix(urls[0]!));
+    if (!r.project) continue;
     const alert = String(h.alert_status ?? 'executable');
-    if (alert !== 'executable') problems.push(`hook ${String(h.id)} is ${alert}${h.disabled_until ? ` until ${String(h.disabled_until)}` : ''} after failing deliveries (GitLab stops sending)`);
+    if (alert !== 'executable') {
+      problems.push(`hook ${String(h.id)} is ${alert}${h.disabled_until ? ` until ${String(h.disabled_until)}` : ''} after failing deliveries (GitLab stops sending)`);
+      fixes.add(reEnableFix(r.project.settings, r.project.path, h.id));
+    }
+    const d = await hookDeliveries(ctx, { project: r.project.path, hookId: h.id, token, where: r.project.settings, triggerUrl: urls[0]! });
+    if (d.kind === 'failing') {
+      problems.push(d.detail);
+      fixes.add(d.fix);
+    } else (d.kind === 'ok' ? notes : unavailable).push(d.detail);
   }
-  if (problems.length) return failed(problems.join('; '), `${r.fix(urls[0]!)}; a disabled hook is re-enabled from its edit page once the webhook answers 202 again (docs/deploy.md "Connect GitLab")`);
-  return ok(`${ours.length} ${r.where} → ${norm(String(ours[0]!.url))}: ${Object.values(r.events).join(', ')} events, SSL verification on, ${String(ours[0]!.alert_status ?? 'executable')}`);
+  if (problems.length) return failed(problems.join('; '), [...fixes].join('; '));
+  const h0 = ours[0]!;
+  const state = r.project ? `, ${String(h0.alert_status ?? 'executable')}` : '';
+  const detail = `${ours.length} ${r.where} → ${norm(String(h0.url))}: ${Object.values(r.events).join(', ')} events, SSL verification on${state}${[...notes, ...(r.note ? [r.note] : [])].map((n) => `; ${n}`).join('')}`;
+  // A GitLab without the events API: the hook's settings were checked, its deliveries could not be.
+  return unavailable.length ? skipped(`${unavailable.join('; ')} (the hook's settings are fine: ${detail})`) : ok(detail);
 }
 
 async function hooksCheck(ctx: DoctorContext, path: string, token: string, r: HookRules, forbidden: string): Promise<CheckOutcome> {
@@ -66,13 +95,15 @@ async function hooksCheck(ctx: DoctorContext, path: string, token: string, r: Ho
   const list = await gitlabList(env, path, token);
   if (list.status === 403 || list.status === 401) return skipped(`${forbidden} (GET /api/v4${path} answered ${gitlabWhy(list.answer)})`);
   if (list.status !== 200) return failed(`GET /api/v4${path} answered ${gitlabWhy(list.answer)}`, 'check GITLAB_URL and INFRA_PROJECT');
-  return judge(list.items, urls, r);
+  return judge(ctx, token, list.items, urls, r);
 }
 
 /**
  * `gitlab.system-hook`: a system hook posts to the webhook's trigger URL with the push, merge request and repository
- * update events, SSL verification on, and GitLab has not disabled it (`GET /hooks`: alert_status, disabled_until).
- * System hooks are admin-only: GITLAB_ADMIN_TOKEN, else GITLAB_TOKEN if it is an administrator's.
+ * update events and SSL verification on (`GET /hooks`). GitLab never auto-disables a system hook, so its
+ * `alert_status` is not judged, and it offers no delivery log for one through the API (only the admin page's Recent
+ * events): the detail says so. System hooks are admin-only: GITLAB_ADMIN_TOKEN, else GITLAB_TOKEN if it is an
+ * administrator's.
  */
 export const gitlabSystemHook = doctorCheck({
   id: 'gitlab.system-hook',
@@ -85,13 +116,15 @@ export const gitlabSystemHook = doctorCheck({
       where: 'system hook',
       events: { push_events: 'push', merge_requests_events: 'merge request', repository_update_events: 'repository update' },
       fix: (url) => `Admin Area → System Hooks: URL ${url}, Secret token = WEBHOOK_SECRET, events Push, Merge request, Repository update, SSL verification on`,
+      note: 'deliveries not checked: GitLab offers no delivery log for system hooks: see Admin > System hooks > Edit > Recent events',
     }, 'listing system hooks needs an administrator\'s token: set GITLAB_ADMIN_TOKEN (read_api) for this check');
   },
 });
 
 /**
  * `gitlab.infra-hook`: with INFRA_PROJECT, its hook posts Pipeline events to the webhook, so the end of an infra
- * pipeline (helmfile apply, or a remediation) starts a verifying reconcile (shared/gitlab/hooks/hook-rule-table.ts).
+ * pipeline (helmfile apply, or a remediation) starts a verifying reconcile (shared/gitlab/hooks/hook-rule-table.ts);
+ * GitLab has not disabled it, and its newest delivery of the last 7 days went through (./hook-deliveries.ts).
  */
 export const gitlabInfraHook = doctorCheck({
   id: 'gitlab.infra-hook',
@@ -104,6 +137,7 @@ export const gitlabInfraHook = doctorCheck({
       where: `hook of ${e.INFRA_PROJECT}`,
       events: { pipeline_events: 'pipeline' },
       fix: (url) => `${e.INFRA_PROJECT} → Settings → Webhooks: URL ${url}, Secret token = WEBHOOK_SECRET, Pipeline events, SSL verification on`,
+      project: { path: e.INFRA_PROJECT!, settings: `${e.INFRA_PROJECT} → Settings → Webhooks` },
     }, `reading ${e.INFRA_PROJECT}'s hooks needs Maintainer there`);
   },
 });
