@@ -67,7 +67,7 @@ describe('docs/deploy.md says only what exists', () => {
     const uses = docs.flatMap((f) => opsUses(readFileSync(join(ROOT, f), 'utf8')).map((u) => ({ ...u, file: f })));
     expect(uses.filter((u) => u.file === 'docs/deploy.md').length).toBeGreaterThanOrEqual(8);
     // The forms the old pattern missed: a flag right after the command, and a command in prose.
-    for (const want of ['policy --trust', 'policy --operator', 'policy --drill', 'policy --without-platform']) expect(uses.map((u) => `${u.words.join(' ')} ${u.flags.join(' ')}`).join('\n')).toContain(want);
+    for (const want of ['policy --trust', 'policy --operator', 'policy --drill', 'policy --ossfs', 'policy --without-platform']) expect(uses.map((u) => `${u.words.join(' ')} ${u.flags.join(' ')}`).join('\n')).toContain(want);
     expect(uses.flatMap((u) => unknownUse(u).map((p) => `${u.file}: ${p}`))).toEqual([]);
   });
 
