@@ -48,7 +48,8 @@ export const FREE_SPACE_MARGIN = 2;
 
 /**
  * `host.disk`: free space in the staging dir ≥ max(BACKUP_MIN_FREE_GIB, last archive × FREE_SPACE_MARGIN), the
- * same rule the script applies before gitlab-backup. The last archive's size comes from OSS.
+ * same rule the script applies before gitlab-backup. The last archive's size comes from OSS. Staged archives that
+ * failed runs left count as free: the run removes them before it measures (docs/adr/0022 §5).
  */
 export function diskCheck(probe: () => Promise<HostProbe>, lastArchiveBytes: () => Promise<number | undefined>, minFreeGiB: number, ctx: FixContext): Check {
   return {
@@ -61,8 +62,10 @@ export function diskCheck(probe: () => Promise<HostProbe>, lastArchiveBytes: () 
       if (p.stagingFreeKiB < 0) return failed(`df could not read the free space of ${ctx.stagingDir}`, `run \`df -P ${ctx.stagingDir}\` on the host`);
       const needKiB = Math.max(minFreeGiB * 1_048_576, Math.ceil(((last ?? 0) * FREE_SPACE_MARGIN) / 1024));
       const basis = last === undefined ? `BACKUP_MIN_FREE_GIB ${minFreeGiB}` : `max(BACKUP_MIN_FREE_GIB ${minFreeGiB}, ${FREE_SPACE_MARGIN} × last archive ${last} B)`;
-      const detail = `${p.stagingFreeKiB} KiB free in ${ctx.stagingDir}, need ${needKiB} KiB (${basis})`;
-      return p.stagingFreeKiB >= needKiB ? ok(detail) : failed(detail, fixFor('disk_full', ctx));
+      const leftKiB = Math.floor((p.leftoverBytes ?? 0) / 1024);
+      const left = leftKiB > 0 ? ` + ${(leftKiB / 1_048_576).toFixed(1)} GiB of leftovers a run removes first` : '';
+      const detail = `${p.stagingFreeKiB} KiB free in ${ctx.stagingDir}${left}, need ${needKiB} KiB (${basis})`;
+      return p.stagingFreeKiB + leftKiB >= needKiB ? ok(detail) : failed(detail, fixFor('disk_full', ctx));
     },
   };
 }

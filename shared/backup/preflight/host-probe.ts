@@ -28,6 +28,14 @@ export interface HostProbe {
   gitCanWrite: boolean;
   /** The largest `*_gitlab_backup.tar` in gitlabDir (bytes, 0 = none): an archive OSS may not hold yet. */
   localArchiveBytes: number;
+  /**
+   * Staged mode (gitlabDir is the staging dir): bytes of the staged archives of failed runs (our name shape) that the
+   * next run removes before it measures free space (docs/adr/0022 §5). 0 in direct mode.
+   */
+  leftoverBytes?: number;
+  /** ossfs 2.x `upload_buffer_size` as written ('' when unset: its default) and where: `fstab`, or its config file. */
+  uploadBufferSize?: string;
+  uploadBufferFrom?: string;
 }
 
 const MARKER = 'GITLAB_ASK_OPS_PROBE ';
@@ -59,9 +67,17 @@ export function renderProbeScript(o: { mountDir: string; stagingDir: string; git
     `GD=${shellQuote(o.gitlabDir ?? o.stagingDir)} GDIR=$ROOT${shellQuote(o.gitlabDir ?? o.stagingDir)}`,
     'gde=false owner=\'\' gitw=false big=0',
     `if [[ -d $GDIR ]]; then gde=true; owner=$(stat -c '%U:%G %a' -- "$GDIR" 2>/dev/null); if "$ROOT/opt/gitlab/embedded/bin/chpst" -u ${git}:${git} test -w "$GDIR" -a -x "$GDIR" 2>/dev/null; then gitw=true; fi; fi`,
-    'for f in "$GDIR"/*_gitlab_backup.tar; do if [[ -f $f ]]; then s=$(stat -c %s -- "$f" 2>/dev/null) || s=0; if ((big < s)); then big=$s; fi; fi; done',
+    // Staged leftovers the run removes before df (backup-steps.sh: our names have no GitLab version suffix).
+    're=\'^[0-9]{10}_[0-9]{4}_[0-9]{2}_[0-9]{2}(_[0-9a-z-]+)?_gitlab_backup\\.tar$\' left=0',
+    'for f in "$GDIR"/*_gitlab_backup.tar; do if [[ -f $f ]]; then s=$(stat -c %s -- "$f" 2>/dev/null) || s=0; if ((big < s)); then big=$s; fi; if [[ $GDIR == "$STAGING_DIR" && ${f##*/} =~ $re ]]; then left=$((left + s)); fi; fi; done',
+    // ossfs 2.x turns each fstab option k=v into --k=v, which overrides the file named by conf= (a gflags flagfile of
+    // --k=v lines; aliyun/ossfs main: src/common/fstab.h, src/main.cpp). Only that one value is read from the file.
+    'fo=$(tr , \'\\n\' <<<"${fstab#* }"); ubs=$(sed -n \'s/^upload_buffer_size=\\([0-9A-Za-z]*\\)$/\\1/p\' <<<"$fo" | tail -n 1) from=fstab',
+    'conf=$(sed -n \'s/^conf=//p\' <<<"$fo" | tail -n 1)',
+    'if [[ -z $ubs ]]; then from=$conf; if [[ -n $conf ]]; then ubs=$(sed -n \'s/^[[:space:]]*-\\{1,2\\}upload_buffer_size=\\([0-9A-Za-z]*\\)[[:space:]]*$/\\1/p\' "$ROOT$conf" 2>/dev/null | tail -n 1); fi; fi',
     `printf '${MARKER}{"fstype":%s,"options":%s,"answers":%s,"stagingExists":%s,"stagingFreeKiB":%s,"fstab":%s,' "$(j "$fstype")" "$(j "$opts")" "$answers" "$staging" "$free" "$(j "$fstab")"`,
-    `printf '"keepTime":%s,"gitlabDir":%s,"gitlabDirExists":%s,"gitlabDirOwner":%s,"gitCanWrite":%s,"localArchiveBytes":%s}\\n' "$keep" "$(j "$GD")" "$gde" "$(j "$owner")" "$gitw" "$big"`,
+    `printf '"keepTime":%s,"gitlabDir":%s,"gitlabDirExists":%s,"gitlabDirOwner":%s,"gitCanWrite":%s,"localArchiveBytes":%s,' "$keep" "$(j "$GD")" "$gde" "$(j "$owner")" "$gitw" "$big"`,
+    `printf '"leftoverBytes":%s,"uploadBufferSize":%s,"uploadBufferFrom":%s}\\n' "$left" "$(j "$ubs")" "$(j "$from")"`,
     '',
   ].join('\n');
 }

@@ -41,6 +41,10 @@ describe('preflight checks', () => {
     expect(await one(diskCheck(async () => healthy, async () => undefined, 10, ctx))).toMatchObject({ status: 'ok' });
     expect(await one(diskCheck(async () => healthy, async () => 30 * 1024 ** 3, 10, ctx))).toMatchObject({ status: 'failed', detail: expect.stringContaining('need 62914560 KiB (max(BACKUP_MIN_FREE_GIB 10, 2 × last archive') });
     expect(await one(diskCheck(async () => ({ ...healthy, stagingExists: false }), async () => undefined, 10, ctx))).toMatchObject({ status: 'failed', detail: '/var/opt/gitlab/backups does not exist on the host' });
+    // A failed staged run's archive counts as free: the next run removes it before it measures.
+    const full = { ...healthy, stagingFreeKiB: 1024 };
+    expect(await one(diskCheck(async () => ({ ...full, leftoverBytes: 120 * 1024 ** 3 }), async () => undefined, 10, ctx))).toMatchObject({ status: 'ok', detail: '1024 KiB free in /var/opt/gitlab/backups + 120.0 GiB of leftovers a run removes first, need 10485760 KiB (BACKUP_MIN_FREE_GIB 10)' });
+    expect(await one(diskCheck(async () => ({ ...full, leftoverBytes: 1024 ** 3 }), async () => undefined, 10, ctx))).toMatchObject({ status: 'failed', detail: expect.stringContaining('+ 1.0 GiB of leftovers a run removes first, need 10485760 KiB') });
   });
 
   it('lifecycle check flags enabled expiring rules whose prefix overlaps the backup prefix, and only those', async () => {
