@@ -1,4 +1,4 @@
-import type { BackupPrefixes } from '#shared/backup/inventory';
+import { listBackupObjects, type BackupPrefixes } from '#shared/backup/inventory';
 import { step } from '#shared/backup/orchestrate/step-log';
 import { runKeyHash } from '#shared/backup/run-name';
 import type { CheckResult } from '#shared/checks/index';
@@ -105,8 +105,10 @@ export async function runDrill(d: DrillDeps, o: DrillOptions): Promise<{ report?
   const cleanup = { deleted: [] as string[], leftover: cleaned.leftover, leaked: cleaned.deleted };
 
   const picked = await step(d, 'pick', async () => {
-    const name = o.backup ?? (await newestVerifiedBackup(d.oss, o.prefixes));
-    return name ? { name, facts: await readBackupFacts(d.oss, o.prefixes, name) } : undefined;
+    // One listing of the prefixes per drill: the newest verified backup and its facts are read from the same one.
+    const listed = await listBackupObjects(d.oss, o.prefixes);
+    const name = o.backup ?? (await newestVerifiedBackup(d.oss, o.prefixes, listed));
+    return name ? { name, facts: await readBackupFacts(d.oss, o.prefixes, name, listed) } : undefined;
   }, (x) => x?.name ?? 'none');
   if (!picked) {
     const cause = 'no OSS-verified backup to drill';

@@ -1,4 +1,4 @@
-import type { OssPort } from '#shared/cloud/oss/index';
+import type { OssObjectInfo, OssPort } from '#shared/cloud/oss/index';
 import { inventory, isVerified, listBackupObjects, listPrefix, verifiedRecordKey, type BackupPrefixes } from '#shared/backup/inventory';
 import type { BackupManifest } from '#shared/backup/script/index';
 import { parseVerifiedRecord, type VerifiedRecord } from '#shared/backup/verify/verified-record';
@@ -36,10 +36,11 @@ const parseManifest = (text: string | undefined): Partial<BackupManifest> | unde
 
 /**
  * Read one backup's facts: one listing of the prefixes (the inventory the lifecycle uses), its verified record and
- * its manifest (sha256 of the archive, GitLab version). Throws only when OSS cannot be listed at all.
+ * its manifest (sha256 of the archive, GitLab version). Throws only when OSS cannot be listed at all. `listed`: the
+ * caller's listBackupObjects of the same prefixes (a drill picks the backup from it), so it is not listed again.
  */
-export async function readBackupFacts(oss: OssPort, p: BackupPrefixes, name: string): Promise<BackupFacts> {
-  const objects = await listBackupObjects(oss, p);
+export async function readBackupFacts(oss: OssPort, p: BackupPrefixes, name: string, listed?: readonly OssObjectInfo[]): Promise<BackupFacts> {
+  const objects = listed ?? (await listBackupObjects(oss, p));
   const b = inventory(objects, p).backups.find((x) => x.name === name);
   if (!b) return { name, exists: false, verified: false };
   const size = new Map(objects.map((o) => [o.key, o.size]));
@@ -81,7 +82,10 @@ export async function readBackupFacts(oss: OssPort, p: BackupPrefixes, name: str
   };
 }
 
-/** The newest backup whose record, archive, manifest and /etc/gitlab archive are on OSS (the drill's default). */
-export async function newestVerifiedBackup(oss: OssPort, p: BackupPrefixes): Promise<string | undefined> {
-  return inventory(await listBackupObjects(oss, p), p).backups.find(isVerified)?.name;
+/**
+ * The newest backup whose record, archive, manifest and /etc/gitlab archive are on OSS (the drill's default), in
+ * `listed` (listBackupObjects of the prefixes) or else in a new listing.
+ */
+export async function newestVerifiedBackup(oss: OssPort, p: BackupPrefixes, listed?: readonly OssObjectInfo[]): Promise<string | undefined> {
+  return inventory(listed ?? (await listBackupObjects(oss, p)), p).backups.find(isVerified)?.name;
 }

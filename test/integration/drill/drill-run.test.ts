@@ -30,8 +30,12 @@ describe('restore drill against the OSS, ECS, Kubernetes (kubelet), GitLab and D
 
   it('backup → drill → passed: RTO measured, GitLab\'s checks, counts equal to the live instance; the report stored and told; nothing left', async () => {
     const name = await bed.backup();
+    const calls = bed.oss.calls.length;
     const { report } = await bed.drill();
     const r = report!;
+    // The backups are listed once per drill (ListObjectsV2 of the data prefix and of BACKUP_CONFIG_PREFIX): the pick
+    // of the newest verified backup and its facts share that listing.
+    expect(bed.oss.calls.slice(calls).filter((c) => c.method === 'GET' && c.key === '')).toHaveLength(2);
     expect(r, r.cause).toMatchObject({ backup: name, gitlabVersion: '17.5.1-ee', result: 'passed', pod: { image: 'gitlab/gitlab-ee:17.5.1-ee.0', namespace: DRILL_NS } });
     // RTO = pod created → doctor done: at least the script's own steps up to doctor (rounded to 0.1 s), at most the
     // drill's wall time (which also holds the worker's steps, the polling and the clean-up).
