@@ -3,8 +3,8 @@
  * - `progress` (stderr is a terminal): the step convention — `log.info('step start', { step })` and
  *   `log.info('step end', { step, outcome, elapsedMs })` — and the worker's `action start`/`action done` drawn as
  *   one line each with the time since the start; warnings and errors as one line; other lines hidden;
- * - `raw` (stderr is a file or pipe): every line as the function wrote it, for `jq` and log files;
- * - `quiet` (`--quiet`): only warnings and errors, raw.
+ * - `raw` (`--logs`): every line as the function wrote it, for `jq` and log files;
+ * - `quiet` (`--quiet`, and the default when stderr is a file or pipe): only warnings and errors, raw.
  */
 export type LogMode = 'progress' | 'raw' | 'quiet';
 

@@ -23,10 +23,15 @@ describe('invoke progress on stderr', () => {
     expect(JSON.parse(o.stdout.join(''))).toMatchObject({ status: 'ok' });
   });
 
-  it('passes the JSON log lines through when stderr is not a terminal, and --quiet keeps only problems', async () => {
+  it('stays quiet when stderr is not a terminal (only problems), --logs passes every JSON line, --quiet keeps only problems', async () => {
+    const piped = io(false);
+    expect(await invokeCommand.run(['ops-worker', '--event', '{"action":"ping"}'], piped)).toBe(0);
+    expect(piped.stderr).toEqual(['target: shell env: none']);
     const raw = io(false);
-    expect(await invokeCommand.run(['ops-worker', '--event', '{"action":"ping"}'], raw)).toBe(0);
+    raw.env.LOG_LEVEL = 'info';
+    expect(await invokeCommand.run(['ops-worker', '--logs', '--event', '{"action":"ping"}'], raw)).toBe(0);
     expect(raw.stderr.some((l) => JSON.parse(l.startsWith('{') ? l : '{}').msg === 'action start')).toBe(true);
+    expect(await invokeCommand.run(['ops-worker', '--logs', '--quiet', '--event', '{"action":"ping"}'], io(false))).toBe(2);
     const quiet = io(false);
     expect(await invokeCommand.run(['ops-worker', '-q', '--event', '{"action":"ping"}'], quiet)).toBe(0);
     expect(quiet.stderr).toEqual(['target: shell env: none']);

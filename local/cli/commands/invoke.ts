@@ -31,15 +31,17 @@ const failed = (r: unknown): boolean => {
  */
 export const invokeCommand = defineCommand({
   name: 'invoke',
-  usage: '<function> [--event FILE|-|JSON] [--quiet]',
+  usage: '<function> [--event FILE|-|JSON] [--quiet | --logs]',
   summary: 'run a handler locally with an FC-shaped event; prints the JSON result',
   flags: [
     { name: '--event', alias: '-e', value: 'FILE|-|JSON', summary: 'the event: a file, - for stdin, or inline JSON (default {})' },
-    { name: '--quiet', alias: '-q', summary: 'no progress on stderr; only the function\'s warnings and errors' },
+    { name: '--quiet', alias: '-q', summary: 'no progress on stderr; only the function\'s warnings and errors (the default when stderr is not a terminal)' },
+    { name: '--logs', summary: 'every JSON log line of the function on stderr, as written (for jq or a log file)' },
   ],
   check: (a) => {
     if (!a.positionals[0]) throw new UsageError('missing <function>');
     if (a.positionals.length > 1) throw new UsageError(`unexpected argument "${a.positionals[1]}"`);
+    if (a.flags.quiet && a.flags.logs) throw new UsageError('--quiet and --logs exclude each other');
   },
   targets: (a, _env, cwd) => invokeTargets(a.positionals[0], str(a, 'event'), cwd),
   details: [
@@ -58,7 +60,8 @@ export const invokeCommand = defineCommand({
       return 2;
     }
     const event = await readEvent(str(args, 'event'), io);
-    const mode: LogMode = args.flags.quiet ? 'quiet' : io.errIsTTY ? 'progress' : 'raw';
+    // A terminal gets progress; a pipe or file stays quiet (warnings and errors) unless --logs asks for every line.
+    const mode: LogMode = args.flags.logs ? 'raw' : args.flags.quiet || !io.errIsTTY ? 'quiet' : 'progress';
     // The deployed function sees s.yaml's variables; locally the shell's (or sandbox's) extra keys stay visible too.
     const fnEnv: Record<string, string | undefined> = { ...env };
     for (const [k, v] of Object.entries(spec.environmentVariables)) if (v !== '' && fnEnv[k] === undefined) fnEnv[k] = v;
