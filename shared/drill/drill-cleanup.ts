@@ -29,7 +29,7 @@ export async function listDrillObjects(kube: KubePort, namespace: string): Promi
 /**
  * Delete drill objects — pods first (gracefully: the kubelet stops GitLab), then claims and volumes, whose protection
  * finalizers hold them until the pod is gone — and wait up to `waitMs` for all of them to be gone. Returns what was
- * deleted and what is still there (the next drill removes it).
+ * deleted and what is still there (the next drill removes it), each with its delete's error when the cluster refused it.
  */
 export async function deleteDrillObjects(d: { kube: KubePort; clock: Clock }, objs: readonly DrillObject[], o: { graceSeconds?: number; waitMs?: number } = {}): Promise<{ deleted: string[]; leftover: string[] }> {
   const errors: string[] = [];
@@ -51,7 +51,9 @@ export async function deleteDrillObjects(d: { kube: KubePort; clock: Clock }, ob
     if (!left.length || d.clock.now().getTime() >= until) break;
     await d.clock.sleep(Math.min(wait, until - d.clock.now().getTime()));
   }
-  return { deleted: objs.filter((x) => !left.includes(x)).map(describe), leftover: [...left.map(describe), ...errors.filter((e) => !left.some((x) => e.startsWith(describe(x))))] };
+  // What is still there carries its delete's refusal (a 403 names the missing RBAC verb), so the report says why.
+  const refusal = (x: DrillObject): string | undefined => errors.find((e) => e.startsWith(`${describe(x)}: `));
+  return { deleted: objs.filter((x) => !left.includes(x)).map(describe), leftover: [...left.map((x) => refusal(x) ?? describe(x)), ...errors.filter((e) => !left.some((x) => e.startsWith(`${describe(x)}: `)))] };
 }
 
 /**

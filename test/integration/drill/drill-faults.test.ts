@@ -42,8 +42,12 @@ describe('restore drill: faults where they happen, and what the comparison says 
       const pod = r.pod!.name;
       expect(r.result, r.cause).toBe('passed');
       expect(r.cleanup.deleted.sort()).toEqual([`pod/${pod}`, `pv/${pod}-backup`, `pvc/${pod}-backup`, `pvc/${pod}-config`]);
-      expect(r.cleanup.leftover).toEqual([`pv/${pod}-config`, expect.stringMatching(/^listing drill objects by label failed \(.*persistentvolumeclaims is forbidden.*\): only the known names were deleted$/)]);
-      expect(bed.dm.outbox.at(-1)!.textBody).toContain(`STILL THERE (the next drill removes them): pv/${pod}-config`);
+      // The refused delete says why (the RBAC verb a fix must grant), not only what is still there.
+      expect(r.cleanup.leftover).toEqual([
+        expect.stringMatching(new RegExp(`^pv/${pod}-config: .*persistentvolumes is forbidden.*cannot delete`)),
+        expect.stringMatching(/^listing drill objects by label failed \(.*persistentvolumeclaims is forbidden.*\): only the known names were deleted$/),
+      ]);
+      expect(bed.dm.outbox.at(-1)!.textBody).toMatch(new RegExp(`STILL THERE \\(the next drill removes them\\): pv/${pod}-config: .*cannot delete`));
       expect(bed.left().objects).toEqual([`PersistentVolume/${pod}-config`]);
       for (const f of off.splice(0)) f();
       await bed.kube.deletePersistentVolume(`${pod}-config`);
