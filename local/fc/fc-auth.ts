@@ -88,7 +88,8 @@ export function verifyFcRequest(inp: VerifyInput): FcApiError | undefined {
 }
 
 /**
- * The official FC 3.0 SDK (@alicloud/fc20230330) signs with ACS3-HMAC-SHA256 (shared verifier, local/pop/verify-acs3.ts).
+ * The official FC 3.0 SDK (@alicloud/fc20230330) signs with ACS3-HMAC-SHA256, or ACS3-HMAC-SM3 when configured (shared
+ * verifier, local/pop/verify-acs3.ts); ACS3-RSA-SHA256 is refused as InvalidArgument (FC's real code UNCONFIRMED).
  * Refusals use FC's documented codes (help.aliyun.com/zh/fc/developer-reference/error-codes): 403 SignatureNotMatch /
  * InvalidAccessKeyID / AccessDenied, 400 MissingRequiredHeader / InvalidArgument. Which code FC gives a stale
  * `x-acs-date`, a bad STS token or a replayed nonce is UNCONFIRMED; like the `FC ak:sig` branch we answer AccessDenied.
@@ -108,6 +109,8 @@ export function fcAcs3Error(r: Acs3Refusal): FcApiError {
       return fcErrors.missingHeader(r.header);
     case 'malformed':
       return fcErrors.invalidArgument(r.detail);
+    case 'algorithm':
+      return fcErrors.invalidArgument(`unsupported signature algorithm ${r.algorithm.slice(0, 64)}`);
     case 'unknown-key':
       return fcErrors.invalidAccessKeyId(r.accessKeyId);
     case 'bad-date':

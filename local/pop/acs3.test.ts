@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acs3Authorize, acs3CanonicalRequest, canonicalQuery, canonicalUri, headerValues, parseAcs3Authorization, sha256Hex, type Acs3Request } from './acs3';
+import { ACS3_SM3, acs3Authorize, acs3CanonicalRequest, acs3Hash, canonicalQuery, canonicalUri, headerValues, parseAcs3Authorization, sha256Hex, type Acs3Request } from './acs3';
 import { NonceWindow } from './nonce-window';
 import { verifyAcs3 } from './verify-acs3';
 
@@ -78,6 +78,59 @@ describe('ACS3-HMAC-SHA256', () => {
       const unknown = signed();
       unknown.headers.authorization = [unknown.headers.authorization![0]!.replace('Credential=STS.k', 'Credential=LTAIother')];
       expect(kind(unknown)).toBe('unknown-key');
+    });
+  });
+
+  describe('ACS3-HMAC-SM3', () => {
+    const now = new Date('2026-11-27T10:00:00Z');
+    const cred = { accessKeyId: 'LTAIsm3', accessKeySecret: 'sm3-secret' };
+    const body = Buffer.from('Action=x&b=1');
+    const st = () => ({ credential: (ak: string) => (ak === cred.accessKeyId ? cred : undefined), nonces: new NonceWindow(), now });
+    /** A request signed as a client would: `contentHeader` carries hex(sm3(payload)). */
+    const signed = (contentHeader: string, secret = cred.accessKeySecret, payload = body, alg: string = ACS3_SM3): Acs3Request => {
+      const headers: Record<string, string[]> = {
+        host: ['dm.local:1'],
+        'x-acs-date': ['2026-11-27T10:00:00Z'],
+        'x-acs-signature-nonce': [`n-${Math.random()}`],
+        [contentHeader]: [acs3Hash(payload, ACS3_SM3)],
+      };
+      const req: Acs3Request = { method: 'POST', rawPath: '/', query: {}, headers };
+      headers.authorization = [acs3Authorize(req, acs3Hash(payload, ACS3_SM3), cred.accessKeyId, secret, ACS3_SM3).replace(ACS3_SM3, alg)];
+      return req;
+    };
+    const kind = (req: Acs3Request, b = body) => {
+      const r = verifyAcs3(req, b, st());
+      return r.ok ? 'ok' : r.refusal.kind;
+    };
+
+    it('uses SM3 for the body hash and the HMAC (GB/T 32905 vector for sm3("abc"))', () => {
+      expect(acs3Hash('abc', ACS3_SM3)).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+    });
+
+    it('accepts the digest under x-acs-content-sha256 (openapi-core) or x-acs-content-sm3 (aliyun-java-sdk-core)', () => {
+      expect(kind(signed('x-acs-content-sha256'))).toBe('ok');
+      expect(kind(signed('x-acs-content-sm3'))).toBe('ok');
+    });
+
+    it('refuses a wrong secret, a changed body, a SHA-256 digest, a missing digest and a tampered signed header', () => {
+      expect(kind(signed('x-acs-content-sm3', 'wrong'))).toBe('signature');
+      expect(kind(signed('x-acs-content-sm3'), Buffer.from('Action=x&b=2'))).toBe('content-sha256');
+      const sha = signed('x-acs-content-sha256');
+      sha.headers['x-acs-content-sha256'] = [sha256Hex(body)];
+      expect(kind(sha)).toBe('content-sha256');
+      const none = signed('x-acs-content-sm3');
+      delete none.headers['x-acs-content-sm3'];
+      expect(verifyAcs3(none, body, st())).toMatchObject({ ok: false, refusal: { kind: 'missing-header', header: 'x-acs-content-sm3' } });
+      const tampered = signed('x-acs-content-sm3');
+      tampered.headers['x-acs-date'] = ['2026-11-27T10:00:01Z'];
+      expect(kind(tampered)).toBe('signature');
+      // An SM3 signature presented as SHA-256 (or the reverse) does not verify.
+      expect(kind(signed('x-acs-content-sha256', cred.accessKeySecret, body, 'ACS3-HMAC-SHA256'))).toBe('content-sha256');
+    });
+
+    it('refuses ACS3-RSA-SHA256 and unknown algorithms as an algorithm it cannot check', () => {
+      expect(verifyAcs3(signed('x-acs-content-sha256', cred.accessKeySecret, body, 'ACS3-RSA-SHA256'), body, st())).toMatchObject({ ok: false, refusal: { kind: 'algorithm', algorithm: 'ACS3-RSA-SHA256' } });
+      expect(kind(signed('x-acs-content-sm3', cred.accessKeySecret, body, 'ACS3-HMAC-MD5'))).toBe('algorithm');
     });
   });
 

@@ -2,7 +2,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { percentEncode } from './signing';
 
 /**
- * Alibaba Cloud signature V3, `ACS3-HMAC-SHA256`, as the official SDKs sign (aliyun/darabonba-openapi-util
+ * Alibaba Cloud signature V3, `ACS3-HMAC-SHA256` (and `ACS3-HMAC-SM3`: the same with SM3 for hash and HMAC), as the
+ * official SDKs sign (aliyun/darabonba-openapi-util
  * `ts/src/client.ts` `getAuthorization`, and @alicloud/openapi-core `utils.ts`; help.aliyun.com/document_detail/2593177):
  *
  *   CanonicalRequest = METHOD\nCanonicalURI\nCanonicalQuery\nCanonicalHeaders\nSignedHeaders\nHashedPayload
@@ -13,6 +14,11 @@ import { percentEncode } from './signing';
  * to craft raw requests. Verified against the published vector in acs3.test.ts.
  */
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
+/** The SDKs' optional Chinese-standard variant (`signatureAlgorithm: 'ACS3-HMAC-SM3'`, @alicloud/openapi-core `utils.ts` `hash`/`signatureMethod`). */
+export const ACS3_SM3 = 'ACS3-HMAC-SM3';
+/** The HMAC algorithms a verifier can check with the caller's secret. */
+export type Acs3HmacAlgorithm = typeof ACS3_ALGORITHM | typeof ACS3_SM3;
+const DIGEST: Record<Acs3HmacAlgorithm, string> = { [ACS3_ALGORITHM]: 'sha256', [ACS3_SM3]: 'sm3' };
 
 /** A request as the gateway sees it. */
 export interface Acs3Request {
@@ -26,6 +32,8 @@ export interface Acs3Request {
 }
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+/** hex(hash(data)) with the algorithm's digest: SHA-256 or SM3 (node's OpenSSL names it `sm3`). */
+export const acs3Hash = (data: Buffer | string, alg: Acs3HmacAlgorithm = ACS3_ALGORITHM): string => createHash(DIGEST[alg]).update(data).digest('hex');
 
 /** Node's `rawHeaders` (name, value, name, value…) grouped by lower-case name. */
 export function headerValues(rawHeaders: readonly string[]): Record<string, string[]> {
@@ -60,12 +68,12 @@ export function acs3CanonicalRequest(req: Acs3Request, signed: readonly string[]
   return [req.method, canonicalUri(req.rawPath), canonicalQuery(req.query), canonicalHeaders(req.headers, names), names.join(';'), hashedPayload].join('\n');
 }
 
-export function acs3StringToSign(canonicalRequest: string): string {
-  return `${ACS3_ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
+export function acs3StringToSign(canonicalRequest: string, alg: Acs3HmacAlgorithm = ACS3_ALGORITHM): string {
+  return `${alg}\n${acs3Hash(canonicalRequest, alg)}`;
 }
 
-export function acs3Signature(secret: string, stringToSign: string): string {
-  return createHmac('sha256', secret).update(stringToSign, 'utf8').digest('hex');
+export function acs3Signature(secret: string, stringToSign: string, alg: Acs3HmacAlgorithm = ACS3_ALGORITHM): string {
+  return createHmac(DIGEST[alg], secret).update(stringToSign, 'utf8').digest('hex');
 }
 
 /** Headers the SDKs sign: `host`, `content-type` and every `x-acs-*` present. */
@@ -76,10 +84,10 @@ export function signableHeaders(headers: Record<string, string[]>): string[] {
 }
 
 /** Client side: the Authorization value for a request (tests craft raw requests with it). */
-export function acs3Authorize(req: Acs3Request, hashedPayload: string, accessKeyId: string, secret: string): string {
+export function acs3Authorize(req: Acs3Request, hashedPayload: string, accessKeyId: string, secret: string, alg: Acs3HmacAlgorithm = ACS3_ALGORITHM): string {
   const signed = signableHeaders(req.headers);
-  const sig = acs3Signature(secret, acs3StringToSign(acs3CanonicalRequest(req, signed, hashedPayload)));
-  return `${ACS3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${signed.join(';')},Signature=${sig}`;
+  const sig = acs3Signature(secret, acs3StringToSign(acs3CanonicalRequest(req, signed, hashedPayload), alg), alg);
+  return `${alg} Credential=${accessKeyId},SignedHeaders=${signed.join(';')},Signature=${sig}`;
 }
 
 export interface Acs3Authorization {

@@ -11,7 +11,9 @@ export const isAcs3 = (req: IncomingMessage): boolean => /^ACS3-/i.test(String(r
 /**
  * The POP gateway's answer to each ACS3 refusal, with the codes it uses for signature v1 (pop-error.ts). The V3
  * mismatch text is the gateway's; the code for an `x-acs-content-sha256` that disagrees with the body is UNCONFIRMED:
- * the server signs the body it received, so the signature cannot match and we answer SignatureDoesNotMatch.
+ * the server signs the body it received, so the signature cannot match and we answer SignatureDoesNotMatch. An
+ * algorithm the emulator cannot verify (`ACS3-RSA-SHA256`, anything unknown) is `InvalidSignatureMethod` (the v1 code
+ * for a bad `SignatureMethod`; the gateway's V3 answer is UNCONFIRMED).
  */
 export function popAcs3Error(r: Acs3Refusal): PopError {
   switch (r.kind) {
@@ -19,6 +21,8 @@ export function popAcs3Error(r: Acs3Refusal): PopError {
       return E.missingParameter(r.header);
     case 'malformed':
       return E.incompleteSignature(r.detail);
+    case 'algorithm':
+      return E.signatureMethod();
     case 'unknown-key':
       return E.accessKeyNotFound();
     case 'bad-date':

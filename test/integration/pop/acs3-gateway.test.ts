@@ -69,3 +69,21 @@ describe('POP gateway, ACS3-HMAC-SHA256 (raw requests)', () => {
     expect(await r.json()).toMatchObject({ Code: 'InvalidParameter' });
   });
 });
+
+describe('POP gateway, ACS3-HMAC-SM3 (raw requests)', () => {
+  const sm3 = { algorithm: 'ACS3-HMAC-SM3' as const, contentHeader: 'x-acs-content-sm3' };
+
+  it('accepts RPC and ROA requests with the SM3 digest in x-acs-content-sm3, with AK and with STS', async () => {
+    expect(await mail(sm3)).toMatchObject({ status: 200, body: { EnvId: expect.any(String) } });
+    expect(await kube({ ...sm3, ...STS })).toMatchObject({ status: 200, body: { config: 'kubeconfig' } });
+  });
+
+  it('refuses a wrong secret, a header changed after signing and a body that differs from its digest', async () => {
+    const sent = dm.outbox.length;
+    const wrong = await mail({ ...sm3, secret: 'wrong' });
+    expect(wrong).toMatchObject({ status: 400, body: { Code: 'SignatureDoesNotMatch', Message: expect.stringMatching(/server StringToSign is \[ACS3-HMAC-SM3\n[0-9a-f]{64}\]$/) } });
+    expect(await kube({ ...sm3, after: (h) => void (h['x-acs-date'] = new Date(Date.now() + 1_000).toISOString().replace(/\.\d+Z$/, 'Z')) })).toMatchObject({ status: 400, body: { Code: 'SignatureDoesNotMatch' } });
+    expect(await mail({ ...sm3, after: (h) => void (h['x-acs-content-sm3'] = '0'.repeat(64)) })).toMatchObject({ status: 400, body: { Code: 'SignatureDoesNotMatch' } });
+    expect(dm.outbox.length).toBe(sent);
+  });
+});
