@@ -62,6 +62,9 @@ export function renderProbeScript(o: { mountDir: string; stagingDir: string; git
     'staging=false; if [[ -d $STAGING_DIR ]]; then staging=true; fi',
     'free=$(df -P "$STAGING_DIR" 2>/dev/null | awk \'NR==2 {print $4}\'); [[ $free =~ ^[0-9]+$ ]] || free=-1',
     'fstab=$(awk -v mp="$MP" \'$1 !~ /^#/ && $2 == mp {print $3, $4; exit}\' "$ROOT/etc/fstab" 2>/dev/null || true)',
+    // ossfs 2.x takes any of its options from fstab (each k=v becomes --k=v), oss_access_key_secret included: the line
+    // goes into check details and mails, and Cloud Assistant keeps this output, so such values never leave the host.
+    'fstab=$(sed -E \'s/(^|[ ,])([A-Za-z_]*(secret|token|password|credential)[A-Za-z_]*)=[^, ]*/\\1\\2=[redacted]/g\' <<<"$fstab")',
     // GitLab's own pruning, and whether git (gitlab-rake drops to it) can write where GitLab writes.
     'keep=$(sed -n "s/^[[:space:]]*gitlab_rails\\[.backup_keep_time.\\][[:space:]]*=[^0-9]*\\([0-9]*\\).*/\\1/p" "$ROOT/etc/gitlab/gitlab.rb" 2>/dev/null | tail -n 1); keep=${keep:-0}',
     `GD=${shellQuote(o.gitlabDir ?? o.stagingDir)} GDIR=$ROOT${shellQuote(o.gitlabDir ?? o.stagingDir)}`,

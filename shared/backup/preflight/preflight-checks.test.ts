@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '#shared/checks/index';
 import type { OssLifecycleRule, OssPort } from '#shared/cloud/oss/index';
@@ -21,6 +25,22 @@ describe('preflight checks', () => {
     for (const m of s.matchAll(/[^2&]>\s*(\S+)/g)) expect(m[1]).toBe('/dev/null');
     expect(parseProbe(`noise\nGITLAB_ASK_OPS_PROBE ${JSON.stringify(healthy)}\n`)).toEqual(healthy);
     expect(parseProbe('GITLAB_ASK_OPS_PROBE {cut')).toBeUndefined();
+  });
+
+  it('the probe never sends a credential from the fstab line (ossfs 2.x takes oss_access_key_secret there), and still reads upload_buffer_size', () => {
+    const root = mkdtempSync(join(tmpdir(), 'probe-'));
+    try {
+      mkdirSync(join(root, 'etc'));
+      const line = 'ossfs2 /mnt/gitlab-backups fuse.ossfs2 _netdev,allow_other,oss_access_key_id=LTAIkeyid,oss_access_key_secret=S3cr3t+/v4l,upload_buffer_size=32M,oss_sts_token=T0k3n 0 0';
+      writeFileSync(join(root, 'etc/fstab'), `${line}\n`);
+      const out = execFileSync('bash', ['-c', renderProbeScript(ctx)], { env: { PATH: process.env.PATH, GITLAB_ASK_OPS_ROOT: root }, encoding: 'utf8' });
+      expect(out).not.toMatch(/S3cr3t|T0k3n/);
+      const p = parseProbe(out)!;
+      expect(p.fstab).toBe('fuse.ossfs2 _netdev,allow_other,oss_access_key_id=LTAIkeyid,oss_access_key_secret=[redacted],upload_buffer_size=32M,oss_sts_token=[redacted]');
+      expect(p).toMatchObject({ uploadBufferSize: '32M', uploadBufferFrom: 'fstab' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it.each([
