@@ -50,7 +50,7 @@ export interface OssEmulator {
 /**
  * OSS emulator for the object calls we use, as ali-oss 6.x makes them against an IP endpoint (virtual-host style:
  * the bucket comes from the Host header `<bucket>.oss-<region>.aliyuncs.com`, the path is the key): ListObjectsV2,
- * HEAD/GET/PUT/DELETE object, Get/Put/DeleteBucketLifecycle, signature v1 verified, OSS XML errors (HEAD errors in
+ * HEAD/GET/PUT/DELETE object, Get/Put/DeleteBucketLifecycle, signature V1 and V4 (header and URL) verified, OSS XML errors (HEAD errors in
  * `x-oss-err`, base64 XML); `denials` answers AccessDenied for calls a RAM policy would refuse.
  *
  * @example
@@ -84,7 +84,7 @@ export async function startOssEmulator(opts: OssEmulatorOptions): Promise<OssEmu
     try {
       const store = stores.get(bucket);
       if (!store) throw new OssError(404, 'NoSuchBucket', 'The specified bucket does not exist.', { BucketName: bucket });
-      verifyOssRequest(method, req.headers, `/${bucket}/${key}`, url.searchParams, creds, now());
+      verifyOssRequest(method, req.headers, `/${bucket}/${key}`, url.searchParams, creds, now(), region.replace(/^oss-/, ''));
       // A real RAM message names the denied action; the exact text is UNCONFIRMED.
       if (denials.match(method, `/${bucket}/${key}`)) throw new OssError(403, 'AccessDenied', 'You have no right to access this object because of the RAM policy.', { Key: key });
       const base = { 'x-oss-request-id': requestId, server: 'AliyunOSS', date: httpDate(now()) };

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isOssV4, verifyOssV4 } from './oss-signature-v4';
 import { OssError } from './oss-xml';
 
 /** A key pair the OSS emulator accepts; AKs starting `STS.` need their token in `x-oss-security-token`. */
@@ -48,7 +49,8 @@ const SKEW_MS = 15 * 60_000;
 /**
  * Verify `Authorization: OSS <AK>:<sig>` the way OSS does: known key, date window, signature, STS token. Throws
  * OssError with OSS's codes (AccessDenied, InvalidAccessKeyId, RequestTimeTooSkewed, SignatureDoesNotMatch,
- * InvalidSecurityToken / SecurityTokenExpired).
+ * InvalidSecurityToken / SecurityTokenExpired). V4 (`OSS4-HMAC-SHA256`, header or URL) goes to oss-signature-v4.ts,
+ * with the same codes; `region` is the service's standard region (`ap-northeast-2`) V4 signs with.
  */
 export function verifyOssRequest(
   method: string,
@@ -57,8 +59,10 @@ export function verifyOssRequest(
   query: URLSearchParams,
   creds: Map<string, OssCredential>,
   now: Date,
+  region?: string,
 ): OssCredential {
   const auth = String(headers.authorization ?? '');
+  if (isOssV4(auth, query)) return verifyOssV4({ method, headers, resource, query, creds, now, ...(region ? { region } : {}) }, SKEW_MS);
   if (!auth) throw new OssError(403, 'AccessDenied', 'You have no right to access this object because of bucket acl.');
   const m = /^OSS ([^:]+):(.+)$/.exec(auth);
   if (!m) throw new OssError(400, 'InvalidArgument', 'Authorization header is invalid.', { ArgumentName: 'Authorization', ArgumentValue: auth.slice(0, 12) });
