@@ -48,7 +48,10 @@ describe('named faults', () => {
     expect(() => r.add(mk('a'))).toThrow(/registered twice/);
     expect(r.set('a', { times: 3, arg: '7' })).toMatchObject({ name: 'a', description: 'a breaks', argHelp: 'n', active: true, remaining: 3, arg: '7' });
     expect(r.active().map((f) => f.name)).toEqual(['a']);
-    expect(() => r.set('c')).toThrow('unknown fault "c"; known: a, b');
+    expect(() => r.set('nope')).toThrow('unknown fault "nope"; known: a, b');
+    const typos = new FaultRegistry([mk('oss-read'), mk('dm-down')]);
+    expect(() => typos.set('oss-raed')).toThrow('unknown fault "oss-raed" (did you mean "oss-read"?); known: dm-down, oss-read');
+    expect(() => typos.clear('dmdown')).toThrow('(did you mean "dm-down"?)');
     expect(() => r.set('b', { times: 1.5 })).toThrow(/positive integer/);
     expect(r.active().map((f) => f.name)).toEqual(['a']);
     r.set('b');

@@ -1,3 +1,4 @@
+import { didYouMean } from '#local/cli/did-you-mean';
 import type { FaultRule, Faults } from './faults';
 
 /** How a named fault is switched on: `times` = how often it fires (default: until cleared); `arg` = its parameter. */
@@ -74,8 +75,11 @@ export class FaultRegistry {
 
   private get(name: string): NamedFault {
     const f = this.byName.get(name);
-    if (!f) throw new Error(`unknown fault "${name}"; known: ${[...this.byName.keys()].sort().join(', ')}`);
-    return f;
+    if (f) return f;
+    // `sandbox fault oss-raed` gets the hint every other CLI typo gets (README: did-you-mean on typos).
+    const known = [...this.byName.keys()].sort();
+    const hint = didYouMean(name, known);
+    throw new Error(`unknown fault "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; known: ${known.join(', ')}`);
   }
 }
 
