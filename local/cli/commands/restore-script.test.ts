@@ -32,6 +32,10 @@ describe('restore-script and drill-script commands', () => {
     expect(s).toContain('MODE=drill');
     expect(s).toContain('limit(7)');
     expect(s).toContain('step counts');
+    // The pod's script is an argument of bash -c, not a RunCommand: its size is told against Linux's per-argument cap.
+    const size = io();
+    expect(await drillScriptCommand.run(['--size'], size)).toBe(0);
+    expect(size.stdout.join('')).toMatch(/^\d+ bytes as one argument of the pod's \/bin\/bash -c \(Linux MAX_ARG_STRLEN 131072\)$/);
   });
 
   it('refuses bad flags with usage (exit 2)', async () => {

@@ -26,8 +26,20 @@ function parsed(a: ParsedArgs) {
   return { backupName: backup, expectVersion: version, ...(sha ? { archiveSha256: sha } : {}), comments: a.flags.comments === true, base64: a.flags.base64 === true, size: a.flags.size === true };
 }
 
-function print(io: { out: (t: string) => void }, script: string, p: ReturnType<typeof parsed>): number {
+/**
+ * The drill's script is one argument of the pod's `/bin/bash -c` (shared/drill/drill-manifests.ts): Linux caps one
+ * argv string at MAX_ARG_STRLEN = 32 × PAGE_SIZE, 131072 bytes on 4 KiB pages (include/uapi/linux/binfmts.h); the
+ * RunCommand limit does not apply to it.
+ */
+export const POD_ARG_MAX_BYTES = 131_072;
+
+function print(io: { out: (t: string) => void }, script: string, p: ReturnType<typeof parsed> & { pod?: boolean }): number {
   const b64 = base64Size(script);
+  if (p.size && p.pod) {
+    const bytes = Buffer.byteLength(script);
+    io.out(`${bytes} bytes as one argument of the pod's /bin/bash -c (Linux MAX_ARG_STRLEN ${POD_ARG_MAX_BYTES})`);
+    return bytes < POD_ARG_MAX_BYTES ? 0 : 1;
+  }
   if (p.size) {
     io.out(`${Buffer.byteLength(script)} bytes, ${b64} bytes as Base64 (RunCommand limit ${RUN_COMMAND_MAX_BASE64_BYTES})`);
     return b64 <= RUN_COMMAND_MAX_BASE64_BYTES ? 0 : 1;
@@ -54,12 +66,12 @@ export const restoreScriptCommand = defineCommand({
 export const drillScriptCommand = defineCommand({
   name: 'drill-script',
   summary: 'print the restore drill pod\'s script (its command in ASK)',
-  flags: FLAGS.filter((f) => f.name !== '--base64'),
+  flags: FLAGS.filter((f) => f.name !== '--base64').map((f) => (f.name === '--size' ? { ...f, summary: 'print the size against the limit of one argument of the pod\'s /bin/bash -c; exit 1 if over' } : f)),
   check: (a) => void parsed(a),
   details: 'The pod runs it as `/bin/bash -c <script>` (restore-drill action, docs/adr/0026). DRILL_TIMEOUT_MINUTES and\nDRILL_SAMPLE_REPOS come from the shell environment; nothing is contacted.',
   async run({ args, io }) {
     const p = parsed(args);
     const env = loadConfig(io.env).env;
-    return print(io, renderRestoreScript(drillScriptConfig({ ...p, timeoutSec: env.DRILL_TIMEOUT_MINUTES * 60, sampleRepos: env.DRILL_SAMPLE_REPOS }), { comments: p.comments }), { ...p, base64: false });
+    return print(io, renderRestoreScript(drillScriptConfig({ ...p, timeoutSec: env.DRILL_TIMEOUT_MINUTES * 60, sampleRepos: env.DRILL_SAMPLE_REPOS }), { comments: p.comments }), { ...p, base64: false, pod: true });
   },
 });
