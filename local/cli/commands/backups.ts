@@ -18,10 +18,14 @@ export function drillCell(b: Pick<BackupListing, 'drill'>): string {
   return b.drill.result === 'passed' ? `drill: passed (RTO ${rtoWords(b.drill.rtoSeconds)})` : `drill: failed${b.drill.step ? ` at ${b.drill.step}` : ''}`;
 }
 
-function table(rows: BackupListing[], now: Date): string[] {
+/** One width for every time in the table: verified records carry milliseconds, manifests do not (`…:56Z`). */
+const second = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z');
+
+/** The `backups` table, a header and one line per backup (newest first, as listed). */
+export function backupsTable(rows: BackupListing[], now: Date): string[] {
   const cells = [
     ['NAME', 'LABEL', 'CREATED', 'AGE', 'SIZE', 'GITLAB', 'VERIFIED', 'DRILL', 'RETENTION'],
-    ...rows.map((b) => [b.name, b.label ?? '', b.createdAt, age(b.createdAt, now), formatBytes(b.sizeBytes), b.gitlabVersion ?? '', b.verified ? `yes ${b.verifiedAt ?? ''}`.trim() : 'no', drillCell(b), b.retention]),
+    ...rows.map((b) => [b.name, b.label ?? '', second(b.createdAt), age(b.createdAt, now), formatBytes(b.sizeBytes), b.gitlabVersion ?? '', b.verified ? `yes ${second(b.verifiedAt ?? '')}`.trim() : 'no', drillCell(b), b.retention]),
   ];
   const w = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  '));
@@ -58,7 +62,7 @@ export const backupsCommand = defineCommand({
       return 0;
     }
     if (d.backups.length === 0) io.out(`no backups under oss://${e.OSS_BUCKET}/${e.OSS_PREFIX}`);
-    else for (const l of table(d.backups, now)) io.out(l);
+    else for (const l of backupsTable(d.backups, now)) io.out(l);
     const verified = d.backups.filter((b) => b.verified).length;
     io.out(`${d.backups.length} backup(s), ${verified} verified (BACKUP_KEEP_MIN ${e.BACKUP_KEEP_MIN})${d.partials.length ? `; ${d.partials.length} partial copies of failed runs` : ''}`);
     for (const b of d.backups.filter((x) => x.problem)) io.err(`warning: ${b.name}: ${b.problem}`);
