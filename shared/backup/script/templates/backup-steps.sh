@@ -157,7 +157,7 @@ else
       lim=$((part * 10485760000))
       too_large "GitLab could not write the archive onto the mount (part limit?)" $((last_size > lim ? last_size : lim + 1)) ' or more'
     fi
-    fail gitlab_backup_failed "gitlab-backup exited with $rc${DETAIL:+; GitLab said: $DETAIL}"
+    fail gitlab_backup_failed "gitlab-backup exited with $rc${DETAIL:+; GitLab said: $DETAIL}$left"
   fi
   [[ -s $SRC_DIR/$ARCHIVE_NAME ]] ||
     fail archive_missing "gitlab-backup succeeded but $ARCHIVE_NAME is missing (is backup_path $SRC_DIR?)"
