@@ -15,7 +15,7 @@ mkdir -p -- "$LOG_DIR"
 LOG_FILE=$LOG_DIR/backup-$RUN_NAME.log
 exec >>"$LOG_FILE" 2>&1
 WORK=$(mktemp -d)
-log "run $RUN_NAME${LABEL:+ label=$LABEL} on $(hostname) mode=$MODE dest=$DEST_DIR staging=$STAGING_DIR long steps end within $LIMIT"
+log "run $RUN_NAME${LABEL:+ label=$LABEL} on $(hostname) mode=$MODE dest=$DEST_DIR staging=$STAGING_DIR step limit $LIMIT"
 if [[ -n $NOTE ]]; then log "$NOTE"; fi
 
 step mount
@@ -153,7 +153,8 @@ else
     tmo $rc gitlab-backup "$left"
     # Direct mode: GitLab packs onto the mount and keeps tar's errors to itself (its pack captures stderr): "Creating
     # archive … failed" there is most likely ossfs' part limit. The archive's size is then unknown: at least the limit.
-    if [[ $MODE == direct && $DETAIL == *"Creating archive"*"$ARCHIVE_NAME failed"* ]]; then
+    # Only ossfs 1.x: its part size is read from fstab; 2.x's may be set in its own file, so a guessed fix could be wrong.
+    if [[ $MODE == direct && $MOUNT_FS == fuse.ossfs && $DETAIL == *"Creating archive"*"$ARCHIVE_NAME failed"* ]]; then
       lim=$((part * 10485760000))
       too_large "GitLab could not write the archive onto the mount (part limit?)" $((last_size > lim ? last_size : lim + 1)) ' or more'
     fi

@@ -27,7 +27,7 @@ take_lock() {
     for f in /proc/[0-9]*/fd/*; do
       if [[ $(readlink "$f" 2>/dev/null) == "$LOCK_FILE" ]]; then p=\${f#/proc/} p=\${p%%/*} holders+=" $p($(tr '\\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | cut -c1-60))"; fi
     done
-    if [[ $holders == *gitlab-ask-ops-backup* || $holders == *gitlab-ask-ops-restore* ]]; then fail already_running "another backup or restore script holds $LOCK_FILE:$holders" 75; fi
+    if [[ $holders == *gitlab-ask-ops-backup* || $holders == *gitlab-ask-ops-restore* ]]; then fail already_running "a backup or restore holds $LOCK_FILE:$holders" 75; fi
     NOTE="broke a stale lock: run \${hname:-?} (pid \${hpid:-?}) is gone; it was still held by:\${holders:- nobody}"
     rm -f -- "$LOCK_FILE"
     exec 9>>"$LOCK_FILE"
