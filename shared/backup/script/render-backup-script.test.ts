@@ -19,7 +19,8 @@ describe('renderBackupScript', () => {
     const full = renderBackupScript(cfg, { comments: true }).split('\n');
     expect(bare.slice(0, 3)).toEqual(full.slice(0, 3));
     expect(bare.slice(3).some((l) => /^\s*#/.test(l))).toBe(false);
-    expect(full.filter((l, i) => i < 3 || !/^\s*#/.test(l)).map((l) => l.trimStart())).toEqual(bare);
+    expect(full.filter((l, i) => i < 3 || !/^\s*(#|$)/.test(l)).map((l) => l.trimStart())).toEqual(bare);
+    expect(bare.slice(3).some((l) => l === '')).toBe(false);
   });
 
   it('renders the config block with quoted values and keeps no placeholder', () => {

@@ -71,12 +71,13 @@ function trimSlash(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
 }
 
-// Drop full-line comments after the 3-line header (shebang + what this is) and the indentation. The template has no
-// heredocs or multi-line strings, so a line starting with `#` is always a comment and leading blanks never matter.
+// Drop full-line comments and blank lines after the 3-line header (shebang + what this is) and the indentation. The
+// template has no heredocs or multi-line strings, so a line starting with `#` is always a comment and leading blanks
+// (or a blank line) never matter.
 function stripComments(script: string): string {
   return script
     .split('\n')
-    .filter((l, i) => i < 3 || !/^\s*#/.test(l))
+    .filter((l, i) => i < 3 || !/^\s*(#|$)/.test(l))
     .map((l) => l.trimStart())
     .join('\n');
 }
