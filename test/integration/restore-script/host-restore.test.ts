@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmulatedHost } from '#local/ecs/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,9 +29,11 @@ describe('restore script on an emulated GitLab host (Cloud Assistant RunCommand)
     expect(readFileSync(host.path('/etc/gitlab/gitlab-secrets.json'), 'utf8')).toContain('emulated-db-key-base');
     expect(statSync(host.path('/etc/gitlab/gitlab-secrets.json')).mode & 0o777).toBe(0o600);
     expect(statSync(host.path('/etc/gitlab/gitlab.rb')).mode & 0o777).toBe(0o600);
-    expect(readFileSync(host.path(`/etc/gitlab/config_backup/pre-restore-${name}/gitlab-secrets.json`), 'utf8')).toContain('a-new-key');
+    const kept = readdirSync(host.path('/etc/gitlab/config_backup')).filter((d) => d.startsWith(`pre-restore-${name}-`));
+    expect(kept).toEqual([expect.stringMatching(/-\d{8}T\d{6}Z$/)]);
+    expect(readFileSync(host.path(`/etc/gitlab/config_backup/${kept[0]}/gitlab-secrets.json`), 'utf8')).toContain('a-new-key');
     // The replaced secrets are kept root-only where Omnibus keeps config copies, never under a log directory.
-    for (const d of ['/etc/gitlab/config_backup', `/etc/gitlab/config_backup/pre-restore-${name}`]) expect(statSync(host.path(d)).mode & 0o777, d).toBe(0o700);
+    for (const d of ['/etc/gitlab/config_backup', `/etc/gitlab/config_backup/${kept[0]}`]) expect(statSync(host.path(d)).mode & 0o777, d).toBe(0o700);
     expect(existsSync(host.path(`/var/log/gitlab-ask-ops/pre-restore-${name}`))).toBe(false);
     expect(r.result!.services).toMatch(/puma:run/);
     expect(r.result!.services).not.toMatch(/:down/);
@@ -40,6 +42,10 @@ describe('restore script on an emulated GitLab host (Cloud Assistant RunCommand)
     const log = readFileSync(host.path(`/var/log/gitlab-ask-ops/restore-${name}.log`), 'utf8');
     for (const s of ['fetch', 'stop', 'restore', 'config', 'reconfigure', 'restart', 'check', 'doctor']) expect(log).toContain(`[${s}] step ${s}`);
     expect(log).toContain('Restore task is done.');
+    // The same backup restored again: the originals kept by the first restore are never overwritten.
+    const again = await runRestore(bed, host, restoreConfig('ok/', { backupName: name, expectVersion: '17.5.1-ee', archiveSha256: sha256 }));
+    expect(again.result, again.output).toMatchObject({ status: 'ok', state: 'running' });
+    expect(readFileSync(host.path(`/etc/gitlab/config_backup/${kept[0]}/gitlab-secrets.json`), 'utf8')).toContain('a-new-key');
   });
 
   /** One failure per step, injected where it happens on the host; `state` is where services must be left. */

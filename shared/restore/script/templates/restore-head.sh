@@ -133,13 +133,16 @@ read_config() {
   log "read gitlab-secrets.json and gitlab.rb from $CONF_DIR/$CONFIG_NAME ($layout layout)"
 }
 # place_config: what read_config took out into ETC_DIR, mode 0600. On the host the files it replaces are kept first,
-# in Omnibus' own root-only config_backup dir (where `gitlab-ctl backup-etc` writes), never under a log dir.
+# in Omnibus' own root-only config_backup dir (where `gitlab-ctl backup-etc` writes), never under a log dir; one
+# directory per restore (name + UTC time), so restoring the same backup twice never overwrites the originals.
 place_config() {
-  local f keep=$ETC_DIR/config_backup/pre-restore-$BACKUP_NAME
+  local f keep
+  keep=$ETC_DIR/config_backup/pre-restore-$BACKUP_NAME-$(date -u +%Y%m%dT%H%M%SZ)
   mkdir -p -- "$ETC_DIR"
   if [[ $MODE == host ]]; then
     install -d -m 0700 -- "$ETC_DIR/config_backup" "$keep"
-    for f in gitlab-secrets.json gitlab.rb; do if [[ -f $ETC_DIR/$f ]]; then cp -p -- "$ETC_DIR/$f" "$keep/$f"; fi; done
+    # -n: never over a copy kept already (two restores within one second share the directory; the first one's stay).
+    for f in gitlab-secrets.json gitlab.rb; do if [[ -f $ETC_DIR/$f ]]; then cp -pn -- "$ETC_DIR/$f" "$keep/$f"; fi; done
     log "kept the replaced gitlab-secrets.json and gitlab.rb in $keep"
   fi
   for f in gitlab-secrets.json gitlab.rb; do
