@@ -108,6 +108,18 @@ describe('doctor: the infra hook\'s recent deliveries (webhook events API)', () 
     }
   });
 
+  it('the events route answering 503 (or 403) → skipped, "not read", never ok: nothing is known about the deliveries', async () => {
+    await deliver(401);
+    const off = gl.faults.add({ method: 'GET', path: '/hooks/\\d+/events$', status: 503, body: { message: '503 Service Unavailable' } });
+    try {
+      const c = (await run())['gitlab.infra-hook']!;
+      expect(c).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/recent deliveries not read \(GET \/api\/v4\/projects\/.*\/events answered .*503/) });
+    } finally {
+      off();
+    }
+    expect((await run())['gitlab.infra-hook']!.status).toBe('failed'); // the same 401 delivery, read: failed
+  });
+
   it('a GitLab before 17.3 (no events route) → skipped naming its version, never failed', async () => {
     const old = await startGitlabEmulator({ ...seededGitlabOptions(TOKEN), version: '17.2.8-ee' });
     try {

@@ -45,7 +45,8 @@ export async function hookDeliveries(ctx: DoctorContext, o: { project: string; h
   const base = `/projects/${encodeURIComponent(o.project)}/hooks/${encodeURIComponent(String(o.hookId))}/events`;
   const newest = await gitlabGet(env, `${base}?per_page=1`, o.token);
   if (newest.status === 404) return { kind: 'unavailable', detail: `GitLab ${await versionOf(ctx, env)} has no webhook events API (GET /projects/:id/hooks/:hook_id/events, GitLab 17.3+), so hook ${String(o.hookId)}'s recent deliveries are not checked: see ${o.where} → Edit → Recent events` };
-  if (newest.status !== 200 || !Array.isArray(newest.body)) return { kind: 'ok', detail: `recent deliveries not read (GET /api/v4${base} answered ${gitlabWhy(newest)})` };
+  // Not read (403, 5xx, network): nothing is known about the deliveries — skipped, never "ok".
+  if (newest.status !== 200 || !Array.isArray(newest.body)) return { kind: 'unavailable', detail: `hook ${String(o.hookId)}'s recent deliveries not read (GET /api/v4${base} answered ${gitlabWhy(newest)}): see ${o.where} → Edit → Recent events` };
   const last = newest.body[0] as { response_status?: unknown; created_at?: unknown } | undefined;
   if (!last) return { kind: 'ok', detail: `no deliveries in the last 7 days (GitLab keeps 7 days of events)` };
   const failures = await gitlabGet(env, `${base}?status=client_failure,server_failure&per_page=20`, o.token);
