@@ -33,12 +33,14 @@ export async function listDrillObjects(kube: KubePort, namespace: string): Promi
  */
 export async function deleteDrillObjects(d: { kube: KubePort; clock: Clock }, objs: readonly DrillObject[], o: { graceSeconds?: number; waitMs?: number } = {}): Promise<{ deleted: string[]; leftover: string[] }> {
   const errors: string[] = [];
+  const refused = new Set<DrillObject>();
   const del = async (x: DrillObject): Promise<void> => {
     try {
       if (x.kind === 'Pod') await d.kube.deletePod(x.namespace!, x.name, o.graceSeconds ?? 30);
       else if (x.kind === 'PersistentVolumeClaim') await d.kube.deletePersistentVolumeClaim(x.namespace!, x.name);
       else await d.kube.deletePersistentVolume(x.name);
     } catch (e) {
+      refused.add(x);
       errors.push(`${describe(x)}: ${(e as Error).message}`);
     }
   };
@@ -48,7 +50,8 @@ export async function deleteDrillObjects(d: { kube: KubePort; clock: Clock }, ob
   for (let wait = 200; ; wait = Math.min(5_000, wait * 2)) {
     const still = await Promise.all(left.map(async (x) => ((await gone(d.kube, x)) ? undefined : x)));
     left = still.filter((x): x is DrillObject => x !== undefined);
-    if (!left.length || d.clock.now().getTime() >= until) break;
+    // An object whose delete was refused does not go away by waiting: wait only for the others.
+    if (!left.some((x) => !refused.has(x)) || d.clock.now().getTime() >= until) break;
     await d.clock.sleep(Math.min(wait, until - d.clock.now().getTime()));
   }
   // What is still there carries its delete's refusal (a 403 names the missing RBAC verb), so the report says why.
