@@ -108,13 +108,15 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
     ['details', `${join(stateDir, 'env')}, ${join(stateDir, 'sandbox.json')}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
+  // The CLI finds the sandbox through SANDBOX_DIR: a state dir other than the default must travel with the command.
+  const cliPrefix = stateDir === resolve(join(REPO, '.sandbox')) ? '' : `SANDBOX_DIR=${shortPath(stateDir)} `;
   out(
     [
       'gitlab-ask-ops sandbox is up',
       ...rows.map(([k, v]) => `  ${k.padEnd(width)} : ${v}`),
       '',
       'try it (a developer pushes a CI change → system hook → webhook 202 → prewarm → ImageCaches Ready → mail):',
-      '  npm run -s ops -- sandbox push java-demo',
+      `  ${cliPrefix}npm run -s ops -- sandbox push java-demo`,
       ...(kubeconfig ? [`  kubectl --kubeconfig ${shortPath(kubeconfig)} get imagecaches`] : []),
       '',
       'or send a hook by hand:',

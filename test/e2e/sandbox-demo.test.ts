@@ -81,7 +81,8 @@ describe('npm start demo: push → system hook → webhook 202 → async queue �
     expect(text).toContain(s.sandbox.urls.outbox!);
     expect(text).toContain(s.sandbox.urls.index!);
     expect(text).toContain(`kubectl --kubeconfig ${join(dir, 'kubeconfig')} get imagecaches`);
-    expect(text).toContain('npm run -s ops -- sandbox push java-demo');
+    // The sandbox runs from a temporary state dir: the printed command carries it, or the CLI would not find it.
+    expect(text).toContain(`SANDBOX_DIR=${dir} npm run -s ops -- sandbox push java-demo`);
   });
 
   it('a pushed .gitlab-ci.yml change ends in Ready ImageCaches holding the java-demo images and the helper image, and a mail', async () => {
