@@ -58,7 +58,10 @@ export const FIXES: Record<string, (c: FixContext) => string> = {
   DeliveryTimeout: (c) => `make sure the agent on ${c.instanceId ?? 'the host'} is running and the instance can reach the Cloud Assistant endpoint (security group / routes)`,
   InstanceNotRunning: (c) => `start instance ${c.instanceId ?? ''} (or point BACKUP_INSTANCE_ID at the running GitLab host)`,
   ExecutionTimeout: () => 'raise BACKUP_TIMEOUT_SECONDS (and the function timeout in s.yaml) above the backup\'s real duration',
-  'oss-read': (c) => `grant the function's RAM role oss:GetObject on acs:oss:*:*:${c.bucket ?? '<bucket>'}/${c.ossPrefix ?? ''}* (infra/ram-policy.json) — the host wrote the backup, but it was not verified`,
+  // A run denied at verify-oss: the host's part succeeded, so the mail says what the denial cost this run.
+  'oss-read': (c) => `${FIXES['oss.read']!(c)} — the host wrote the backup, but it was not verified`,
+  // The preflight's and doctor's `oss.read` check: the permission alone; there is no backup in that context.
+  'oss.read': (c) => `grant the function's RAM role oss:GetObject on acs:oss:*:*:${c.bucket ?? '<bucket>'}/${c.ossPrefix ?? ''}* (infra/ram-policy.json)`,
   'oss-write': (c) => `grant the function's RAM role oss:PutObject on acs:oss:*:*:${c.bucket ?? '<bucket>'}/${c.ossPrefix ?? ''}* (infra/ram-policy.json)`,
   mail: () => 'check DirectMail: MAIL_FROM must be a sender address configured in DM_REGION; FC retries this task to re-send the report',
 };

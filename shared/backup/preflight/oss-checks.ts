@@ -30,7 +30,7 @@ export function ossReadCheck(oss: OssPort, listing: () => Promise<OssObjectInfo[
         if (newest) await oss.getText(key);
         else await oss.head(key);
       } catch (e) {
-        return failed(`cannot read ${key} with the function's credentials: ${(e as Error).message}`, code(e) === 'AccessDenied' ? fixFor('oss-read', ctx) : undefined);
+        return failed(`cannot read ${key} with the function's credentials: ${(e as Error).message}`, code(e) === 'AccessDenied' ? fixFor('oss.read', ctx) : undefined);
       }
       return ok(`${where} is listable and readable (${objects.length} objects${newest ? `, newest verified ${newest.name}` : ', no verified backup yet'})`);
     },

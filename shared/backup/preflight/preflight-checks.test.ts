@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '#shared/checks/index';
 import type { OssLifecycleRule, OssPort } from '#shared/cloud/oss/index';
+import { AppError } from '#shared/errors/index';
 import { diskCheck, mountCheck } from './host-checks';
 import { parseProbe, renderProbeScript, type HostProbe } from './host-probe';
 import { verifiedRecordKey } from '../inventory';
+import { fixFor } from '../orchestrate/fix-hints';
 import { lifecycleCheck, ossReadCheck } from './oss-checks';
 
 const ctx = { mountDir: '/mnt/gitlab-backups', stagingDir: '/var/opt/gitlab/backups', bucket: 'gitlab-backups', ossRegion: 'ap-northeast-2' };
@@ -89,5 +91,17 @@ describe('preflight checks', () => {
     const ctx = { mountDir: '/mnt/b', stagingDir: '/s', ossPrefix: 'b/', configPrefix: 'conf/' };
     expect(await one(ossReadCheck(oss, async () => objects, ctx))).toMatchObject({ status: 'ok', detail: `oss://k/b/ is listable and readable (4 objects, newest verified ${n})` });
     expect(read).toEqual([verifiedRecordKey('b/', n)]);
+  });
+
+  it('oss.read denied: the fix grants oss:GetObject on the prefix and says nothing of a backup (the run\'s verify-oss fix does)', async () => {
+    const denied = async () => {
+      throw new AppError('OSS_API', 'AccessDenied: You have no right to access this object because of bucket acl.', { status: 403, details: { ossCode: 'AccessDenied' } });
+    };
+    const oss = { bucket: 'k', getText: denied, head: denied } as unknown as OssPort;
+    const ctx = { mountDir: '/mnt/b', stagingDir: '/s', bucket: 'k', ossPrefix: 'b/', configPrefix: undefined };
+    const r = await one(ossReadCheck(oss, async () => [], ctx));
+    expect(r).toMatchObject({ status: 'failed', fix: "grant the function's RAM role oss:GetObject on acs:oss:*:*:k/b/* (infra/ram-policy.json)" });
+    expect(r.fix).not.toMatch(/backup|verified/);
+    expect(fixFor('oss-read', ctx)).toBe(`${r.fix} — the host wrote the backup, but it was not verified`);
   });
 });
