@@ -33,6 +33,7 @@ export function drillContent(r: DrillReport): NotifyContent {
     },
     { heading: 'Checks', table: { columns: ['check', 'status', 'detail'], rows: r.checks.map((x) => [x.id, x.status, x.detail]) } },
   ];
+  if (!passed && r.logTail?.length) sections.push({ heading: 'Last log lines of the pod', text: r.logTail.join('\n') });
   if (c) sections.push({ heading: 'Counts (restored / live)', rows: [['projects', `${c.projects.restored} / ${c.projects.live ?? '?'}`], ['users', `${c.users.restored} / ${c.users.live ?? '?'}`], ['groups', `${c.groups.restored} / ${c.groups.live ?? '?'}`]] });
   sections.push({ heading: 'Clean-up', text: [`deleted: ${r.cleanup.deleted.join(', ') || 'nothing'}`, ...(r.cleanup.leaked.length ? [`left by an earlier drill, removed: ${r.cleanup.leaked.join(', ')}`] : []), ...(r.cleanup.leftover.length ? [`STILL THERE (the next drill tries again; a refusal names the RBAC verb to grant): ${r.cleanup.leftover.join(', ')}`] : [])].join('\n') });
   return {

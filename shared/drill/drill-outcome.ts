@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { parseRestoreResult, SHARED_RESTORE_STEPS, type RestoreResult } from '#shared/restore/script/index';
+import { parseRestoreResult, RESTORE_RESULT_MARKER, SHARED_RESTORE_STEPS, type RestoreResult } from '#shared/restore/script/index';
+import { drillFix } from './drill-fix';
 import type { DrillCheck } from './drill-report';
 import type { FollowOutcome } from './follow-pod';
 
@@ -15,9 +16,12 @@ export interface PodOutcome {
   scriptSeconds?: number;
   phase?: string;
   spec?: string;
+  /** The pod's last log lines (without the result line) when it failed: what a fix tells to read. */
+  logTail?: string[];
 }
 
-const IMAGE_FIX = (image: string): string => `check that ${image} exists on Docker Hub and ASK can pull it (NAT gateway, or an ImageCache / ACR mirror of the image)`;
+/** The last non-empty lines of the pod's log, without the script's result line. */
+export const podLogTail = (log: string, n = 20): string[] => log.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith(RESTORE_RESULT_MARKER)).slice(-n);
 
 /** The pod's container start, from its status (running or terminated). */
 const startedOf = (pod: V1Pod): Date | undefined => {
@@ -55,24 +59,27 @@ function scriptChecks(r: RestoreResult): DrillCheck[] {
 
 /** Interpret how following the pod ended. */
 export function podOutcome(f: FollowOutcome, image: string): PodOutcome {
-  if (f.kind === 'gone') return { ok: false, step: 'follow', cause: 'the drill pod disappeared before it finished (deleted by someone else?)', checks: [], rtoSeconds: null };
+  if (f.kind === 'gone') return { ok: false, step: 'follow', cause: 'the drill pod disappeared before it finished (deleted by someone else?)', fix: drillFix('follow', image), checks: [], rtoSeconds: null };
   if (f.kind === 'image') {
-    return { ok: false, step: 'image', cause: `${f.reason}: ${f.message || 'the image cannot be pulled'}`, fix: IMAGE_FIX(image), checks: [{ id: 'pod', status: 'failed', detail: `${f.reason}: ${f.message}` }], rtoSeconds: null, phase: f.pod.status?.phase ?? 'Pending' };
+    return { ok: false, step: 'image', cause: `${f.reason}: ${f.message || 'the image cannot be pulled'}`, fix: drillFix('image', image), checks: [{ id: 'pod', status: 'failed', detail: `${f.reason}: ${f.message}` }], rtoSeconds: null, phase: f.pod.status?.phase ?? 'Pending' };
   }
   const spec = f.kind === 'finished' || f.pod ? f.pod?.metadata?.annotations?.['k8s.aliyun.com/eci-instance-spec'] : undefined;
   const result = f.kind === 'finished' || f.log ? parseRestoreResult(f.log ?? '') : undefined;
   const phase = f.pod?.status?.phase;
   const base = { phase, ...(spec ? { spec } : {}) };
+  // A failed pod's last log lines go with its fix (boot's reconfigure errors, a restore's output…).
+  const tail = f.log ? podLogTail(f.log) : [];
+  const fail = { ...base, ...(tail.length ? { logTail: tail } : {}) };
   const scriptSeconds = result ? Math.round(Object.values(result.timingsMs).reduce((a, b) => a + b, 0) / 100) / 10 : undefined;
   if (f.kind === 'deadline' || f.pod?.status?.reason === 'DeadlineExceeded') {
-    return { ...base, ok: false, step: 'deadline', cause: `the drill pod was still ${phase ?? 'Pending'} at its deadline (DRILL_TIMEOUT_MINUTES or the worker's own timeout): stopped and removed`, fix: 'raise DRILL_TIMEOUT_MINUTES (and the worker\'s timeout) to the restore time this backup needs', checks: [{ id: 'pod', status: 'failed', detail: `still ${phase ?? 'Pending'} at the deadline` }], rtoSeconds: null };
+    return { ...fail, ok: false, step: 'deadline', cause: `the drill pod was still ${phase ?? 'Pending'} at its deadline (DRILL_TIMEOUT_MINUTES or the worker's own timeout): stopped and removed`, fix: drillFix('deadline', image), checks: [{ id: 'pod', status: 'failed', detail: `still ${phase ?? 'Pending'} at the deadline` }], rtoSeconds: null };
   }
   const podCheck: DrillCheck = { id: 'pod', status: 'ok', detail: `ran ${image}${spec ? ` on ECI ${spec}` : ''}` };
   if (!result) {
     const exit = f.pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode;
-    return { ...base, ok: false, step: 'result', cause: `the pod ended ${phase} without a result line${exit !== undefined ? ` (exit code ${exit})` : ''}`, checks: [podCheck], rtoSeconds: null };
+    return { ...fail, ok: false, step: 'result', cause: `the pod ended ${phase} without a result line${exit !== undefined ? ` (exit code ${exit})` : ''}`, fix: drillFix('result', image), checks: [podCheck], rtoSeconds: null };
   }
   const checks = [podCheck, ...scriptChecks(result)];
-  if (result.status !== 'ok') return { ...base, ok: false, step: result.step, cause: `step "${result.step}" failed: ${result.message}${result.detail && !result.message.includes(result.detail) ? `; ${result.detail}` : ''}`, result, checks, rtoSeconds: null, ...(scriptSeconds !== undefined ? { scriptSeconds } : {}) };
+  if (result.status !== 'ok') return { ...fail, ok: false, step: result.step, cause: `step "${result.step}" failed: ${result.message}${result.detail && !result.message.includes(result.detail) ? `; ${result.detail}` : ''}`, fix: drillFix(result.step, image, result.error) ?? `follow the restore drill runbook for step "${result.step}"`, result, checks, rtoSeconds: null, ...(scriptSeconds !== undefined ? { scriptSeconds } : {}) };
   return { ...base, ok: true, result, checks, rtoSeconds: rtoOf(f.pod, result), ...(scriptSeconds !== undefined ? { scriptSeconds } : {}) };
 }

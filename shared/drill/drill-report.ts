@@ -36,6 +36,8 @@ export interface DrillReport {
   step?: string;
   cause?: string;
   fix?: string;
+  /** The pod's last log lines (its result line left out) when the pod failed: what the fix tells to read. */
+  logTail?: string[];
   runbook: string;
   pod?: { name: string; namespace: string; image: string; specs: string; extraStorageGiB: number; phase?: string; spec?: string };
   /** Milliseconds per step of the drill script. */

@@ -18,6 +18,7 @@ import { cleanupDrill, deleteDrillObjects, listDrillObjects, type DrillObject } 
 import { drillClaim, drillNames, drillPod, drillVolume, type DrillOssAuth, type DrillSpec } from './drill-manifests';
 import { podOutcome, type PodOutcome } from './drill-outcome';
 import type { DrillReport } from './drill-report';
+import { drillFix } from './drill-fix';
 import { drillScriptConfig } from './drill-script';
 import { extraStorageGiB, gitlabImage, volumeCapacity } from './drill-sizing';
 import { readDrillRun } from './drill-record';
@@ -99,7 +100,7 @@ export async function runDrill(d: DrillDeps, o: DrillOptions): Promise<{ report?
   };
   if (running.length && !o.dryRun) {
     const p = running.find((x) => x.kind === 'Pod') ?? running[0]!;
-    return { report: await tellDrill(d, o, report({ step: 'busy', cause: `another drill is running (${p.kind}/${p.name} until ${p.deadline!.toISOString()}): one drill at a time`, fix: 'wait for it; a drill that died leaves its objects until their deadline, then the next drill removes them' })) };
+    return { report: await tellDrill(d, o, report({ step: 'busy', cause: `another drill is running (${p.kind}/${p.name} until ${p.deadline!.toISOString()}): one drill at a time`, fix: drillFix('busy') })) };
   }
   const cleaned = o.dryRun || !leaked.length ? { deleted: [], leftover: [] } : await step(d, 'cleanup-leaked', () => deleteDrillObjects(d, leaked, { waitMs: o.cleanupWaitMs ?? 90_000, ...(o.graceSeconds !== undefined ? { graceSeconds: o.graceSeconds } : {}) }), (x) => `${x.deleted.length} removed`);
   const cleanup = { deleted: [] as string[], leftover: cleaned.leftover, leaked: cleaned.deleted };
@@ -113,20 +114,20 @@ export async function runDrill(d: DrillDeps, o: DrillOptions): Promise<{ report?
   if (!picked) {
     const cause = 'no OSS-verified backup to drill';
     if (o.dryRun) return { plan: { preconditions: [], objects: [], leaked: names(leaked), cause } };
-    return { report: await tellDrill(d, o, report({ step: 'preconditions', cause, fix: 'take a backup first ({"action":"backup"})', cleanup })) };
+    return { report: await tellDrill(d, o, report({ step: 'preconditions', cause, fix: drillFix('preconditions'), cleanup })) };
   }
   const f = picked.facts;
   const where = `oss://${o.bucket}/${o.prefixes.ossPrefix}`;
   const preconditions = [pre('backup.verified', verifiedCheck(f, where)), pre('backup.config', configCheck(f)), pre('backup.version', backupVersionCheck(f))];
   const image = f.gitlabVersion ? gitlabImage(f.gitlabVersion) : undefined;
-  const bad = preconditions.find((c) => c.status === 'failed') ?? (image ? undefined : pre('backup.version', { status: 'failed', detail: `no GitLab image for version ${f.gitlabVersion}` }));
+  const bad = preconditions.find((c) => c.status === 'failed') ?? (image ? undefined : pre('backup.version', { status: 'failed', detail: `no GitLab image for version ${f.gitlabVersion}`, fix: 'the backup\'s gitlabVersion must be MAJOR.MINOR.PATCH, with -ee or -ce if any (its manifest): drill another backup' }));
   const checks = preconditions.map((c) => ({ id: c.id, status: c.status === 'failed' ? ('failed' as const) : ('ok' as const), detail: c.detail }));
   const id = runKeyHash(`drill/${o.runKey}`).slice(0, 6);
   const n = drillNames(id);
   const base = { backup: f.name, gitlabVersion: f.gitlabVersion ?? '', checks, cleanup };
   const extra = extraStorageGiB(f.archive?.size ?? 0);
   if (o.dryRun) return { plan: { backup: f.name, ...(f.gitlabVersion ? { gitlabVersion: f.gitlabVersion } : {}), ...(image ? { image } : {}), preconditions, objects: [`Pod/${n.pod}`, `PersistentVolumeClaim/${n.backupVolume}`, `PersistentVolumeClaim/${n.configVolume}`, `PersistentVolume/${n.backupVolume}`, `PersistentVolume/${n.configVolume}`], extraStorageGiB: extra, leaked: names(leaked), ...(bad ? { cause: `${bad.id}: ${bad.detail}` } : {}) } };
-  if (bad) return { report: await tellDrill(d, o, report({ ...base, step: 'preconditions', cause: `${bad.id}: ${bad.detail}`, ...(bad.fix ? { fix: bad.fix } : {}) })) };
+  if (bad) return { report: await tellDrill(d, o, report({ ...base, step: 'preconditions', cause: `${bad.id}: ${bad.detail}`, fix: bad.fix ?? drillFix('preconditions') })) };
 
   // An /etc/gitlab archive from before BACKUP_CONFIG_PREFIX is on the data volume (the script reads its layout).
   const besideData = (c: RestoreScriptConfig): RestoreScriptConfig => (f.config?.beside ? withConfigBesideData(c) : c);
@@ -157,7 +158,7 @@ export async function runDrill(d: DrillDeps, o: DrillOptions): Promise<{ report?
     }
   } catch (e) {
     const err = toAppError(e);
-    out = { ok: false, step: 'create', cause: `the drill's objects could not be made or followed: ${err.message}`, fix: 'the functions need pods, pods/log and persistentvolumeclaims in DRILL_NAMESPACE (infra/k8s/rbac.yaml, docs/deploy.md §2)', checks: [], rtoSeconds: null };
+    out = { ok: false, step: 'create', cause: `the drill's objects could not be made or followed: ${err.message}`, fix: drillFix('create'), checks: [], rtoSeconds: null };
   } finally {
     const del = await step(d, 'delete', () => cleanupDrill(d, o.namespace, id, { waitMs: o.cleanupWaitMs ?? 90_000, ...(o.graceSeconds !== undefined ? { graceSeconds: o.graceSeconds } : {}) }), (x) => (x.leftover.length ? 'leftover' : 'ok'));
     cleanup.deleted = del.deleted;
@@ -170,7 +171,7 @@ export async function runDrill(d: DrillDeps, o: DrillOptions): Promise<{ report?
     result: passed ? 'passed' : 'failed', rtoSeconds: passed ? out.rtoSeconds : null,
     checks: [...checks, ...out.checks, ...(compared?.checks ?? [])], counts: compared?.counts ?? null,
     ...(out.result ? { timingsMs: out.result.timingsMs } : {}), ...(out.scriptSeconds !== undefined ? { scriptSeconds: out.scriptSeconds } : {}),
-    ...(passed ? {} : cmp && out.ok ? { step: 'compare', cause: `${cmp.id}: ${cmp.detail}` } : { step: out.step, cause: out.cause, ...(out.fix ? { fix: out.fix } : {}) }),
+    ...(passed ? {} : cmp && out.ok ? { step: 'compare', cause: `${cmp.id}: ${cmp.detail}`, fix: drillFix('compare') } : { step: out.step, cause: out.cause, ...(out.fix ? { fix: out.fix } : {}), ...(out.logTail ? { logTail: out.logTail } : {}) }),
   });
   return { report: await tellDrill(d, o, r, false) };
 }

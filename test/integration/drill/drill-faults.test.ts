@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitlabPort } from '#shared/gitlab/api/index';
+import { drillFix } from '#shared/drill/drill-fix';
 import type { RestoreFailPoint } from '#local/ecs/host-faults-types';
 import { BUCKET, prefixOf } from '../backup/harness';
 import { DRILL_NS, startDrillBed, type DrillBed } from './harness';
@@ -22,6 +23,13 @@ describe('restore drill: faults where they happen, and what the comparison says 
       const { report } = await bed.drill();
       expect(report, report?.cause).toMatchObject({ result: 'failed', step, rtoSeconds: null });
       expect(report!.cause).toContain(`step "${step}" failed`);
+      // What to do about it, and the pod's log lines that fix points at, on every channel (never "fix: —").
+      expect(report!.fix).toBe(drillFix(step, report!.pod!.image));
+      expect(report!.logTail!.join('\n')).toContain(`[${step}] FAILED`);
+      const mail = bed.dm.outbox.at(-1)!.textBody;
+      expect(mail).toContain(report!.fix);
+      expect(mail).toContain(`[${step}] FAILED`);
+      expect(mail).not.toMatch(/fix: —/);
     } finally {
       delete bed.pods.restoreFails;
     }
