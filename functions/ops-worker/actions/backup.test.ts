@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEvent, type Clock } from '#shared/runtime/index';
 import { NO_REQUEST_ID } from '../types';
-import { runKeyOf } from './backup';
+import type { BackupReport } from '#shared/backup/index';
+import { doneOf, runKeyOf, summaryOf } from './backup';
 
 const NOW = new Date('2026-12-01T02:00:00Z');
 const clock = { now: () => NOW } as Clock;
@@ -40,5 +41,26 @@ describe('runKeyOf: only FC\'s retry of the same task is the same run', () => {
     const ev = { action: 'backup' };
     expect(keyOf(ev, NO_REQUEST_ID).key).not.toBe(keyOf(ev, NO_REQUEST_ID).key);
     expect(keyOf(ev, '').key).not.toBe(keyOf(ev, '').key);
+  });
+});
+
+describe('backup result wording', () => {
+  const plan = ['run-command', 'verify', 'retention', 'notify'].map((kind) => ({ kind, target: 't', reason: 'r' }));
+  const run = (o: Partial<BackupReport>): BackupReport => ({ name: '1796608393_2026_12_07_6xqb', instanceId: 'i-1', runKey: 'request/1', attached: false, status: 'failed', ...o });
+
+  it('a failed run skipped retention (it runs only after a verified backup), it did not fail it; a verified run applied it', () => {
+    const failed = doneOf(plan, run({ step: 'verify-oss', cause: 'AccessDenied', mail: { sent: true, attempts: 1 } }));
+    expect(failed.map((d) => [d.step.kind, d.outcome])).toEqual([['run-command', 'failed'], ['verify', 'failed'], ['retention', 'skipped'], ['notify', 'applied']]);
+    expect(failed[2]!.detail).toMatch(/^no verified backup this run/);
+    const verified = doneOf(plan, run({ status: 'verified', mail: { sent: true, attempts: 1 } }));
+    expect(verified.map((d) => d.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);
+  });
+
+  it('a dry run names no run: "preflight failed: <checks>" / "preflight ok: …"', () => {
+    const bad = run({ step: 'preflight', cause: 'oss.read: cannot read k/b/x: AccessDenied', preflight: [] });
+    expect(summaryOf(bad)).toBe('preflight failed: oss.read: cannot read k/b/x: AccessDenied');
+    const ok = run({ status: 'planned', preflight: [{ id: 'ecs.agent', service: 'ecs', status: 'ok', detail: '', elapsedMs: 1 }] });
+    expect(summaryOf(ok)).toBe('preflight ok: ecs.agent ok');
+    expect(summaryOf(run({ step: 'agent', cause: 'agent down' }))).toBe('backup 1796608393_2026_12_07_6xqb failed at agent: agent down');
   });
 });

@@ -46,10 +46,25 @@ function statusOf(r: BackupReport): ActionResult['status'] {
   return 'changed';
 }
 
-function summaryOf(r: BackupReport): string {
-  if (r.status === 'planned') return `preflight ok for backup ${r.name}: ${r.preflight?.map((c) => `${c.id} ${c.status}`).join(', ')}`;
+/** One line for the result. A dry run names no run (its result's report says `name: null`): only the checks. */
+export function summaryOf(r: BackupReport): string {
+  if (r.status === 'planned') return `preflight ok: ${r.preflight?.map((c) => `${c.id} ${c.status}`).join(', ')}`;
+  if (r.step === 'preflight') return `preflight failed: ${r.cause}`;
   if (r.status === 'failed' || r.status === 'running') return `backup ${r.name} ${r.status} at ${r.step}: ${r.cause}`;
   return `backup ${r.name} verified${r.replayed ? ' (reported before)' : ''}, ${r.backupsKept ?? '?'} verified kept, ${r.retention?.pruned.length ?? 0} pruned`;
+}
+
+/**
+ * What happened to each plan step of a run (not a dry run, not a replay). Retention runs only after THIS run was
+ * verified (ADR 0016 §1): for any other outcome it is `skipped` with that reason, never `failed` — it did not run.
+ */
+export function doneOf(plan: PlanStep[], r: BackupReport): ActionResult['done'] {
+  const failed = r.status === 'failed';
+  return plan.map((step) => {
+    if (step.kind === 'notify') return { step, outcome: r.mail?.failed ? 'failed' : r.mail?.sent ? 'applied' : 'skipped', ...(r.mail?.detail ? { detail: r.mail.detail } : {}) };
+    if (step.kind === 'retention' && r.status !== 'verified') return { step, outcome: 'skipped', detail: 'no verified backup this run: retention runs only after one, so nothing was deleted' };
+    return { step, outcome: failed ? 'failed' : 'applied' };
+  });
 }
 
 /**
@@ -92,6 +107,8 @@ export const backup: ActionDefinition<Params> = {
       },
     );
     const failed = report.status === 'failed';
+    // A dry run starts no run: its result names none (runBackup's name only sized the script).
+    const shown = ctx.dryRun ? { ...report, name: null } : report;
     // A dry run (preflight) tells only when asked: `{"action":"backup","dryRun":true,"notify":true}`.
     const told = ctx.dryRun && ctx.request.notify ? await notifier.notify({ action: 'backup', event: true, build: () => preflightContent(report) }) : undefined;
     return {
@@ -100,8 +117,8 @@ export const backup: ActionDefinition<Params> = {
       status: statusOf(report),
       summary: summaryOf(report),
       plan,
-      done: told ? [notifyDone(plan.at(-1)!, told)] : ctx.dryRun || report.replayed ? [] : plan.map((step) => (step.kind === 'notify' ? { step, outcome: report.mail?.failed ? 'failed' : report.mail?.sent ? 'applied' : 'skipped', ...(report.mail?.detail ? { detail: report.mail.detail } : {}) } : { step, outcome: failed ? 'failed' : 'applied' })),
-      report: told ? { ...report, notify: notifySummary(told) } : report,
+      done: told ? [notifyDone(plan.at(-1)!, told)] : ctx.dryRun || report.replayed ? [] : doneOf(plan, report),
+      report: told ? { ...shown, notify: notifySummary(told) } : shown,
       ...(failed ? { errors: [{ code: report.step === 'verify-oss' ? 'VERIFY_FAILED' : 'BACKUP_FAILED', message: report.cause ?? 'backup failed' }] } : {}),
     };
   },

@@ -29,7 +29,8 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     const mails = bed.dm.outbox.length;
     const r = await invoke(host, { action: 'backup', dryRun: true });
     const report = r.report as BackupReport;
-    expect(r).toMatchObject({ action: 'backup', dryRun: true, status: 'ok', done: [] });
+    expect(r).toMatchObject({ action: 'backup', dryRun: true, status: 'ok', done: [], summary: expect.stringMatching(/^preflight ok: ecs\.agent ok, /) });
+    expect(report.name, 'a dry run starts no run, so it names none').toBeNull();
     expect(r.plan.map((s) => s.kind)).toEqual(['run-command', 'verify', 'retention', 'notify']);
     expect(report.preflight?.map((c) => [c.id, c.status])).toEqual([['ecs.agent', 'ok'], ['host.mount', 'ok'], ['host.disk', 'ok'], ['host.ossfs-parts', 'ok'], ['host.keep-time', 'ok'], ['host.staging', 'ok'], ['oss.read', 'ok'], ['oss.lifecycle', 'ok'], ['mail.sender', 'ok']]);
     expect(report.script).toEqual({ bytes: expect.any(Number), base64Bytes: expect.any(Number) });
@@ -39,12 +40,21 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     expect(bed.dm.outbox).toHaveLength(mails);
   });
 
+  it('a failed dry run says "preflight failed: <checks>" and names no run', async () => {
+    const host = bed.addHost();
+    host.faults.agentNotRunning = true;
+    const r = await invoke(host, { action: 'backup', dryRun: true });
+    expect(r).toMatchObject({ status: 'failed', done: [], report: { name: null, status: 'failed', step: 'preflight' }, errors: [{ message: expect.stringMatching(/^ecs\.agent: /) }] });
+    expect(r.summary).toMatch(/^preflight failed: ecs\.agent: /);
+  });
+
   it('a host failure is a returned failed result with BACKUP_FAILED (not thrown, so FC does not re-run it)', async () => {
     const host = bed.addHost();
     host.faults.agentNotRunning = true;
     const r = await invoke(host, { action: 'backup' });
     expect(r).toMatchObject({ status: 'failed', errors: [{ code: 'BACKUP_FAILED', message: expect.stringContaining('Cloud Assistant agent is not running') }] });
     expect(r.summary).toMatch(/^backup \d{10}_\S+ failed at agent: Cloud Assistant agent is not running on i-gitlabbk\d+/);
+    expect(r.done.find((d) => d.step.kind === 'retention')).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^no verified backup this run/) });
   });
 
   it('a timer run is named by its triggerTime; FC\'s retry of that firing (same request id) is the same run (one backup, no second mail)', async () => {
