@@ -10,7 +10,7 @@ export function preflightContent(r: BackupReport): NotifyContent {
   const bad = checks.filter((c) => c.status === 'failed');
   return {
     action: 'backup',
-    title: `Backup preflight ${r.name}`,
+    title: 'Backup preflight',
     severity: bad.length ? 'fail' : 'ok',
     target: `${r.instanceId}${r.label ? ` [${r.label}]` : ''}`,
     counts: `${bad.length} of ${checks.length} checks failed`,

@@ -63,6 +63,7 @@ export async function runBackup(d: BackupDeps, o: BackupRunOptions): Promise<Bac
     const script = renderBackupScript({ ...o.script, runName: name, ...(o.label ? { label: o.label } : {}) });
     const preflight = await step(d, 'preflight', () => runBackupPreflight(d, { ...fix, instanceId: o.instanceId, ossPrefix: o.script.ossPrefix, configPrefix: o.script.configPrefix, minFreeGiB: o.script.minFreeGiB, mode: o.script.mode }), (p) => (p.some((c) => c.status === 'failed') ? 'failed' : 'ok'));
     const bad = preflight.filter((c) => c.status === 'failed');
+    // `name` is what a run started now would be called (it sizes the script); the action reports `name: null`.
     return {
       name, ...(o.label ? { label: o.label } : {}), instanceId: o.instanceId, runKey: o.runKey, attached: false,
       status: bad.length ? 'failed' : 'planned',
