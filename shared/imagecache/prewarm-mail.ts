@@ -3,6 +3,7 @@ import { countList, findingSections, runbookLink, type Notifier, type NotifyCont
 import type { StepOutcome } from './apply-image-cache-plan';
 import { prewarmCovers, prewarmFindings } from './prewarm-findings';
 import type { PrewarmResult } from './run-prewarm';
+import { sizeText } from './prewarm-verdict';
 
 const SEVERITY: Record<PrewarmResult['status'], Severity> = { ok: 'ok', changed: 'ok', degraded: 'warn', failed: 'fail' };
 
@@ -34,6 +35,7 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, o: PrewarmMe
   const n = (kinds: string[]): number => applied.filter((o) => kinds.includes(o.step.kind)).length;
   const failed = r.outcomes.filter((o) => o.outcome === 'failed').length;
   const blocked = r.outcomes.filter((o) => o.outcome === 'blocked').length;
+  const planned = r.outcomes.filter((o) => o.outcome === 'skipped' && o.step.kind !== 'keep').length;
   const images = (o: StepOutcome): string => ('manifest' in o.step ? o.step.manifest.spec.images.join(', ') : o.step.reason);
   const b = r.report.plan.budget;
   const sections: MailSection[] = [
@@ -54,9 +56,10 @@ export function prewarmContent(r: PrewarmResult, d: NotifyDecision, o: PrewarmMe
     title: 'ImageCache pre-warm',
     severity: onlyResolved ? 'resolved' : SEVERITY[r.status],
     target: project ?? walked,
-    counts: d.dryRun ? `${notDone.length} step(s) planned` : countList([[n(['create', 'refresh']), 'created'], [n(['delete-superseded']), 'deleted'], [failed, 'failed'], [blocked, 'blocked'], [d.resolved.length, 'resolved']]),
+    // A dry run's counts are its summary's: steps it would take, and caches that failed earlier (prewarm-verdict.ts).
+    counts: d.dryRun ? [`${planned} step(s) planned`, ...(failed ? [`${failed} failed`] : [])].join(', ') : countList([[n(['create', 'refresh']), 'created'], [n(['delete-superseded']), 'deleted'], [failed, 'failed'], [blocked, 'blocked'], [d.resolved.length, 'resolved']]),
     outcome: onlyResolved ? `${d.resolved.map((e) => e.target).join(', ')} fixed` : (d.tell[0]?.finding.summary ?? (r.report.apply?.pending.length ? `${r.report.apply.pending.length} cache(s) still pending` : d.dryRun ? 'plan only' : 'caches Ready')),
-    summary: `${plural(r.report.plan.podSets, 'pod set')} in ${plural(r.report.plan.caches.length, 'cache')} (${r.report.walk.mode === 'hook' ? 'hook run' : 'full walk'}: ${r.report.walk.why}).`,
+    summary: `${sizeText(r.report.plan)} (${r.report.walk.mode === 'hook' ? 'hook run' : 'full walk'}: ${r.report.walk.why}).`,
     sections,
   };
 }

@@ -12,6 +12,7 @@ import type { ProjectReport } from './discover-project';
 import { plannedOptions } from './planned-options';
 import { planImageCaches } from './plan-image-caches';
 import { configFindings, projectStatus, type PrewarmFinding } from './prewarm-status';
+import { prewarmVerdict, type PrewarmStatus } from './prewarm-verdict';
 import { prewarmReporter, readTriggerHead, supersededBy, triggerTarget, type RunTrigger, type Superseded, type TriggerTarget } from './prewarm-trigger';
 import type { RunnerImages } from './read-runner-images';
 import { resolveRunnerImages } from './resolve-runner-images';
@@ -63,7 +64,7 @@ export interface PrewarmReport {
 }
 
 export interface PrewarmResult {
-  status: 'ok' | 'changed' | 'degraded' | 'failed';
+  status: PrewarmStatus;
   summary: string;
   outcomes: StepOutcome[];
   report: PrewarmReport;
@@ -175,10 +176,12 @@ async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, statu
   const broken = configFindings(desired.projects);
   const allFindings = (): PrewarmFinding[] | undefined => (findings.length || broken.length ? [...findings, ...broken] : undefined);
   const report: PrewarmReport = { runner, projects: desired.projects, plan: compact(plan), totals: { dropped: plan.budget.dropped.length, notCacheable: plan.notCacheable.length }, walk, ...(allFindings() ? { findings: allFindings()! } : {}), mailed: false };
-  const counts = `${desired.podSets.length} pod sets, ${plan.caches.length} caches`;
+  const known = { projects: desired.projects, plan, forbidden: findings, broken: broken.length };
   if (i.dryRun) {
-    const changes = plan.steps.filter((s) => s.kind !== 'keep').length;
-    return { status: 'ok', summary: `dry run: ${counts}, ${changes} step(s) planned`, outcomes: plan.steps.map((step) => ({ step, outcome: 'skipped', detail: 'dry run' })), report };
+    // The status the real run would have for what a plan can tell (prewarm-verdict.ts); a `failed` step is reported
+    // as apply reports it (no call is made for it), every other step is skipped.
+    const outcomes = plan.steps.map((step): StepOutcome => (step.kind === 'failed' ? { step, outcome: 'failed', detail: step.reason } : { step, outcome: 'skipped', detail: 'dry run' }));
+    return { ...prewarmVerdict(known), outcomes, report };
   }
   // Saved before apply: the store records desired state, so a failed write fails the run (retryable) before any
   // cache changes, and a later hook run never plans against sets older than the caches made from them.
@@ -196,22 +199,11 @@ async function prewarm(i: PrewarmInput, target: TriggerTarget | undefined, statu
     findings.push(...applied.forbidden);
     report.findings = allFindings()!;
   }
-  const n = (k: StepOutcome['outcome'], kinds?: string[]) => outcomes.filter((o) => o.outcome === k && (!kinds || kinds.includes(o.step.kind))).length;
-  const created = n('applied', ['create', 'refresh']);
-  const deleted = n('applied', ['delete-superseded']);
-  const failed = n('failed') + n('blocked');
-  // A project GitLab would not (fully) show this token counts too: its images may be missing from the plan.
-  const apiTrouble = desired.projects.filter((p) => p.unserved?.length || p.degraded?.length).length;
-  const overflow = report.store?.overflow ? 1 : 0;
-  const denied = findings.length;
-  const invalid = broken.length;
-  const noPrevious = desired.projects.filter((p) => p.configErrors?.length && !p.kept).length;
-  const runStatus = applied.errors.length ? 'failed' : failed || rest.pending.length || plan.budget.dropped.length || apiTrouble || overflow || denied || invalid ? 'degraded' : created || deleted ? 'changed' : 'ok';
-  const summary = `${counts}: ${created} created, ${deleted} deleted, ${failed} failed/blocked, ${rest.pending.length} pending${invalid ? `, ${invalid} project(s) with a broken CI config (previous images kept${noPrevious ? `; ${noPrevious} had none` : ''})` : ''}${apiTrouble ? `, ${apiTrouble} project(s) not (fully) discovered` : ''}${overflow ? ', image-set store full (hook runs walk all projects)' : ''}${denied ? `, ${denied} call(s) forbidden (${findings.map((f) => f.target).join(', ')})` : ''}`;
+  const verdict = prewarmVerdict(known, { outcomes, pending: rest.pending, errors: applied.errors.length, overflow: Boolean(report.store?.overflow) });
   if (target && status) {
     const project = desired.projects.find((p) => p.id === target.projectId);
     const s = projectStatus(target.projectId, { project, podSets: desired.podSets, plan, outcomes, phases: rest.phases, platformFailure: e.PREWARM_STATUS_ON_PLATFORM_FAILURE });
     await status.set(s.state, s.description);
   }
-  return { status: runStatus, summary, outcomes, report };
+  return { ...verdict, outcomes, report };
 }
