@@ -29,7 +29,7 @@ export interface Harness {
   /** Any worker request (e.g. a hook run with `source.trigger`), optionally with another GITLAB_TOKEN. */
   request(req: Record<string, unknown>, o?: { token?: string }): Promise<ActionResult>;
   /** The same with another GITLAB_TOKEN (a fresh port: nothing learnt by earlier runs) and, optionally, an image-set store. */
-  prewarmAs(token: string, o?: { store?: ImageSetStore; env?: Record<string, string> }): Promise<ActionResult>;
+  prewarmAs(token: string, o?: { store?: ImageSetStore; env?: Record<string, string>; dryRun?: boolean }): Promise<ActionResult>;
   /** Our caches as the cluster holds them, by name. */
   caches(): Promise<ImageCache[]>;
   close(): Promise<void>;
@@ -80,7 +80,7 @@ export async function startHarness(
     prewarmAs: (token, o = {}) => {
       const cfg = loadConfig({ GITLAB_URL: gl.url, GITLAB_TOKEN: token, IMAGECACHE_BASELINE: 'registry.cn-hangzhou.aliyuncs.com/eci/kaniko:1.0', ...opts.env, ...o.env });
       const p = { ...ports, gitlab: createGitlabPort({ url: gl.url, token, concurrency: 4, baseBackoffMs: 1 }), ...(o.store ? { imageSetStore: o.store } : {}) };
-      return handleWorker(Buffer.from(JSON.stringify({ action: 'prewarm' })), { requestId: 'e2e', function: { timeout: 60 } } as never, { config: cfg, log, clock: quickClock, ports: p });
+      return handleWorker(Buffer.from(JSON.stringify({ action: 'prewarm', dryRun: o.dryRun ?? false })), { requestId: 'e2e', function: { timeout: 60 } } as never, { config: cfg, log, clock: quickClock, ports: p });
     },
     caches: () => ports.kube.listImageCaches(MANAGED_SELECTOR),
     close: async () => {

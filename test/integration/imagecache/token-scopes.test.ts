@@ -12,6 +12,7 @@ const API = 'glpat-scopes-api'; // the sandbox token: api scope, Maintainer ever
 const READ = 'glpat-scopes-read-api';
 const DEV = 'glpat-scopes-developer';
 const GUEST = 'glpat-scopes-guest-on-data'; // the documented minimum, but only Guest on group data
+const READ_DEV = 'glpat-scopes-read-api-developer'; // README's rehearsal: `sandbox token --scopes read_api --role developer`
 let h: Harness;
 // Two projects whose remote include is off the (empty) allowlist: a gap our own resolution leaves, so prewarm asks
 // GitLab's lint for them (ADR 0019); every other seeded project is resolved without lint.
@@ -31,6 +32,7 @@ beforeAll(async () => {
       tokens: [
         { ...minimum, username: 'reader', token: READ, scopes: ['read_api'] },
         { token: DEV, scopes: ['api'], memberships: developer },
+        { token: READ_DEV, scopes: ['read_api'], memberships: developer },
         { ...minimum, username: 'guest-on-data', token: GUEST, scopes: ['read_api'], memberships: { ...minimum.memberships, data: 'guest' } },
       ],
     },
@@ -39,14 +41,14 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** Prewarm with `token`; the per-project images it found, as the image-set store recorded them. */
-async function run(token: string): Promise<{ status: string; report: PrewarmReport; images: Record<string, string[]>; lintPosts: number }> {
+async function run(token: string, dryRun = false): Promise<{ status: string; summary: string; report: PrewarmReport; images: Record<string, string[]>; lintPosts: number }> {
   const store = memoryImageSetStore();
   const before = h.gl.requests().length;
-  const r = await h.prewarmAs(token, { store });
+  const r = await h.prewarmAs(token, { store, dryRun });
   const lintPosts = h.gl.requests().slice(before).filter((q) => q.method === 'POST' && q.path.endsWith('/ci/lint')).length;
   const images: Record<string, string[]> = {};
   for (const p of decodeData(store.data).projects.values()) images[p.path] = [...new Set(p.podSets.flat())].sort();
-  return { status: r.status, report: r.report as PrewarmReport, images, lintPosts };
+  return { status: r.status, summary: r.summary, report: r.report as PrewarmReport, images, lintPosts };
 }
 
 describe('prewarm under lesser tokens', () => {
@@ -87,6 +89,18 @@ describe('prewarm under lesser tokens', () => {
       expect(dev.images[p.path]).toEqual(api.images[p.path]);
     }
     expect(dev.report.projects.filter((p) => p.errors.some((e) => e.startsWith('discovery failed')))).toEqual([]);
+  });
+
+  it('a dry run says what the real run would: degraded with a lesser token (README rehearsal), ok when clean', async () => {
+    await run(API); // every cache the seeded projects need exists
+    const dry = await run(READ_DEV, true);
+    expect(dry.report.projects.filter((p) => p.degraded?.length).map((p) => p.path)).toEqual(['platform/api-service']);
+    expect(dry.status).toBe('degraded');
+    expect(dry.summary).toMatch(/^dry run: \d+ distinct pod sets in \d+ caches: \d+ step\(s\) planned, 1 project\(s\) not \(fully\) discovered$/);
+    expect((await run(READ_DEV)).status).toBe('degraded'); // the real run agrees
+    const clean = await run(API, true);
+    expect(clean.report.projects.every((p) => !p.degraded && !p.unserved)).toBe(true);
+    expect(clean.status).toBe('ok');
   });
 
   it('Guest on one group: that private project fails discovery with the role named and is flagged unserved; the rest succeed', async () => {
