@@ -26,7 +26,11 @@ export interface RestoreReport {
   /** Cloud Assistant's invocation of the restore script, and whether this attempt found it started already. */
   invokeId?: string;
   attached?: boolean;
-  /** Where services were left (`unchanged`, `restarted`, `stopped`, `running`) and their states at the end. */
+  /**
+   * Where services were left (`unchanged`, `restarted`, `stopped`, `running`) and their states at the end: the
+   * script's word, or `unchanged` for a refusal (the script never ran); absent when nobody knows (no result line, the
+   * deadline, a result that could not be read, a dry run).
+   */
   state?: string;
   services?: Record<string, string>;
   /** Milliseconds per script step, in run order. */

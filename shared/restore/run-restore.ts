@@ -66,6 +66,8 @@ const failedAny = (cs: readonly CheckResult[]): CheckResult | undefined => cs.fi
  * (`GET /metadata`), then through one read-only probe the host's installed version, its mount and free space — and a
  * failed one refuses before the restore script is sent (a failed OSS or API check: before any host command at all).
  * A dry run stops there. Otherwise RunCommand → poll → the script's result → one message (finish-restore.ts).
+ * Every refusal, and a RunCommand that Cloud Assistant refused, reports `state: 'unchanged'`: the restore script never
+ * ran (docs/operations.md, "Restore runbook").
  */
 export async function runRestore(d: RestoreDeps, o: RestoreOptions): Promise<RestoreReport> {
   const r: RestoreReport = { backup: o.backup, instanceId: o.instanceId, status: 'refused', preconditions: [], runbook: runbookLink(o.runbookBase, 'restore-runbook') };
@@ -73,7 +75,7 @@ export async function runRestore(d: RestoreDeps, o: RestoreOptions): Promise<Res
     const cause = o.confirm === undefined
       ? `not confirmed: a restore overwrites GitLab's database; repeat the backup's name as "confirm":"${o.backup}" to run it (nothing was read or changed)`
       : `"confirm" is ${JSON.stringify(o.confirm)}, not the backup's name ${o.backup}: nothing was read or changed`;
-    return { ...r, step: 'confirm', cause };
+    return { ...r, step: 'confirm', cause, state: 'unchanged' };
   }
   const name = restoreCommandName(o.backup, o.runKey);
   if (!o.dryRun) {
@@ -82,7 +84,7 @@ export async function runRestore(d: RestoreDeps, o: RestoreOptions): Promise<Res
     if (earlier[0]) return follow(d, o, { ...r, invokeId: earlier[0].invokeId, attached: true }, earlier[0].invokeId);
   }
   const facts = await step(d, 'preconditions', () => preconditions(d, o), (x) => (x.refused ? 'refused' : 'ok'));
-  if (facts.refused) return finishRestore(d, { ...r, ...facts.report });
+  if (facts.refused) return finishRestore(d, { ...r, ...facts.report, state: 'unchanged' });
   const f = facts.facts!;
   const script = renderRestoreScript(scriptConfig(o, f, { backupName: o.backup, expectVersion: f.gitlabVersion!, ...(f.archive?.sha256 ? { archiveSha256: f.archive.sha256 } : {}) }));
   Object.assign(r, facts.report, { script: { bytes: Buffer.byteLength(script), base64Bytes: base64Size(script) } });
@@ -96,7 +98,8 @@ export async function runRestore(d: RestoreDeps, o: RestoreOptions): Promise<Res
       return { refused: err.message };
     }
   }, (x) => ('refused' in x ? 'refused' : 'started'));
-  if ('refused' in started) return finishRestore(d, { ...r, status: 'failed', step: 'start', cause: `RunCommand was refused: ${started.refused}` });
+  // Cloud Assistant refused the command: no invocation, the script never ran on the host.
+  if ('refused' in started) return finishRestore(d, { ...r, status: 'failed', step: 'start', cause: `RunCommand was refused: ${started.refused}`, state: 'unchanged' });
   return follow(d, o, { ...r, invokeId: started.invokeId, attached: false }, started.invokeId);
 }
 
@@ -117,6 +120,7 @@ async function follow(d: RestoreDeps, o: RestoreOptions, r: RestoreReport, invok
     ...r, ...times, durationSec: Math.round((Date.parse(times.finishedAt) - Date.parse(times.startedAt)) / 1000), logTail: x.logTail,
     status: x.ok ? 'restored' : 'failed',
     ...(x.ok ? {} : { step: x.step, cause: x.cause, fix: `follow the restore runbook for step "${x.step}": ${r.runbook}` }),
+    // Where the script left the services; without its result line (the agent's own failure) it is not known.
     ...(res ? { state: res.state, services: Object.fromEntries(res.services.split(',').filter(Boolean).map((s) => s.split(':') as [string, string])), timingsMs: res.timingsMs, ...(res.detail ? { detail: res.detail } : {}) } : {}),
   };
   return finishRestore(d, out);

@@ -7,7 +7,7 @@ import { loadConfig } from '#shared/config/index';
 import { createGitlabPort, type GitlabPort } from '#shared/gitlab/api/index';
 import { createNotifier, mailChannel, type Channel } from '#shared/notify/index';
 import { restoreScriptConfigFromEnv } from '#shared/restore/script/index';
-import { runRestore, type RestoreOptions } from '#shared/restore/run-restore';
+import { runRestore, type RestoreDeps, type RestoreOptions } from '#shared/restore/run-restore';
 import type { RestoreReport } from '#shared/restore/restore-report';
 import { systemClock } from '#shared/runtime/index';
 import { startGitlabEmulator, type GitlabEmulator } from '#local/gitlab/index';
@@ -20,7 +20,8 @@ export interface RestoreBed extends BackupBed {
   gitlab: GitlabPort;
   /** A verified backup on `host`: its name. */
   backup(host: EmulatedHost): Promise<string>;
-  restore(host: EmulatedHost, o: Partial<RestoreOptions> & { backup: string; channels?: Channel[]; gitlab?: Pick<GitlabPort, 'metadata'> | null }): Promise<RestoreReport>;
+  /** `ports` wraps the OSS and ECS ports the restore gets (a refusal the emulators do not make). */
+  restore(host: EmulatedHost, o: Partial<RestoreOptions> & { backup: string; channels?: Channel[]; gitlab?: Pick<GitlabPort, 'metadata'> | null; ports?: Partial<Pick<RestoreDeps, 'oss' | 'ecs'>> }): Promise<RestoreReport>;
   /** Restore-script invocations (not probes) on a host. */
   restoreRuns(host: EmulatedHost): number;
   /** Every command sent to a host (probes included). */
@@ -46,7 +47,7 @@ export async function startRestoreBed(version = '17.5.1-ee'): Promise<RestoreBed
       const notifier = createNotifier({ channels, clock: systemClock, log: bed.log, remindHours: 24, dryRun: o.dryRun ?? false });
       const e = env(host);
       return runRestore(
-        { ecs: bed.ports.ecs, oss: bed.ports.oss, ...(o.gitlab === null ? {} : { gitlab: o.gitlab ?? gitlab }), notifier, clock: systemClock, log: bed.log },
+        { ecs: bed.ports.ecs, oss: bed.ports.oss, ...o.ports, ...(o.gitlab === null ? {} : { gitlab: o.gitlab ?? gitlab }), notifier, clock: systemClock, log: bed.log },
         {
           dryRun: false, instanceId: host.instanceId, mode: e.BACKUP_MODE, prefixes: { ossPrefix: e.OSS_PREFIX, configPrefix: e.BACKUP_CONFIG_PREFIX }, where: `oss://${BUCKET}/${e.OSS_PREFIX}`,
           script: (run) => restoreScriptConfigFromEnv(e, run), minFreeGiB: 1, timeoutSec: backupScriptConfigFromEnv(e).timeoutSec,

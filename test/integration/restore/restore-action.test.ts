@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUCKET, configPrefixOf, prefixOf } from '../backup/harness';
+import { AppError } from '#shared/errors/index';
+import { STATE_WORDS } from '#shared/restore/restore-report';
 import { makePre0022Config, startRestoreBed, type RestoreBed } from './harness';
 
 describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => {
@@ -20,10 +22,10 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
       const name = await bed.backup(host);
       const mails = bed.dm.outbox.length;
       const none = await bed.restore(host, { backup: name });
-      expect(none).toMatchObject({ status: 'refused', step: 'confirm', preconditions: [] });
+      expect(none).toMatchObject({ status: 'refused', step: 'confirm', preconditions: [], state: 'unchanged' });
       expect(none.cause).toContain(`"confirm":"${name}"`);
       const wrong = await bed.restore(host, { backup: name, confirm: `${name}x` });
-      expect(wrong).toMatchObject({ status: 'refused', step: 'confirm' });
+      expect(wrong).toMatchObject({ status: 'refused', step: 'confirm', state: 'unchanged' });
       expect(wrong.cause).toMatch(/is ".*x", not the backup's name/);
       expect(bed.commands(host)).toEqual([]);
       expect(bed.dm.outbox.length).toBe(mails);
@@ -34,11 +36,13 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
       const name = await bed.backup(host);
       const live = { metadata: async () => ({ version: '17.9.1-ee', enterprise: true }) };
       const r = await bed.restore(host, { backup: name, confirm: name, gitlab: live });
-      expect(r).toMatchObject({ status: 'refused', step: 'preconditions', gitlabVersion: '17.5.1-ee' });
+      expect(r).toMatchObject({ status: 'refused', step: 'preconditions', gitlabVersion: '17.5.1-ee', state: 'unchanged' });
       expect(r.preconditions.find((c) => c.id === 'gitlab.version')).toMatchObject({ status: 'failed', detail: expect.stringContaining('the backup is GitLab 17.5.1-ee; the instance runs 17.9.1-ee') });
       expect(r.fix).toMatch(/install exactly GitLab 17\.5\.1-ee/);
       expect(bed.commands(host)).toEqual([]);
       expect(bed.dm.outbox.at(-1)!.subject).toMatch(new RegExp(`^❌ FAIL restore \\S*${name.slice(-12)}: refused at preconditions`));
+      // The message says where GitLab stands, as the runbook's table does for a refusal.
+      expect(bed.dm.outbox.at(-1)!.textBody).toContain(STATE_WORDS.unchanged);
     });
 
     it('an edition mismatch (CE instance, EE backup) is a version mismatch too', async () => {
@@ -46,6 +50,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
       const name = await bed.backup(host);
       const r = await bed.restore(host, { backup: name, confirm: name, gitlab: { metadata: async () => ({ version: '17.5.1-ee', enterprise: false }) } });
       expect(r.preconditions.find((c) => c.id === 'gitlab.version')?.status).toBe('failed');
+      expect(r.state).toBe('unchanged');
       expect(bed.commands(host)).toEqual([]);
     });
 
@@ -54,7 +59,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
       const name = await bed.backup(host);
       bed.remove(host, name, 'record');
       const r = await bed.restore(host, { backup: name, confirm: name });
-      expect(r).toMatchObject({ status: 'refused', step: 'preconditions' });
+      expect(r).toMatchObject({ status: 'refused', step: 'preconditions', state: 'unchanged' });
       expect(r.preconditions.find((c) => c.id === 'backup.verified')).toMatchObject({ status: 'failed', detail: expect.stringContaining('is not OSS-verified') });
       expect(bed.commands(host)).toEqual([]);
     });
@@ -65,7 +70,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
       bed.remove(host, name, 'config');
       const r = await bed.restore(host, { backup: name, confirm: name });
       expect(r.preconditions.find((c) => c.id === 'backup.config')).toMatchObject({ status: 'failed', detail: expect.stringContaining('_gitlab_config.tar) is not on OSS') });
-      expect(r.status).toBe('refused');
+      expect(r).toMatchObject({ status: 'refused', state: 'unchanged' });
       expect(bed.commands(host)).toEqual([]);
     });
 
@@ -73,7 +78,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
       const host = bed.addHost();
       const name = await bed.backup(host);
       const r = await bed.restore(host, { backup: name, confirm: name, mode: 'direct' });
-      expect(r).toMatchObject({ status: 'refused', step: 'preconditions', cause: expect.stringMatching(/^backup\.mode: BACKUP_MODE=direct: backup_path is the ossfs mount/) });
+      expect(r).toMatchObject({ status: 'refused', step: 'preconditions', state: 'unchanged', cause: expect.stringMatching(/^backup\.mode: BACKUP_MODE=direct: backup_path is the ossfs mount/) });
       expect(r.preconditions.find((c) => c.id === 'backup.mode')).toMatchObject({ status: 'failed', fix: expect.stringContaining('restore by hand') });
       expect(bed.commands(host)).toEqual([]);
       expect(await bed.restore(host, { backup: name, dryRun: true })).toMatchObject({ preconditions: expect.arrayContaining([expect.objectContaining({ id: 'backup.mode', status: 'ok' })]) });
@@ -83,8 +88,42 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
       const host = bed.addHost();
       const r = await bed.restore(host, { backup: '1795737600_2026_11_27_zzzz', confirm: '1795737600_2026_11_27_zzzz' });
       expect(r.preconditions.find((c) => c.id === 'backup.verified')?.detail).toMatch(/^no backup 1795737600_2026_11_27_zzzz under oss:\/\//);
+      expect(r).toMatchObject({ status: 'refused', state: 'unchanged' });
       expect(bed.commands(host)).toEqual([]);
     });
+
+    it('OSS cannot be listed: refused at preconditions, GitLab unchanged, no host command', async () => {
+      const host = bed.addHost();
+      const name = await bed.backup(host);
+      const oss = { ...bed.ports.oss, list: async () => Promise.reject(new AppError('OSS_API', 'AccessDenied: oss:ListObjects')) };
+      const r = await bed.restore(host, { backup: name, confirm: name, ports: { oss } });
+      expect(r).toMatchObject({ status: 'refused', step: 'preconditions', state: 'unchanged', cause: expect.stringContaining('OSS could not be listed') });
+      expect(bed.commands(host)).toEqual([]);
+    });
+  });
+
+  it('the read-only probe cannot run (Cloud Assistant agent down): refused at preconditions, GitLab unchanged, no restore command', async () => {
+    const host = bed.addHost();
+    const name = await bed.backup(host);
+    host.faults.agentNotRunning = true;
+    try {
+      const r = await bed.restore(host, { backup: name, confirm: name });
+      expect(r).toMatchObject({ status: 'refused', step: 'preconditions', state: 'unchanged' });
+      expect(r.preconditions.find((c) => c.id === 'host.probe')).toMatchObject({ status: 'failed' });
+      expect(bed.restoreRuns(host)).toBe(0);
+    } finally {
+      host.faults.agentNotRunning = false;
+    }
+  });
+
+  it('Cloud Assistant refuses the restore command (not retryable): failed at start, GitLab unchanged (the script never ran)', async () => {
+    const host = bed.addHost();
+    const name = await bed.backup(host);
+    const ecs = bed.ports.ecs;
+    const refusing: typeof ecs = { ...ecs, runCommand: async (c) => (c.name.startsWith('gitlab-ask-ops-restore-preflight') ? ecs.runCommand(c) : Promise.reject(new AppError('POP_API', 'InvalidCmdContent.ExceedLimit'))) };
+    const r = await bed.restore(host, { backup: name, confirm: name, ports: { ecs: refusing } });
+    expect(r).toMatchObject({ status: 'failed', step: 'start', state: 'unchanged', cause: expect.stringContaining('RunCommand was refused') });
+    expect(bed.restoreRuns(host)).toBe(0);
   });
 
   it('the GitLab API down and the host on another version: the read-only probe finds it; no restore command', async () => {
@@ -93,7 +132,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
     host.version = '17.5.2-ee';
     const r = await bed.restore(host, { backup: name, confirm: name, gitlab: { metadata: async () => Promise.reject(new Error('connect ECONNREFUSED')) } });
     expect(r.preconditions.map((c) => [c.id, c.status])).toEqual([['backup.mode', 'ok'], ['backup.verified', 'ok'], ['backup.config', 'ok'], ['backup.version', 'ok'], ['gitlab.version', 'skipped'], ['host.version', 'failed'], ['host.mount', 'ok'], ['host.space', 'ok']]);
-    expect(r).toMatchObject({ status: 'refused', cause: expect.stringContaining('the backup is GitLab 17.5.1-ee; the host runs 17.5.2-ee') });
+    expect(r).toMatchObject({ status: 'refused', state: 'unchanged', cause: expect.stringContaining('the backup is GitLab 17.5.1-ee; the host runs 17.5.2-ee') });
     expect(bed.commands(host)).toEqual(['gitlab-ask-ops-restore-preflight']);
   });
 
@@ -102,6 +141,7 @@ describe('restore against the OSS + ECS + DirectMail + GitLab emulators', () => 
     const name = await bed.backup(host);
     const r = await bed.restore(host, { backup: name, dryRun: true });
     expect(r.status).toBe('planned');
+    expect(r.state).toBeUndefined();
     expect(r.preconditions.every((c) => c.status === 'ok')).toBe(true);
     expect(r.script!.base64Bytes).toBeLessThanOrEqual(24 * 1024);
     expect(bed.restoreRuns(host)).toBe(0);
