@@ -19,9 +19,33 @@ describe('planRetention', () => {
     );
     expect(p.keep.sort()).toEqual(['mid-v', 'new-u', 'new-v', 'old-label', 'young-u']);
     expect(p.delete.sort()).toEqual(['ancient-u', 'old-v']);
-    expect(p.reasons['new-u']).toMatch(/unverified, not older than the newest verified/);
+    expect(p.reasons['new-u']).toMatch(/^keep: failed run \(unverified\), no newer verified backup yet; removed by the first backup verified after /);
     expect(p.reasons['old-label']).toMatch(/labelled "pre-upgrade"/);
-    expect(p.reasons['ancient-u']).toMatch(/leftover of a failed run/);
+    expect(p.reasons['ancient-u']).toMatch(/^delete: failed run \(unverified\), older than the newest verified backup and past BACKUP_KEEP_DAYS 7/);
+  });
+
+  it('a failed run\'s leftover says what keeps it and when it goes, never "younger than N days" as if it were a backup', () => {
+    const at = (daysAgo: number) => new Date(NOW.getTime() - daysAgo * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
+    const days7 = planRetention([b('v', 0.5, true), b('u', 2, false), b('u-new', 0.25, false)], { keepMin: 3, keepDays: 7, keepLabelled: true, now: NOW }).reasons;
+    expect(days7['u']).toBe(`keep: failed run (unverified), in BACKUP_KEEP_DAYS 7 until ${at(2 - 7)}; removed by the first backup verified after that`);
+    expect(days7['u-new']).toBe(`keep: failed run (unverified), no newer verified backup yet; removed by the first backup verified after ${at(0.25 - 7)} (BACKUP_KEEP_DAYS 7)`);
+    const grace = planRetention([b('v', 0.1, true), b('u', 0.5, false), b('u-new', 0.05, false), b('u-old', 2, false)], { keepMin: 3, keepDays: 0, keepLabelled: true, now: NOW }).reasons;
+    expect(grace['u']).toBe(`keep: failed run (unverified), in the 24 h grace until ${at(0.5 - 1)}; removed by the first backup verified after that`);
+    expect(grace['u-new']).toBe(`keep: failed run (unverified), no newer verified backup yet; removed by the first backup verified after ${at(0.05 - 1)} (the 24 h grace)`);
+    expect(planRetention([b('v', 0.1, true), b('u-edge', 1, false)], { keepMin: 3, keepDays: 0, keepLabelled: true, now: NOW }).delete, 'exactly 24 h old: past the grace').toEqual(['u-edge']);
+    expect(grace['u-old']).toBe(`delete: failed run (unverified), older than the newest verified backup and past the 24 h grace (${at(2 - 1)})`);
+  });
+
+  it('property: a leftover goes exactly when it is older than the newest verified and past max(grace, BACKUP_KEEP_DAYS)', () => {
+    fc.assert(fc.property(history, options, (h, o) => {
+      const p = planRetention(h, { ...o, now: NOW });
+      const newestVerified = Math.max(-Infinity, ...h.filter((x) => x.verified).map((x) => x.time.getTime()));
+      for (const x of h.filter((y) => !y.verified)) {
+        const gone = x.time.getTime() < newestVerified && NOW.getTime() - x.time.getTime() >= Math.max(DAY, o.keepDays * DAY);
+        expect(p.delete.includes(x.name), x.name).toBe(gone);
+        expect(p.reasons[x.name]).toMatch(gone ? /^delete: failed run/ : /^keep: failed run/);
+      }
+    }));
   });
 
   it('an unverified backup never counts toward K, and without any verified backup no leftover is deleted', () => {

@@ -30,6 +30,23 @@ const DAY_MS = 86_400_000;
 /** How long a failed run's leftovers stay for inspection at least, whatever BACKUP_KEEP_DAYS says. */
 export const LEFTOVER_GRACE_MS = DAY_MS;
 
+const second = (t: number): string => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * Why a failed run's leftover stays or goes, in the terms that decide it: it goes once a newer backup is verified and
+ * it is past the grace period — and BACKUP_KEEP_DAYS when that is longer (rule 3 holds leftovers too). Retention runs
+ * only after a verified run, so "removed by the first backup verified after <time>" is when it actually goes.
+ */
+function leftoverReason(b: RetentionBackup, newestVerified: number, keepDays: number, grace: number, now: Date): string {
+  const byDays = keepDays * DAY_MS > grace;
+  const end = b.time.getTime() + (byDays ? keepDays * DAY_MS : grace);
+  const until = second(end);
+  const hold = byDays ? `BACKUP_KEEP_DAYS ${keepDays}` : `the ${Math.round(grace / 3_600_000)} h grace`;
+  if (b.time.getTime() >= newestVerified) return `keep: failed run (unverified), no newer verified backup yet; removed by the first backup verified after ${until} (${hold})`;
+  if (now.getTime() < end) return `keep: failed run (unverified), in ${hold} until ${until}; removed by the first backup verified after that`;
+  return `delete: failed run (unverified), older than the newest verified backup and past ${hold} (${until})`;
+}
+
 /**
  * Decide which backups to keep (pure, idempotent: planning again over `keep` deletes nothing). Rules, in order:
  * 1. the `keepMin` newest verified backups are kept — never fewer verified than that while they exist; an
@@ -38,6 +55,7 @@ export const LEFTOVER_GRACE_MS = DAY_MS;
  * 3. anything younger than `keepDays` is kept;
  * 4. an unverified backup is a leftover: kept while it is newer than the newest verified one (it may still be
  *    running, or be the last thing there is) or younger than the grace period;
+ * an unverified backup's reason names the failed run and when it goes (rules 3 and 4 together: leftoverReason);
  * everything else is deleted. Ties in time are ordered by name so the result does not depend on input order.
  * Run it only after this run was verified: a failed run deletes nothing (docs/adr/0016).
  * @example planRetention(backups, { keepMin: 3, keepDays: 7, keepLabelled: true, now: new Date() }).delete
@@ -56,16 +74,12 @@ export function planRetention(backups: readonly RetentionBackup[], opts: Retenti
       reasons[b.name] = `keep: one of the ${opts.keepMin} newest verified`;
     } else if (b.verified && b.label && opts.keepLabelled) {
       reasons[b.name] = `keep: labelled "${b.label}" (BACKUP_KEEP_LABELLED; remove by hand)`;
+    } else if (!b.verified) {
+      reasons[b.name] = leftoverReason(b, newestVerified, opts.keepDays, grace, opts.now);
     } else if (opts.keepDays > 0 && age < opts.keepDays * DAY_MS) {
       reasons[b.name] = `keep: younger than ${opts.keepDays} days`;
-    } else if (!b.verified && b.time.getTime() >= newestVerified) {
-      reasons[b.name] = 'keep: unverified, not older than the newest verified backup';
-    } else if (!b.verified && age < grace) {
-      reasons[b.name] = `keep: unverified leftover within the ${Math.round(grace / 3_600_000)} h grace period`;
     } else {
-      reasons[b.name] = b.verified
-        ? `delete: older than ${opts.keepDays} days and beyond the ${opts.keepMin} newest verified`
-        : 'delete: unverified leftover of a failed run, older than the newest verified backup and past the grace period';
+      reasons[b.name] = `delete: older than ${opts.keepDays} days and beyond the ${opts.keepMin} newest verified`;
     }
   }
   const names = Object.keys(reasons);
