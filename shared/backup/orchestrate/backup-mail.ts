@@ -47,7 +47,7 @@ function retentionSection(r: BackupReport): MailSection {
   const lines = [
     `kept: ${t ? `${verified.length} verified${verified.length ? ` (${names(verified)})` : ''}` : 'unknown'}`,
     `pruned: ${pruned}`,
-    ...(t?.leftovers.length ? [`leftovers: ${t.leftovers.join(', ')} (unverified; removed only after a newer verified backup and the grace period)`] : []),
+    ...(t?.leftovers.length ? [`leftovers: ${t.leftovers.join(', ')} (unverified; removed only after a newer verified backup, past the 24 h grace and BACKUP_KEEP_DAYS)`] : []),
     ...(t?.partialsKept.length || t?.partialsRemoved.length ? [`partial copies: kept ${t.partialsKept.length}, removed ${t.partialsRemoved.length}`] : []),
     ...(t?.runRecordsRemoved ? [`old run records removed: ${t.runRecordsRemoved}`] : []),
   ];
