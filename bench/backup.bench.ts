@@ -1,7 +1,7 @@
 /**
  * Backup figures in the sandbox (ECS + OSS + DirectMail parts, as `npm start` runs them; the ECS part delays command
  * delivery by 300 ms like a real agent's pickup): the dry-run preflight's time (median of BENCH_RUNS), and what the
- * issue-8 fault sequence leaves — 3 good nights, then 3 nights with `oss-read`, then a good night — in verified
+ * bad-nights fault sequence leaves — 3 good nights, then 3 nights with `oss-read`, then a good night — in verified
  * backups kept, objects the failed nights deleted and mails per failed night. Retention keeps the 3 newest verified
  * and nothing for its age (keepDays 0), and a verified backup 8 nights older is on OSS before the oss-read nights:
  * without something prunable, "verified kept" could not tell a failed night that prunes from one that does not.

@@ -9,7 +9,7 @@ const isBackupRun = (inv: Invocation): boolean => inv.name.startsWith('gitlab-as
 
 /**
  * An ossfs daemon mounted by an older backup script that did not close its lock: the daemon inherited fd 9 with the
- * flock held, the run that took it is long gone (issue 15's wedge). Made through the host's own stand-ins.
+ * flock held, the run that took it is long gone (the wedge ADR 0022 §1 fixes). Made through the host's own stand-ins.
  */
 export function legacyLockDaemon(host: EmulatedHost, lockFile = '/run/lock/gitlab-ask-ops-backup.lock'): void {
   if (host.isMounted()) host.setMount({ mounted: false });

@@ -10,7 +10,7 @@ afterAll(() => bed.close());
 
 const scriptOf = (host: Parameters<typeof prefixOf>[0], over: Partial<typeof DEFAULT_BACKUP_SCRIPT_CONFIG> = {}) => ({ ...DEFAULT_BACKUP_SCRIPT_CONFIG, ossPrefix: prefixOf(host), configPrefix: configPrefixOf(host), timeoutSec: 60, ...over });
 
-describe('the backup action against the host\'s real-tool behaviours (issue 15)', () => {
+describe('the backup action against the host\'s real-tool behaviours (ADR 0022)', () => {
   it('RunCommand goes out with TerminationMode=ProcessTree; a backup killed by its Timeout leaves nothing behind and the next run is verified (not already_running)', async () => {
     const host = bed.addHost();
     host.faults = { backupHang: 'term' };

@@ -14,7 +14,7 @@ const checkOf = async (host: EmulatedHost, id: string) => {
   return { dry, check: dry.preflight!.find((c) => c.id === id)! };
 };
 
-describe('the preflight follows the backup script (issue 15 follow-ups)', () => {
+describe('the preflight follows the backup script (ADR 0022 §5)', () => {
   it('staged: the 120 GiB archive a failed run left fills the disk (df: 0 KiB free), yet host.disk is ok — the run removes it first — and the run succeeds', async () => {
     const host = bed.addHost();
     // Parts big enough for 120 GiB: the copy itself fails (EIO), after GitLab packed the archive in staging.
