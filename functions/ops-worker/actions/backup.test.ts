@@ -56,6 +56,17 @@ describe('backup result wording', () => {
     expect(verified.map((d) => d.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);
   });
 
+  it('a run that failed before verification skipped it ("the host run failed at <step>: nothing to verify"); a failed verification failed it', () => {
+    const outcomes = (o: Partial<BackupReport>) => doneOf(plan, run({ cause: 'x', mail: { sent: true, attempts: 1 }, ...o })).map((d) => [d.step.kind, d.outcome, d.detail]);
+    for (const step of ['mount', 'space', 'gitlab-backup', 'agent']) {
+      expect(outcomes({ step })[1]).toEqual(['verify', 'skipped', `the host run failed at ${step}: nothing to verify`]);
+    }
+    expect(outcomes({ step: 'start' })[1]).toEqual(['verify', 'skipped', 'the run failed at start: nothing to verify']);
+    expect(outcomes({ status: 'running', step: 'poll' })[1]).toEqual(['verify', 'skipped', 'the host run was still running at the worker\'s deadline: nothing to verify yet']);
+    for (const step of ['verify-oss', 'record']) expect(outcomes({ step })[1]).toEqual(['verify', 'failed', undefined]);
+    expect(outcomes({ step: 'mount' }).map(([kind, outcome]) => [kind, outcome])).toEqual([['run-command', 'failed'], ['verify', 'skipped'], ['retention', 'skipped'], ['notify', 'applied']]);
+  });
+
   it('a dry run names no run: "preflight failed: <checks>" / "preflight ok: …"', () => {
     const bad = run({ step: 'preflight', cause: 'oss.read: cannot read k/b/x: AccessDenied', preflight: [] });
     expect(summaryOf(bad)).toBe('preflight failed: oss.read: cannot read k/b/x: AccessDenied');

@@ -54,15 +54,25 @@ export function summaryOf(r: BackupReport): string {
   return `backup ${r.name} verified${r.replayed ? ' (reported before)' : ''}, ${r.backupsKept ?? '?'} verified kept, ${r.retention?.pruned.length ?? 0} pruned`;
 }
 
+/** Steps of a failed run at or after the OSS verification: verification ran (and failed, or its record did). */
+const VERIFY_STEPS = new Set(['verify-oss', 'record']);
+/** Steps in the worker, before the host ran anything (the rest are the host script's, `agent`, `host`, `result`). */
+const WORKER_STEPS = new Set(['resume', 'start', 'poll']);
+
 /**
- * What happened to each plan step of a run (not a dry run, not a replay). Retention runs only after THIS run was
- * verified (ADR 0016 §1): for any other outcome it is `skipped` with that reason, never `failed` — it did not run.
+ * What happened to each plan step of a run (not a dry run, not a replay). A step that never ran is `skipped` with
+ * the reason, never `failed` (ADR 0016 §5): verification runs only after the host run succeeded, retention only
+ * after THIS run was verified (ADR 0016 §1).
  */
 export function doneOf(plan: PlanStep[], r: BackupReport): ActionResult['done'] {
   const failed = r.status === 'failed';
   return plan.map((step) => {
     if (step.kind === 'notify') return { step, outcome: r.mail?.failed ? 'failed' : r.mail?.sent ? 'applied' : 'skipped', ...(r.mail?.detail ? { detail: r.mail.detail } : {}) };
     if (step.kind === 'retention' && r.status !== 'verified') return { step, outcome: 'skipped', detail: 'no verified backup this run: retention runs only after one, so nothing was deleted' };
+    if (step.kind === 'verify' && r.status === 'running') return { step, outcome: 'skipped', detail: 'the host run was still running at the worker\'s deadline: nothing to verify yet' };
+    if (step.kind === 'verify' && failed && !VERIFY_STEPS.has(r.step ?? '')) {
+      return { step, outcome: 'skipped', detail: `the ${WORKER_STEPS.has(r.step ?? '') ? '' : 'host '}run failed at ${r.step ?? 'an unknown step'}: nothing to verify` };
+    }
     return { step, outcome: failed ? 'failed' : 'applied' };
   });
 }

@@ -55,6 +55,7 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     expect(r).toMatchObject({ status: 'failed', errors: [{ code: 'BACKUP_FAILED', message: expect.stringContaining('Cloud Assistant agent is not running') }] });
     expect(r.summary).toMatch(/^backup \d{10}_\S+ failed at agent: Cloud Assistant agent is not running on i-gitlabbk\d+/);
     expect(r.done.find((d) => d.step.kind === 'retention')).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^no verified backup this run/) });
+    expect(r.done.find((d) => d.step.kind === 'verify')).toMatchObject({ outcome: 'skipped', detail: 'the host run failed at agent: nothing to verify' });
   });
 
   it('a timer run is named by its triggerTime; FC\'s retry of that firing (same request id) is the same run (one backup, no second mail)', async () => {
