@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'PLAN_BLOCKED'
   | 'BUDGET_EXCEEDED'
   | 'BACKUP_FAILED'
+  // a backup dry run's read-only checks failed: the host is not ready for a backup; no backup was attempted
+  | 'PREFLIGHT_FAILED'
   | 'VERIFY_FAILED'
   | 'TIMEOUT'
   | 'NOT_SUPPORTED'

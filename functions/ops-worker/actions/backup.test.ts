@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEvent, type Clock } from '#shared/runtime/index';
 import { NO_REQUEST_ID } from '../types';
 import type { BackupReport } from '#shared/backup/index';
-import { doneOf, runKeyOf, summaryOf } from './backup';
+import { doneOf, errorCodeOf, runKeyOf, summaryOf } from './backup';
 
 const NOW = new Date('2026-12-01T02:00:00Z');
 const clock = { now: () => NOW } as Clock;
@@ -65,6 +65,12 @@ describe('backup result wording', () => {
     expect(outcomes({ status: 'running', step: 'poll' })[1]).toEqual(['verify', 'skipped', 'the host run was still running at the worker\'s deadline: nothing to verify yet']);
     for (const step of ['verify-oss', 'record']) expect(outcomes({ step })[1]).toEqual(['verify', 'failed', undefined]);
     expect(outcomes({ step: 'mount' }).map(([kind, outcome]) => [kind, outcome])).toEqual([['run-command', 'failed'], ['verify', 'skipped'], ['retention', 'skipped'], ['notify', 'applied']]);
+  });
+
+  it('error codes: a failed preflight is PREFLIGHT_FAILED (the host is not ready), not a failed backup', () => {
+    expect(errorCodeOf(run({ step: 'preflight', cause: 'ecs.agent: offline' }))).toBe('PREFLIGHT_FAILED');
+    expect(errorCodeOf(run({ step: 'verify-oss', cause: 'AccessDenied' }))).toBe('VERIFY_FAILED');
+    expect(errorCodeOf(run({ step: 'mount', cause: 'no mount' }))).toBe('BACKUP_FAILED');
   });
 
   it('a dry run names no run: "preflight failed: <checks>" / "preflight ok: …"', () => {

@@ -6,7 +6,7 @@ import { runBackup, type BackupReport, type EcsPort } from '#shared/backup/index
 import { preflightContent } from '#shared/backup/orchestrate/preflight-message';
 import type { OssPort } from '#shared/cloud/oss/index';
 import { requireKeys } from '#shared/config/index';
-import { AppError } from '#shared/errors/index';
+import { AppError, type ErrorCode } from '#shared/errors/index';
 import type { Mailer } from '#shared/mail/index';
 import { notifierFor, notifyDone, notifyStep, notifySummary } from '../notify';
 import { NO_REQUEST_ID, type ActionContext, type ActionDefinition, type ActionResult, type PlanStep } from '../types';
@@ -77,6 +77,12 @@ export function doneOf(plan: PlanStep[], r: BackupReport): ActionResult['done'] 
   });
 }
 
+/** The result's error code: a failed preflight (dry run), a failed verification, or any other failed run. */
+export function errorCodeOf(r: BackupReport): ErrorCode {
+  if (r.step === 'preflight') return 'PREFLIGHT_FAILED';
+  return r.step === 'verify-oss' ? 'VERIFY_FAILED' : 'BACKUP_FAILED';
+}
+
 /**
  * `backup`: gitlab-backup on the GitLab host through Cloud Assistant, verified independently on OSS, then retention,
  * then mail. `dryRun` is a read-only preflight. One invocation = one backup (ADR 0016): host and verification
@@ -129,7 +135,7 @@ export const backup: ActionDefinition<Params> = {
       plan,
       done: told ? [notifyDone(plan.at(-1)!, told)] : ctx.dryRun || report.replayed ? [] : doneOf(plan, report),
       report: told ? { ...shown, notify: notifySummary(told) } : shown,
-      ...(failed ? { errors: [{ code: report.step === 'verify-oss' ? 'VERIFY_FAILED' : 'BACKUP_FAILED', message: report.cause ?? 'backup failed' }] } : {}),
+      ...(failed ? { errors: [{ code: errorCodeOf(report), message: report.cause ?? 'backup failed' }] } : {}),
     };
   },
 };

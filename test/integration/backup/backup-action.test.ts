@@ -40,11 +40,11 @@ describe('backup action through the worker handler (result mapping for FC)', () 
     expect(bed.dm.outbox).toHaveLength(mails);
   });
 
-  it('a failed dry run says "preflight failed: <checks>" and names no run', async () => {
+  it('a failed dry run says "preflight failed: <checks>", names no run and has its own code PREFLIGHT_FAILED (the host is not ready; no backup failed)', async () => {
     const host = bed.addHost();
     host.faults.agentNotRunning = true;
     const r = await invoke(host, { action: 'backup', dryRun: true });
-    expect(r).toMatchObject({ status: 'failed', done: [], report: { name: null, status: 'failed', step: 'preflight' }, errors: [{ message: expect.stringMatching(/^ecs\.agent: /) }] });
+    expect(r).toMatchObject({ status: 'failed', done: [], report: { name: null, status: 'failed', step: 'preflight' }, errors: [{ code: 'PREFLIGHT_FAILED', message: expect.stringMatching(/^ecs\.agent: /) }] });
     expect(r.summary).toMatch(/^preflight failed: ecs\.agent: /);
   });
 
