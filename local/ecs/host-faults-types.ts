@@ -10,6 +10,12 @@ export interface HostFaults {
   backupHoldUntil?: string;
   /** gitlab-backup never returns (a child stuck on storage); `ignore-term`: nothing but SIGKILL stops it. */
   backupHang?: 'term' | 'ignore-term';
+  /**
+   * gitlab-backup writes this PID into GitLab's backup PID file instead of its own: a GitLab process that is still
+   * alive when the script looks after killing gitlab-backup (one stuck in a FUSE request, or a backup started
+   * meanwhile). The tests pass a process of their own.
+   */
+  backupPid?: number;
   /** gitlab-backup prints this many long progress lines (output-size checks). */
   noisyLines?: number;
   /** The archive gitlab-backup packs is (sparsely) this many GiB: ossfs part-limit checks without the bytes. */
@@ -22,6 +28,8 @@ export interface HostFaults {
   copyFails?: 'readonly' | 'eio';
   /** Reads of bucket files through the ossfs mount (sha256sum) fail with EIO, never return, or see other bytes. */
   readFails?: 'eio' | 'hang' | 'corrupt';
+  /** A rename (mv) onto the ossfs mount whose target's file name matches this glob never returns (ossfs' copy stuck). */
+  renameHang?: string;
   /** `mount`/ossfs fails with this message (repair impossible). */
   mountFails?: string;
   /** The Cloud Assistant agent is down: InvocationStatus Failed, ErrorCode ClientNotRunning. */
@@ -64,5 +72,7 @@ export function faultEnv(f: HostFaults): Record<string, string> {
   if (f.copyFails) e.EMU_COPY_FAIL = f.copyFails;
   if (f.readFails) e.EMU_READ_FAIL = f.readFails;
   if (f.mountFails) e.EMU_MOUNT_FAIL = f.mountFails;
+  if (f.renameHang) e.EMU_RENAME_HANG = f.renameHang;
+  if (f.backupPid) e.EMU_BACKUP_PID = String(f.backupPid);
   return { ...e, ...restoreFaultEnv(f) };
 }
