@@ -73,6 +73,8 @@ export function doneOf(plan: PlanStep[], r: BackupReport): ActionResult['done'] 
     if (step.kind === 'verify' && failed && !VERIFY_STEPS.has(r.step ?? '')) {
       return { step, outcome: 'skipped', detail: `the ${WORKER_STEPS.has(r.step ?? '') ? '' : 'host '}run failed at ${r.step ?? 'an unknown step'}: nothing to verify` };
     }
+    // The host wrote its backup when only the worker's verification (or its record) failed: run-command succeeded.
+    if (step.kind === 'run-command' && failed && VERIFY_STEPS.has(r.step ?? '')) return { step, outcome: 'applied', detail: 'the host wrote the backup; the worker\'s verification failed' };
     return { step, outcome: failed ? 'failed' : 'applied' };
   });
 }
