@@ -67,7 +67,7 @@ finish() {
   if [[ -n $WORK ]]; then rm -rf -- "$WORK"; fi
   # This script never deletes a backup (docs/adr/0016): a failed run's copies carry no manifest, so nothing treats
   # them as one; the worker reports them and removes them only after a later verified backup.
-  if [[ $rc -ne 0 && $LEFT -gt 0 ]]; then log "left $LEFT unverified file(s) on the mount for retention"; fi
+  if [[ $rc -ne 0 && $LEFT -gt 0 ]]; then log "left up to $LEFT unverified file(s) on the mount for retention"; fi
   local status=failed
   if [[ $rc -eq 0 ]]; then status=ok; fi
   step 'done'
