@@ -8,6 +8,7 @@ import { nextFireTimes } from '#local/runtime/timers';
 import { readSandbox } from '#local/cli/sandbox-state';
 import { bootSandbox, type BootOptions, type Sandbox } from '#local/sandbox/boot';
 import { shellSettings } from '#local/sandbox/shell-settings';
+import { loadConfig } from '#shared/config/index';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const PUSH_FIXTURE = join(REPO, 'test/fixtures/gitlab/push.json');
@@ -77,8 +78,14 @@ export async function startSandbox(o: StartOptions): Promise<Started> {
   const other = await readSandbox(stateDir, process.cwd());
   if (other?.running) throw new StartRefused(`a sandbox is already running from ${other.label}${other.pid ? ` (pid ${other.pid})` : ''}; stop it or set SANDBOX_DIR`);
   await ensurePortFree(port);
-  await mkdir(stateDir, { recursive: true });
   const settings = shellSettings(o.env);
+  // Checked with the functions' own schema before anything boots: a bad value would fail every invocation later.
+  try {
+    loadConfig(settings);
+  } catch (e) {
+    throw new StartRefused(`settings from the shell: ${(e as Error).message.replace(/^invalid configuration: /, '')}`);
+  }
+  await mkdir(stateDir, { recursive: true });
   const sandbox = await bootSandbox({
     ...o,
     port,

@@ -137,6 +137,14 @@ describe('npm start on a busy port', () => {
     }
   });
 
+  it('refuses a bad setting from the shell before booting anything, naming the key and the expected shape', async () => {
+    const dir = join(tmpdir(), `sandbox-bad-setting-${process.pid}`);
+    await expect(startSandbox({ env: { SANDBOX_DIR: dir, BACKUP_KEEP_DAYS: 'seven' }, port: 0, parts: [], out: () => undefined })).rejects.toThrow(
+      /^settings from the shell: BACKUP_KEEP_DAYS: expected an integer in 0\.\.3650 \(got "seven"\)$/,
+    );
+    await expect(readFile(join(dir, 'env'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('refuses a second sandbox on the same state directory, naming the running one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sandbox-twice-'));
     const first = await startSandbox({ env: { SANDBOX_DIR: dir, LOG_LEVEL: 'error' }, port: 0, timers: false, parts: [], out: () => undefined });
